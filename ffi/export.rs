@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Exporting Rust functions to other modules under their C names.
+
+/// Exports a `#[no_mangle] extern "C"` function with `EXPORT_SYMBOL_GPL` semantics.
+///
+/// The function must be declared by the kernel's C headers (it is checked at compile time against
+/// the bindgen declaration in [`crate::bindings`], as the kernel's `#[export]` attribute does), so
+/// C modules built against those headers link to it unchanged.
+///
+/// It emits the same `.export_symbol` record as the C macro `EXPORT_SYMBOL_GPL()`
+/// ([`include/linux/export.h`](srctree/include/linux/export.h)): modpost reads it from the module
+/// object, writes the symbol into `Module.symvers` and generates the `__ksymtab` entry in the
+/// module's `.mod.c`. No C file is needed to export from Rust.
+macro_rules! export_symbol_gpl {
+    ($name:ident) => {
+        // The Rust definition must have the C declaration's type: both branches of an `if` must
+        // coerce to the same function pointer type.
+        const _: () = {
+            if true {
+                $crate::bindings::$name
+            } else {
+                $name
+            };
+        };
+
+        ::core::arch::global_asm!(concat!(
+            ".section \".export_symbol\",\"a\"\n",
+            "__export_symbol_",
+            stringify!($name),
+            ":\n",
+            ".asciz \"GPL\"\n",
+            ".ascii \"\\0\"\n",
+            ".balign 8\n",
+            ".quad ",
+            stringify!($name),
+            "\n",
+            ".previous\n",
+        ));
+    };
+}

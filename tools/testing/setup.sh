@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Sets up everything fpga-rs needs on a Debian 12 machine, idempotently:
+# Debian packages and bindgen, the linux-source-7.2 tree, and a kernel
+# (bzImage + in-tree modules) configured from tools/testing/configs/ and
+# built into $FPGA_RS_CACHE (default ~/.cache/fpga-rs). A second run checks
+# and returns in seconds.
+#
+# Usage: tools/testing/setup.sh            (KERNEL_FLAVOR=default|debug)
+set -uo pipefail
+. "$(dirname "$0")/lib/common.sh"
+
+KERNEL_SERIES=7.2
+CONFIGS=$FPGA_RS_ROOT/tools/testing/configs
+
+# Debian packages by the command that proves each is installed.
+declare -A PKG_FOR=(
+	[/usr/bin/rustc]=rustc-web
+	[/usr/lib/rustlib/src/rust/library/core/src/lib.rs]=rust-web-src
+	[/usr/bin/clippy-driver]=rust-web-clippy
+	[/usr/bin/rustfmt]=rustfmt-web
+	[/usr/bin/clang-19]=clang-19
+	[/usr/bin/ld.lld-19]=lld-19
+	[/usr/bin/llvm-ar-19]=llvm-19
+	[/usr/lib/llvm-19/lib/libclang.so]=libclang-19-dev
+	[/usr/bin/bc]=bc
+	[/usr/bin/flex]=flex
+	[/usr/bin/bison]=bison
+	[/usr/include/libelf.h]=libelf-dev
+	[/usr/include/openssl/ssl.h]=libssl-dev
+	[/usr/bin/busybox]=busybox-static
+	[/usr/bin/cpio]=cpio
+	[/usr/bin/dtc]=device-tree-compiler
+	[/usr/bin/xz]=xz-utils
+	[/usr/bin/python3]=python3
+	[/usr/bin/gzip]=gzip
+	[/usr/bin/make]=make
+	[/usr/bin/gcc]=gcc
+)
+
+apt_sources() {
+	# bookworm-backports for QEMU (bookworm's 7.2 conflicts with the
+	# preinstalled qemu-utils 10.0), sid, pinned low, for linux-source-7.2 only.
+	local list=/etc/apt/sources.list.d/fpga-rs.sources
+	if [ ! -f "$list" ]; then
+		cat >"$list" <<-'EOT'
+		Types: deb
+		URIs: http://deb.debian.org/debian
+		Suites: bookworm-backports sid
+		Components: main
+		Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+		EOT
+		cat >/etc/apt/preferences.d/fpga-rs <<-'EOT'
+		Package: *
+		Pin: release n=sid
+		Pin-Priority: 100
+		EOT
+		APT_UPDATED=
+	fi
+	if [ -z "${APT_UPDATED:-}" ]; then
+		apt-get update -qq || die "apt-get update failed (network or sources in $list)"
+		APT_UPDATED=1
+	fi
+}
+
+install_packages() {
+	local missing=() f
+	for f in "${!PKG_FOR[@]}"; do
+		[ -e "$f" ] || missing+=("${PKG_FOR[$f]}")
+	done
+	local qemu=
+	command -v qemu-system-x86_64 >/dev/null || qemu=qemu-system-x86
+	if [ ${#missing[@]} -eq 0 ] && [ -z "$qemu" ]; then
+		echo "    all Debian packages present"
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] || die "missing packages ${missing[*]} $qemu: run 'make setup' as root, or apt-get install them"
+	apt_sources
+	if [ ${#missing[@]} -gt 0 ]; then
+		echo "    installing ${missing[*]}"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null ||
+			die "apt-get install ${missing[*]} failed"
+	fi
+	if [ -n "$qemu" ]; then
+		echo "    installing $qemu from bookworm-backports"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			-t bookworm-backports "$qemu" >/dev/null ||
+			die "apt-get install -t bookworm-backports $qemu failed"
+	fi
+}
+
+install_bindgen() {
+	local bindgen=$HOME/.cargo/bin/bindgen
+	if [ -x "$bindgen" ]; then
+		echo "    $($bindgen --version)"
+		return 0
+	fi
+	command -v cargo >/dev/null || die "cargo not found: install Rust with rustup (for 'cargo install bindgen-cli')"
+	cargo install bindgen-cli --locked --quiet || die "cargo install bindgen-cli failed"
+}
+
+# Sets KERNEL_SRC to an unpacked linux-source tree in the cache.
+fetch_kernel_source() {
+	local src=$FPGA_RS_CACHE/src pkg ver
+	mkdir -p "$src"
+	for d in "$src"/linux-source-$KERNEL_SERIES "$src"/linux-source-*; do
+		if [ -f "$d/.fpga-rs-unpacked" ]; then
+			KERNEL_SRC=$d
+			echo "    $(basename "$d") (cached)"
+			return 0
+		fi
+	done
+	apt_sources
+	pkg=linux-source-$KERNEL_SERIES
+	if ! apt-cache show "$pkg" >/dev/null 2>&1; then
+		# Suites move on: take the newest 7.x and say so.
+		pkg=$(apt-cache pkgnames linux-source-7. | sort -V | tail -n1)
+		[ -n "$pkg" ] || die "no linux-source-7.* package in the apt sources (add Debian sid)"
+		echo "    linux-source-$KERNEL_SERIES is gone from the archive; using $pkg"
+	fi
+	(cd "$src" && rm -f "$pkg"_*.deb && apt-get download -qq "$pkg" -t sid 2>/dev/null ||
+		apt-get download -qq "$pkg") || die "apt-get download $pkg failed"
+	ver=${pkg#linux-source-}
+	rm -rf "$src/deb" "$src/$pkg"
+	dpkg -x "$src/$pkg"_*.deb "$src/deb" || die "dpkg -x $pkg failed"
+	tar -C "$src" -xf "$src/deb/usr/src/linux-source-$ver.tar.xz" || die "unpacking $pkg failed"
+	rm -rf "$src/deb" "$src/$pkg"_*.deb
+	touch "$src/$pkg/.fpga-rs-unpacked"
+	KERNEL_SRC=$src/$pkg
+}
+
+fragments() {
+	echo "$CONFIGS/fpga-rs.config"
+	[ "$KERNEL_FLAVOR" = default ] || echo "$CONFIGS/$KERNEL_FLAVOR.config"
+}
+
+configure_kernel() {
+	local frags
+	mapfile -t frags < <(fragments)
+	for f in "${frags[@]}"; do
+		[ -f "$f" ] || die "no config fragment $f (KERNEL_FLAVOR=$KERNEL_FLAVOR)"
+	done
+	mkdir -p "$KERNEL_BUILD"
+	kmake -s O="$KERNEL_BUILD" tinyconfig >/dev/null || die "make tinyconfig failed"
+	"$KERNEL_SRC/scripts/kconfig/merge_config.sh" -m -Q -O "$KERNEL_BUILD" \
+		"$KERNEL_BUILD/.config" "${frags[@]}" >/dev/null || die "merge_config.sh failed"
+	kmake -s O="$KERNEL_BUILD" olddefconfig >/dev/null || die "make olddefconfig failed"
+	# Every option the fragments ask for must have made it: RUST, for one,
+	# silently drops out when the toolchain is not usable.
+	local bad=0 want have sym
+	while IFS= read -r want; do
+		sym=${want%%=*}
+		have=$(grep -E "^$sym=|^# $sym is not set" "$KERNEL_BUILD/.config" || true)
+		case "$want" in
+		*=n) [ -z "$have" ] || [ "$have" = "# $sym is not set" ] && continue ;;
+		*) [ "$have" = "$want" ] && continue ;;
+		esac
+		echo "    $sym: wanted '${want#*=}', got '${have:-absent}'" >&2
+		bad=1
+	done < <(cat "${frags[@]}" | sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set/\1=n/p; /^CONFIG_/p')
+	if [ $bad = 1 ]; then
+		kmake -s O="$KERNEL_BUILD" rustavailable >&2 || true
+		die "the kernel config lacks options above (for RUST: 'make rustavailable' in $KERNEL_SRC)"
+	fi
+}
+
+build_kernel() {
+	local stamp=$KERNEL_BUILD/.fpga-rs-stamp want log=$KERNEL_BUILD/build.log
+	want=$( (echo "$KERNEL_SRC $KMAKE_ARGS"; cat $(fragments)) | sha256sum | cut -d' ' -f1)
+	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
+		[ -f "$KERNEL_BUILD/arch/x86/boot/bzImage" ] && [ -f "$KERNEL_BUILD/Module.symvers" ]; then
+		echo "    $KERNEL_BUILD is up to date"
+		return 0
+	fi
+	rm -f "$stamp"
+	step "configure ($KERNEL_FLAVOR)" configure_kernel || exit 1
+	echo "    building bzImage and modules with -j$(( $(nproc) + 1 )), log in $log"
+	if ! kmake O="$KERNEL_BUILD" -j$(( $(nproc) + 1 )) bzImage modules >"$log" 2>&1; then
+		tail -n 30 "$log" >&2
+		die "kernel build failed; full log: $log"
+	fi
+	echo "$want" >"$stamp"
+}
+
+step "Debian packages" install_packages || exit 1
+step "bindgen" install_bindgen || exit 1
+step "kernel source" fetch_kernel_source || exit 1
+step "kernel $KERNEL_FLAVOR build" build_kernel || exit 1
+echo "fpga-rs: kernel ready in $KERNEL_BUILD"

@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# KTAP helpers for scenario tests (sourced inside the VM). Each check writes
+# one result line to fd 3; the test plan wraps them into a KTAP suite.
+# Command output goes to the console, where it stays in the VM log.
+
+KTAP_N=0
+
+# ok NAME / not_ok NAME [DIAGNOSTIC]: record one result.
+ok() {
+	KTAP_N=$((KTAP_N + 1))
+	echo "ok $KTAP_N $1" >&3
+	echo "fpga-rs: ok $1"
+}
+
+not_ok() {
+	KTAP_N=$((KTAP_N + 1))
+	[ -n "${2:-}" ] && echo "# $1: $2" >&3
+	echo "not ok $KTAP_N $1" >&3
+	echo "fpga-rs: NOT OK $1${2:+: $2}"
+}
+
+# check NAME COMMAND...: ok when COMMAND succeeds.
+check() {
+	name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name" "'$*' failed"; fi
+}
+
+# check_eq NAME EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1" "expected '$2', got '$3'"; fi
+}
+
+# check_fails_with NAME MESSAGE COMMAND...: ok when COMMAND fails and its
+# error output contains MESSAGE (e.g. the strerror of the expected errno).
+check_fails_with() {
+	name=$1 want=$2
+	shift 2
+	if out=$("$@" 2>&1); then
+		not_ok "$name" "'$*' succeeded, expected '$want'"
+	else
+		case "$out" in
+		*"$want"*) ok "$name" ;;
+		*) not_ok "$name" "'$*' failed with '$out', expected '$want'" ;;
+		esac
+	fi
+}
+
+# refcnt MODULE: the module's reference count, or "gone".
+refcnt() {
+	cat "/sys/module/$1/refcnt" 2>/dev/null || echo gone
+}
+
+# loaded MODULE: whether MODULE is in the module list.
+loaded() {
+	grep -q "^$1 " /proc/modules
+}

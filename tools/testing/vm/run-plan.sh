@@ -1,0 +1,100 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+#
+# The fpga-rs test plan, run inside the VM. Writes one KTAP document per suite
+# to stdout, each between "# fpga-rs-suite: NAME" and "# fpga-rs-end"; the
+# host merges them and parses them with kunit.py.
+#
+# KUnit modules run their suites at insmod, and insmod returns 0 even when
+# tests fail, so each suite's verdict is read back from
+# /sys/kernel/debug/kunit/<suite>/results before the module is removed.
+
+R=/fpga-rs
+KUNIT=/sys/kernel/debug/kunit
+. $R/ktap.sh
+
+block() {
+	echo "# fpga-rs-suite: $1"
+	cat
+	echo "# fpga-rs-end"
+}
+
+# fail_block NAME REASON: a suite that could not run, as one failed test.
+fail_block() {
+	{
+		echo "KTAP version 1"
+		echo "1..1"
+		echo "    KTAP version 1"
+		echo "    # Subtest: $1"
+		echo "    1..1"
+		echo "    # $2"
+		echo "    not ok 1 $1_ran"
+		echo "not ok 1 $1"
+	} | block "$1"
+}
+
+# kunit_module KO: load a KUnit module, report its suites, unload it.
+kunit_module() {
+	ko=$1 mod=$(basename "$1" .ko)
+	before=$(ls $KUNIT)
+	echo "fpga-rs: kunit $mod"
+	if ! err=$(insmod "$ko" 2>&1); then
+		fail_block "$mod" "insmod failed: $err"
+		return
+	fi
+	found=
+	for s in $(ls $KUNIT); do
+		echo "$before" | grep -qx "$s" && continue
+		block "$s" <"$KUNIT/$s/results"
+		found=1
+	done
+	[ -n "$found" ] || fail_block "$mod" "no KUnit suite appeared in $KUNIT"
+	rmmod "$mod" || fail_block "${mod}_unload" "rmmod $mod failed"
+}
+
+# scenario SCRIPT: run a scenario test in a subshell, as one suite.
+scenario() {
+	name=scenario_$(basename "$1" .sh | tr - _)
+	echo "fpga-rs: $name"
+	(. "$1") 3>/tmp/results
+	n=$(grep -c '^\(not \)\?ok ' /tmp/results)
+	{
+		echo "KTAP version 1"
+		echo "1..1"
+		echo "    KTAP version 1"
+		echo "    # Subtest: $name"
+		echo "    1..$n"
+		sed 's/^/    /' /tmp/results
+		if [ "$n" -gt 0 ] && ! grep -q '^not ok ' /tmp/results; then
+			echo "ok 1 $name"
+		else
+			echo "not ok 1 $name"
+		fi
+	} | block "$name"
+}
+
+# The upstream C core and its own KUnit suites, as the baseline the Rust core
+# is compared against. The two cores export the same symbols and class names,
+# so the C core is unloaded before the Rust one is loaded.
+for m in fpga-mgr fpga-bridge fpga-region; do
+	insmod $R/upstream/$m.ko || fail_block "upstream_$m" "insmod $m.ko failed"
+done
+for t in $R/upstream/tests/*.ko; do
+	kunit_module "$t"
+done
+for m in fpga-region fpga-bridge fpga-mgr; do
+	rmmod $m || fail_block "upstream_${m}_unload" "rmmod $m failed"
+done
+
+# The Rust core and the KUnit modules that test it.
+insmod $R/modules/fpga_mgr.ko || fail_block fpga_mgr_load "insmod fpga_mgr.ko failed"
+for t in $R/kunit/*.ko; do
+	kunit_module "$t"
+done
+rmmod fpga_mgr || fail_block fpga_mgr_unload "rmmod fpga_mgr failed"
+
+# Scenario tests start from a VM with no FPGA module loaded.
+for s in $R/scenarios/*.sh; do
+	scenario "$s"
+done
+echo "# fpga-rs-plan-complete"
