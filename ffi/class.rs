@@ -28,6 +28,8 @@ impl ClassDesc {
         dev_release: Option<unsafe extern "C" fn(*mut bindings::device)>,
     ) -> Self {
         Self(bindings::class {
+            // `CStrExt::as_char_ptr` is not `const`; this is the same cast.
+            #[allow(clippy::disallowed_methods)]
             name: name.as_ptr().cast(),
             dev_groups,
             dev_release,

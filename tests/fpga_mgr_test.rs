@@ -35,7 +35,9 @@ mod tests {
     /// The C `struct device` of a Rust device.
     fn raw(dev: &Device) -> *mut bindings::device {
         // `Device` is a transparent wrapper of the C struct.
-        core::ptr::from_ref(dev).cast::<bindings::device>().cast_mut()
+        core::ptr::from_ref(dev)
+            .cast::<bindings::device>()
+            .cast_mut()
     }
 
     /// A faux device for one test, and its C pointer.

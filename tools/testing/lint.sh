@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Static checks of the tree: rustfmt (with the kernel's .rustfmt.toml),
+# clippy (the kernel's CLIPPY=1 build, warnings are failures), and the
+# project's own rules. Prints a report; with --ktap FILE, also writes the
+# results as a KTAP suite block that the test report merges.
+set -uo pipefail
+. "$(dirname "$0")/lib/common.sh"
+
+ktap=
+[ "${1:-}" = --ktap ] && ktap=$2
+OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out}
+mkdir -p "$OUT"
+cd "$FPGA_RS_ROOT" || exit 1
+results=()
+
+# record NAME STATUS LOGFILE
+record() {
+	if [ "$2" = 0 ]; then
+		echo "lint: ok $1"
+		results+=("ok $1")
+	else
+		echo "lint: FAILED $1" >&2
+		sed 's/^/    /' "$3" | head -n 40 >&2
+		results+=("not ok $1")
+	fi
+}
+
+mapfile -t rust_files < <(git ls-files '*.rs' 2>/dev/null || find . -name '*.rs' -not -path './ffi/fpga_generated.rs')
+
+/usr/bin/rustfmt --check --edition 2021 --config-path "$KERNEL_BUILD/source/.rustfmt.toml" \
+	"${rust_files[@]}" >"$OUT/rustfmt.log" 2>&1
+record rustfmt_clean $? "$OUT/rustfmt.log"
+
+# Rebuild every crate with clippy-driver in place of rustc.
+touch "${rust_files[@]}"
+make -s -C "$FPGA_RS_ROOT" modules CLIPPY=1 >"$OUT/clippy.log" 2>&1
+status=$?
+grep -qE '^(warning|error)' "$OUT/clippy.log" && status=1
+record clippy_clean $status "$OUT/clippy.log"
+
+# Every unsafe block is justified by a SAFETY comment (coding guidelines).
+: >"$OUT/safety.log"
+for f in "${rust_files[@]}"; do
+	awk -v f="$f" '
+		/\/\/ SAFETY:/ { justified = 1 }
+		/unsafe[ ]*\{/ && !/^[ \t]*\/\// {
+			if (!justified) { printf "%s:%d: unsafe block without // SAFETY:\n", f, NR; bad = 1 }
+			justified = 0
+		}
+		/^[ \t]*$/ { justified = 0 }
+		END { exit bad }' "$f" >>"$OUT/safety.log"
+done
+[ -s "$OUT/safety.log" ]
+record unsafe_blocks_have_safety_comments $((1 - $?)) "$OUT/safety.log"
+
+if [ -n "$ktap" ]; then
+	{
+		echo "# fpga-rs-suite: lint"
+		echo "KTAP version 1"
+		echo "1..1"
+		echo "    KTAP version 1"
+		echo "    # Subtest: lint"
+		echo "    1..${#results[@]}"
+		i=0 all=ok
+		for r in "${results[@]}"; do
+			i=$((i + 1))
+			echo "    ${r% *} $i ${r##* }"
+			[ "${r%% *}" = not ] && all="not ok"
+		done
+		echo "$all 1 lint"
+		echo "# fpga-rs-end"
+	} >"$ktap"
+fi
+for r in "${results[@]}"; do [ "${r%% *}" = not ] && exit 1; done
+exit 0

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Builds the modules and an initramfs, boots the kernel from the cache in
+# QEMU (TCG) and runs one of:
+#   --tests   the whole test plan (KUnit modules, then scenario tests); the
+#             results are merged and parsed by the kernel's kunit.py, and the
+#             run ends with "N passed, N failed" (exit 1 on any failure, crash
+#             in the kernel log, or timeout);
+#   --demo    the demo (tools/testing/vm/demo.sh), printed live;
+#   --shell   an interactive shell in the VM.
+# Outputs go to $FPGA_RS_OUT (default ./out): console.log, results.ktap.
+set -uo pipefail
+. "$(dirname "$0")/lib/common.sh"
+
+mode=${1:---tests}
+OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out}
+VM_TIMEOUT=${VM_TIMEOUT:-$([ "$KERNEL_FLAVOR" = default ] && echo 300 || echo 1200)}
+BZIMAGE=$KERNEL_BUILD/arch/x86/boot/bzImage
+STAGE=$OUT/initramfs
+
+case "$mode" in
+--tests | --demo | --shell) ;;
+*) die "usage: $0 --tests|--demo|--shell" ;;
+esac
+[ -f "$BZIMAGE" ] || die "no kernel at $BZIMAGE: run 'make setup' first"
+mkdir -p "$OUT"
+
+build_modules() {
+	make -s -C "$FPGA_RS_ROOT" modules >"$OUT/modules.log" 2>&1 ||
+		{ cat "$OUT/modules.log" >&2; die "module build failed (log: $OUT/modules.log)"; }
+}
+
+# Copies the .ko files found by `find DIR ARGS...` into the initramfs folder SUB.
+stage_modules() {
+	local sub=$1 dir=$2
+	shift 2
+	mkdir -p "$STAGE/fpga-rs/$sub"
+	find "$dir" "$@" -name '*.ko' -exec cp {} "$STAGE/fpga-rs/$sub/" \;
+}
+
+build_initramfs() {
+	local vm=$FPGA_RS_ROOT/tools/testing/vm
+	rm -rf "$STAGE"
+	mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,lib/firmware,fpga-rs/scenarios}
+	cp /bin/busybox "$STAGE/bin/busybox"
+	cp "$vm/init" "$STAGE/init"
+	cp "$vm/run-plan.sh" "$vm/ktap.sh" "$vm/demo.sh" "$STAGE/fpga-rs/"
+	cp "$FPGA_RS_ROOT"/tools/testing/scenarios/*.sh "$STAGE/fpga-rs/scenarios/"
+	# The Rust core, the KUnit modules that test it, and the upstream C core
+	# with its own KUnit suites for comparison.
+	stage_modules modules "$FPGA_RS_ROOT" -maxdepth 1
+	stage_modules kunit "$FPGA_RS_ROOT/tests" "$FPGA_RS_ROOT/tools/testing/c_api"
+	stage_modules upstream "$KERNEL_BUILD/drivers/fpga" -maxdepth 1
+	stage_modules upstream/tests "$KERNEL_BUILD/drivers/fpga/tests"
+	(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
+}
+
+# vm_cmd MODE: sets VM_CMD to the QEMU command that boots the VM in MODE
+# (see vm/init). TCG: KVM hangs or crawls on these machines (TOOLCHAIN.md).
+vm_cmd() {
+	VM_CMD=(qemu-system-x86_64 -accel tcg -m 512 -smp 2 -no-reboot
+		-kernel "$BZIMAGE" -initrd "$OUT/initramfs.cpio.gz"
+		-append "console=ttyS0 panic=-1 oops=panic fpga_rs.mode=$1")
+}
+
+# The console (ttyS0) goes to console.log, and the test plan writes KTAP to
+# the second serial port (ttyS1), apart from the kernel log. No terminal is
+# needed (CI has no stdin); a hung VM is killed.
+run_tests() {
+	rm -f "$OUT/results.ktap" "$OUT/console.log"
+	vm_cmd tests
+	timeout -k 5 "$VM_TIMEOUT" "${VM_CMD[@]}" -display none -monitor none \
+		-serial "file:$OUT/console.log" -serial "file:$OUT/results.ktap" \
+		</dev/null >"$OUT/qemu.log" 2>&1
+	[ $? = 124 ] && echo "    the VM did not finish within $VM_TIMEOUT s (VM_TIMEOUT): killed" >&2
+	return 0
+}
+
+step "build modules" build_modules || exit 1
+step "build initramfs" build_initramfs || exit 1
+case "$mode" in
+--tests)
+	step "static checks (rustfmt, clippy)" "$FPGA_RS_ROOT/tools/testing/lint.sh" --ktap "$OUT/lint.ktap"
+	step "VM test run (TCG, timeout ${VM_TIMEOUT}s)" run_tests
+	echo "    console log: $OUT/console.log"
+	python3 "$FPGA_RS_ROOT/tools/testing/report.py" --kernel-src "$KERNEL_BUILD/source" \
+		--console "$OUT/console.log" --results "$OUT/results.ktap" --results "$OUT/lint.ktap" \
+		--out "$OUT"
+	;;
+--demo)
+	vm_cmd demo
+	"${VM_CMD[@]}" -nographic </dev/null | tee "$OUT/console.log"
+	echo "console log: $OUT/console.log"
+	;;
+--shell)
+	vm_cmd shell
+	"${VM_CMD[@]}" -nographic
+	;;
+esac
