@@ -29,7 +29,7 @@ record() {
 
 mapfile -t rust_files < <(git ls-files '*.rs' 2>/dev/null || find . -name '*.rs' -not -path './ffi/fpga_generated.rs')
 
-/usr/bin/rustfmt --check --edition 2021 --config-path "$KERNEL_BUILD/source/.rustfmt.toml" \
+/usr/bin/rustfmt --check --edition 2021 --config-path "$KERNEL_TREE/.rustfmt.toml" \
 	"${rust_files[@]}" >"$OUT/rustfmt.log" 2>&1
 record rustfmt_clean $? "$OUT/rustfmt.log"
 

@@ -51,8 +51,10 @@ build_initramfs() {
 	# with its own KUnit suites for comparison.
 	stage_modules modules "$FPGA_RS_ROOT" -maxdepth 1
 	stage_modules kunit "$FPGA_RS_ROOT/tests" "$FPGA_RS_ROOT/tools/testing/c_api"
-	stage_modules upstream "$KERNEL_BUILD/drivers/fpga" -maxdepth 1
-	stage_modules upstream/tests "$KERNEL_BUILD/drivers/fpga/tests"
+	if [ -d "$KERNEL_BUILD/drivers/fpga/tests" ]; then
+		stage_modules upstream "$KERNEL_BUILD/drivers/fpga" -maxdepth 1
+		stage_modules upstream/tests "$KERNEL_BUILD/drivers/fpga/tests"
+	fi
 	(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
 }
 
@@ -84,7 +86,7 @@ case "$mode" in
 	step "static checks (rustfmt, clippy)" "$FPGA_RS_ROOT/tools/testing/lint.sh" --ktap "$OUT/lint.ktap"
 	step "VM test run (TCG, timeout ${VM_TIMEOUT}s)" run_tests
 	echo "    console log: $OUT/console.log"
-	python3 "$FPGA_RS_ROOT/tools/testing/report.py" --kernel-src "$KERNEL_BUILD/source" \
+	python3 "$FPGA_RS_ROOT/tools/testing/report.py" --kernel-src "$KERNEL_TREE" \
 		--console "$OUT/console.log" --results "$OUT/results.ktap" --results "$OUT/lint.ktap" \
 		--out "$OUT"
 	;;

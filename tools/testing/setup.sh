@@ -183,8 +183,20 @@ build_kernel() {
 	echo "$want" >"$stamp"
 }
 
+# A kernel of the user's own (KDIR=): check it can build and run our modules.
+check_own_kernel() {
+	[ -f "$KDIR/Module.symvers" ] || die "KDIR=$KDIR has no Module.symvers: build its modules first"
+	grep -q '^CONFIG_RUST=y' "$KDIR/.config" || die "KDIR=$KDIR is not built with CONFIG_RUST=y"
+	grep -q '^CONFIG_MODULE_UNLOAD=y' "$KDIR/.config" || die "KDIR=$KDIR lacks CONFIG_MODULE_UNLOAD=y"
+	echo "    using the kernel in $KDIR"
+}
+
 step "Debian packages" install_packages || exit 1
 step "bindgen" install_bindgen || exit 1
-step "kernel source" fetch_kernel_source || exit 1
-step "kernel $KERNEL_FLAVOR build" build_kernel || exit 1
+if [ -n "${KDIR:-}" ]; then
+	step "kernel (KDIR)" check_own_kernel || exit 1
+else
+	step "kernel source" fetch_kernel_source || exit 1
+	step "kernel $KERNEL_FLAVOR build" build_kernel || exit 1
+fi
 echo "fpga-rs: kernel ready in $KERNEL_BUILD"

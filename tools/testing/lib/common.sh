@@ -5,6 +5,9 @@ FPGA_RS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 FPGA_RS_CACHE=${FPGA_RS_CACHE:-$HOME/.cache/fpga-rs}
 KERNEL_FLAVOR=${KERNEL_FLAVOR:-default}
 KERNEL_BUILD=${KDIR:-$FPGA_RS_CACHE/build/$KERNEL_FLAVOR}
+# The source tree of that build: O= builds link it as "source".
+KERNEL_TREE=$KERNEL_BUILD
+[ -d "$KERNEL_BUILD/source" ] && KERNEL_TREE=$(cd "$KERNEL_BUILD/source" && pwd)
 
 # The kernel make variables (toolchain) come from the top-level Makefile, the
 # one place they are defined.

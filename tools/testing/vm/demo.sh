@@ -12,8 +12,8 @@ say "lsmod"
 cat /proc/modules
 say "ls -l /sys/class/fpga_manager"
 ls -l /sys/class/fpga_manager
-say "Exported C API (from /proc/kallsyms)"
-grep -E ' (fpga_|__fpga_|of_fpga_|__devm_fpga_)' /proc/kallsyms | grep '\[fpga_mgr\]'
+say "Exported C API (/proc/kallsyms)"
+grep '\[fpga_mgr\]' /proc/kallsyms | grep -E ' T (__devm_|__|of_)?fpga_'
 say "refcnt of fpga_mgr: $(cat /sys/module/fpga_mgr/refcnt)"
 say "Unloading"
 rmmod fpga_mgr && echo "fpga_mgr unloaded; /sys/class/fpga_manager: $(ls -d /sys/class/fpga_manager 2>&1)"
