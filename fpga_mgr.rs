@@ -5,8 +5,14 @@
 //! The Rust implementation of `drivers/fpga/fpga-mgr.c`: it registers the `fpga_manager` class
 //! and exports the C API of [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)
 //! under the same symbol names, so C low-level drivers and C callers work unchanged.
+//!
+//! - `fpga_mgr/protocol.rs`: who may get, lock, program and unregister, and when (safe Rust).
+//! - `fpga_mgr/manager.rs`: the manager object, its registration and references.
+//! - `fpga_mgr/load.rs`, `fpga_mgr/sg.rs`: the programming state machine.
+//! - `fpga_mgr/sysfs.rs`: `name`, `state`, `status`.
+//! - `fpga_mgr/api.rs`, `fpga_mgr/image_info.rs`: the exported C functions.
 
-use kernel::prelude::*;
+use kernel::{prelude::*, types::Opaque};
 
 #[path = "ffi/bindings.rs"]
 mod bindings;
@@ -15,8 +21,23 @@ mod class;
 #[macro_use]
 #[path = "ffi/export.rs"]
 mod export;
+#[path = "ffi/sysfs.rs"]
+mod ffi_sysfs;
+
+#[path = "fpga_mgr/api.rs"]
+mod api;
 #[path = "fpga_mgr/image_info.rs"]
 mod image_info;
+#[path = "fpga_mgr/load.rs"]
+mod load;
+#[path = "fpga_mgr/manager.rs"]
+mod manager;
+#[path = "fpga_mgr/protocol.rs"]
+mod protocol;
+#[path = "fpga_mgr/sg.rs"]
+mod sg;
+#[path = "fpga_mgr/sysfs.rs"]
+mod sysfs;
 
 module! {
     type: FpgaMgrCore,
@@ -26,9 +47,36 @@ module! {
     license: "GPL",
 }
 
+static NAME_ATTR: ffi_sysfs::DeviceAttrRo = ffi_sysfs::DeviceAttrRo::new(c"name", sysfs::name_show);
+static STATE_ATTR: ffi_sysfs::DeviceAttrRo =
+    ffi_sysfs::DeviceAttrRo::new(c"state", sysfs::state_show);
+static STATUS_ATTR: ffi_sysfs::DeviceAttrRo =
+    ffi_sysfs::DeviceAttrRo::new(c"status", sysfs::status_show);
+static ATTRS: ffi_sysfs::AttrList<4> = ffi_sysfs::AttrList([
+    NAME_ATTR.attr(),
+    STATE_ATTR.attr(),
+    STATUS_ATTR.attr(),
+    core::ptr::null_mut(),
+]);
+static GROUP: ffi_sysfs::AttrGroups = ffi_sysfs::AttrGroups::new(&ATTRS);
+static GROUPS: ffi_sysfs::GroupList<2> = ffi_sysfs::GroupList([GROUP.group(), core::ptr::null()]);
+
 /// The `fpga_manager` device class (`/sys/class/fpga_manager`).
 static FPGA_MGR_CLASS: class::ClassDesc =
-    class::ClassDesc::new(c"fpga_manager", core::ptr::null(), None);
+    class::ClassDesc::new(c"fpga_manager", GROUPS.as_ptr(), Some(manager::release));
+
+/// The IDA that numbers managers (`fpga%d`); initialised in `init`, destroyed in `drop`.
+struct Ida(Opaque<bindings::ida>);
+
+// SAFETY: The IDA has its own internal lock.
+unsafe impl Sync for Ida {}
+
+static IDA: Ida = Ida(Opaque::zeroed());
+
+/// The manager IDA, for `ida_alloc_range`/`ida_free`.
+fn ida() -> *mut bindings::ida {
+    IDA.0.get()
+}
 
 /// The loaded manager core: the class stays registered while this lives.
 struct FpgaMgrCore {
@@ -38,8 +86,18 @@ struct FpgaMgrCore {
 impl kernel::Module for FpgaMgrCore {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         pr_info!("FPGA manager framework\n");
+        // SAFETY: The IDA is not in use before the class is registered (`DEFINE_IDA`).
+        unsafe { bindings::xa_init_flags(&raw mut (*ida()).xa, bindings::FPGA_IDA_INIT_FLAGS) };
         Ok(Self {
             _class: class::ClassRegistration::new(&FPGA_MGR_CLASS)?,
         })
+    }
+}
+
+impl Drop for FpgaMgrCore {
+    fn drop(&mut self) {
+        // SAFETY: The module is going: no manager exists (each holds a module reference through
+        // its driver's dependency on this module), and the class is unregistered after this.
+        unsafe { bindings::ida_destroy(ida()) };
     }
 }

@@ -8,6 +8,7 @@
 #include <linux/fpga/fpga-mgr.h>
 #include <linux/fpga/fpga-bridge.h>
 #include <linux/fpga/fpga-region.h>
+#include <linux/idr.h>
 
 /*
  * bindgen cannot evaluate BIT(); as in rust/bindings/bindings_helper.h,
@@ -23,3 +24,6 @@ const u64 RUST_CONST_HELPER_FPGA_MGR_STATUS_CRC_ERR = FPGA_MGR_STATUS_CRC_ERR;
 const u64 RUST_CONST_HELPER_FPGA_MGR_STATUS_INCOMPATIBLE_IMAGE_ERR = FPGA_MGR_STATUS_INCOMPATIBLE_IMAGE_ERR;
 const u64 RUST_CONST_HELPER_FPGA_MGR_STATUS_IP_PROTOCOL_ERR = FPGA_MGR_STATUS_IP_PROTOCOL_ERR;
 const u64 RUST_CONST_HELPER_FPGA_MGR_STATUS_FIFO_OVERFLOW_ERR = FPGA_MGR_STATUS_FIFO_OVERFLOW_ERR;
+
+/* The flags DEFINE_IDA() initialises an IDA with, for the core's IDAs. */
+const gfp_t RUST_CONST_HELPER_FPGA_IDA_INIT_FLAGS = IDA_INIT_FLAGS;

@@ -26,7 +26,17 @@ esac
 [ -f "$BZIMAGE" ] || die "no kernel at $BZIMAGE: run 'make setup' first"
 mkdir -p "$OUT"
 
+# Kbuild does not notice that the kernel under an external module changed
+# (e.g. the size of struct module after a config change), so the modules are
+# rebuilt from clean whenever the kernel build is not the one they were built
+# against.
 build_modules() {
+	local kernel_id
+	kernel_id=$(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$BZIMAGE" | tr '\n' ' ')
+	if [ "$(cat "$OUT/kernel.id" 2>/dev/null)" != "$kernel_id" ]; then
+		make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1
+		echo "$kernel_id" >"$OUT/kernel.id"
+	fi
 	make -s -C "$FPGA_RS_ROOT" modules >"$OUT/modules.log" 2>&1 ||
 		{ cat "$OUT/modules.log" >&2; die "module build failed (log: $OUT/modules.log)"; }
 }
@@ -47,6 +57,11 @@ build_initramfs() {
 	cp "$vm/init" "$STAGE/init"
 	cp "$vm/run-plan.sh" "$vm/ktap.sh" "$vm/demo.sh" "$STAGE/fpga-rs/"
 	cp "$FPGA_RS_ROOT"/tools/testing/scenarios/*.sh "$STAGE/fpga-rs/scenarios/"
+	# The firmware image of the KUnit firmware-load tests: a 1 KiB header of 'H'
+	# and 4 KiB of 'P', the pattern of tests/fpga_mgr_test/recorder.rs.
+	mkdir -p "$STAGE/lib/firmware/fpga-rs"
+	python3 -c "import sys; sys.stdout.buffer.write(b'H' * 1024 + b'P' * 4096)" \
+		>"$STAGE/lib/firmware/fpga-rs/test-image.bin"
 	# The Rust core, the KUnit modules that test it, and the upstream C core
 	# with its own KUnit suites for comparison.
 	stage_modules modules "$FPGA_RS_ROOT" -maxdepth 1

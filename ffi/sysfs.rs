@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Read-only sysfs attributes of class devices, as statics (`DEVICE_ATTR_RO`,
+//! `ATTRIBUTE_GROUPS`).
+//!
+//! C header: [`include/linux/device.h`](srctree/include/linux/device.h),
+//! [`include/linux/sysfs.h`](srctree/include/linux/sysfs.h)
+
+use crate::bindings;
+use core::ptr;
+use kernel::prelude::*;
+
+/// The `show` callback of a device attribute.
+pub(crate) type ShowFn =
+    unsafe extern "C" fn(*mut bindings::device, *mut bindings::device_attribute, *mut u8) -> isize;
+
+/// A read-only (0444) device attribute, as `DEVICE_ATTR_RO(name)` declares it.
+#[repr(transparent)]
+pub(crate) struct DeviceAttrRo(bindings::device_attribute);
+
+// SAFETY: The attribute is constant after its initialisation; sysfs only reads it.
+unsafe impl Sync for DeviceAttrRo {}
+
+impl DeviceAttrRo {
+    /// An attribute called `name` whose contents `show` writes.
+    pub(crate) const fn new(name: &'static CStr, show: ShowFn) -> Self {
+        // SAFETY: All-zero is a valid `struct device_attribute` (NULL name and callbacks).
+        let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
+        // `CStrExt::as_char_ptr` is not `const`; this is the same cast.
+        #[allow(clippy::disallowed_methods)]
+        {
+            attr.attr.name = name.as_ptr().cast();
+        }
+        attr.attr.mode = 0o444;
+        attr.__bindgen_anon_1.show = Some(show);
+        Self(attr)
+    }
+
+    /// The generic `struct attribute` of this attribute, for an attribute list.
+    pub(crate) const fn attr(&'static self) -> *mut bindings::attribute {
+        ptr::from_ref(&self.0.attr).cast_mut()
+    }
+}
+
+/// A NULL-terminated list of `N - 1` attributes.
+#[repr(transparent)]
+pub(crate) struct AttrList<const N: usize>(pub(crate) [*mut bindings::attribute; N]);
+
+// SAFETY: The list is constant and points to `'static` attributes.
+unsafe impl<const N: usize> Sync for AttrList<N> {}
+
+/// An attribute group and the NULL-terminated one-group array a class's `dev_groups` takes.
+pub(crate) struct AttrGroups {
+    group: bindings::attribute_group,
+}
+
+// SAFETY: The group is constant and points to `'static` data.
+unsafe impl Sync for AttrGroups {}
+
+impl AttrGroups {
+    /// The unnamed group of the attributes in `list`.
+    pub(crate) const fn new<const N: usize>(list: &'static AttrList<N>) -> Self {
+        // SAFETY: All-zero is a valid `struct attribute_group`.
+        let mut group: bindings::attribute_group = unsafe { core::mem::zeroed() };
+        group.__bindgen_anon_2.attrs = ptr::from_ref(&list.0)
+            .cast::<*mut bindings::attribute>()
+            .cast_mut();
+        Self { group }
+    }
+
+    /// The group, for a `NULL`-terminated groups array.
+    pub(crate) const fn group(&'static self) -> *const bindings::attribute_group {
+        &self.group
+    }
+}
+
+/// A NULL-terminated array of attribute groups (`dev_groups`).
+#[repr(transparent)]
+pub(crate) struct GroupList<const N: usize>(pub(crate) [*const bindings::attribute_group; N]);
+
+// SAFETY: The list is constant and points to `'static` groups.
+unsafe impl<const N: usize> Sync for GroupList<N> {}
+
+impl<const N: usize> GroupList<N> {
+    /// The array, as `struct class::dev_groups` takes it.
+    pub(crate) const fn as_ptr(&'static self) -> *const *const bindings::attribute_group {
+        self.0.as_ptr()
+    }
+}
+
+/// Writes `lines` into a sysfs `show` buffer, each followed by a newline; returns the length.
+///
+/// # Safety
+///
+/// `buf` must be the `PAGE_SIZE` buffer sysfs passes to a `show` callback.
+pub(crate) unsafe fn emit_lines<'a>(
+    buf: *mut u8,
+    lines: impl IntoIterator<Item = &'a [u8]>,
+) -> isize {
+    let mut len = 0usize;
+    for line in lines {
+        // Keep room for the newline; sysfs buffers are one page.
+        let n = line.len().min(kernel::page::PAGE_SIZE - 1 - len);
+        // SAFETY: `buf` has `PAGE_SIZE` bytes and `len + n + 1 <= PAGE_SIZE`.
+        unsafe {
+            ptr::copy_nonoverlapping(line.as_ptr(), buf.add(len), n);
+            *buf.add(len + n) = b'\n';
+        }
+        len += n + 1;
+        if len >= kernel::page::PAGE_SIZE - 1 {
+            break;
+        }
+    }
+    len as isize
+}

@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The exported C API of [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)
+//! (except `fpga_image_info_*`, in `image_info.rs`).
+//!
+//! Each function converts its C arguments, calls the core in `manager.rs`/`load.rs`, and converts
+//! the result back (`0`/`-errno`, or a pointer/`ERR_PTR()`), as `drivers/fpga/fpga-mgr.c` does.
+
+use crate::{bindings, load, manager::Manager};
+use core::ptr;
+use kernel::prelude::*;
+
+/// Whether `p` is a real pointer (neither NULL nor an `ERR_PTR()`).
+fn is_valid<T>(p: *const T) -> bool {
+    !p.is_null() && (p as usize) < (-(bindings::MAX_ERRNO as isize)) as usize
+}
+
+/// Converts a core result to the C convention for pointers.
+fn to_ptr<T>(res: Result<*mut T>) -> *mut T {
+    res.unwrap_or_else(|e| e.to_ptr())
+}
+
+/// Converts a core result to the C convention for status codes.
+fn to_ret(res: Result) -> i32 {
+    match res {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// Programs the FPGA with the image `info` describes (sg table, else buffer, else firmware).
+///
+/// The caller must hold the manager (from a get) and should hold its lock. Return: 0, or a
+/// negative errno; `-ENODEV` once the manager is unregistered.
+///
+/// # Safety
+///
+/// `mgr` must come from a get that has not been put; `info` must be a valid image info.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_mgr_load(
+    mgr: *mut bindings::fpga_manager,
+    info: *mut bindings::fpga_image_info,
+) -> i32 {
+    if !is_valid(mgr) || info.is_null() {
+        pr_err!("fpga_mgr_load: invalid manager or image info\n");
+        return EINVAL.to_errno();
+    }
+    // SAFETY: The caller holds a get of `mgr`.
+    let m = unsafe { Manager::from_c(mgr) };
+    // SAFETY: `info` is valid (caller's requirement).
+    to_ret(unsafe { load::load(m, info) })
+}
+export_symbol_gpl!(fpga_mgr_load);
+
+/// Takes the manager for exclusive use. Return: 0, `-EBUSY` if another user holds it,
+/// `-ENODEV` if it is unregistered.
+///
+/// # Safety
+///
+/// `mgr` must come from a get that has not been put.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_mgr_lock(mgr: *mut bindings::fpga_manager) -> i32 {
+    if !is_valid(mgr) {
+        return EINVAL.to_errno();
+    }
+    // SAFETY: The caller holds a get of `mgr`.
+    to_ret(unsafe { Manager::from_c(mgr) }.lock())
+}
+export_symbol_gpl!(fpga_mgr_lock);
+
+/// Ends exclusive use of the manager.
+///
+/// # Safety
+///
+/// `mgr` must come from a get that has not been put.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_mgr_unlock(mgr: *mut bindings::fpga_manager) {
+    if is_valid(mgr) {
+        // SAFETY: The caller holds a get of `mgr`.
+        unsafe { Manager::from_c(mgr) }.unlock();
+    }
+}
+export_symbol_gpl!(fpga_mgr_unlock);
+
+/// Looks a manager up with `match_` and gets it.
+fn find_and_get(
+    data: *const core::ffi::c_void,
+    match_: unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32,
+) -> Result<*mut bindings::fpga_manager> {
+    // SAFETY: The class is registered while this module is loaded; `match_` only compares.
+    let dev = unsafe {
+        bindings::class_find_device(
+            crate::FPGA_MGR_CLASS.as_raw(),
+            ptr::null(),
+            data,
+            Some(match_),
+        )
+    };
+    if dev.is_null() {
+        return Err(ENODEV);
+    }
+    // SAFETY: `dev` is a manager device with the reference `class_find_device` took.
+    unsafe { Manager::get_found(dev) }
+}
+
+/// Matches the manager registered for the parent device `data`.
+///
+/// # Safety
+///
+/// Called by `class_find_device()` only, with a device of the class.
+unsafe extern "C" fn match_parent(
+    dev: *mut bindings::device,
+    data: *const core::ffi::c_void,
+) -> i32 {
+    // SAFETY: The class iterator passes a valid device.
+    i32::from(unsafe { (*dev).parent }.cast_const().cast() == data)
+}
+
+/// Gets the manager registered for the parent device `dev`: pins its driver's module and takes
+/// a device reference, until [`fpga_mgr_put`]. Return: the manager, or `ERR_PTR(-ENODEV)` if
+/// there is none or it is being unregistered.
+///
+/// # Safety
+///
+/// `dev` may be any pointer; it is only compared.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_mgr_get(
+    dev: *mut bindings::device,
+) -> *mut bindings::fpga_manager {
+    to_ptr(find_and_get(dev.cast_const().cast(), match_parent))
+}
+export_symbol_gpl!(fpga_mgr_get);
+
+/// Gets the manager of the device-tree node `node` (that of its parent device), as
+/// [`fpga_mgr_get`] does.
+///
+/// # Safety
+///
+/// `node` may be any pointer; it is only compared.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn of_fpga_mgr_get(
+    node: *mut bindings::device_node,
+) -> *mut bindings::fpga_manager {
+    to_ptr(find_and_get(
+        node.cast_const().cast(),
+        bindings::device_match_of_node,
+    ))
+}
+export_symbol_gpl!(of_fpga_mgr_get);
+
+/// Releases a manager from a get: unpins its driver's module and drops the device reference.
+///
+/// # Safety
+///
+/// `mgr` must come from a get that has not been put; it must not be used afterwards.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_mgr_put(mgr: *mut bindings::fpga_manager) {
+    if !is_valid(mgr) {
+        pr_warn!("fpga_mgr_put: invalid manager pointer\n");
+        return;
+    }
+    // SAFETY: The caller owns a get, which `put` consumes.
+    unsafe { Manager::from_c(mgr).put() };
+}
+export_symbol_gpl!(fpga_mgr_put);
+
+/// Creates and registers a manager (`fpga%d`) under `parent` with ops from `owner`.
+///
+/// The owner module is pinned only between a get and its put, never by the registration. The
+/// caller must call [`fpga_mgr_unregister`]. Return: the manager or an `ERR_PTR()`: `-EINVAL`
+/// without ops or name.
+///
+/// # Safety
+///
+/// `parent` must be a valid device and `info` a valid manager info whose ops outlive the
+/// registration.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn __fpga_mgr_register_full(
+    parent: *mut bindings::device,
+    info: *const bindings::fpga_manager_info,
+    owner: *mut bindings::module,
+) -> *mut bindings::fpga_manager {
+    if info.is_null() {
+        pr_err!("Attempt to register an FPGA manager without info\n");
+        return EINVAL.to_ptr();
+    }
+    // SAFETY: `info` is valid (caller's requirement).
+    to_ptr(Manager::register(parent, unsafe { &*info }, owner))
+}
+export_symbol_gpl!(__fpga_mgr_register_full);
+
+/// The manager info of the short registration functions.
+fn short_info(
+    name: *const u8,
+    mops: *const bindings::fpga_manager_ops,
+    priv_: *mut core::ffi::c_void,
+) -> bindings::fpga_manager_info {
+    bindings::fpga_manager_info {
+        name: name.cast(),
+        compat_id: ptr::null_mut(),
+        mops,
+        priv_,
+    }
+}
+
+/// [`__fpga_mgr_register_full`] with a name, ops and private data only.
+///
+/// # Safety
+///
+/// As for [`__fpga_mgr_register_full`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn __fpga_mgr_register(
+    parent: *mut bindings::device,
+    name: *const u8,
+    mops: *const bindings::fpga_manager_ops,
+    priv_: *mut core::ffi::c_void,
+    owner: *mut bindings::module,
+) -> *mut bindings::fpga_manager {
+    let info = short_info(name, mops, priv_);
+    // SAFETY: Forwarded requirements.
+    unsafe { __fpga_mgr_register_full(parent, &info, owner) }
+}
+export_symbol_gpl!(__fpga_mgr_register);
+
+/// Unregisters a manager: new gets and loads fail with `-ENODEV`, loads and `status` reads in
+/// flight are waited for, then the driver's `fpga_remove` runs and the device goes. Users that
+/// still hold the manager keep a valid pointer until their put.
+///
+/// # Safety
+///
+/// `mgr` must come from a registration that has not been unregistered.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_mgr_unregister(mgr: *mut bindings::fpga_manager) {
+    if !is_valid(mgr) {
+        pr_warn!("fpga_mgr_unregister: invalid manager pointer\n");
+        return;
+    }
+    // SAFETY: The caller owns the registration, which `unregister` consumes.
+    unsafe { Manager::from_c(mgr).unregister() };
+}
+export_symbol_gpl!(fpga_mgr_unregister);
+
+/// The devres release of the managed registrations.
+///
+/// # Safety
+///
+/// Called by devres only, with the data `__devm_fpga_mgr_register_full` allocated.
+unsafe extern "C" fn devm_unregister(_dev: *mut bindings::device, res: *mut core::ffi::c_void) {
+    // SAFETY: `res` holds the manager pointer `__devm_fpga_mgr_register_full` stored.
+    unsafe { fpga_mgr_unregister(*res.cast::<*mut bindings::fpga_manager>()) };
+}
+
+/// [`__fpga_mgr_register_full`], unregistered automatically when `parent`'s driver detaches.
+///
+/// # Safety
+///
+/// As for [`__fpga_mgr_register_full`]; `parent` must be bound to a driver.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn __devm_fpga_mgr_register_full(
+    parent: *mut bindings::device,
+    info: *const bindings::fpga_manager_info,
+    owner: *mut bindings::module,
+) -> *mut bindings::fpga_manager {
+    // SAFETY: Allocates devres data for one pointer; the release function matches.
+    let dr = unsafe {
+        bindings::__devres_alloc_node(
+            Some(devm_unregister),
+            core::mem::size_of::<*mut bindings::fpga_manager>(),
+            bindings::GFP_KERNEL,
+            bindings::NUMA_NO_NODE,
+            c"devm_fpga_mgr_unregister".as_char_ptr(),
+        )
+    };
+    if dr.is_null() {
+        return ENOMEM.to_ptr();
+    }
+    // SAFETY: Forwarded requirements.
+    let mgr = unsafe { __fpga_mgr_register_full(parent, info, owner) };
+    if !is_valid(mgr) {
+        // SAFETY: `dr` was allocated above and never added.
+        unsafe { bindings::devres_free(dr) };
+        return mgr;
+    }
+    // SAFETY: `dr` has room for one pointer; `parent` is a valid device.
+    unsafe {
+        *dr.cast::<*mut bindings::fpga_manager>() = mgr;
+        bindings::devres_add(parent, dr);
+    }
+    mgr
+}
+export_symbol_gpl!(__devm_fpga_mgr_register_full);
+
+/// [`__fpga_mgr_register`], unregistered automatically when `parent`'s driver detaches.
+///
+/// # Safety
+///
+/// As for [`__devm_fpga_mgr_register_full`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn __devm_fpga_mgr_register(
+    parent: *mut bindings::device,
+    name: *const u8,
+    mops: *const bindings::fpga_manager_ops,
+    priv_: *mut core::ffi::c_void,
+    owner: *mut bindings::module,
+) -> *mut bindings::fpga_manager {
+    let info = short_info(name, mops, priv_);
+    // SAFETY: Forwarded requirements.
+    unsafe { __devm_fpga_mgr_register_full(parent, &info, owner) }
+}
+export_symbol_gpl!(__devm_fpga_mgr_register);

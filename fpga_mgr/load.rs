@@ -1,0 +1,412 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The programming state machine of `fpga_mgr_load()`.
+//!
+//! Mirrors `drivers/fpga/fpga-mgr.c` step by step, with the same states, messages and errnos:
+//! an image comes from a scatter-gather table, a buffer or a firmware file; the driver may parse
+//! a header (`parse_header`, growing `header_size` with `-EAGAIN` on the sg path), then
+//! `write_init`, `write` (or `write_sg`) and `write_complete`. A buffer reaches a `write` driver
+//! without a copy.
+
+use crate::{bindings, manager::Manager};
+use core::ptr;
+use kernel::prelude::*;
+
+use bindings::{
+    fpga_image_info as Info,
+    sg_table as SgTable, //
+};
+
+const PARSE_HEADER: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_PARSE_HEADER;
+const PARSE_HEADER_ERR: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_PARSE_HEADER_ERR;
+const WRITE_INIT: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_INIT;
+const WRITE_INIT_ERR: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_INIT_ERR;
+const WRITE: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE;
+const WRITE_ERR: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_ERR;
+const WRITE_COMPLETE: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_COMPLETE;
+const WRITE_COMPLETE_ERR: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_COMPLETE_ERR;
+const OPERATING: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING;
+const FIRMWARE_REQ: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_FIRMWARE_REQ;
+const FIRMWARE_REQ_ERR: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_FIRMWARE_REQ_ERR;
+
+/// `-EOPNOTSUPP`, which the kernel crate has no constant for.
+fn eopnotsupp() -> Error {
+    Error::from_errno(-(bindings::EOPNOTSUPP as i32))
+}
+
+/// Converts an op's C return value.
+fn check(ret: i32) -> Result {
+    kernel::error::to_result(ret)
+}
+
+/// One load: the manager (inside an op, see [`Manager::enter`]) and the caller's image info.
+struct Load<'a> {
+    m: &'a Manager,
+    info: *mut Info,
+}
+
+impl Load<'_> {
+    fn mgr(&self) -> *mut bindings::fpga_manager {
+        self.m.as_c()
+    }
+
+    fn parse_header(&self, buf: *const u8, count: usize) -> Result {
+        match self.m.ops().parse_header {
+            // SAFETY: The manager, info and buffer are valid for the call; ops run inside
+            // `Manager::enter`.
+            Some(f) => check(unsafe { f(self.mgr(), self.info, buf.cast(), count) }),
+            None => Ok(()),
+        }
+    }
+
+    fn write_init(&self, buf: *const u8, count: usize) -> Result {
+        match self.m.ops().write_init {
+            // SAFETY: As in `parse_header`.
+            Some(f) => check(unsafe { f(self.mgr(), self.info, buf.cast(), count) }),
+            None => Ok(()),
+        }
+    }
+
+    fn write(&self, buf: *const u8, count: usize) -> Result {
+        match self.m.ops().write {
+            // SAFETY: As in `parse_header`.
+            Some(f) => check(unsafe { f(self.mgr(), buf.cast(), count) }),
+            None => Err(eopnotsupp()),
+        }
+    }
+
+    fn write_sg(&self, sgt: *mut SgTable) -> Result {
+        match self.m.ops().write_sg {
+            // SAFETY: As in `parse_header`; `sgt` is a valid table.
+            Some(f) => check(unsafe { f(self.mgr(), sgt) }),
+            None => Err(eopnotsupp()),
+        }
+    }
+
+    // SAFETY (for the accessors below): `info` is valid and owned by the caller of
+    // `fpga_mgr_load` for the whole load; the core and the driver's ops are its only users.
+    fn header_size(&self) -> usize {
+        // SAFETY: See above.
+        unsafe { (*self.info).header_size }
+    }
+
+    fn data_size(&self) -> usize {
+        // SAFETY: See above.
+        unsafe { (*self.info).data_size }
+    }
+
+    /// After the image is written, the driver's final steps; the FPGA then operates.
+    fn write_complete(&self) -> Result {
+        self.m.set_state(WRITE_COMPLETE);
+        let ret = match self.m.ops().write_complete {
+            // SAFETY: As in `parse_header`.
+            Some(f) => check(unsafe { f(self.mgr(), self.info) }),
+            None => Ok(()),
+        };
+        if let Err(e) = ret {
+            dev_err!(self.m.dev(), "Error after writing image data to FPGA\n");
+            self.m.set_state(WRITE_COMPLETE_ERR);
+            return Err(e);
+        }
+        self.m.set_state(OPERATING);
+        Ok(())
+    }
+
+    /// `parse_header` on the whole mapped image.
+    fn parse_header_mapped(&self, buf: *const u8, count: usize) -> Result {
+        self.m.set_state(PARSE_HEADER);
+        let mut ret = self.parse_header(buf, count);
+        if self.header_size().saturating_add(self.data_size()) > count {
+            dev_err!(self.m.dev(), "Bitstream data outruns FPGA image\n");
+            ret = Err(EINVAL);
+        }
+        if ret.is_err() {
+            dev_err!(self.m.dev(), "Error while parsing FPGA image header\n");
+            self.m.set_state(PARSE_HEADER_ERR);
+        }
+        ret
+    }
+
+    /// `write_init`, with at least `header_size` bytes of the image (none if it is 0).
+    fn write_init_buf(&self, buf: *const u8, count: usize) -> Result {
+        self.m.set_state(WRITE_INIT);
+        let header_size = self.header_size();
+        let ret = if header_size > count {
+            Err(EINVAL)
+        } else if header_size == 0 {
+            self.write_init(ptr::null(), 0)
+        } else {
+            self.write_init(buf, count)
+        };
+        if ret.is_err() {
+            dev_err!(self.m.dev(), "Error preparing FPGA for writing\n");
+            self.m.set_state(WRITE_INIT_ERR);
+        }
+        ret
+    }
+
+    fn write_failed(&self, e: Error) -> Result {
+        dev_err!(self.m.dev(), "Error while writing image data to FPGA\n");
+        self.m.set_state(WRITE_ERR);
+        Err(e)
+    }
+
+    /// A contiguous, mapped image to a driver with `write`: no copy, one `write` call.
+    fn buf_mapped(&self, mut buf: *const u8, mut count: usize) -> Result {
+        self.parse_header_mapped(buf, count)?;
+        self.write_init_buf(buf, count)?;
+        if self.m.ops().skip_header {
+            // `parse_header_mapped` checked `header_size + data_size <= count`.
+            buf = buf.wrapping_add(self.header_size());
+            count -= self.header_size();
+        }
+        if self.data_size() != 0 {
+            count = self.data_size();
+        }
+        self.m.set_state(WRITE);
+        if let Err(e) = self.write(buf, count) {
+            return self.write_failed(e);
+        }
+        self.write_complete()
+    }
+
+    /// `parse_header` on the first sg segment; `EAGAIN` if the header does not fit in it.
+    fn parse_header_sg_first(&self, sgt: &SgMap) -> Result {
+        self.m.set_state(PARSE_HEADER);
+        let ret = match sgt.first() {
+            Some((addr, len)) if len >= self.header_size() => self.parse_header(addr, len),
+            _ => Err(EAGAIN),
+        };
+        if let Err(e) = ret {
+            if e != EAGAIN {
+                dev_err!(self.m.dev(), "Error while parsing FPGA image header\n");
+                self.m.set_state(PARSE_HEADER_ERR);
+            }
+        }
+        ret
+    }
+
+    /// Copies a growing header out of the sg table until `parse_header` is satisfied.
+    fn parse_header_sg(&self, sgt: &SgMap) -> Result<KVec<u8>> {
+        let mut header = KVec::new();
+        let ret = loop {
+            let want = self.header_size();
+            if want <= header.len() {
+                dev_err!(self.m.dev(), "Requested invalid header size\n");
+                break Err(EFAULT);
+            }
+            let have = header.len();
+            if let Err(e) = header.resize(want, 0, GFP_KERNEL) {
+                break Err(e.into());
+            }
+            if sgt.copy_to(&mut header[have..], have) != want - have {
+                break Err(EFAULT);
+            }
+            match self.parse_header(header.as_ptr(), want) {
+                Err(e) if e == EAGAIN => continue,
+                other => break other,
+            }
+        };
+        if let Err(e) = ret {
+            dev_err!(self.m.dev(), "Error while parsing FPGA image header\n");
+            self.m.set_state(PARSE_HEADER_ERR);
+            return Err(e);
+        }
+        Ok(header)
+    }
+
+    /// Header parsing and `write_init` for an sg image.
+    fn prepare_sg(&self, sgt: &SgMap) -> Result {
+        let ops = self.m.ops();
+        // Short path: the driver does not care about the header.
+        if ops.initial_header_size == 0 && ops.parse_header.is_none() {
+            return self.write_init_buf(ptr::null(), 0);
+        }
+        match self.parse_header_sg_first(sgt) {
+            Ok(()) => {
+                if let Some((addr, len)) = sgt.first() {
+                    return self.write_init_buf(addr, len);
+                }
+            }
+            Err(e) if e != EAGAIN => return Err(e),
+            Err(_) => {}
+        }
+        let header = self.parse_header_sg(sgt)?;
+        self.write_init_buf(header.as_ptr(), header.len())
+    }
+
+    /// An sg image: `write_sg` with the whole table, or `write` once per mapped segment.
+    fn sg(&self, sgt: *mut SgTable) -> Result {
+        let map = SgMap(sgt);
+        self.prepare_sg(&map)?;
+        self.m.set_state(WRITE);
+        let ret = if self.m.ops().write_sg.is_some() {
+            self.write_sg(sgt)
+        } else {
+            let skip = if self.m.ops().skip_header {
+                self.header_size()
+            } else {
+                0
+            };
+            map.for_each_segment(skip, self.data_size(), |addr, len| self.write(addr, len))
+        };
+        if let Err(e) = ret {
+            return self.write_failed(e);
+        }
+        self.write_complete()
+    }
+
+    /// A buffer image: mapped for `write` drivers, else described by an sg table (no copy).
+    fn buf(&self, buf: *const u8, count: usize) -> Result {
+        if self.m.ops().write.is_some() {
+            return self.buf_mapped(buf, count);
+        }
+        let mut sgt = crate::sg::BufSgTable::new(buf, count)?;
+        self.sg(sgt.as_raw())
+    }
+
+    /// A firmware file, requested through the firmware loader on behalf of the manager.
+    fn firmware(&self, name: *const u8) -> Result {
+        // SAFETY: `firmware_name` is a NUL-terminated string (C API contract).
+        let cname = unsafe { CStr::from_char_ptr(name.cast()) };
+        dev_info!(
+            self.m.dev(),
+            "writing {} to {}\n",
+            cname,
+            kernel::str::BStr::from_bytes(self.m.name())
+        );
+        self.m.set_state(FIRMWARE_REQ);
+        let mut fw: *const bindings::firmware = ptr::null();
+        // SAFETY: `fw` is a valid out-pointer, the name is valid, and the manager's device is
+        // registered.
+        let ret = unsafe { bindings::request_firmware(&mut fw, name.cast(), self.m.raw_dev()) };
+        if let Err(e) = check(ret) {
+            self.m.set_state(FIRMWARE_REQ_ERR);
+            dev_err!(self.m.dev(), "Error requesting firmware {}\n", cname);
+            return Err(e);
+        }
+        // SAFETY: `request_firmware` succeeded: `fw` holds `size` bytes at `data`.
+        let ret = unsafe { self.buf((*fw).data, (*fw).size) };
+        // SAFETY: `fw` came from `request_firmware` and is released once.
+        unsafe { bindings::release_firmware(fw) };
+        ret
+    }
+}
+
+/// A scatter-gather table being read by the CPU (`sg_miter` with `SG_MITER_FROM_SG`).
+struct SgMap(*mut SgTable);
+
+impl SgMap {
+    fn start(&self) -> bindings::sg_mapping_iter {
+        // SAFETY: All-zero is a valid uninitialised iterator; `sg_miter_start` sets it up.
+        let mut miter: bindings::sg_mapping_iter = unsafe { core::mem::zeroed() };
+        // SAFETY: The table is valid for the load (caller's table or ours).
+        unsafe {
+            bindings::sg_miter_start(
+                &mut miter,
+                (*self.0).sgl,
+                (*self.0).nents,
+                bindings::SG_MITER_FROM_SG,
+            )
+        };
+        miter
+    }
+
+    /// Calls `f` with the first mapped segment, if there is one.
+    fn first(&self) -> Option<(*const u8, usize)> {
+        let mut miter = self.start();
+        // SAFETY: `miter` was started on a valid table.
+        let seg = unsafe { bindings::sg_miter_next(&mut miter) }
+            .then(|| (miter.addr.cast_const().cast::<u8>(), miter.length));
+        // SAFETY: Stops the iteration started above. The segment's address stays valid: the
+        // core only maps lowmem and vmalloc pages, whose kernel mapping is permanent.
+        unsafe { bindings::sg_miter_stop(&mut miter) };
+        seg
+    }
+
+    /// Copies `dst.len()` bytes from offset `skip` of the table; returns how many were copied.
+    fn copy_to(&self, dst: &mut [u8], skip: usize) -> usize {
+        // SAFETY: The table is valid and `dst` is writable for its length.
+        unsafe {
+            bindings::sg_pcopy_to_buffer(
+                (*self.0).sgl,
+                (*self.0).nents,
+                dst.as_mut_ptr().cast(),
+                dst.len(),
+                skip as bindings::off_t,
+            )
+        }
+    }
+
+    /// Calls `f` for each mapped segment after the first `skip` bytes, up to `limit` bytes in
+    /// all (0: to the end), stopping at the first error.
+    fn for_each_segment(
+        &self,
+        skip: usize,
+        limit: usize,
+        mut f: impl FnMut(*const u8, usize) -> Result,
+    ) -> Result {
+        let mut miter = self.start();
+        // SAFETY: `miter` was started on a valid table.
+        if skip != 0 && !unsafe { bindings::sg_miter_skip(&mut miter, skip as bindings::off_t) } {
+            // SAFETY: Stops the iteration started above.
+            unsafe { bindings::sg_miter_stop(&mut miter) };
+            return Err(EINVAL);
+        }
+        let mut done = 0usize;
+        let mut ret = Ok(());
+        // SAFETY: `miter` is a started iterator.
+        while unsafe { bindings::sg_miter_next(&mut miter) } {
+            let len = if limit != 0 {
+                miter.length.min(limit - done)
+            } else {
+                miter.length
+            };
+            ret = f(miter.addr.cast_const().cast(), len);
+            if ret.is_err() {
+                break;
+            }
+            done += len;
+            if limit != 0 && done >= limit {
+                break;
+            }
+        }
+        // SAFETY: Stops the iteration started above.
+        unsafe { bindings::sg_miter_stop(&mut miter) };
+        ret
+    }
+}
+
+/// `fpga_mgr_load()`: programs the image `info` describes.
+///
+/// The manager must be registered; the call counts as an op in flight, so unregistration waits
+/// for it. Returns `ENODEV` once the manager is unregistered.
+///
+/// # Safety
+///
+/// `info` must be valid for the whole call, and its image source (sg table, buffer or firmware
+/// name) valid as the C API documents.
+pub(crate) unsafe fn load(m: &Manager, info: *mut Info) -> Result {
+    let _op = m.enter()?;
+    let load = Load { m, info };
+    // SAFETY: `info` is valid (caller's requirement).
+    let (sgt, buf, count, firmware_name) = unsafe {
+        (*info).header_size = m.ops().initial_header_size;
+        (
+            (*info).sgt,
+            (*info).buf,
+            (*info).count,
+            (*info).firmware_name,
+        )
+    };
+    if !sgt.is_null() {
+        return load.sg(sgt);
+    }
+    if !buf.is_null() && count != 0 {
+        return load.buf(buf.cast(), count);
+    }
+    if !firmware_name.is_null() {
+        return load.firmware(firmware_name.cast_const().cast());
+    }
+    Err(EINVAL)
+}

@@ -1,0 +1,385 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! One FPGA manager: the C `struct fpga_manager` drivers and callers see, and the core's private
+//! state beside it.
+//!
+//! C header: [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)
+
+use crate::{
+    bindings,
+    protocol::{Lifecycle, Refusal},
+};
+use core::{pin::Pin, ptr};
+use kernel::{
+    device::Device,
+    error::to_result,
+    new_condvar, new_mutex,
+    prelude::*,
+    sync::{CondVar, Mutex},
+    types::Opaque,
+};
+
+/// The core's allocation for one manager.
+///
+/// # Invariants
+///
+/// - `c` is the first field, so a `*mut bindings::fpga_manager` handed out by the core is also a
+///   pointer to its `Manager`.
+/// - From [`Manager::register`] on, `c.dev` is an initialised device of the `fpga_manager` class
+///   and the allocation is freed only by the class's `dev_release` ([`release`]), when the last
+///   reference to `c.dev` is dropped.
+/// - `c.name` points into `name` and `c.compat_id` to `compat_id` (or is NULL): the core's own
+///   copies, which live as long as the manager (upstream borrows the driver's, hole L9).
+/// - `owner` is the module whose ops `c.mops` points to; it is only passed to `try_module_get()`
+///   under `life`, while `life` says the manager is registered (see `protocol.rs`).
+#[pin_data]
+#[repr(C)]
+pub(crate) struct Manager {
+    c: Opaque<bindings::fpga_manager>,
+    name: KVec<u8>,
+    compat_id: Option<(u64, u64)>,
+    compat_id_c: Opaque<bindings::fpga_compat_id>,
+    owner: *mut bindings::module,
+    #[pin]
+    life: Mutex<Lifecycle>,
+    #[pin]
+    idle: CondVar,
+}
+
+// SAFETY: The C parts are protected by the device core and the protocol; the Rust parts are
+// immutable after registration or behind `life`.
+unsafe impl Send for Manager {}
+// SAFETY: As above.
+unsafe impl Sync for Manager {}
+
+/// Maps a protocol refusal to its errno.
+fn errno(refusal: Refusal) -> Error {
+    match refusal {
+        Refusal::Gone => ENODEV,
+        Refusal::Busy => EBUSY,
+    }
+}
+
+/// A call into the driver's ops, counted so that unregistration waits for it.
+pub(crate) struct OpGuard<'a>(&'a Manager);
+
+impl Drop for OpGuard<'_> {
+    fn drop(&mut self) {
+        if self.0.life.lock().end_op() {
+            self.0.idle.notify_all();
+        }
+    }
+}
+
+impl Manager {
+    /// The manager of a C pointer handed out by this core.
+    ///
+    /// # Safety
+    ///
+    /// `mgr` must come from [`Manager::register`] and the caller must hold a reference to its
+    /// device (a get, the registration itself, or a sysfs callback).
+    pub(crate) unsafe fn from_c<'a>(mgr: *mut bindings::fpga_manager) -> &'a Manager {
+        // SAFETY: By the type invariant `c` is the first field of a `repr(C)` struct, and the
+        // reference the caller holds keeps the allocation alive.
+        unsafe { &*mgr.cast::<Manager>() }
+    }
+
+    /// The manager of a device of the `fpga_manager` class.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be the device of a manager registered by this core, and the caller must hold a
+    /// reference to it.
+    pub(crate) unsafe fn from_dev<'a>(dev: *mut bindings::device) -> &'a Manager {
+        // SAFETY: `dev` is the `dev` field of a `struct fpga_manager` (caller's requirement).
+        let mgr = unsafe { kernel::container_of!(dev, bindings::fpga_manager, dev) };
+        // SAFETY: Same requirement.
+        unsafe { Self::from_c(mgr) }
+    }
+
+    /// The C struct that drivers and callers use.
+    pub(crate) fn as_c(&self) -> *mut bindings::fpga_manager {
+        self.c.get()
+    }
+
+    /// The manager's device.
+    pub(crate) fn raw_dev(&self) -> *mut bindings::device {
+        // SAFETY: `c` is valid memory; only the address of the field is taken.
+        unsafe { &raw mut (*self.c.get()).dev }
+    }
+
+    /// The manager's device, for `dev_*!` messages.
+    pub(crate) fn dev(&self) -> &Device {
+        // SAFETY: By the type invariant the device is initialised, and `&self` proves a
+        // reference to it is held.
+        unsafe { Device::from_raw(self.raw_dev()) }
+    }
+
+    /// The manager's name, as registered (the core's own copy, without the NUL).
+    pub(crate) fn name(&self) -> &[u8] {
+        self.name.split_last().map_or(&[], |(_, name)| name)
+    }
+
+    /// The low-level driver's ops.
+    pub(crate) fn ops(&self) -> &bindings::fpga_manager_ops {
+        // SAFETY: `mops` was checked non-NULL at registration and points to the driver's ops,
+        // which live as long as the driver module. Every caller is inside an op (`OpGuard`), a
+        // get or the registration, so that module is alive.
+        unsafe { &*(*self.c.get()).mops }
+    }
+
+    /// Sets the state shown in sysfs.
+    pub(crate) fn set_state(&self, state: bindings::fpga_mgr_states) {
+        // SAFETY: `state` is a plain integer field of the C struct; concurrent readers (sysfs)
+        // read it with `state()`, as upstream does without a lock.
+        unsafe { ptr::write_volatile(&raw mut (*self.c.get()).state, state) };
+    }
+
+    /// The state shown in sysfs.
+    pub(crate) fn state(&self) -> bindings::fpga_mgr_states {
+        // SAFETY: See `set_state`.
+        unsafe { ptr::read_volatile(&raw const (*self.c.get()).state) }
+    }
+
+    /// Starts a call into the driver's ops: refused with `ENODEV` once unregistration began.
+    pub(crate) fn enter(&self) -> Result<OpGuard<'_>> {
+        self.life.lock().begin_op().map_err(errno)?;
+        Ok(OpGuard(self))
+    }
+
+    /// Creates and registers a manager for `parent` with the given info and owner module.
+    pub(crate) fn register(
+        parent: *mut bindings::device,
+        info: &bindings::fpga_manager_info,
+        owner: *mut bindings::module,
+    ) -> Result<*mut bindings::fpga_manager> {
+        if parent.is_null() {
+            pr_err!("Attempt to register an FPGA manager without a parent device\n");
+            return Err(EINVAL);
+        }
+        // SAFETY: `parent` is a valid device (C API contract) and we only borrow it here.
+        let parent_dev: &Device = unsafe { Device::from_raw(parent) };
+        if info.mops.is_null() {
+            dev_err!(parent_dev, "Attempt to register without fpga_manager_ops\n");
+            return Err(EINVAL);
+        }
+        // SAFETY: A non-NULL `info->name` is a NUL-terminated string (C API contract).
+        let name = (!info.name.is_null()).then(|| unsafe { CStr::from_char_ptr(info.name) });
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            dev_err!(parent_dev, "Attempt to register with no name!\n");
+            return Err(EINVAL);
+        };
+        let mut name_copy = KVec::with_capacity(name.to_bytes_with_nul().len(), GFP_KERNEL)?;
+        name_copy.extend_from_slice(name.to_bytes_with_nul(), GFP_KERNEL)?;
+        // SAFETY: A non-NULL `compat_id` points to a valid `struct fpga_compat_id`.
+        let compat_id = (!info.compat_id.is_null())
+            .then(|| unsafe { ((*info.compat_id).id_h, (*info.compat_id).id_l) });
+
+        // SAFETY: The IDA is initialised for the module's lifetime.
+        let id =
+            unsafe { bindings::ida_alloc_range(crate::ida(), 0, u32::MAX, bindings::GFP_KERNEL) };
+        let id = u32::try_from(id).map_err(|_| Error::from_errno(id))?;
+
+        let boxed = KBox::pin_init(
+            try_pin_init!(Manager {
+                c: Opaque::zeroed(),
+                name: name_copy,
+                compat_id,
+                compat_id_c: Opaque::zeroed(),
+                owner,
+                life <- new_mutex!(Lifecycle::new()),
+                idle <- new_condvar!(),
+            }),
+            GFP_KERNEL,
+        );
+        let boxed = match boxed {
+            Ok(b) => b,
+            Err(e) => {
+                // SAFETY: `id` was allocated above and is not used.
+                unsafe { bindings::ida_free(crate::ida(), id) };
+                return Err(e);
+            }
+        };
+        // SAFETY: The manager is never moved out of its allocation: `release` frees it in place.
+        let m = KBox::into_raw(unsafe { Pin::into_inner_unchecked(boxed) });
+
+        // SAFETY: `m` is a fresh, exclusively owned allocation; `parent` and `info` are valid.
+        unsafe {
+            let c = (*m).c.get();
+            if let Some((id_h, id_l)) = (*m).compat_id {
+                let cid = (*m).compat_id_c.get();
+                (*cid).id_h = id_h;
+                (*cid).id_l = id_l;
+                (*c).compat_id = cid;
+            }
+            (*c).name = (*m).name.as_ptr().cast();
+            (*c).mops = info.mops;
+            (*c).mops_owner = owner;
+            (*c).priv_ = info.priv_;
+            bindings::__mutex_init(
+                &raw mut (*c).ref_mutex,
+                c"&mgr->ref_mutex".as_char_ptr(),
+                kernel::static_lock_class!().as_ptr(),
+            );
+            let dev = &raw mut (*c).dev;
+            (*dev).class = crate::FPGA_MGR_CLASS.as_raw();
+            (*dev).groups = (*info.mops).groups;
+            (*dev).parent = parent;
+            (*dev).of_node = (*parent).of_node;
+            (*dev).id = id;
+            // INVARIANT: From here on the device owns the allocation and the id: the class's
+            // `dev_release` frees both when the last reference goes.
+            bindings::device_initialize(dev);
+        }
+        // SAFETY: `m` is valid; we hold the initial device reference.
+        let m = unsafe { &*m };
+
+        // SAFETY: The device is initialised; the format takes one `int`.
+        let ret = unsafe { bindings::dev_set_name(m.raw_dev(), c"fpga%d".as_char_ptr(), id) };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: Drops the initial reference: `release` frees the manager.
+            unsafe { bindings::put_device(m.raw_dev()) };
+            return Err(e);
+        }
+
+        // Initialise the state from the device: the FPGA may have been programmed by a
+        // bootloader or an EEPROM.
+        let state = match m.ops().state {
+            // SAFETY: The manager is valid and not visible to anyone else yet.
+            Some(state) => unsafe { state(m.as_c()) },
+            None => bindings::fpga_mgr_states_FPGA_MGR_STATE_UNKNOWN,
+        };
+        m.set_state(state);
+
+        // SAFETY: The device is initialised and named.
+        if let Err(e) = to_result(unsafe { bindings::device_add(m.raw_dev()) }) {
+            // SAFETY: As above.
+            unsafe { bindings::put_device(m.raw_dev()) };
+            return Err(e);
+        }
+        Ok(m.as_c())
+    }
+
+    /// Takes a reference for a user of a device found by a class lookup: the owner module is
+    /// pinned only if the manager is still registered, in one critical section with
+    /// unregistration (see `protocol.rs`).
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a manager device returned by `class_find_device()`; its reference is kept
+    /// on success and dropped on failure.
+    pub(crate) unsafe fn get_found(
+        dev: *mut bindings::device,
+    ) -> Result<*mut bindings::fpga_manager> {
+        // SAFETY: `dev` is a manager device and we hold a reference (caller's requirement).
+        let m = unsafe { Self::from_dev(dev) };
+        let pinned = {
+            let mut life = m.life.lock();
+            // SAFETY: `begin_get` succeeded under `life`, so unregistration has not started and
+            // the owner's `exit()` has not returned: its `struct module` is alive.
+            let ok = life.begin_get().is_ok() && unsafe { bindings::try_module_get(m.owner) };
+            if ok {
+                life.got();
+            }
+            ok
+        };
+        if !pinned {
+            // SAFETY: Drops the lookup's reference.
+            unsafe { bindings::put_device(dev) };
+            return Err(ENODEV);
+        }
+        Ok(m.as_c())
+    }
+
+    /// Drops a user's reference: the owner module's pin, then the device reference.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own a reference from a successful get, which this consumes.
+    pub(crate) unsafe fn put(&self) {
+        self.life.lock().put();
+        // SAFETY: The get pinned `owner`; this drops that pin.
+        unsafe { bindings::module_put(self.owner) };
+        // SAFETY: Drops the get's device reference; `self` may be freed after this.
+        unsafe { bindings::put_device(self.raw_dev()) };
+    }
+
+    /// Takes the manager for exclusive use (`fpga_mgr_lock()`).
+    pub(crate) fn lock(&self) -> Result {
+        let res = self.life.lock().lock();
+        res.map_err(|refusal| {
+            match refusal {
+                Refusal::Busy => dev_err!(self.dev(), "FPGA manager is in use.\n"),
+                Refusal::Gone => dev_err!(self.dev(), "FPGA manager is unregistered.\n"),
+            }
+            errno(refusal)
+        })
+    }
+
+    /// Ends exclusive use (`fpga_mgr_unlock()`).
+    pub(crate) fn unlock(&self) {
+        if !self.life.lock().unlock() {
+            dev_warn!(
+                self.dev(),
+                "fpga_mgr_unlock() of a manager that is not locked\n"
+            );
+        }
+    }
+
+    /// Unregisters the manager: refuses new gets and ops, waits for the ops in flight, lets the
+    /// driver put the FPGA into its final state, and removes the device.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the registration's reference, which this consumes.
+    pub(crate) unsafe fn unregister(&self) {
+        dev_info!(
+            self.dev(),
+            "fpga_mgr_unregister {}\n",
+            kernel::str::BStr::from_bytes(self.name())
+        );
+        {
+            let mut life = self.life.lock();
+            if !life.begin_unregister() {
+                drop(life);
+                dev_warn!(self.dev(), "FPGA manager unregistered twice\n");
+                return;
+            }
+            while life.must_wait() {
+                self.idle.wait(&mut life);
+            }
+            if life.holders() > 0 || life.is_locked() {
+                dev_info!(
+                    self.dev(),
+                    "unregistered with {} user(s); their calls now fail with -ENODEV\n",
+                    life.holders()
+                );
+            }
+        }
+        if let Some(remove) = self.ops().fpga_remove {
+            // SAFETY: The driver is still registering-side alive (it is unregistering), and no
+            // other op runs any more.
+            unsafe { remove(self.as_c()) };
+        }
+        // SAFETY: Drops the registration's reference; `self` may be freed after this.
+        unsafe { bindings::device_unregister(self.raw_dev()) };
+    }
+}
+
+/// The class's `dev_release`: frees the manager when the last device reference goes.
+///
+/// # Safety
+///
+/// Called by the driver core only, for a device of the `fpga_manager` class.
+pub(crate) unsafe extern "C" fn release(dev: *mut bindings::device) {
+    // SAFETY: `dev` is a manager's device (class `dev_release`), and this is its last use.
+    let m = unsafe { Manager::from_dev(dev) };
+    // SAFETY: `dev` is still valid memory inside the manager.
+    let id = unsafe { (*dev).id };
+    // SAFETY: `id` was allocated from the IDA at registration and is freed once, here.
+    unsafe { bindings::ida_free(crate::ida(), id) };
+    let m = ptr::from_ref(m).cast_mut();
+    // SAFETY: `m` was allocated by `KBox::pin_init` in `register` and released with
+    // `KBox::into_raw`; nothing refers to it any more.
+    drop(unsafe { Pin::new_unchecked(KBox::from_raw(m)) });
+}

@@ -1,0 +1,282 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A low-level manager driver for the tests, written against the C ops table exactly as a C
+//! driver is: it records what the core calls, with which state and which bytes, and fails the
+//! op it is told to.
+
+use super::bindings;
+use core::ptr;
+use kernel::{faux, prelude::*};
+
+/// Header bytes of the test images, as in upstream's `fpga-mgr-test.c`.
+pub(crate) const HEADER_FILL: u8 = b'H';
+/// Data bytes of the test images.
+pub(crate) const IMAGE_FILL: u8 = b'P';
+/// Size of the test images' header.
+pub(crate) const HEADER_SIZE: usize = 1024;
+
+/// The ops of the recorder, in the order the core calls them.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Op {
+    ParseHeader,
+    WriteInit,
+    Write,
+    WriteSg,
+    WriteComplete,
+}
+
+/// What the core did to the recorder.
+#[derive(Default)]
+pub(crate) struct Record {
+    /// The op to fail, and with which errno.
+    pub(crate) fail: Option<(Op, i32)>,
+    /// `parse_header` asks for this header size (0: `HEADER_SIZE`), with `-EAGAIN` while the
+    /// buffer is shorter.
+    pub(crate) want_header: usize,
+    /// `parse_header` sets `data_size` to this many bytes (0: to the end of the image).
+    pub(crate) data_size: usize,
+    /// The ops called, in order.
+    pub(crate) calls: KVec<Op>,
+    /// The manager's state as each op saw it.
+    pub(crate) states: KVec<u32>,
+    /// Bytes `parse_header` saw last, and whether they were all header bytes.
+    pub(crate) header_len: usize,
+    pub(crate) header_ok: bool,
+    /// Bytes `write_init` got.
+    pub(crate) init_len: usize,
+    /// Image bytes `write` got, in how many calls, whether all were data bytes, and the first
+    /// buffer address (to check zero-copy).
+    pub(crate) written: usize,
+    pub(crate) write_calls: usize,
+    pub(crate) image_ok: bool,
+    pub(crate) first_write: usize,
+    /// The table `write_sg` got.
+    pub(crate) sg_table: usize,
+    /// Value `status` reports.
+    pub(crate) status: u64,
+}
+
+/// The recorder's state: `mgr->priv`.
+fn record<'a>(mgr: *mut bindings::fpga_manager) -> &'a mut Record {
+    // SAFETY: Every manager of these ops is registered with a `Record` as `priv`, owned by the
+    // test for longer than the manager, and the core calls ops one at a time.
+    unsafe { &mut *(*mgr).priv_.cast::<Record>() }
+}
+
+/// Records a call; returns the injected error, if this op is the one to fail.
+fn enter(mgr: *mut bindings::fpga_manager, op: Op) -> i32 {
+    let r = record(mgr);
+    // SAFETY: `mgr` is valid during an op.
+    let state = unsafe { (*mgr).state };
+    let _ = r.calls.push(op, GFP_KERNEL);
+    let _ = r.states.push(state, GFP_KERNEL);
+    match r.fail {
+        Some((fail, errno)) if fail == op => errno,
+        _ => 0,
+    }
+}
+
+/// Whether `len` bytes at `buf` all equal `fill`.
+fn all(buf: *const u8, len: usize, fill: u8) -> bool {
+    // SAFETY: The core passes `len` readable bytes at `buf`.
+    unsafe { core::slice::from_raw_parts(buf, len) }
+        .iter()
+        .all(|&b| b == fill)
+}
+
+/// Records the header; asks for `want_header` bytes with `-EAGAIN`.
+///
+/// # Safety
+///
+/// Called by the manager core only, for a manager registered with these ops.
+unsafe extern "C" fn parse_header(
+    mgr: *mut bindings::fpga_manager,
+    info: *mut bindings::fpga_image_info,
+    buf: *const u8,
+    count: usize,
+) -> i32 {
+    let ret = enter(mgr, Op::ParseHeader);
+    if ret != 0 {
+        return ret;
+    }
+    let r = record(mgr);
+    let want = if r.want_header != 0 {
+        r.want_header
+    } else {
+        HEADER_SIZE
+    };
+    // SAFETY: `info` is valid during the op.
+    let info = unsafe { &mut *info };
+    info.header_size = want;
+    if count < want {
+        return EAGAIN.to_errno();
+    }
+    r.header_len = count;
+    r.header_ok = all(buf, HEADER_SIZE.min(want), HEADER_FILL);
+    info.data_size = r.data_size;
+    0
+}
+
+/// Records how many bytes `write_init` got.
+///
+/// # Safety
+///
+/// Called by the manager core only, for a manager registered with these ops.
+unsafe extern "C" fn write_init(
+    mgr: *mut bindings::fpga_manager,
+    _info: *mut bindings::fpga_image_info,
+    _buf: *const u8,
+    count: usize,
+) -> i32 {
+    let ret = enter(mgr, Op::WriteInit);
+    record(mgr).init_len = count;
+    ret
+}
+
+/// Records the image bytes written.
+///
+/// # Safety
+///
+/// Called by the manager core only, for a manager registered with these ops.
+unsafe extern "C" fn write(mgr: *mut bindings::fpga_manager, buf: *const u8, count: usize) -> i32 {
+    let ret = enter(mgr, Op::Write);
+    let r = record(mgr);
+    if r.write_calls == 0 {
+        r.first_write = buf as usize;
+        r.image_ok = true;
+    }
+    r.write_calls += 1;
+    r.written += count;
+    r.image_ok &= all(buf, count, IMAGE_FILL);
+    ret
+}
+
+/// Records the table passed.
+///
+/// # Safety
+///
+/// Called by the manager core only, for a manager registered with these ops.
+unsafe extern "C" fn write_sg(
+    mgr: *mut bindings::fpga_manager,
+    sgt: *mut bindings::sg_table,
+) -> i32 {
+    let ret = enter(mgr, Op::WriteSg);
+    record(mgr).sg_table = sgt as usize;
+    ret
+}
+
+/// Records the final step.
+///
+/// # Safety
+///
+/// Called by the manager core only, for a manager registered with these ops.
+unsafe extern "C" fn write_complete(
+    mgr: *mut bindings::fpga_manager,
+    _info: *mut bindings::fpga_image_info,
+) -> i32 {
+    enter(mgr, Op::WriteComplete)
+}
+
+/// The FPGA is powered up at registration.
+///
+/// # Safety
+///
+/// Called by the manager core only, for a manager registered with these ops.
+unsafe extern "C" fn state(_mgr: *mut bindings::fpga_manager) -> u32 {
+    bindings::fpga_mgr_states_FPGA_MGR_STATE_POWER_UP
+}
+
+/// Reports `Record::status`.
+///
+/// # Safety
+///
+/// Called by the manager core only, for a manager registered with these ops.
+unsafe extern "C" fn status(mgr: *mut bindings::fpga_manager) -> u64 {
+    record(mgr).status
+}
+
+/// An ops table with every op but `write_sg`, a header to parse and skip.
+pub(crate) fn write_ops() -> bindings::fpga_manager_ops {
+    bindings::fpga_manager_ops {
+        initial_header_size: HEADER_SIZE,
+        skip_header: true,
+        state: Some(state),
+        status: Some(status),
+        parse_header: Some(parse_header),
+        write_init: Some(write_init),
+        write: Some(write),
+        write_complete: Some(write_complete),
+        ..Default::default()
+    }
+}
+
+/// An ops table for a DMA-style driver: `write_sg` and no `write`.
+pub(crate) fn sg_ops() -> bindings::fpga_manager_ops {
+    bindings::fpga_manager_ops {
+        write: None,
+        write_sg: Some(write_sg),
+        ..write_ops()
+    }
+}
+
+/// A registered test manager on its own faux parent device, with its ops and record.
+///
+/// The ops and record are boxed so that their addresses stay fixed while the core points at
+/// them.
+pub(crate) struct TestMgr {
+    pub(crate) mgr: *mut bindings::fpga_manager,
+    pub(crate) parent: *mut bindings::device,
+    pub(crate) record: KBox<Record>,
+    _ops: KBox<bindings::fpga_manager_ops>,
+    reg: Option<faux::Registration>,
+}
+
+impl TestMgr {
+    /// Registers a manager called `name` with `ops`, owned by the test module.
+    pub(crate) fn new(name: &'static CStr, ops: bindings::fpga_manager_ops) -> Result<Self> {
+        let reg = faux::Registration::new(name, None)?;
+        let parent = super::raw(reg.as_ref());
+        let mut record = KBox::new(Record::default(), GFP_KERNEL)?;
+        let ops = KBox::new(ops, GFP_KERNEL)?;
+        // SAFETY: `parent` is registered; `ops` and `record` outlive the manager (see `Drop`).
+        let mgr = unsafe {
+            bindings::__fpga_mgr_register(
+                parent,
+                name.as_char_ptr(),
+                &*ops,
+                ptr::from_mut(&mut *record).cast(),
+                crate::THIS_MODULE.as_ptr(),
+            )
+        };
+        kernel::error::from_err_ptr(mgr)?;
+        Ok(Self {
+            mgr,
+            parent,
+            record,
+            _ops: ops,
+            reg: Some(reg),
+        })
+    }
+
+    /// The manager's state, as sysfs shows it.
+    pub(crate) fn state(&self) -> u32 {
+        // SAFETY: The manager is registered.
+        unsafe { ptr::read_volatile(&raw const (*self.mgr).state) }
+    }
+
+    /// Unregisters the manager now (the drop does it otherwise).
+    pub(crate) fn unregister(&mut self) {
+        if !self.mgr.is_null() {
+            // SAFETY: The manager is registered, once.
+            unsafe { bindings::fpga_mgr_unregister(self.mgr) };
+            self.mgr = ptr::null_mut();
+        }
+    }
+}
+
+impl Drop for TestMgr {
+    fn drop(&mut self) {
+        self.unregister();
+        drop(self.reg.take());
+    }
+}
