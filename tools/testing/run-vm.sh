@@ -41,12 +41,12 @@ build_modules() {
 		{ cat "$OUT/modules.log" >&2; die "module build failed (log: $OUT/modules.log)"; }
 }
 
-# Copies the .ko files found by `find DIR ARGS...` into the initramfs folder SUB.
+# stage_modules SUB FILES...: copies module files into the initramfs folder SUB.
 stage_modules() {
-	local sub=$1 dir=$2
-	shift 2
+	local sub=$1
+	shift
 	mkdir -p "$STAGE/fpga-rs/$sub"
-	find "$dir" "$@" -name '*.ko' -exec cp {} "$STAGE/fpga-rs/$sub/" \;
+	cp "$@" "$STAGE/fpga-rs/$sub/"
 }
 
 build_initramfs() {
@@ -62,13 +62,20 @@ build_initramfs() {
 	mkdir -p "$STAGE/lib/firmware/fpga-rs"
 	python3 -c "import sys; sys.stdout.buffer.write(b'H' * 1024 + b'P' * 4096)" \
 		>"$STAGE/lib/firmware/fpga-rs/test-image.bin"
+	# The same with one corrupt data byte (a CRC error for tests/fpga_test_mgr.rs).
+	python3 -c "import sys; sys.stdout.buffer.write(b'H' * 1024 + b'P' * 2000 + b'X' + b'P' * 2095)" \
+		>"$STAGE/lib/firmware/fpga-rs/test-image-corrupt.bin"
 	# The Rust core, the KUnit modules that test it, and the upstream C core
 	# with its own KUnit suites for comparison.
-	stage_modules modules "$FPGA_RS_ROOT" -maxdepth 1
-	stage_modules kunit "$FPGA_RS_ROOT/tests" "$FPGA_RS_ROOT/tools/testing/c_api"
+	# The scenario tests' helper modules (tests/ modules that are not KUnit
+	# suites) are "fixtures".
+	local r=$FPGA_RS_ROOT
+	stage_modules modules "$r"/*.ko
+	stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
+	stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
 	if [ -d "$KERNEL_BUILD/drivers/fpga/tests" ]; then
-		stage_modules upstream "$KERNEL_BUILD/drivers/fpga" -maxdepth 1
-		stage_modules upstream/tests "$KERNEL_BUILD/drivers/fpga/tests"
+		stage_modules upstream "$KERNEL_BUILD"/drivers/fpga/*.ko
+		stage_modules upstream/tests "$KERNEL_BUILD"/drivers/fpga/tests/*.ko
 	fi
 	(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
 }

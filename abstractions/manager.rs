@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Safe Rust API for low-level FPGA manager drivers.
+//!
+//! A driver implements [`Ops`] for its device data and creates a [`Registration`]; the
+//! registration's existence is the registered manager, and dropping it unregisters it (after
+//! `rust/kernel/faux.rs`). The owner module is the driver's own `THIS_MODULE`, so the core pins
+//! exactly the module whose code the ops run (upstream hole L8).
+//!
+//! This file is compiled into each driver module (a Rust module cannot use another module's
+//! crate); it talks to `fpga_mgr.ko` through the C API of
+//! [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h), like a C driver.
+//!
+//! Dropping the data after unregistration is sound because of the core's lifecycle rules
+//! (`Documentation/lifecycle.rst`): `fpga_mgr_unregister()` returns only when no op is running,
+//! and no op starts afterwards.
+
+// Each driver crate compiles this whole API and uses part of it.
+#![allow(dead_code)]
+
+use crate::bindings;
+use core::{marker::PhantomData, pin::Pin, ptr};
+use kernel::{
+    device::Device,
+    error::{from_err_ptr, VTABLE_DEFAULT_ERROR},
+    prelude::*,
+};
+
+/// The state of an FPGA, as `enum fpga_mgr_states` and sysfs `state` name it.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[repr(u32)]
+pub(crate) enum State {
+    /// "unknown"
+    Unknown = bindings::fpga_mgr_states_FPGA_MGR_STATE_UNKNOWN,
+    /// "power off"
+    PowerOff = bindings::fpga_mgr_states_FPGA_MGR_STATE_POWER_OFF,
+    /// "power up"
+    PowerUp = bindings::fpga_mgr_states_FPGA_MGR_STATE_POWER_UP,
+    /// "reset"
+    Reset = bindings::fpga_mgr_states_FPGA_MGR_STATE_RESET,
+    /// "operating"
+    Operating = bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING,
+}
+
+/// Status bits a driver reports through [`Ops::status`] (`FPGA_MGR_STATUS_*`).
+pub(crate) mod status {
+    use crate::bindings;
+
+    /// "reconfig operation error"
+    pub(crate) const OPERATION_ERR: u64 = bindings::FPGA_MGR_STATUS_OPERATION_ERR;
+    /// "reconfig CRC error"
+    pub(crate) const CRC_ERR: u64 = bindings::FPGA_MGR_STATUS_CRC_ERR;
+    /// "reconfig incompatible image"
+    pub(crate) const INCOMPATIBLE_IMAGE_ERR: u64 = bindings::FPGA_MGR_STATUS_INCOMPATIBLE_IMAGE_ERR;
+    /// "reconfig IP protocol error"
+    pub(crate) const IP_PROTOCOL_ERR: u64 = bindings::FPGA_MGR_STATUS_IP_PROTOCOL_ERR;
+    /// "reconfig fifo overflow error"
+    pub(crate) const FIFO_OVERFLOW_ERR: u64 = bindings::FPGA_MGR_STATUS_FIFO_OVERFLOW_ERR;
+}
+
+/// The description of the image being programmed (`struct fpga_image_info`).
+///
+/// # Invariants
+///
+/// Only exists as a reference to a valid `struct fpga_image_info` the core passes to an op.
+#[repr(transparent)]
+pub(crate) struct ImageInfo(bindings::fpga_image_info);
+
+impl ImageInfo {
+    /// The `FPGA_MGR_*` flags of the image.
+    pub(crate) fn flags(&self) -> u32 {
+        self.0.flags
+    }
+
+    /// Whether this is a partial reconfiguration (`FPGA_MGR_PARTIAL_RECONFIG`).
+    pub(crate) fn partial(&self) -> bool {
+        self.0.flags & bindings::FPGA_MGR_PARTIAL_RECONFIG != 0
+    }
+
+    /// How long `write_complete` may wait for the FPGA, in microseconds (0: driver's default).
+    pub(crate) fn config_complete_timeout_us(&self) -> u32 {
+        self.0.config_complete_timeout_us
+    }
+
+    /// The size of the image's header.
+    pub(crate) fn header_size(&self) -> usize {
+        self.0.header_size
+    }
+
+    /// Sets the size of the image's header (from [`Ops::parse_header`]).
+    pub(crate) fn set_header_size(&mut self, size: usize) {
+        self.0.header_size = size;
+    }
+
+    /// The size of the image's data after the header (0: to the end).
+    pub(crate) fn data_size(&self) -> usize {
+        self.0.data_size
+    }
+
+    /// Sets the size of the image's data (from [`Ops::parse_header`]).
+    pub(crate) fn set_data_size(&mut self, size: usize) {
+        self.0.data_size = size;
+    }
+}
+
+/// The operations of a low-level FPGA manager driver, called by the core in the order of
+/// `Documentation/driver-api/fpga/fpga-mgr.rst`: `parse_header`, `write_init`, `write` (once
+/// per chunk), `write_complete`. All are optional.
+#[vtable]
+pub(crate) trait Ops: Send + Sync + Sized {
+    /// Bytes of the image `parse_header` and `write_init` need at least.
+    const INITIAL_HEADER_SIZE: usize = 0;
+    /// Whether `write` starts after the header.
+    const SKIP_HEADER: bool = false;
+
+    /// The FPGA's state at registration.
+    fn state(&self) -> State {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// The `FPGA_MGR_STATUS_*` bits of the last programming ([`status`]).
+    fn status(&self) -> u64 {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Parses the image header in `image`: sets the header and data sizes of `info`, or asks for
+    /// a longer header with `EAGAIN` after raising the header size.
+    fn parse_header(&self, _info: &mut ImageInfo, _image: &[u8]) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Prepares the FPGA to receive the image; `header` holds at least the header.
+    fn write_init(&self, _info: &ImageInfo, _header: &[u8]) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Writes one chunk of the image to the FPGA.
+    fn write(&self, _data: &[u8]) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Finishes the configuration; the FPGA then operates.
+    fn write_complete(&self, _info: &ImageInfo) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
+    /// Puts the FPGA into its final state when the manager is unregistered.
+    fn remove(&self) {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+}
+
+/// The C ops table and callbacks for a driver's [`Ops`].
+struct Callbacks<T: Ops>(PhantomData<T>);
+
+impl<T: Ops> Callbacks<T> {
+    const VTABLE: bindings::fpga_manager_ops = bindings::fpga_manager_ops {
+        initial_header_size: T::INITIAL_HEADER_SIZE,
+        skip_header: T::SKIP_HEADER,
+        state: if T::HAS_STATE { Some(Self::state) } else { None },
+        status: if T::HAS_STATUS { Some(Self::status) } else { None },
+        parse_header: if T::HAS_PARSE_HEADER {
+            Some(Self::parse_header)
+        } else {
+            None
+        },
+        write_init: if T::HAS_WRITE_INIT {
+            Some(Self::write_init)
+        } else {
+            None
+        },
+        write: if T::HAS_WRITE { Some(Self::write) } else { None },
+        write_sg: None,
+        write_complete: if T::HAS_WRITE_COMPLETE {
+            Some(Self::write_complete)
+        } else {
+            None
+        },
+        fpga_remove: if T::HAS_REMOVE { Some(Self::remove) } else { None },
+        groups: ptr::null_mut(),
+    };
+
+    /// The driver data of a manager registered by [`Registration::new`].
+    ///
+    /// # Safety
+    ///
+    /// `mgr` must be a manager registered with `Self::VTABLE`, passed by the core to an op.
+    unsafe fn data<'a>(mgr: *mut bindings::fpga_manager) -> &'a T {
+        // SAFETY: `priv` is the pinned `T` of the `Registration`, which outlives every op call
+        // (the core runs no op after `fpga_mgr_unregister()` returns, see the module doc).
+        unsafe { &*(*mgr).priv_.cast::<T>() }
+    }
+
+    /// A byte slice from an op's buffer (empty for NULL).
+    ///
+    /// # Safety
+    ///
+    /// `buf` must be NULL or point to `count` readable bytes for the lifetime `'a`.
+    unsafe fn bytes<'a>(buf: *const u8, count: usize) -> &'a [u8] {
+        if buf.is_null() {
+            &[]
+        } else {
+            // SAFETY: Guaranteed by the caller.
+            unsafe { core::slice::from_raw_parts(buf, count) }
+        }
+    }
+
+    /// # Safety
+    ///
+    /// Called by the core only, for a manager registered with `Self::VTABLE`.
+    unsafe extern "C" fn state(mgr: *mut bindings::fpga_manager) -> u32 {
+        // SAFETY: Guaranteed by the caller.
+        unsafe { Self::data(mgr) }.state() as u32
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::state`].
+    unsafe extern "C" fn status(mgr: *mut bindings::fpga_manager) -> u64 {
+        // SAFETY: Guaranteed by the caller.
+        unsafe { Self::data(mgr) }.status()
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::state`]; `info` and `count` bytes at `buf` are valid for the call.
+    unsafe extern "C" fn parse_header(
+        mgr: *mut bindings::fpga_manager,
+        info: *mut bindings::fpga_image_info,
+        buf: *const u8,
+        count: usize,
+    ) -> i32 {
+        // SAFETY: Guaranteed by the caller; `ImageInfo` is a transparent wrapper.
+        let (data, info, image) = unsafe {
+            (
+                Self::data(mgr),
+                &mut *info.cast::<ImageInfo>(),
+                Self::bytes(buf, count),
+            )
+        };
+        to_ret(data.parse_header(info, image))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::parse_header`].
+    unsafe extern "C" fn write_init(
+        mgr: *mut bindings::fpga_manager,
+        info: *mut bindings::fpga_image_info,
+        buf: *const u8,
+        count: usize,
+    ) -> i32 {
+        // SAFETY: Guaranteed by the caller.
+        let (data, info, header) = unsafe {
+            (
+                Self::data(mgr),
+                &*info.cast::<ImageInfo>(),
+                Self::bytes(buf, count),
+            )
+        };
+        to_ret(data.write_init(info, header))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::state`]; `count` bytes at `buf` are valid for the call.
+    unsafe extern "C" fn write(mgr: *mut bindings::fpga_manager, buf: *const u8, count: usize) -> i32 {
+        // SAFETY: Guaranteed by the caller.
+        let (data, chunk) = unsafe { (Self::data(mgr), Self::bytes(buf, count)) };
+        to_ret(data.write(chunk))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::state`]; `info` is valid for the call.
+    unsafe extern "C" fn write_complete(
+        mgr: *mut bindings::fpga_manager,
+        info: *mut bindings::fpga_image_info,
+    ) -> i32 {
+        // SAFETY: Guaranteed by the caller.
+        let (data, info) = unsafe { (Self::data(mgr), &*info.cast::<ImageInfo>()) };
+        to_ret(data.write_complete(info))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::state`].
+    unsafe extern "C" fn remove(mgr: *mut bindings::fpga_manager) {
+        // SAFETY: Guaranteed by the caller.
+        unsafe { Self::data(mgr) }.remove();
+    }
+}
+
+/// Converts an op's result for C.
+fn to_ret(res: Result) -> i32 {
+    match res {
+        Ok(()) => 0,
+        Err(e) => e.to_errno(),
+    }
+}
+
+/// A registered FPGA manager with driver data `T`; dropping it unregisters the manager.
+///
+/// # Invariants
+///
+/// `mgr` is a manager registered with `Callbacks::<T>::VTABLE` and `data` as `priv`, until
+/// `drop` unregisters it.
+pub(crate) struct Registration<T: Ops> {
+    mgr: *mut bindings::fpga_manager,
+    data: Pin<KBox<T>>,
+}
+
+// SAFETY: The registration only holds the manager pointer, which the core allows to be used from
+// any thread, and `T: Send + Sync`.
+unsafe impl<T: Ops> Send for Registration<T> {}
+// SAFETY: As above.
+unsafe impl<T: Ops> Sync for Registration<T> {}
+
+impl<T: Ops> Registration<T> {
+    /// Registers a manager called `name` for `parent`, whose ops run on `data`, owned by
+    /// `module` (the driver's `THIS_MODULE`).
+    pub(crate) fn new(
+        parent: &Device,
+        name: &'static CStr,
+        data: impl PinInit<T, Error>,
+        module: &'static ThisModule,
+    ) -> Result<Self> {
+        let data = KBox::pin_init(data, GFP_KERNEL)?;
+        let parent = ptr::from_ref(parent).cast::<bindings::device>().cast_mut();
+        // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); the ops table
+        // is static; `data` stays at its address until after `fpga_mgr_unregister()` (drop).
+        let mgr = unsafe {
+            bindings::__fpga_mgr_register(
+                parent,
+                name.as_char_ptr(),
+                &Callbacks::<T>::VTABLE,
+                ptr::from_ref(&*data).cast_mut().cast(),
+                module.as_ptr(),
+            )
+        };
+        // INVARIANT: The registration succeeded with `data` as `priv`.
+        Ok(Self {
+            mgr: from_err_ptr(mgr)?,
+            data,
+        })
+    }
+
+    /// The driver data.
+    pub(crate) fn data(&self) -> &T {
+        &self.data
+    }
+}
+
+impl<T: Ops> Drop for Registration<T> {
+    fn drop(&mut self) {
+        // SAFETY: By the type invariant `mgr` is registered; it is unregistered once, here, and
+        // no op runs on `data` after this returns.
+        unsafe { bindings::fpga_mgr_unregister(self.mgr) };
+    }
+}

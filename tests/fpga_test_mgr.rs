@@ -1,0 +1,119 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A low-level FPGA manager driver for the scenario tests, written only against the safe API
+//! (`abstractions/manager.rs`): it contains no `unsafe`.
+//!
+//! It registers one manager, "fpga-rs test manager", on a faux device `fpga-rs-test-mgr`. Its
+//! images are those of the KUnit tests: a 1 KiB header of `H`, then data bytes `P`. A header of
+//! anything else is refused in `parse_header`; a data byte other than `P` is a CRC error.
+
+use kernel::{faux, prelude::*, sync::Mutex};
+
+#[path = "../ffi/bindings.rs"]
+mod bindings;
+#[path = "../abstractions/manager.rs"]
+mod manager;
+
+use manager::{status, ImageInfo, Ops, Registration, State};
+
+module! {
+    type: TestMgrModule,
+    name: "fpga_test_mgr",
+    authors: ["fpga-rs developers"],
+    description: "Test low-level FPGA manager for fpga-rs scenario tests",
+    license: "GPL",
+    params: {
+        write_delay_ms: u32 {
+            default: 0,
+            description: "Delay per write() call, in milliseconds, for slow-programming tests",
+        },
+    },
+}
+
+const HEADER_SIZE: usize = 1024;
+
+/// What the simulated FPGA received.
+#[derive(Default)]
+struct Fabric {
+    written: usize,
+    status: u64,
+}
+
+#[pin_data]
+struct TestMgr {
+    #[pin]
+    fabric: Mutex<Fabric>,
+}
+
+#[vtable]
+impl Ops for TestMgr {
+    const INITIAL_HEADER_SIZE: usize = HEADER_SIZE;
+    const SKIP_HEADER: bool = true;
+
+    fn state(&self) -> State {
+        State::PowerUp
+    }
+
+    fn status(&self) -> u64 {
+        self.fabric.lock().status
+    }
+
+    fn parse_header(&self, info: &mut ImageInfo, image: &[u8]) -> Result {
+        let header = image.get(..HEADER_SIZE).ok_or(EINVAL)?;
+        if header.iter().any(|&b| b != b'H') {
+            pr_err!("fpga_test_mgr: image header is not a test header\n");
+            self.fabric.lock().status = status::INCOMPATIBLE_IMAGE_ERR;
+            return Err(EINVAL);
+        }
+        info.set_header_size(HEADER_SIZE);
+        info.set_data_size(0);
+        Ok(())
+    }
+
+    fn write_init(&self, _info: &ImageInfo, _header: &[u8]) -> Result {
+        *self.fabric.lock() = Fabric::default();
+        Ok(())
+    }
+
+    fn write(&self, data: &[u8]) -> Result {
+        let delay = *module_parameters::write_delay_ms.value();
+        if delay != 0 {
+            kernel::time::delay::fsleep(kernel::time::Delta::from_millis(delay.into()));
+        }
+        let mut fabric = self.fabric.lock();
+        if data.iter().any(|&b| b != b'P') {
+            pr_err!("fpga_test_mgr: corrupt data after {} bytes\n", fabric.written);
+            fabric.status = status::CRC_ERR;
+            return Err(EIO);
+        }
+        fabric.written += data.len();
+        Ok(())
+    }
+
+    fn write_complete(&self, _info: &ImageInfo) -> Result {
+        if self.fabric.lock().written == 0 {
+            return Err(EINVAL);
+        }
+        Ok(())
+    }
+}
+
+struct TestMgrModule {
+    _mgr: Registration<TestMgr>,
+    _dev: faux::Registration,
+}
+
+impl kernel::Module for TestMgrModule {
+    fn init(module: &'static ThisModule) -> Result<Self> {
+        let dev = faux::Registration::new(c"fpga-rs-test-mgr", None)?;
+        let mgr = Registration::new(
+            dev.as_ref(),
+            c"fpga-rs test manager",
+            try_pin_init!(TestMgr {
+                fabric <- kernel::new_mutex!(Fabric::default()),
+            }),
+            module,
+        )?;
+        Ok(Self { _mgr: mgr, _dev: dev })
+    }
+}
