@@ -157,8 +157,16 @@ impl<T: Ops> Callbacks<T> {
     const VTABLE: bindings::fpga_manager_ops = bindings::fpga_manager_ops {
         initial_header_size: T::INITIAL_HEADER_SIZE,
         skip_header: T::SKIP_HEADER,
-        state: if T::HAS_STATE { Some(Self::state) } else { None },
-        status: if T::HAS_STATUS { Some(Self::status) } else { None },
+        state: if T::HAS_STATE {
+            Some(Self::state)
+        } else {
+            None
+        },
+        status: if T::HAS_STATUS {
+            Some(Self::status)
+        } else {
+            None
+        },
         parse_header: if T::HAS_PARSE_HEADER {
             Some(Self::parse_header)
         } else {
@@ -169,14 +177,22 @@ impl<T: Ops> Callbacks<T> {
         } else {
             None
         },
-        write: if T::HAS_WRITE { Some(Self::write) } else { None },
+        write: if T::HAS_WRITE {
+            Some(Self::write)
+        } else {
+            None
+        },
         write_sg: None,
         write_complete: if T::HAS_WRITE_COMPLETE {
             Some(Self::write_complete)
         } else {
             None
         },
-        fpga_remove: if T::HAS_REMOVE { Some(Self::remove) } else { None },
+        fpga_remove: if T::HAS_REMOVE {
+            Some(Self::remove)
+        } else {
+            None
+        },
         groups: ptr::null_mut(),
     };
 
@@ -264,7 +280,11 @@ impl<T: Ops> Callbacks<T> {
     /// # Safety
     ///
     /// As for [`Self::state`]; `count` bytes at `buf` are valid for the call.
-    unsafe extern "C" fn write(mgr: *mut bindings::fpga_manager, buf: *const u8, count: usize) -> i32 {
+    unsafe extern "C" fn write(
+        mgr: *mut bindings::fpga_manager,
+        buf: *const u8,
+        count: usize,
+    ) -> i32 {
         // SAFETY: Guaranteed by the caller.
         let (data, chunk) = unsafe { (Self::data(mgr), Self::bytes(buf, count)) };
         to_ret(data.write(chunk))

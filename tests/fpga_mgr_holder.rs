@@ -42,7 +42,9 @@ unsafe impl Sync for Holder {}
 
 /// Finds the device `name` on the bus of `dev` (the faux bus), with a reference.
 fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<*mut bindings::device> {
-    let raw = ptr::from_ref(dev.as_ref()).cast::<bindings::device>().cast_mut();
+    let raw = ptr::from_ref(dev.as_ref())
+        .cast::<bindings::device>()
+        .cast_mut();
     // SAFETY: `raw` is our registered faux device; `device_match_name` compares names.
     let found = unsafe {
         bindings::bus_find_device(
@@ -67,7 +69,8 @@ fn program(mgr: *mut bindings::fpga_manager, parent: *mut bindings::device, name
         if info.is_null() {
             return Err(ENOMEM);
         }
-        (*info).firmware_name = bindings::devm_kstrdup(parent, name.as_char_ptr(), bindings::GFP_KERNEL);
+        (*info).firmware_name =
+            bindings::devm_kstrdup(parent, name.as_char_ptr(), bindings::GFP_KERNEL);
         let ret = bindings::fpga_mgr_load(mgr, info);
         bindings::fpga_image_info_free(info);
         kernel::error::to_result(ret)
@@ -84,7 +87,11 @@ impl kernel::Module for Holder {
         // SAFETY: Drops the lookup's reference; the get holds the manager.
         unsafe { bindings::put_device(parent) };
         let mgr = got?;
-        let mut this = Self { mgr, locked: false, _dev: dev };
+        let mut this = Self {
+            mgr,
+            locked: false,
+            _dev: dev,
+        };
 
         let image = *module_parameters::image.value();
         if *module_parameters::lock.value() != 0 || image != 0 {
@@ -101,7 +108,11 @@ impl kernel::Module for Holder {
                 c"fpga-rs/test-image-corrupt.bin"
             };
             let res = program(mgr, parent, name);
-            pr_info!("fpga_mgr_holder: programming {} returned {:?}\n", name, res.err());
+            pr_info!(
+                "fpga_mgr_holder: programming {} returned {:?}\n",
+                name,
+                res.err()
+            );
         }
         if *module_parameters::lock.value() == 0 && this.locked {
             // SAFETY: Locked above.

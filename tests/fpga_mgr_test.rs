@@ -286,6 +286,99 @@ mod core_tests {
         Ok(())
     }
 
+    /// Raw pointers handed to a work item.
+    struct Ptrs(
+        *mut bindings::fpga_manager,
+        *mut bindings::device,
+        *const u8,
+        usize,
+    );
+
+    // SAFETY: The C API allows these objects to be used from any thread; the test keeps them
+    // alive until the work items are done.
+    unsafe impl Send for Ptrs {}
+
+    #[test]
+    fn unregister_waits_for_the_load_in_flight() -> Result {
+        use kernel::sync::{
+            atomic::{Acquire, AtomicFlag, Release},
+            Arc, Completion,
+        };
+        use kernel::workqueue::system;
+
+        #[pin_data]
+        struct Done {
+            #[pin]
+            load: Completion,
+            #[pin]
+            unregister: Completion,
+            unregister_returned: AtomicFlag,
+        }
+
+        let img = KVec::from_elem(IMAGE_FILL, HEADER_SIZE + 4096, GFP_KERNEL)?;
+        let mut img = img;
+        img[..HEADER_SIZE].fill(HEADER_FILL);
+        let gate = Gate::new()?;
+        let done = Arc::pin_init(
+            try_pin_init!(Done {
+                load <- Completion::new(),
+                unregister <- Completion::new(),
+                unregister_returned: AtomicFlag::new(false),
+            }),
+            GFP_KERNEL,
+        )?;
+        let mut t = TestMgr::new(c"fpga-rs-test-inflight", write_ops())?;
+        t.record.gate = Some(gate.clone());
+
+        // A user programs the FPGA; its `write` blocks in the gate.
+        let (d, p) = (done.clone(), Ptrs(t.mgr, t.parent, img.as_ptr(), img.len()));
+        system().try_spawn(GFP_KERNEL, move || {
+            let p = p;
+            // SAFETY: The manager is registered and the image outlives the work (the test
+            // waits for `d.load`).
+            unsafe {
+                let info = bindings::fpga_image_info_alloc(p.1);
+                (*info).buf = p.2.cast();
+                (*info).count = p.3;
+                let _ = bindings::fpga_mgr_load(p.0, info);
+                bindings::fpga_image_info_free(info);
+            }
+            d.load.complete_all();
+        })?;
+        gate.entered.wait_for_completion();
+
+        // The driver goes away while the write is in flight.
+        let (d, g, p) = (
+            done.clone(),
+            gate.clone(),
+            Ptrs(t.mgr, t.parent, ptr::null(), 0),
+        );
+        system().try_spawn(GFP_KERNEL, move || {
+            let p = p;
+            // SAFETY: The manager is registered; this is its only unregistration.
+            unsafe { bindings::fpga_mgr_unregister(p.0) };
+            g.unregistered.store(true, Release);
+            d.unregister_returned.store(true, Release);
+            d.unregister.complete_all();
+        })?;
+        t.mgr = ptr::null_mut();
+        kernel::time::delay::fsleep(kernel::time::Delta::from_millis(200));
+        let returned_during_write = done.unregister_returned.load(Acquire);
+
+        gate.release.complete_all();
+        done.unregister.wait_for_completion();
+        done.load.wait_for_completion();
+        let calls = core::mem::take(&mut t.record.calls);
+        let op_after = gate.op_after_unregister.load(Acquire);
+        drop(t);
+
+        // Unregistration waited for the write and the rest of the load, and no op ran after.
+        assert!(!returned_during_write);
+        assert_eq!(calls.last().copied(), Some(Op::WriteComplete));
+        assert!(!op_after);
+        Ok(())
+    }
+
     #[test]
     fn lock_is_exclusive_and_busy_is_ebusy() -> Result {
         let t = TestMgr::new(c"fpga-rs-test-lock", write_ops())?;

@@ -82,7 +82,10 @@ impl Ops for TestMgr {
         }
         let mut fabric = self.fabric.lock();
         if data.iter().any(|&b| b != b'P') {
-            pr_err!("fpga_test_mgr: corrupt data after {} bytes\n", fabric.written);
+            pr_err!(
+                "fpga_test_mgr: corrupt data after {} bytes\n",
+                fabric.written
+            );
             fabric.status = status::CRC_ERR;
             return Err(EIO);
         }
@@ -114,6 +117,9 @@ impl kernel::Module for TestMgrModule {
             }),
             module,
         )?;
-        Ok(Self { _mgr: mgr, _dev: dev })
+        Ok(Self {
+            _mgr: mgr,
+            _dev: dev,
+        })
     }
 }

@@ -6,7 +6,14 @@
 
 use super::bindings;
 use core::ptr;
-use kernel::{faux, prelude::*};
+use kernel::{
+    faux,
+    prelude::*,
+    sync::{
+        atomic::{Acquire, AtomicFlag, Release},
+        Arc, Completion,
+    },
+};
 
 /// Header bytes of the test images, as in upstream's `fpga-mgr-test.c`.
 pub(crate) const HEADER_FILL: u8 = b'H';
@@ -25,9 +32,40 @@ pub(crate) enum Op {
     WriteComplete,
 }
 
+/// Holds a `write` op until the test releases it, and watches for ops after unregistration.
+#[pin_data]
+pub(crate) struct Gate {
+    /// Completed when `write` starts.
+    #[pin]
+    pub(crate) entered: Completion,
+    /// `write` waits for this.
+    #[pin]
+    pub(crate) release: Completion,
+    /// Set by the test when `fpga_mgr_unregister()` has returned.
+    pub(crate) unregistered: AtomicFlag,
+    /// Set by any op that runs after that.
+    pub(crate) op_after_unregister: AtomicFlag,
+}
+
+impl Gate {
+    pub(crate) fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            try_pin_init!(Gate {
+                entered <- Completion::new(),
+                release <- Completion::new(),
+                unregistered: AtomicFlag::new(false),
+                op_after_unregister: AtomicFlag::new(false),
+            }),
+            GFP_KERNEL,
+        )
+    }
+}
+
 /// What the core did to the recorder.
 #[derive(Default)]
 pub(crate) struct Record {
+    /// A gate for `write`, for tests of concurrent unregistration.
+    pub(crate) gate: Option<Arc<Gate>>,
     /// The op to fail, and with which errno.
     pub(crate) fail: Option<(Op, i32)>,
     /// `parse_header` asks for this header size (0: `HEADER_SIZE`), with `-EAGAIN` while the
@@ -68,6 +106,11 @@ fn enter(mgr: *mut bindings::fpga_manager, op: Op) -> i32 {
     let r = record(mgr);
     // SAFETY: `mgr` is valid during an op.
     let state = unsafe { (*mgr).state };
+    if let Some(gate) = &r.gate {
+        if gate.unregistered.load(Acquire) {
+            gate.op_after_unregister.store(true, Release);
+        }
+    }
     let _ = r.calls.push(op, GFP_KERNEL);
     let _ = r.states.push(state, GFP_KERNEL);
     match r.fail {
@@ -140,6 +183,10 @@ unsafe extern "C" fn write_init(
 /// Called by the manager core only, for a manager registered with these ops.
 unsafe extern "C" fn write(mgr: *mut bindings::fpga_manager, buf: *const u8, count: usize) -> i32 {
     let ret = enter(mgr, Op::Write);
+    if let Some(gate) = record(mgr).gate.clone() {
+        gate.entered.complete_all();
+        gate.release.wait_for_completion();
+    }
     let r = record(mgr);
     if r.write_calls == 0 {
         r.first_write = buf as usize;
