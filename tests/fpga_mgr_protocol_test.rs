@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit tests of the manager's lifecycle protocol (`fpga_mgr/protocol.rs`), the same source the
+//! core compiles, driven through the interleavings that matter.
+
+use kernel::prelude::*;
+
+#[path = "../fpga_mgr/protocol.rs"]
+#[allow(dead_code)]
+mod protocol;
+
+module! {
+    type: ProtocolTest,
+    name: "fpga_mgr_protocol_test",
+    authors: ["fpga-rs developers"],
+    description: "KUnit tests of the fpga-rs manager lifecycle protocol",
+    license: "GPL",
+}
+
+struct ProtocolTest;
+
+impl kernel::Module for ProtocolTest {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(Self)
+    }
+}
+
+#[kunit_tests(fpga_mgr_protocol)]
+mod tests {
+    use super::protocol::{Lifecycle, Refusal};
+
+    #[test]
+    fn get_that_found_the_device_before_unregister_is_refused_after_it() {
+        // T1 found the device (class lookup, device reference), then T2 unregistered before T1
+        // took the lifecycle lock: T1 must not pin the owner (whose module may be freed).
+        let mut life = Lifecycle::new();
+        assert!(life.begin_unregister());
+        assert_eq!(life.begin_get(), Err(Refusal::Gone));
+        assert_eq!(life.holders(), 0);
+    }
+
+    #[test]
+    fn get_before_unregister_holds_and_unregister_does_not_wait_for_holders() {
+        let mut life = Lifecycle::new();
+        assert_eq!(life.begin_get(), Ok(()));
+        life.got();
+        assert!(life.begin_unregister());
+        // Holders are not ops: unregistration need not wait for them.
+        assert!(!life.must_wait());
+        assert_eq!(life.holders(), 1);
+        life.put();
+        assert_eq!(life.holders(), 0);
+    }
+
+    #[test]
+    fn ops_are_refused_after_unregister_begins() {
+        let mut life = Lifecycle::new();
+        assert!(life.begin_unregister());
+        assert_eq!(life.begin_op(), Err(Refusal::Gone));
+        assert_eq!(life.lock(), Err(Refusal::Gone));
+    }
+
+    #[test]
+    fn unregister_waits_until_the_last_op_ends() {
+        let mut life = Lifecycle::new();
+        assert_eq!(life.begin_op(), Ok(()));
+        assert_eq!(life.begin_op(), Ok(()));
+        assert!(life.begin_unregister());
+        assert!(life.must_wait());
+        // The first end does not wake the unregistration, the last does.
+        assert!(!life.end_op());
+        assert!(life.must_wait());
+        assert!(life.end_op());
+        assert!(!life.must_wait());
+    }
+
+    #[test]
+    fn lock_is_an_exclusive_flag() {
+        let mut life = Lifecycle::new();
+        assert_eq!(life.lock(), Ok(()));
+        assert_eq!(life.lock(), Err(Refusal::Busy));
+        assert!(life.unlock());
+        assert!(!life.unlock());
+        assert_eq!(life.lock(), Ok(()));
+    }
+
+    #[test]
+    fn second_unregister_is_a_no_op() {
+        let mut life = Lifecycle::new();
+        assert!(life.begin_unregister());
+        assert!(!life.begin_unregister());
+    }
+}
