@@ -179,6 +179,43 @@ mod core_tests {
     }
 
     #[test]
+    fn register_full_keeps_own_compat_id_copy() -> Result {
+        let reg = kernel::faux::Registration::new(c"fpga-rs-test-compat", None)?;
+        let parent = super::raw(reg.as_ref());
+        let ops = write_ops();
+        let mut record = Record::default();
+        let mut id = bindings::fpga_compat_id {
+            id_h: 0x0123_4567_89ab_cdef,
+            id_l: 0xfedc_ba98_7654_3210,
+        };
+        let info = bindings::fpga_manager_info {
+            name: c"fpga-rs-test-compat".as_char_ptr(),
+            compat_id: &mut id,
+            mops: &ops,
+            priv_: ptr::from_mut(&mut record).cast(),
+        };
+        // SAFETY: `parent`, `info` and what it points to are valid for the call.
+        let mgr = unsafe {
+            bindings::__fpga_mgr_register_full(parent, &info, crate::THIS_MODULE.as_ptr())
+        };
+        assert_eq!(ptr_err(mgr), 0);
+        // The driver's copy may go away: the core must not depend on it (L9).
+        id.id_h = 0;
+        // SAFETY: `mgr` is registered.
+        let (cid, h, l, private) = unsafe {
+            let cid = (*mgr).compat_id;
+            (cid, (*cid).id_h, (*cid).id_l, (*mgr).priv_)
+        };
+        // SAFETY: Registered above, unregistered once.
+        unsafe { bindings::fpga_mgr_unregister(mgr) };
+        drop(reg);
+        assert!(!core::ptr::eq(cid, &id));
+        assert_eq!((h, l), (0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210));
+        assert_eq!(private, ptr::from_mut(&mut record).cast());
+        Ok(())
+    }
+
+    #[test]
     fn register_without_ops_or_name_is_einval() -> Result {
         let reg = kernel::faux::Registration::new(c"fpga-rs-test-einval", None)?;
         let parent = super::raw(reg.as_ref());
@@ -673,6 +710,24 @@ mod load_tests {
         assert_eq!(parses, 2);
         let want = PAGE_SIZE + PAGE_SIZE / 2;
         assert_eq!(seen, (want, want, IMAGE_SIZE - want));
+        Ok(())
+    }
+
+    #[test]
+    fn header_request_that_does_not_grow_is_efault() -> Result {
+        let img = vimage(IMAGE_SIZE)?;
+        let mut sgt = PageTable::new(&img)?;
+        let mut t = TestMgr::new(c"fpga-rs-test-stuck", write_ops())?;
+        t.record.stuck_header = true;
+        let ret = load(&t, None, Some(&mut sgt));
+        let (state, inits) = (t.state(), t.record.init_len);
+        drop(t);
+        assert_eq!(ret, EFAULT.to_errno());
+        assert_eq!(
+            state,
+            bindings::fpga_mgr_states_FPGA_MGR_STATE_PARSE_HEADER_ERR
+        );
+        assert_eq!(inits, 0);
         Ok(())
     }
 

@@ -71,6 +71,8 @@ pub(crate) struct Record {
     /// `parse_header` asks for this header size (0: `HEADER_SIZE`), with `-EAGAIN` while the
     /// buffer is shorter.
     pub(crate) want_header: usize,
+    /// `parse_header` keeps answering `-EAGAIN` without growing the header (a driver bug).
+    pub(crate) stuck_header: bool,
     /// `parse_header` sets `data_size` to this many bytes (0: to the end of the image).
     pub(crate) data_size: usize,
     /// The ops called, in order.
@@ -150,6 +152,10 @@ unsafe extern "C" fn parse_header(
     };
     // SAFETY: `info` is valid during the op.
     let info = unsafe { &mut *info };
+    if r.stuck_header {
+        info.header_size = count;
+        return EAGAIN.to_errno();
+    }
     info.header_size = want;
     if count < want {
         return EAGAIN.to_errno();
