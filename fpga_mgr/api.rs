@@ -15,6 +15,21 @@ fn is_valid<T>(p: *const T) -> bool {
     !p.is_null() && (p as usize) < (-(bindings::MAX_ERRNO as isize)) as usize
 }
 
+/// The manager behind a caller's pointer, or `None`, with a warning naming `caller`, for NULL or
+/// an `ERR_PTR()` (a caller bug upstream would oops on).
+///
+/// # Safety
+///
+/// A real pointer must come from a registration or a get that the caller still owns.
+unsafe fn manager<'a>(mgr: *mut bindings::fpga_manager, caller: &str) -> Option<&'a Manager> {
+    if !is_valid(mgr) {
+        pr_warn!("{}: invalid FPGA manager pointer\n", caller);
+        return None;
+    }
+    // SAFETY: Guaranteed by the caller.
+    Some(unsafe { Manager::from_c(mgr) })
+}
+
 /// Converts a core result to the C convention for pointers.
 fn to_ptr<T>(res: Result<*mut T>) -> *mut T {
     res.unwrap_or_else(|e| e.to_ptr())
@@ -41,12 +56,14 @@ pub(crate) unsafe extern "C" fn fpga_mgr_load(
     mgr: *mut bindings::fpga_manager,
     info: *mut bindings::fpga_image_info,
 ) -> i32 {
-    if !is_valid(mgr) || info.is_null() {
-        pr_err!("fpga_mgr_load: invalid manager or image info\n");
+    // SAFETY: The caller holds a get of `mgr`.
+    let Some(m) = (unsafe { manager(mgr, "fpga_mgr_load") }) else {
+        return EINVAL.to_errno();
+    };
+    if info.is_null() {
+        dev_err!(m.dev(), "fpga_mgr_load: no image info\n");
         return EINVAL.to_errno();
     }
-    // SAFETY: The caller holds a get of `mgr`.
-    let m = unsafe { Manager::from_c(mgr) };
     // SAFETY: `info` is valid (caller's requirement).
     to_ret(unsafe { load::load(m, info) })
 }
@@ -60,11 +77,11 @@ export_symbol_gpl!(fpga_mgr_load);
 /// `mgr` must come from a get that has not been put.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_mgr_lock(mgr: *mut bindings::fpga_manager) -> i32 {
-    if !is_valid(mgr) {
-        return EINVAL.to_errno();
-    }
     // SAFETY: The caller holds a get of `mgr`.
-    to_ret(unsafe { Manager::from_c(mgr) }.lock())
+    match unsafe { manager(mgr, "fpga_mgr_lock") } {
+        Some(m) => to_ret(m.lock()),
+        None => EINVAL.to_errno(),
+    }
 }
 export_symbol_gpl!(fpga_mgr_lock);
 
@@ -75,9 +92,9 @@ export_symbol_gpl!(fpga_mgr_lock);
 /// `mgr` must come from a get that has not been put.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_mgr_unlock(mgr: *mut bindings::fpga_manager) {
-    if is_valid(mgr) {
-        // SAFETY: The caller holds a get of `mgr`.
-        unsafe { Manager::from_c(mgr) }.unlock();
+    // SAFETY: The caller holds a get of `mgr`.
+    if let Some(m) = unsafe { manager(mgr, "fpga_mgr_unlock") } {
+        m.unlock();
     }
 }
 export_symbol_gpl!(fpga_mgr_unlock);
@@ -155,12 +172,11 @@ export_symbol_gpl!(of_fpga_mgr_get);
 /// `mgr` must come from a get that has not been put; it must not be used afterwards.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_mgr_put(mgr: *mut bindings::fpga_manager) {
-    if !is_valid(mgr) {
-        pr_warn!("fpga_mgr_put: invalid manager pointer\n");
-        return;
-    }
     // SAFETY: The caller owns a get, which `put` consumes.
-    unsafe { Manager::from_c(mgr).put() };
+    if let Some(m) = unsafe { manager(mgr, "fpga_mgr_put") } {
+        // SAFETY: As above.
+        unsafe { m.put() };
+    }
 }
 export_symbol_gpl!(fpga_mgr_put);
 
@@ -231,12 +247,11 @@ export_symbol_gpl!(__fpga_mgr_register);
 /// `mgr` must come from a registration that has not been unregistered.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_mgr_unregister(mgr: *mut bindings::fpga_manager) {
-    if !is_valid(mgr) {
-        pr_warn!("fpga_mgr_unregister: invalid manager pointer\n");
-        return;
-    }
     // SAFETY: The caller owns the registration, which `unregister` consumes.
-    unsafe { Manager::from_c(mgr).unregister() };
+    if let Some(m) = unsafe { manager(mgr, "fpga_mgr_unregister") } {
+        // SAFETY: As above.
+        unsafe { m.unregister() };
+    }
 }
 export_symbol_gpl!(fpga_mgr_unregister);
 
