@@ -31,11 +31,12 @@ mkdir -p "$OUT"
 # rebuilt from clean whenever the kernel build is not the one they were built
 # against.
 build_modules() {
-	local kernel_id
-	kernel_id=$(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$BZIMAGE" | tr '\n' ' ')
-	if [ "$(cat "$OUT/kernel.id" 2>/dev/null)" != "$kernel_id" ]; then
+	# The objects are shared by every flavour, so the marker lives beside them.
+	local kernel_id marker=$FPGA_RS_ROOT/.fpga-rs-kernel.id
+	kernel_id="$KERNEL_BUILD $(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$BZIMAGE" | tr '\n' ' ')"
+	if [ "$(cat "$marker" 2>/dev/null)" != "$kernel_id" ]; then
 		make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1
-		echo "$kernel_id" >"$OUT/kernel.id"
+		echo "$kernel_id" >"$marker"
 	fi
 	make -s -C "$FPGA_RS_ROOT" modules >"$OUT/modules.log" 2>&1 ||
 		{ cat "$OUT/modules.log" >&2; die "module build failed (log: $OUT/modules.log)"; }

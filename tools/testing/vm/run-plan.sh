@@ -58,7 +58,7 @@ kunit_module() {
 scenario() {
 	name=scenario_$(basename "$1" .sh | tr - _)
 	echo "fpga-rs: $name"
-	(. "$1") 3>/tmp/results
+	(. "$1") 3>/tmp/results >/dev/console 2>&1
 	n=$(grep -c '^\(not \)\?ok ' /tmp/results)
 	{
 		echo "KTAP version 1"
