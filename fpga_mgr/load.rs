@@ -10,7 +10,7 @@
 
 use crate::{bindings, manager::Manager};
 use core::ptr;
-use kernel::prelude::*;
+use kernel::{error::to_result, prelude::*};
 
 use bindings::{
     fpga_image_info as Info,
@@ -34,11 +34,6 @@ fn eopnotsupp() -> Error {
     Error::from_errno(-(bindings::EOPNOTSUPP as i32))
 }
 
-/// Converts an op's C return value.
-fn check(ret: i32) -> Result {
-    kernel::error::to_result(ret)
-}
-
 /// One load: the manager (inside an op, see [`Manager::enter`]) and the caller's image info.
 struct Load<'a> {
     m: &'a Manager,
@@ -54,7 +49,7 @@ impl Load<'_> {
         match self.m.ops().parse_header {
             // SAFETY: The manager, info and buffer are valid for the call; ops run inside
             // `Manager::enter`.
-            Some(f) => check(unsafe { f(self.mgr(), self.info, buf.cast(), count) }),
+            Some(f) => to_result(unsafe { f(self.mgr(), self.info, buf.cast(), count) }),
             None => Ok(()),
         }
     }
@@ -62,7 +57,7 @@ impl Load<'_> {
     fn write_init(&self, buf: *const u8, count: usize) -> Result {
         match self.m.ops().write_init {
             // SAFETY: As in `parse_header`.
-            Some(f) => check(unsafe { f(self.mgr(), self.info, buf.cast(), count) }),
+            Some(f) => to_result(unsafe { f(self.mgr(), self.info, buf.cast(), count) }),
             None => Ok(()),
         }
     }
@@ -70,7 +65,7 @@ impl Load<'_> {
     fn write(&self, buf: *const u8, count: usize) -> Result {
         match self.m.ops().write {
             // SAFETY: As in `parse_header`.
-            Some(f) => check(unsafe { f(self.mgr(), buf.cast(), count) }),
+            Some(f) => to_result(unsafe { f(self.mgr(), buf.cast(), count) }),
             None => Err(eopnotsupp()),
         }
     }
@@ -78,7 +73,7 @@ impl Load<'_> {
     fn write_sg(&self, sgt: *mut SgTable) -> Result {
         match self.m.ops().write_sg {
             // SAFETY: As in `parse_header`; `sgt` is a valid table.
-            Some(f) => check(unsafe { f(self.mgr(), sgt) }),
+            Some(f) => to_result(unsafe { f(self.mgr(), sgt) }),
             None => Err(eopnotsupp()),
         }
     }
@@ -100,7 +95,7 @@ impl Load<'_> {
         self.m.set_state(WRITE_COMPLETE);
         let ret = match self.m.ops().write_complete {
             // SAFETY: As in `parse_header`.
-            Some(f) => check(unsafe { f(self.mgr(), self.info) }),
+            Some(f) => to_result(unsafe { f(self.mgr(), self.info) }),
             None => Ok(()),
         };
         if let Err(e) = ret {
@@ -280,7 +275,7 @@ impl Load<'_> {
         // SAFETY: `fw` is a valid out-pointer, the name is valid, and the manager's device is
         // registered.
         let ret = unsafe { bindings::request_firmware(&mut fw, name.cast(), self.m.raw_dev()) };
-        if let Err(e) = check(ret) {
+        if let Err(e) = to_result(ret) {
             self.m.set_state(FIRMWARE_REQ_ERR);
             dev_err!(self.m.dev(), "Error requesting firmware {}\n", cname);
             return Err(e);
@@ -312,7 +307,7 @@ impl SgMap {
         miter
     }
 
-    /// Calls `f` with the first mapped segment, if there is one.
+    /// The address and length of the first mapped segment, if there is one.
     fn first(&self) -> Option<(*const u8, usize)> {
         let mut miter = self.start();
         // SAFETY: `miter` was started on a valid table.

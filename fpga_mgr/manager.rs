@@ -37,8 +37,7 @@ use kernel::{
 pub(crate) struct Manager {
     c: Opaque<bindings::fpga_manager>,
     name: KVec<u8>,
-    compat_id: Option<(u64, u64)>,
-    compat_id_c: Opaque<bindings::fpga_compat_id>,
+    compat_id: Opaque<bindings::fpga_compat_id>,
     owner: *mut bindings::module,
     #[pin]
     life: Mutex<Lifecycle>,
@@ -171,9 +170,14 @@ impl Manager {
         };
         let mut name_copy = KVec::with_capacity(name.to_bytes_with_nul().len(), GFP_KERNEL)?;
         name_copy.extend_from_slice(name.to_bytes_with_nul(), GFP_KERNEL)?;
-        // SAFETY: A non-NULL `compat_id` points to a valid `struct fpga_compat_id`.
-        let compat_id = (!info.compat_id.is_null())
-            .then(|| unsafe { ((*info.compat_id).id_h, (*info.compat_id).id_l) });
+        let has_compat_id = !info.compat_id.is_null();
+        let compat_id = if has_compat_id {
+            // SAFETY: A non-NULL `compat_id` points to a valid `struct fpga_compat_id`.
+            let (id_h, id_l) = unsafe { ((*info.compat_id).id_h, (*info.compat_id).id_l) };
+            bindings::fpga_compat_id { id_h, id_l }
+        } else {
+            bindings::fpga_compat_id { id_h: 0, id_l: 0 }
+        };
 
         // SAFETY: The IDA is initialised for the module's lifetime.
         let id =
@@ -184,8 +188,7 @@ impl Manager {
             try_pin_init!(Manager {
                 c: Opaque::zeroed(),
                 name: name_copy,
-                compat_id,
-                compat_id_c: Opaque::zeroed(),
+                compat_id: Opaque::new(compat_id),
                 owner,
                 life <- new_mutex!(Lifecycle::new()),
                 idle <- new_condvar!(),
@@ -206,11 +209,8 @@ impl Manager {
         // SAFETY: `m` is a fresh, exclusively owned allocation; `parent` and `info` are valid.
         unsafe {
             let c = (*m).c.get();
-            if let Some((id_h, id_l)) = (*m).compat_id {
-                let cid = (*m).compat_id_c.get();
-                (*cid).id_h = id_h;
-                (*cid).id_l = id_l;
-                (*c).compat_id = cid;
+            if has_compat_id {
+                (*c).compat_id = (*m).compat_id.get();
             }
             (*c).name = (*m).name.as_ptr().cast();
             (*c).mops = info.mops;
