@@ -6,16 +6,18 @@
 //! and exports the C API of [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)
 //! under the same symbol names, so C low-level drivers and C callers work unchanged.
 //!
-//! - `fpga_mgr/protocol.rs`: who may get, lock, program and unregister, and when (safe Rust).
+//! - `common/protocol.rs`: who may get, lock, program and unregister, and when (safe Rust).
 //! - `fpga_mgr/manager.rs`: the manager object, its registration and references.
 //! - `fpga_mgr/load.rs`, `fpga_mgr/sg.rs`: the programming state machine.
 //! - `fpga_mgr/sysfs.rs`: `name`, `state`, `status`.
 //! - `fpga_mgr/api.rs`, `fpga_mgr/image_info.rs`: the exported C functions.
 
-use kernel::{prelude::*, types::Opaque};
+use kernel::prelude::*;
 
 #[path = "ffi/bindings.rs"]
 mod bindings;
+#[path = "ffi/c_result.rs"]
+mod c_result;
 #[path = "ffi/class.rs"]
 mod class;
 #[macro_use]
@@ -23,6 +25,8 @@ mod class;
 mod export;
 #[path = "ffi/sysfs.rs"]
 mod ffi_sysfs;
+#[path = "ffi/ida.rs"]
+mod ida;
 
 #[path = "fpga_mgr/api.rs"]
 mod api;
@@ -32,7 +36,7 @@ mod image_info;
 mod load;
 #[path = "fpga_mgr/manager.rs"]
 mod manager;
-#[path = "fpga_mgr/protocol.rs"]
+#[path = "common/protocol.rs"]
 mod protocol;
 #[path = "fpga_mgr/sg.rs"]
 mod sg;
@@ -66,17 +70,7 @@ static FPGA_MGR_CLASS: class::ClassDesc =
     class::ClassDesc::new(c"fpga_manager", GROUPS.as_ptr(), Some(manager::release));
 
 /// The IDA that numbers managers (`fpga%d`); initialised in `init`, destroyed in `drop`.
-struct Ida(Opaque<bindings::ida>);
-
-// SAFETY: The IDA has its own internal lock.
-unsafe impl Sync for Ida {}
-
-static IDA: Ida = Ida(Opaque::zeroed());
-
-/// The manager IDA, for `ida_alloc_range`/`ida_free`.
-fn ida() -> *mut bindings::ida {
-    IDA.0.get()
-}
+static IDA: ida::StaticIda = ida::StaticIda::new();
 
 /// The loaded manager core: the class stays registered while this lives.
 struct FpgaMgrCore {
@@ -86,8 +80,8 @@ struct FpgaMgrCore {
 impl kernel::Module for FpgaMgrCore {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         pr_info!("FPGA manager framework\n");
-        // SAFETY: The IDA is not in use before the class is registered (`DEFINE_IDA`).
-        unsafe { bindings::xa_init_flags(&raw mut (*ida()).xa, bindings::FPGA_IDA_INIT_FLAGS) };
+        // SAFETY: Called once, before the class (the only user of the IDA) is registered.
+        unsafe { IDA.init() };
         Ok(Self {
             _class: class::ClassRegistration::new(&FPGA_MGR_CLASS)?,
         })
@@ -98,6 +92,6 @@ impl Drop for FpgaMgrCore {
     fn drop(&mut self) {
         // SAFETY: The module is going: no manager exists (each holds a module reference through
         // its driver's dependency on this module), and the class is unregistered after this.
-        unsafe { bindings::ida_destroy(ida()) };
+        unsafe { IDA.destroy() };
     }
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Device classes with static storage (`fpga_manager`, `fpga_bridge`, `fpga_region`).
+//! Device classes with static storage (`fpga_manager`, `fpga_bridge`, `fpga_region`) and the
+//! registration of their devices.
 //!
 //! C header: [`include/linux/device/class.h`](srctree/include/linux/device/class.h)
 
@@ -42,6 +43,50 @@ impl ClassDesc {
     /// The C `struct class` pointer, for `dev->class` and the class iteration functions.
     pub(crate) const fn as_raw(&'static self) -> *const bindings::class {
         &self.0
+    }
+
+    /// Initialises the class device `dev` of a core object, names it from `name_fmt` (one `%d`,
+    /// given `id`) and adds it to the driver core. `before_add` runs once the device is named,
+    /// before it becomes visible (upstream reads the manager's initial state there).
+    ///
+    /// From the `device_initialize()` on, the device owns the object: on failure the initial
+    /// reference is dropped here, so the class's `dev_release` frees the object and its `id`.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be the zeroed `struct device` of an object that this class's `dev_release`
+    /// frees, with `id` allocated for it; `parent` must be a valid device; `groups` must be NULL
+    /// or a NULL-terminated array that outlives the device.
+    pub(crate) unsafe fn add_device(
+        &'static self,
+        dev: *mut bindings::device,
+        parent: *mut bindings::device,
+        groups: *mut *const bindings::attribute_group,
+        id: u32,
+        name_fmt: &CStr,
+        before_add: impl FnOnce(),
+    ) -> Result {
+        // SAFETY: `dev` is a zeroed device and `parent` a valid one (caller's requirements).
+        unsafe {
+            (*dev).class = self.as_raw();
+            (*dev).groups = groups;
+            (*dev).parent = parent;
+            (*dev).of_node = (*parent).of_node;
+            (*dev).id = id;
+            bindings::device_initialize(dev);
+        }
+        // SAFETY: The device is initialised; the format takes one `int`.
+        let ret = unsafe { bindings::dev_set_name(dev, name_fmt.as_char_ptr(), id) };
+        let ret = kernel::error::to_result(ret).and_then(|()| {
+            before_add();
+            // SAFETY: The device is initialised and named.
+            kernel::error::to_result(unsafe { bindings::device_add(dev) })
+        });
+        if ret.is_err() {
+            // SAFETY: Drops the initial reference: `dev_release` frees the object.
+            unsafe { bindings::put_device(dev) };
+        }
+        ret
     }
 }
 

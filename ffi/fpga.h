@@ -9,6 +9,9 @@
 #include <linux/fpga/fpga-bridge.h>
 #include <linux/fpga/fpga-region.h>
 #include <linux/idr.h>
+#include <linux/of_platform.h>
+
+#include "fpga-rs.h"
 
 /*
  * bindgen cannot evaluate BIT(); as in rust/bindings/bindings_helper.h,

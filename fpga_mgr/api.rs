@@ -6,14 +6,14 @@
 //! Each function converts its C arguments, calls the core in `manager.rs`/`load.rs`, and converts
 //! the result back (`0`/`-errno`, or a pointer/`ERR_PTR()`), as `drivers/fpga/fpga-mgr.c` does.
 
-use crate::{bindings, load, manager::Manager};
+use crate::{
+    bindings,
+    c_result::{is_valid, to_ptr, to_ret},
+    load,
+    manager::Manager,
+};
 use core::ptr;
 use kernel::prelude::*;
-
-/// Whether `p` is a real pointer (neither NULL nor an `ERR_PTR()`).
-fn is_valid<T>(p: *const T) -> bool {
-    !p.is_null() && (p as usize) < (-(bindings::MAX_ERRNO as isize)) as usize
-}
 
 /// The manager behind a caller's pointer, or `None`, with a warning naming `caller`, for NULL or
 /// an `ERR_PTR()` (a caller bug upstream would oops on).
@@ -28,19 +28,6 @@ unsafe fn manager<'a>(mgr: *mut bindings::fpga_manager, caller: &str) -> Option<
     }
     // SAFETY: Guaranteed by the caller.
     Some(unsafe { Manager::from_c(mgr) })
-}
-
-/// Converts a core result to the C convention for pointers.
-fn to_ptr<T>(res: Result<*mut T>) -> *mut T {
-    res.unwrap_or_else(|e| e.to_ptr())
-}
-
-/// Converts a core result to the C convention for status codes.
-fn to_ret(res: Result) -> i32 {
-    match res {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
 }
 
 /// Programs the FPGA with the image `info` describes (sg table, else buffer, else firmware).
@@ -164,6 +151,28 @@ pub(crate) unsafe extern "C" fn of_fpga_mgr_get(
     ))
 }
 export_symbol_gpl!(of_fpga_mgr_get);
+
+/// fpga-rs extension (`ffi/fpga-rs.h`): gets `mgr` if it is still registered, else the manager
+/// registered since for the same device (same device-tree node, or same bus and parent device
+/// name), as [`fpga_mgr_get`] does. This lets a region refer to its manager with a device
+/// reference only, and program through it again after its driver module was reloaded.
+///
+/// Return: the manager got, or `ERR_PTR(-ENODEV)`.
+///
+/// # Safety
+///
+/// `mgr` must come from a registration, and the caller must hold a reference to its device.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_mgr_get_current(
+    mgr: *mut bindings::fpga_manager,
+) -> *mut bindings::fpga_manager {
+    // SAFETY: The caller holds a reference to the manager's device.
+    match unsafe { manager(mgr, "fpga_mgr_get_current") } {
+        Some(m) => to_ptr(m.get_current()),
+        None => EINVAL.to_ptr(),
+    }
+}
+export_symbol_gpl!(fpga_mgr_get_current);
 
 /// Releases a manager from a get: unpins its driver's module and drops the device reference.
 ///

@@ -12,7 +12,6 @@ use crate::{
 use core::{pin::Pin, ptr};
 use kernel::{
     device::Device,
-    error::to_result,
     new_condvar, new_mutex,
     prelude::*,
     sync::{CondVar, Mutex},
@@ -32,6 +31,9 @@ use kernel::{
 ///   copies, which live as long as the manager (upstream borrows the driver's, hole L9).
 /// - `owner` is the module whose ops `c.mops` points to; it is only passed to `try_module_get()`
 ///   under `life`, while `life` says the manager is registered (see `protocol.rs`).
+/// - `of_node` is NULL or holds a reference to the parent's device-tree node; `parent_key` is
+///   `<bus>/<name>` of the parent device. Both identify the device the manager programs, even
+///   after the manager is unregistered (see [`Manager::get_current`]).
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Manager {
@@ -39,6 +41,8 @@ pub(crate) struct Manager {
     name: KVec<u8>,
     compat_id: Opaque<bindings::fpga_compat_id>,
     owner: *mut bindings::module,
+    of_node: *mut bindings::device_node,
+    parent_key: KVec<u8>,
     #[pin]
     life: Mutex<Lifecycle>,
     #[pin]
@@ -179,17 +183,18 @@ impl Manager {
             bindings::fpga_compat_id { id_h: 0, id_l: 0 }
         };
 
-        // SAFETY: The IDA is initialised for the module's lifetime.
-        let id =
-            unsafe { bindings::ida_alloc_range(crate::ida(), 0, u32::MAX, bindings::GFP_KERNEL) };
-        let id = u32::try_from(id).map_err(|_| Error::from_errno(id))?;
+        // SAFETY: `parent_dev` is `parent`.
+        let parent_key = unsafe { parent_key(parent, parent_dev) }?;
 
+        let id = crate::IDA.alloc()?;
         let boxed = KBox::pin_init(
             try_pin_init!(Manager {
                 c: Opaque::zeroed(),
                 name: name_copy,
                 compat_id: Opaque::new(compat_id),
                 owner,
+                of_node: ptr::null_mut(),
+                parent_key,
                 life <- new_mutex!(Lifecycle::new()),
                 idle <- new_condvar!(),
             }),
@@ -198,8 +203,7 @@ impl Manager {
         let boxed = match boxed {
             Ok(b) => b,
             Err(e) => {
-                // SAFETY: `id` was allocated above and is not used.
-                unsafe { bindings::ida_free(crate::ida(), id) };
+                crate::IDA.free(id);
                 return Err(e);
             }
         };
@@ -221,42 +225,33 @@ impl Manager {
                 c"&mgr->ref_mutex".as_char_ptr(),
                 kernel::static_lock_class!().as_ptr(),
             );
-            let dev = &raw mut (*c).dev;
-            (*dev).class = crate::FPGA_MGR_CLASS.as_raw();
-            (*dev).groups = (*info.mops).groups;
-            (*dev).parent = parent;
-            (*dev).of_node = (*parent).of_node;
-            (*dev).id = id;
-            // INVARIANT: From here on the device owns the allocation and the id: the class's
-            // `dev_release` frees both when the last reference goes.
-            bindings::device_initialize(dev);
+            (*m).of_node = bindings::of_node_get((*parent).of_node);
         }
-        // SAFETY: `m` is valid; we hold the initial device reference.
+        // SAFETY: `m` is valid; the device is not added yet, so only this function uses it.
         let m = unsafe { &*m };
 
-        // SAFETY: The device is initialised; the format takes one `int`.
-        let ret = unsafe { bindings::dev_set_name(m.raw_dev(), c"fpga%d".as_char_ptr(), id) };
-        if let Err(e) = to_result(ret) {
-            // SAFETY: Drops the initial reference: `release` frees the manager.
-            unsafe { bindings::put_device(m.raw_dev()) };
-            return Err(e);
-        }
-
-        // Initialise the state from the device: the FPGA may have been programmed by a
+        // Initialises the state from the device: the FPGA may have been programmed by a
         // bootloader or an EEPROM.
-        let state = match m.ops().state {
-            // SAFETY: The manager is valid and not visible to anyone else yet.
-            Some(state) => unsafe { state(m.as_c()) },
-            None => bindings::fpga_mgr_states_FPGA_MGR_STATE_UNKNOWN,
+        let read_initial_state = || {
+            let state = match m.ops().state {
+                // SAFETY: The manager is valid and not visible to anyone else yet.
+                Some(state) => unsafe { state(m.as_c()) },
+                None => bindings::fpga_mgr_states_FPGA_MGR_STATE_UNKNOWN,
+            };
+            m.set_state(state);
         };
-        m.set_state(state);
-
-        // SAFETY: The device is initialised and named.
-        if let Err(e) = to_result(unsafe { bindings::device_add(m.raw_dev()) }) {
-            // SAFETY: As above.
-            unsafe { bindings::put_device(m.raw_dev()) };
-            return Err(e);
-        }
+        // SAFETY: `m.c.dev` is zeroed and `release` frees `m` and `id`; `parent` is valid; the
+        // driver's groups outlive the registration (C API contract).
+        unsafe {
+            crate::FPGA_MGR_CLASS.add_device(
+                m.raw_dev(),
+                parent,
+                m.ops().groups,
+                id,
+                c"fpga%d",
+                read_initial_state,
+            )
+        }?;
         Ok(m.as_c())
     }
 
@@ -289,6 +284,41 @@ impl Manager {
             return Err(ENODEV);
         }
         Ok(m.as_c())
+    }
+
+    /// Whether `self` programs the same device as `other`: the same device-tree node, or the same
+    /// bus and parent device name.
+    fn same_device_as(&self, other: &Manager) -> bool {
+        (!self.of_node.is_null() && self.of_node == other.of_node)
+            || self.parent_key == other.parent_key
+    }
+
+    /// Gets this manager if it is still registered, else the one registered since for the same
+    /// device (`fpga_mgr_get_current()`, see `api.rs`).
+    ///
+    /// The caller must hold a reference to this manager's device.
+    pub(crate) fn get_current(&self) -> Result<*mut bindings::fpga_manager> {
+        // SAFETY: The caller holds a reference, so taking another one is valid.
+        unsafe { bindings::get_device(self.raw_dev()) };
+        // SAFETY: The reference just taken is handed to `get_found`.
+        if let Ok(mgr) = unsafe { Self::get_found(self.raw_dev()) } {
+            return Ok(mgr);
+        }
+        // SAFETY: The class is registered while this module is loaded; `match_successor` only
+        // compares `self`, which outlives the call, with live managers.
+        let dev = unsafe {
+            bindings::class_find_device(
+                crate::FPGA_MGR_CLASS.as_raw(),
+                ptr::null(),
+                ptr::from_ref(self).cast(),
+                Some(match_successor),
+            )
+        };
+        if dev.is_null() {
+            return Err(ENODEV);
+        }
+        // SAFETY: `dev` is a manager device with the reference `class_find_device` took.
+        unsafe { Self::get_found(dev) }
     }
 
     /// Drops a user's reference: the owner module's pin, then the device reference.
@@ -376,10 +406,50 @@ pub(crate) unsafe extern "C" fn release(dev: *mut bindings::device) {
     let m = unsafe { Manager::from_dev(dev) };
     // SAFETY: `dev` is still valid memory inside the manager.
     let id = unsafe { (*dev).id };
-    // SAFETY: `id` was allocated from the IDA at registration and is freed once, here.
-    unsafe { bindings::ida_free(crate::ida(), id) };
+    crate::IDA.free(id);
+    // SAFETY: `of_node` is NULL or a reference taken at registration, dropped once, here.
+    unsafe { bindings::of_node_put(m.of_node) };
     let m = ptr::from_ref(m).cast_mut();
     // SAFETY: `m` was allocated by `KBox::pin_init` in `register` and released with
     // `KBox::into_raw`; nothing refers to it any more.
     drop(unsafe { Pin::new_unchecked(KBox::from_raw(m)) });
+}
+
+/// `<bus>/<name>` of `dev`: what identifies a device across driver reloads when it has no
+/// device-tree node.
+///
+/// # Safety
+///
+/// `dev` must be the device `raw` points to.
+unsafe fn parent_key(raw: *mut bindings::device, dev: &Device) -> Result<KVec<u8>> {
+    // SAFETY: `raw` is a valid device; a non-NULL bus is a registered bus type with a name.
+    let bus = unsafe { (*raw).bus };
+    let bus_name = if bus.is_null() {
+        &[][..]
+    } else {
+        // SAFETY: As above.
+        unsafe { CStr::from_char_ptr((*bus).name) }.to_bytes()
+    };
+    let name = dev.name().to_bytes();
+    let mut key = KVec::with_capacity(bus_name.len() + 1 + name.len(), GFP_KERNEL)?;
+    key.extend_from_slice(bus_name, GFP_KERNEL)?;
+    key.push(b'/', GFP_KERNEL)?;
+    key.extend_from_slice(name, GFP_KERNEL)?;
+    Ok(key)
+}
+
+/// Matches a registered manager for the same device as the manager `data`.
+///
+/// # Safety
+///
+/// Called by `class_find_device()` only, with a device of the class and a `&Manager` as `data`.
+unsafe extern "C" fn match_successor(
+    dev: *mut bindings::device,
+    data: *const core::ffi::c_void,
+) -> i32 {
+    // SAFETY: The class iterator holds a reference to `dev`, a manager device.
+    let candidate = unsafe { Manager::from_dev(dev) };
+    // SAFETY: `get_current` passes its `&self`.
+    let old = unsafe { &*data.cast::<Manager>() };
+    i32::from(candidate.same_device_as(old))
 }

@@ -1,12 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit tests of the manager's lifecycle protocol (`fpga_mgr/protocol.rs`), the same source the
+//! KUnit tests of the manager's lifecycle protocol (`common/protocol.rs`), the same source the
 //! core compiles, driven through the interleavings that matter.
 
 use kernel::prelude::*;
 
-#[path = "../fpga_mgr/protocol.rs"]
-#[allow(dead_code)]
+#[path = "../common/protocol.rs"]
 mod protocol;
 
 module! {
@@ -82,6 +81,20 @@ mod tests {
         assert!(life.unlock());
         assert!(!life.unlock());
         assert_eq!(life.lock(), Ok(()));
+    }
+
+    #[test]
+    fn exclusive_get_is_refused_while_held_and_after_unregister() {
+        let mut life = Lifecycle::new();
+        assert_eq!(life.begin_exclusive_get(), Ok(()));
+        life.got_exclusive();
+        assert_eq!(life.holders(), 1);
+        assert_eq!(life.begin_exclusive_get(), Err(Refusal::Busy));
+        assert!(life.put_exclusive());
+        assert_eq!(life.holders(), 0);
+        assert_eq!(life.begin_exclusive_get(), Ok(()));
+        assert!(life.begin_unregister());
+        assert_eq!(life.begin_exclusive_get(), Err(Refusal::Gone));
     }
 
     #[test]

@@ -93,24 +93,24 @@ else
 	echo "fpga-rs: no upstream FPGA modules in this kernel; baseline skipped"
 fi
 
-# The Rust core and the KUnit modules that test it.
-insmod $R/modules/fpga_mgr.ko || fail_block fpga_mgr_load "insmod fpga_mgr.ko failed"
+# The Rust cores and the KUnit modules that test them.
+for m in fpga_mgr fpga_bridge fpga_region; do
+	insmod $R/modules/$m.ko || fail_block ${m}_load "insmod $m.ko failed"
+done
 for t in $R/kunit/*.ko; do
 	kunit_module "$t"
 done
 
-# C-ABI compatibility: upstream's C bridge and region cores and upstream's own
-# KUnit suites, built against the kernel's headers and unchanged, on the Rust
-# manager core.
+# C-ABI compatibility: upstream's own KUnit suites, built against the kernel's
+# headers and unchanged, on the Rust cores.
 if [ -f $R/upstream/fpga-mgr.ko ]; then
-	insmod $R/upstream/fpga-bridge.ko && insmod $R/upstream/fpga-region.ko ||
-		fail_block upstream_on_rust_core "insmod of the C bridge/region cores failed"
 	for t in $R/upstream/tests/*.ko; do
 		kunit_module "$t" _on_rust_core
 	done
-	rmmod fpga_region fpga_bridge
 fi
-rmmod fpga_mgr || fail_block fpga_mgr_unload "rmmod fpga_mgr failed"
+for m in fpga_region fpga_bridge fpga_mgr; do
+	rmmod $m || fail_block ${m}_unload "rmmod $m failed"
+done
 
 # Scenario tests start from a VM with no FPGA module loaded.
 for s in $R/scenarios/*.sh; do

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The lifecycle protocol of one FPGA manager, in plain safe Rust.
+//! The lifecycle protocol of one FPGA manager, bridge or region, in plain safe Rust.
 //!
 //! This is the logic that decides who may proceed: it holds no kernel object and calls no C
 //! function, so it compiles on the host too (and can be model-checked there). The FFI layer keeps
-//! one [`Lifecycle`] per manager behind a lock and does what the answers say: it calls
+//! one [`Lifecycle`] per manager, bridge and region behind a lock and does what the answers say: it calls
 //! `try_module_get()` on the owner only when [`Lifecycle::begin_get`] said yes, inside the same
 //! critical section, and it calls the driver's ops only between [`Lifecycle::begin_op`] and
 //! [`Lifecycle::end_op`].
@@ -21,7 +21,14 @@
 //!   `ops_in_flight`. Unregistration waits until the count is zero before it calls
 //!   `fpga_remove` and removes the device: no op runs after its driver is gone.
 //! - The exclusive hold of `fpga_mgr_lock()` is a flag, not a mutex: it may be taken and released
-//!   by different tasks and be held across a return to user space.
+//!   by different tasks and be held across a return to user space (upstream's bridge mutex is,
+//!   hole L7).
+//! - A bridge's get and a region's programming are *exclusive gets*: the hold flag is taken in the
+//!   same critical section as the owner's module reference ([`Lifecycle::begin_exclusive_get`],
+//!   [`Lifecycle::got_exclusive`]), and given back by [`Lifecycle::put_exclusive`].
+
+// Each core module uses a different subset of these shared items.
+#![allow(dead_code)]
 
 /// Why a step of the protocol was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -75,6 +82,30 @@ impl Lifecycle {
     /// A holder puts the manager back.
     pub(crate) fn put(&mut self) {
         self.holders = self.holders.saturating_sub(1);
+    }
+
+    /// An exclusive get (a bridge's get, a region's programming) may take the owner's module
+    /// reference only if this returns `Ok`; the caller must then call [`Self::got_exclusive`]
+    /// within the same critical section.
+    pub(crate) fn begin_exclusive_get(&self) -> Result<(), Refusal> {
+        self.begin_get()?;
+        if self.locked {
+            Err(Refusal::Busy)
+        } else {
+            Ok(())
+        }
+    }
+
+    /// The owner's module reference of an exclusive get was taken: one holder, who holds it.
+    pub(crate) fn got_exclusive(&mut self) {
+        self.holders += 1;
+        self.locked = true;
+    }
+
+    /// The exclusive holder puts it back; returns whether it was held.
+    pub(crate) fn put_exclusive(&mut self) -> bool {
+        self.put();
+        self.unlock()
     }
 
     /// Takes the exclusive hold (`fpga_mgr_lock()`).

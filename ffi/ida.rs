@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A static ID allocator (`DEFINE_IDA()`), numbering the devices of one class.
+//!
+//! C header: [`include/linux/idr.h`](srctree/include/linux/idr.h)
+
+use crate::bindings;
+use kernel::{prelude::*, types::Opaque};
+
+/// An IDA in static storage, initialised when its module loads.
+pub(crate) struct StaticIda(Opaque<bindings::ida>);
+
+// SAFETY: The IDA has its own internal lock; all methods may be called from any thread.
+unsafe impl Sync for StaticIda {}
+
+impl StaticIda {
+    /// An IDA that must be initialised with [`Self::init`] before use.
+    pub(crate) const fn new() -> Self {
+        Self(Opaque::zeroed())
+    }
+
+    /// Initialises the IDA as `DEFINE_IDA()` does.
+    ///
+    /// # Safety
+    ///
+    /// Must be called once, in the module's `init`, before any other method.
+    pub(crate) unsafe fn init(&self) {
+        // SAFETY: The IDA is not in use yet (caller's requirement).
+        unsafe {
+            bindings::xa_init_flags(&raw mut (*self.0.get()).xa, bindings::FPGA_IDA_INIT_FLAGS)
+        };
+    }
+
+    /// Allocates the lowest free ID.
+    pub(crate) fn alloc(&self) -> Result<u32> {
+        // SAFETY: The IDA is initialised (`init`'s requirement).
+        let id =
+            unsafe { bindings::ida_alloc_range(self.0.get(), 0, u32::MAX, bindings::GFP_KERNEL) };
+        u32::try_from(id).map_err(|_| Error::from_errno(id))
+    }
+
+    /// Frees an ID returned by [`Self::alloc`].
+    pub(crate) fn free(&self, id: u32) {
+        // SAFETY: The IDA is initialised; freeing an ID that is not allocated only warns.
+        unsafe { bindings::ida_free(self.0.get(), id) };
+    }
+
+    /// Frees the IDA's memory.
+    ///
+    /// # Safety
+    ///
+    /// Must be called once, when the module goes, after the last use.
+    pub(crate) unsafe fn destroy(&self) {
+        // SAFETY: Nothing uses the IDA any more (caller's requirement).
+        unsafe { bindings::ida_destroy(self.0.get()) };
+    }
+}

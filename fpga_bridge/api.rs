@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The exported C API of
+//! [`include/linux/fpga/fpga-bridge.h`](srctree/include/linux/fpga/fpga-bridge.h).
+//!
+//! Each function converts its C arguments, calls the core in `bridge.rs`, and converts the
+//! result back (`0`/`-errno`, or a pointer/`ERR_PTR()`), as `drivers/fpga/fpga-bridge.c` does.
+
+use crate::{
+    bindings,
+    bridge::Bridge,
+    c_result::{is_valid, to_ptr, to_ret},
+    list,
+};
+use core::ptr;
+use kernel::prelude::*;
+
+/// The bridge behind a caller's pointer, or `None`, with a warning naming `caller`, for NULL or
+/// an `ERR_PTR()` (a caller bug upstream would oops on).
+///
+/// # Safety
+///
+/// A real pointer must come from a registration or a get that the caller still owns.
+unsafe fn bridge<'a>(br: *mut bindings::fpga_bridge, caller: &str) -> Option<&'a Bridge> {
+    if !is_valid(br) {
+        pr_warn!("{}: invalid FPGA bridge pointer\n", caller);
+        return None;
+    }
+    // SAFETY: Guaranteed by the caller.
+    Some(unsafe { Bridge::from_c(br) })
+}
+
+/// Enables transactions on the bridge. Return: 0, the driver's error, or `-ENODEV` once the
+/// bridge is unregistered.
+///
+/// # Safety
+///
+/// `bridge` must come from a registration or a get that the caller still owns.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridge_enable(bridge_: *mut bindings::fpga_bridge) -> i32 {
+    // SAFETY: Caller's requirement.
+    match unsafe { bridge(bridge_, "fpga_bridge_enable") } {
+        Some(b) => to_ret(b.enable_set(true)),
+        None => EINVAL.to_errno(),
+    }
+}
+export_symbol_gpl!(fpga_bridge_enable);
+
+/// Disables transactions on the bridge. Return: as [`fpga_bridge_enable`].
+///
+/// # Safety
+///
+/// `bridge` must come from a registration or a get that the caller still owns.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridge_disable(bridge_: *mut bindings::fpga_bridge) -> i32 {
+    // SAFETY: Caller's requirement.
+    match unsafe { bridge(bridge_, "fpga_bridge_disable") } {
+        Some(b) => to_ret(b.enable_set(false)),
+        None => EINVAL.to_errno(),
+    }
+}
+export_symbol_gpl!(fpga_bridge_disable);
+
+/// Looks a bridge up with `match_` and takes it exclusively.
+fn find_and_get(
+    data: *const core::ffi::c_void,
+    match_: unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32,
+    info: *mut bindings::fpga_image_info,
+) -> Result<*mut bindings::fpga_bridge> {
+    // SAFETY: The class is registered while this module is loaded; `match_` only compares.
+    let dev = unsafe {
+        bindings::class_find_device(
+            crate::FPGA_BRIDGE_CLASS.as_raw(),
+            ptr::null(),
+            data,
+            Some(match_),
+        )
+    };
+    if dev.is_null() {
+        return Err(ENODEV);
+    }
+    // SAFETY: `dev` is a bridge device with the reference `class_find_device` took.
+    unsafe { Bridge::get_found(dev, info) }
+}
+
+/// Matches the bridge registered for the parent device `data`.
+///
+/// # Safety
+///
+/// Called by `class_find_device()` only, with a device of the class.
+unsafe extern "C" fn match_parent(
+    dev: *mut bindings::device,
+    data: *const core::ffi::c_void,
+) -> i32 {
+    // SAFETY: The class iterator passes a valid device.
+    i32::from(unsafe { (*dev).parent }.cast_const().cast() == data)
+}
+
+/// Takes an exclusive reference to the bridge of the device-tree node `np`: pins its driver's
+/// module and records `info` for it, until [`fpga_bridge_put`]. Return: the bridge,
+/// `ERR_PTR(-EBUSY)` if someone holds it, `ERR_PTR(-ENODEV)` if there is none or it is being
+/// unregistered.
+///
+/// # Safety
+///
+/// `np` may be any pointer; it is only compared. `info` must be NULL or valid until the put.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn of_fpga_bridge_get(
+    np: *mut bindings::device_node,
+    info: *mut bindings::fpga_image_info,
+) -> *mut bindings::fpga_bridge {
+    to_ptr(find_and_get(
+        np.cast_const().cast(),
+        bindings::device_match_of_node,
+        info,
+    ))
+}
+export_symbol_gpl!(of_fpga_bridge_get);
+
+/// Takes an exclusive reference to the bridge registered for the parent device `dev`, as
+/// [`of_fpga_bridge_get`] does.
+///
+/// # Safety
+///
+/// `dev` may be any pointer; it is only compared. `info` must be NULL or valid until the put.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridge_get(
+    dev: *mut bindings::device,
+    info: *mut bindings::fpga_image_info,
+) -> *mut bindings::fpga_bridge {
+    to_ptr(find_and_get(dev.cast_const().cast(), match_parent, info))
+}
+export_symbol_gpl!(fpga_bridge_get);
+
+/// Releases an exclusive reference: forgets the image info, unpins the driver's module and
+/// drops the device reference.
+///
+/// # Safety
+///
+/// `bridge` must come from a get that has not been put; it must not be used afterwards.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridge_put(bridge_: *mut bindings::fpga_bridge) {
+    // SAFETY: The caller owns a get, which `put` consumes.
+    if let Some(b) = unsafe { bridge(bridge_, "fpga_bridge_put") } {
+        // SAFETY: As above.
+        unsafe { b.put() };
+    }
+}
+export_symbol_gpl!(fpga_bridge_put);
+
+/// Sets every bridge of `list` in order; stops at the first error, as upstream does.
+///
+/// # Safety
+///
+/// `list` must be a valid list of bridges the caller holds.
+unsafe fn set_all(list: *mut bindings::list_head, enable: bool) -> Result {
+    if list.is_null() {
+        pr_warn!("FPGA bridge list is NULL\n");
+        return Err(EINVAL);
+    }
+    // SAFETY: `list` is a valid list the caller does not change meanwhile.
+    for node in unsafe { list::entries(list) } {
+        // SAFETY: Every entry is the node of a bridge the caller holds.
+        let b = unsafe { Bridge::from_node(node) };
+        b.enable_set(enable)?;
+    }
+    Ok(())
+}
+
+/// Enables each bridge of the list, in order. Return: 0 (also for an empty list) or the first
+/// error.
+///
+/// # Safety
+///
+/// `bridge_list` must be a valid list of bridges the caller holds.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridges_enable(bridge_list: *mut bindings::list_head) -> i32 {
+    // SAFETY: Caller's requirement.
+    to_ret(unsafe { set_all(bridge_list, true) })
+}
+export_symbol_gpl!(fpga_bridges_enable);
+
+/// Disables each bridge of the list, in order. Return: as [`fpga_bridges_enable`].
+///
+/// # Safety
+///
+/// `bridge_list` must be a valid list of bridges the caller holds.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridges_disable(bridge_list: *mut bindings::list_head) -> i32 {
+    // SAFETY: Caller's requirement.
+    to_ret(unsafe { set_all(bridge_list, false) })
+}
+export_symbol_gpl!(fpga_bridges_disable);
+
+/// Puts every bridge of the list and empties it. Each bridge leaves the list before it is put,
+/// since the put may free it (upstream does it the other way round, hole L5).
+///
+/// # Safety
+///
+/// `bridge_list` must be a valid list of bridges the caller holds.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridges_put(bridge_list: *mut bindings::list_head) {
+    if bridge_list.is_null() {
+        pr_warn!("fpga_bridges_put: FPGA bridge list is NULL\n");
+        return;
+    }
+    loop {
+        let node = {
+            let _guard = crate::BRIDGE_LIST_LOCK.lock();
+            // SAFETY: `bridge_list` is a valid list; changes are serialised by the lock.
+            let Some(node) = (unsafe { list::first(bridge_list) }) else {
+                break;
+            };
+            // SAFETY: As above.
+            unsafe { list::del_init(node) };
+            node
+        };
+        // SAFETY: `node` is the node of a bridge the caller held through the list; this put
+        // consumes that hold.
+        unsafe { Bridge::from_node(node).put() };
+    }
+}
+export_symbol_gpl!(fpga_bridges_put);
+
+/// Adds a bridge got by a lookup to `list`.
+///
+/// # Safety
+///
+/// `list` must be a valid list.
+unsafe fn add_to_list(
+    got: Result<*mut bindings::fpga_bridge>,
+    list: *mut bindings::list_head,
+) -> i32 {
+    let br = match got {
+        Ok(br) => br,
+        Err(e) => return e.to_errno(),
+    };
+    // SAFETY: `br` is a bridge we just got.
+    let b = unsafe { Bridge::from_c(br) };
+    let _guard = crate::BRIDGE_LIST_LOCK.lock();
+    // SAFETY: `list` is valid (caller's requirement) and the bridge's node is on no list while
+    // it is held by us only; changes are serialised by the lock.
+    unsafe { list::add(b.node(), list) };
+    0
+}
+
+/// Takes an exclusive reference to the bridge of `np` and adds it to the head of the list.
+/// Return: 0 or the error of [`of_fpga_bridge_get`].
+///
+/// # Safety
+///
+/// As for [`of_fpga_bridge_get`]; `bridge_list` must be a valid list.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn of_fpga_bridge_get_to_list(
+    np: *mut bindings::device_node,
+    info: *mut bindings::fpga_image_info,
+    bridge_list: *mut bindings::list_head,
+) -> i32 {
+    if bridge_list.is_null() {
+        return EINVAL.to_errno();
+    }
+    let got = find_and_get(np.cast_const().cast(), bindings::device_match_of_node, info);
+    // SAFETY: `bridge_list` is valid (caller's requirement).
+    unsafe { add_to_list(got, bridge_list) }
+}
+export_symbol_gpl!(of_fpga_bridge_get_to_list);
+
+/// Takes an exclusive reference to the bridge of the parent device `dev` and adds it to the
+/// head of the list. Return: 0 or the error of [`fpga_bridge_get`].
+///
+/// # Safety
+///
+/// As for [`fpga_bridge_get`]; `bridge_list` must be a valid list.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridge_get_to_list(
+    dev: *mut bindings::device,
+    info: *mut bindings::fpga_image_info,
+    bridge_list: *mut bindings::list_head,
+) -> i32 {
+    if bridge_list.is_null() {
+        return EINVAL.to_errno();
+    }
+    let got = find_and_get(dev.cast_const().cast(), match_parent, info);
+    // SAFETY: `bridge_list` is valid (caller's requirement).
+    unsafe { add_to_list(got, bridge_list) }
+}
+export_symbol_gpl!(fpga_bridge_get_to_list);
+
+/// Creates and registers a bridge (`br%d`) under `parent` with ops from `owner`.
+///
+/// The owner module is pinned only between a get and its put, never by the registration. The
+/// caller must call [`fpga_bridge_unregister`]. Return: the bridge or an `ERR_PTR()`: `-EINVAL`
+/// without ops or name.
+///
+/// # Safety
+///
+/// `parent` must be a valid device; `br_ops` must outlive the registration.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn __fpga_bridge_register(
+    parent: *mut bindings::device,
+    name: *const u8,
+    br_ops: *const bindings::fpga_bridge_ops,
+    priv_: *mut core::ffi::c_void,
+    owner: *mut bindings::module,
+) -> *mut bindings::fpga_bridge {
+    to_ptr(Bridge::register(parent, name, br_ops, priv_, owner))
+}
+export_symbol_gpl!(__fpga_bridge_register);
+
+/// Unregisters a bridge: new gets and ops fail with `-ENODEV`, ops in flight are waited for,
+/// then the driver's `fpga_bridge_remove` runs and the device goes. A holder keeps a valid
+/// pointer until its put.
+///
+/// # Safety
+///
+/// `bridge` must come from a registration that has not been unregistered.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridge_unregister(bridge_: *mut bindings::fpga_bridge) {
+    // SAFETY: The caller owns the registration, which `unregister` consumes.
+    if let Some(b) = unsafe { bridge(bridge_, "fpga_bridge_unregister") } {
+        // SAFETY: As above.
+        unsafe { b.unregister() };
+    }
+}
+export_symbol_gpl!(fpga_bridge_unregister);

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! One FPGA bridge: the C `struct fpga_bridge` drivers and callers see, and the core's private
+//! state beside it.
+//!
+//! C header: [`include/linux/fpga/fpga-bridge.h`](srctree/include/linux/fpga/fpga-bridge.h)
+
+use crate::{
+    bindings,
+    protocol::{Lifecycle, Refusal},
+};
+use core::{pin::Pin, ptr};
+use kernel::{
+    device::Device,
+    new_condvar, new_mutex,
+    prelude::*,
+    sync::{CondVar, Mutex},
+    types::Opaque,
+};
+
+/// The core's allocation for one bridge.
+///
+/// # Invariants
+///
+/// - `c` is the first field, so a `*mut bindings::fpga_bridge` handed out by the core is also a
+///   pointer to its `Bridge`.
+/// - From [`Bridge::register`] on, `c.dev` is an initialised device of the `fpga_bridge` class
+///   and the allocation is freed only by the class's `dev_release` ([`release`]).
+/// - `c.name` points into `name`, the core's own copy.
+/// - `owner` is the module whose ops `c.br_ops` points to; it is only passed to `try_module_get()`
+///   under `life`, while `life` says the bridge is registered (see `protocol.rs`).
+/// - `c.info` is written only by the exclusive holder: set after its get succeeded, cleared by
+///   its put (upstream sets it before checking, hole L4).
+#[pin_data]
+#[repr(C)]
+pub(crate) struct Bridge {
+    c: Opaque<bindings::fpga_bridge>,
+    name: KVec<u8>,
+    owner: *mut bindings::module,
+    #[pin]
+    life: Mutex<Lifecycle>,
+    #[pin]
+    idle: CondVar,
+}
+
+// SAFETY: The C parts are protected by the device core and the protocol; the Rust parts are
+// immutable after registration or behind `life`.
+unsafe impl Send for Bridge {}
+// SAFETY: As above.
+unsafe impl Sync for Bridge {}
+
+/// A call into the driver's ops, counted so that unregistration waits for it.
+pub(crate) struct OpGuard<'a>(&'a Bridge);
+
+impl Drop for OpGuard<'_> {
+    fn drop(&mut self) {
+        if self.0.life.lock().end_op() {
+            self.0.idle.notify_all();
+        }
+    }
+}
+
+impl Bridge {
+    /// The bridge of a C pointer handed out by this core.
+    ///
+    /// # Safety
+    ///
+    /// `br` must come from [`Bridge::register`] and the caller must hold a reference to its
+    /// device (a get, the registration itself, or a sysfs callback).
+    pub(crate) unsafe fn from_c<'a>(br: *mut bindings::fpga_bridge) -> &'a Bridge {
+        // SAFETY: By the type invariant `c` is the first field of a `repr(C)` struct, and the
+        // reference the caller holds keeps the allocation alive.
+        unsafe { &*br.cast::<Bridge>() }
+    }
+
+    /// The bridge of a device of the `fpga_bridge` class.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be the device of a bridge registered by this core, and the caller must hold a
+    /// reference to it.
+    pub(crate) unsafe fn from_dev<'a>(dev: *mut bindings::device) -> &'a Bridge {
+        // SAFETY: `dev` is the `dev` field of a `struct fpga_bridge` (caller's requirement).
+        let br = unsafe { kernel::container_of!(dev, bindings::fpga_bridge, dev) };
+        // SAFETY: Same requirement.
+        unsafe { Self::from_c(br) }
+    }
+
+    /// The C struct that drivers and callers use.
+    pub(crate) fn as_c(&self) -> *mut bindings::fpga_bridge {
+        self.c.get()
+    }
+
+    /// The bridge's device.
+    pub(crate) fn raw_dev(&self) -> *mut bindings::device {
+        // SAFETY: `c` is valid memory; only the address of the field is taken.
+        unsafe { &raw mut (*self.c.get()).dev }
+    }
+
+    /// The bridge's device, for `dev_*!` messages.
+    pub(crate) fn dev(&self) -> &Device {
+        // SAFETY: By the type invariant the device is initialised, and `&self` proves a
+        // reference to it is held.
+        unsafe { Device::from_raw(self.raw_dev()) }
+    }
+
+    /// The list node that puts the bridge on a caller's bridge list.
+    pub(crate) fn node(&self) -> *mut bindings::list_head {
+        // SAFETY: `c` is valid memory; only the address of the field is taken.
+        unsafe { &raw mut (*self.c.get()).node }
+    }
+
+    /// The bridge of its list node.
+    ///
+    /// # Safety
+    ///
+    /// `node` must be the `node` of a bridge registered by this core that the caller holds.
+    pub(crate) unsafe fn from_node<'a>(node: *mut bindings::list_head) -> &'a Bridge {
+        // SAFETY: `node` is the `node` field of a `struct fpga_bridge` (caller's requirement).
+        let br = unsafe { kernel::container_of!(node, bindings::fpga_bridge, node) };
+        // SAFETY: Same requirement.
+        unsafe { Self::from_c(br) }
+    }
+
+    /// The bridge's name, as registered (the core's own copy, without the NUL).
+    pub(crate) fn name(&self) -> &[u8] {
+        self.name.split_last().map_or(&[], |(_, name)| name)
+    }
+
+    /// The low-level driver's ops.
+    pub(crate) fn ops(&self) -> &bindings::fpga_bridge_ops {
+        // SAFETY: `br_ops` was checked non-NULL at registration and points to the driver's ops,
+        // which live as long as the driver module. Every caller is inside an op (`OpGuard`), a
+        // get or the registration, so that module is alive.
+        unsafe { &*(*self.c.get()).br_ops }
+    }
+
+    /// Starts a call into the driver's ops: refused with `ENODEV` once unregistration began.
+    pub(crate) fn enter(&self) -> Result<OpGuard<'_>> {
+        self.life.lock().begin_op().map_err(|_| ENODEV)?;
+        Ok(OpGuard(self))
+    }
+
+    /// Creates and registers a bridge for `parent` with the given name, ops and owner module.
+    pub(crate) fn register(
+        parent: *mut bindings::device,
+        name: *const u8,
+        br_ops: *const bindings::fpga_bridge_ops,
+        priv_: *mut core::ffi::c_void,
+        owner: *mut bindings::module,
+    ) -> Result<*mut bindings::fpga_bridge> {
+        if parent.is_null() {
+            pr_err!("Attempt to register an FPGA bridge without a parent device\n");
+            return Err(EINVAL);
+        }
+        // SAFETY: `parent` is a valid device (C API contract) and we only borrow it here.
+        let parent_dev: &Device = unsafe { Device::from_raw(parent) };
+        if br_ops.is_null() {
+            dev_err!(parent_dev, "Attempt to register without fpga_bridge_ops\n");
+            return Err(EINVAL);
+        }
+        // SAFETY: A non-NULL `name` is a NUL-terminated string (C API contract).
+        let name = (!name.is_null()).then(|| unsafe { CStr::from_char_ptr(name) });
+        let Some(name) = name.filter(|n| !n.is_empty()) else {
+            dev_err!(parent_dev, "Attempt to register with no name!\n");
+            return Err(EINVAL);
+        };
+        let mut name_copy = KVec::with_capacity(name.to_bytes_with_nul().len(), GFP_KERNEL)?;
+        name_copy.extend_from_slice(name.to_bytes_with_nul(), GFP_KERNEL)?;
+
+        let id = crate::IDA.alloc()?;
+        let boxed = KBox::pin_init(
+            try_pin_init!(Bridge {
+                c: Opaque::zeroed(),
+                name: name_copy,
+                owner,
+                life <- new_mutex!(Lifecycle::new()),
+                idle <- new_condvar!(),
+            }),
+            GFP_KERNEL,
+        );
+        let boxed = match boxed {
+            Ok(b) => b,
+            Err(e) => {
+                crate::IDA.free(id);
+                return Err(e);
+            }
+        };
+        // SAFETY: The bridge is never moved out of its allocation: `release` frees it in place.
+        let b = KBox::into_raw(unsafe { Pin::into_inner_unchecked(boxed) });
+
+        // SAFETY: `b` is a fresh, exclusively owned allocation.
+        unsafe {
+            let c = (*b).c.get();
+            (*c).name = (*b).name.as_ptr().cast();
+            (*c).br_ops = br_ops;
+            (*c).br_ops_owner = owner;
+            (*c).priv_ = priv_;
+            bindings::__mutex_init(
+                &raw mut (*c).mutex,
+                c"&bridge->mutex".as_char_ptr(),
+                kernel::static_lock_class!().as_ptr(),
+            );
+            crate::list::init(&raw mut (*c).node);
+        }
+        // SAFETY: `b` is valid; the device is not added yet, so only this function uses it.
+        let b = unsafe { &*b };
+
+        // SAFETY: `b.c.dev` is zeroed and `release` frees `b` and `id`; `parent` is valid; the
+        // driver's groups outlive the registration (C API contract).
+        unsafe {
+            crate::FPGA_BRIDGE_CLASS.add_device(
+                b.raw_dev(),
+                parent,
+                b.ops().groups,
+                id,
+                c"br%d",
+                || {},
+            )
+        }?;
+
+        // Devices described under the bridge in the device tree (regions behind it) are created
+        // as its children, as upstream does; unlike upstream they are removed on unregister.
+        // SAFETY: The device is registered; its `of_node` is the parent's (or NULL).
+        let of_node = unsafe { (*b.raw_dev()).of_node };
+        if !of_node.is_null() {
+            // SAFETY: `of_node` is a valid node and the bridge device a valid parent.
+            let ret = unsafe {
+                bindings::of_platform_populate(of_node, ptr::null(), ptr::null(), b.raw_dev())
+            };
+            if ret != 0 {
+                dev_warn!(b.dev(), "failed to populate child devices: {}\n", ret);
+            }
+        }
+        Ok(b.as_c())
+    }
+
+    /// Takes the exclusive reference for a user of a device found by a class lookup: the owner
+    /// module is pinned and the bridge held only if it is still registered and not held, in one
+    /// critical section with unregistration (see `protocol.rs`). `info` is recorded only once
+    /// the get succeeded (L4).
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be a bridge device returned by `class_find_device()`; its reference is kept
+    /// on success and dropped on failure.
+    pub(crate) unsafe fn get_found(
+        dev: *mut bindings::device,
+        info: *mut bindings::fpga_image_info,
+    ) -> Result<*mut bindings::fpga_bridge> {
+        // SAFETY: `dev` is a bridge device and we hold a reference (caller's requirement).
+        let b = unsafe { Self::from_dev(dev) };
+        let res = {
+            let mut life = b.life.lock();
+            match life.begin_exclusive_get() {
+                // SAFETY: `begin_exclusive_get` succeeded under `life`, so unregistration has
+                // not started and the owner's `exit()` has not returned: its `struct module` is
+                // alive.
+                Ok(()) if unsafe { bindings::try_module_get(b.owner) } => {
+                    life.got_exclusive();
+                    // SAFETY: Only the holder writes `info`, and we are it now.
+                    unsafe { (*b.c.get()).info = info };
+                    Ok(b.as_c())
+                }
+                Ok(()) | Err(Refusal::Gone) => Err(ENODEV),
+                Err(Refusal::Busy) => Err(EBUSY),
+            }
+        };
+        match res {
+            Ok(_) => dev_dbg!(b.dev(), "get\n"),
+            // SAFETY: Drops the lookup's reference.
+            Err(_) => unsafe { bindings::put_device(dev) },
+        }
+        res
+    }
+
+    /// Drops the exclusive reference: clears `info`, gives the hold back, unpins the owner
+    /// module, and drops the device reference last (L6).
+    ///
+    /// # Safety
+    ///
+    /// The caller must own a reference from a successful get, which this consumes.
+    pub(crate) unsafe fn put(&self) {
+        dev_dbg!(self.dev(), "put\n");
+        {
+            let mut life = self.life.lock();
+            // SAFETY: We are the holder, the only writer of `info`.
+            unsafe { (*self.c.get()).info = ptr::null_mut() };
+            life.put_exclusive();
+        }
+        // SAFETY: The get pinned `owner`; this drops that pin.
+        unsafe { bindings::module_put(self.owner) };
+        // SAFETY: Drops the get's device reference; `self` may be freed after this.
+        unsafe { bindings::put_device(self.raw_dev()) };
+    }
+
+    /// Lets transactions through the bridge (`enable`) or stops them.
+    pub(crate) fn enable_set(&self, enable: bool) -> Result {
+        dev_dbg!(
+            self.dev(),
+            "{}\n",
+            if enable { "enable" } else { "disable" }
+        );
+        let _op = self.enter()?;
+        match self.ops().enable_set {
+            // SAFETY: The driver's op runs inside `enter`, so its module and device are alive.
+            Some(set) => kernel::error::to_result(unsafe { set(self.as_c(), enable) }),
+            None => Ok(()),
+        }
+    }
+
+    /// Whether the bridge lets transactions through (the `state` attribute); without an
+    /// `enable_show` op it is always enabled, as upstream reports.
+    pub(crate) fn enabled(&self) -> Result<bool> {
+        let _op = self.enter()?;
+        match self.ops().enable_show {
+            Some(show) => {
+                // SAFETY: The driver's op runs inside `enter`, so its module and device are alive.
+                let state = unsafe { show(self.as_c()) };
+                kernel::error::to_result(state.min(0))?;
+                Ok(state != 0)
+            }
+            None => Ok(true),
+        }
+    }
+
+    /// Unregisters the bridge: refuses new gets and ops, waits for the ops in flight, lets the
+    /// driver put the bridge into its final state, removes the child devices it populated, and
+    /// removes the device.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the registration's reference, which this consumes.
+    pub(crate) unsafe fn unregister(&self) {
+        {
+            let mut life = self.life.lock();
+            if !life.begin_unregister() {
+                drop(life);
+                dev_warn!(self.dev(), "FPGA bridge unregistered twice\n");
+                return;
+            }
+            while life.must_wait() {
+                self.idle.wait(&mut life);
+            }
+            if life.is_locked() {
+                dev_info!(
+                    self.dev(),
+                    "unregistered while held; its holder's calls now fail with -ENODEV\n"
+                );
+            }
+        }
+        if let Some(remove) = self.ops().fpga_bridge_remove {
+            // SAFETY: The driver is unregistering, so still alive, and no other op runs any more.
+            unsafe { remove(self.as_c()) };
+        }
+        // SAFETY: The device is registered; this removes only children it populated.
+        unsafe { bindings::of_platform_depopulate(self.raw_dev()) };
+        // SAFETY: Drops the registration's reference; `self` may be freed after this.
+        unsafe { bindings::device_unregister(self.raw_dev()) };
+    }
+}
+
+/// The class's `dev_release`: frees the bridge when the last device reference goes.
+///
+/// # Safety
+///
+/// Called by the driver core only, for a device of the `fpga_bridge` class.
+pub(crate) unsafe extern "C" fn release(dev: *mut bindings::device) {
+    // SAFETY: `dev` is a bridge's device (class `dev_release`), and this is its last use.
+    let b = unsafe { Bridge::from_dev(dev) };
+    // SAFETY: `dev` is still valid memory inside the bridge.
+    crate::IDA.free(unsafe { (*dev).id });
+    let b = ptr::from_ref(b).cast_mut();
+    // SAFETY: `b` was allocated by `KBox::pin_init` in `register` and released with
+    // `KBox::into_raw`; nothing refers to it any more.
+    drop(unsafe { Pin::new_unchecked(KBox::from_raw(b)) });
+}

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The exported C API of
+//! [`include/linux/fpga/fpga-region.h`](srctree/include/linux/fpga/fpga-region.h).
+//!
+//! Each function converts its C arguments, calls the core in `region.rs`/`program.rs`, and
+//! converts the result back, as `drivers/fpga/fpga-region.c` does.
+
+use crate::{
+    bindings,
+    c_result::{is_valid, to_ptr, to_ret},
+    program,
+    region::Region,
+};
+use core::ptr;
+use kernel::prelude::*;
+
+/// The region behind a caller's pointer, or `None`, with a warning naming `caller`, for NULL or
+/// an `ERR_PTR()` (a caller bug upstream would oops on).
+///
+/// # Safety
+///
+/// A real pointer must come from a registration or a lookup whose reference the caller owns.
+unsafe fn region<'a>(r: *mut bindings::fpga_region, caller: &str) -> Option<&'a Region> {
+    if !is_valid(r) {
+        pr_warn!("{}: invalid FPGA region pointer\n", caller);
+        return None;
+    }
+    // SAFETY: Guaranteed by the caller.
+    Some(unsafe { Region::from_c(r) })
+}
+
+/// Finds a region with `match_` (`class_find_device()` on the `fpga_region` class). Return: the
+/// region with a reference to its device, which the caller drops with `put_device()`, or NULL.
+///
+/// # Safety
+///
+/// `start` must be NULL or a region device; `match_` must be safe to call with `data`.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_region_class_find(
+    start: *mut bindings::device,
+    data: *const core::ffi::c_void,
+    match_: Option<unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32>,
+) -> *mut bindings::fpga_region {
+    // SAFETY: The class is registered while this module is loaded; the rest is the caller's.
+    let dev = unsafe {
+        bindings::class_find_device(crate::FPGA_REGION_CLASS.as_raw(), start, data, match_)
+    };
+    if dev.is_null() {
+        return ptr::null_mut();
+    }
+    // SAFETY: `dev` is a region device, referenced for the caller.
+    unsafe { Region::from_dev(dev) }.as_c()
+}
+export_symbol_gpl!(fpga_region_class_find);
+
+/// Programs the FPGA region with `region->info`: pins the region's, the manager's and each
+/// bridge's owner module, locks the manager, disables the bridges, loads, enables the bridges,
+/// and releases every pin and lock again, on success and on failure.
+///
+/// Return: 0 or a negative errno (see `program.rs`).
+///
+/// # Safety
+///
+/// `region` must come from a registration or a lookup whose reference the caller owns.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_region_program_fpga(
+    region_: *mut bindings::fpga_region,
+) -> i32 {
+    // SAFETY: Caller's requirement.
+    match unsafe { region(region_, "fpga_region_program_fpga") } {
+        Some(r) => to_ret(program::program(r)),
+        None => EINVAL.to_errno(),
+    }
+}
+export_symbol_gpl!(fpga_region_program_fpga);
+
+/// Creates and registers a region (`region%d`) under `parent`, programmed by `info->mgr`
+/// (which may be NULL) and with the bridges `info->get_bridges` (from `owner`) finds.
+///
+/// The region keeps a device reference to the manager, never a module reference. Return: the
+/// region or an `ERR_PTR()`: `-EINVAL` without info.
+///
+/// # Safety
+///
+/// `parent` must be a valid device; `info` NULL or valid, its manager held by the caller.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn __fpga_region_register_full(
+    parent: *mut bindings::device,
+    info: *const bindings::fpga_region_info,
+    owner: *mut bindings::module,
+) -> *mut bindings::fpga_region {
+    if info.is_null() {
+        if !parent.is_null() {
+            // SAFETY: `parent` is a valid device (caller's requirement).
+            let parent_dev: &kernel::device::Device =
+                unsafe { kernel::device::Device::from_raw(parent) };
+            dev_err!(
+                parent_dev,
+                "Attempt to register without required info structure\n"
+            );
+        }
+        return EINVAL.to_ptr();
+    }
+    // SAFETY: `info` is valid (caller's requirement).
+    to_ptr(Region::register(parent, unsafe { &*info }, owner))
+}
+export_symbol_gpl!(__fpga_region_register_full);
+
+/// [`__fpga_region_register_full`] with a manager and `get_bridges` only.
+///
+/// # Safety
+///
+/// As for [`__fpga_region_register_full`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn __fpga_region_register(
+    parent: *mut bindings::device,
+    mgr: *mut bindings::fpga_manager,
+    get_bridges: Option<unsafe extern "C" fn(*mut bindings::fpga_region) -> i32>,
+    owner: *mut bindings::module,
+) -> *mut bindings::fpga_region {
+    let info = bindings::fpga_region_info {
+        mgr,
+        compat_id: ptr::null_mut(),
+        priv_: ptr::null_mut(),
+        get_bridges,
+    };
+    // SAFETY: Forwarded requirements.
+    unsafe { __fpga_region_register_full(parent, &info, owner) }
+}
+export_symbol_gpl!(__fpga_region_register);
+
+/// Unregisters a region: new programmings fail with `-ENODEV`, the one in flight is waited for,
+/// and the device goes.
+///
+/// # Safety
+///
+/// `region` must come from a registration that has not been unregistered.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_region_unregister(region_: *mut bindings::fpga_region) {
+    // SAFETY: The caller owns the registration, which `unregister` consumes.
+    if let Some(r) = unsafe { region(region_, "fpga_region_unregister") } {
+        // SAFETY: As above.
+        unsafe { r.unregister() };
+    }
+}
+export_symbol_gpl!(fpga_region_unregister);

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! `fpga_region_program_fpga()`: programs a region through its manager and bridges.
+//!
+//! Every pin and lock is a guard, taken in this order and dropped in reverse on success and on
+//! every failure path (no leak, hole L11):
+//!
+//! 1. the region, exclusively, with its owner module pinned ([`Region::begin_programming`]);
+//! 2. the manager, with its owner module pinned ([`ManagerPin`]): a get of the region's manager
+//!    if it is still registered, else of the one that replaced it after its driver was reloaded;
+//! 3. the bridges, each exclusively with its owner module pinned ([`BridgeHold`], through the
+//!    region's `get_bridges`);
+//! 4. the manager's exclusive lock ([`ManagerLock`]).
+//!
+//! Then the bridges are disabled, the image loaded and the bridges enabled again. Unlike upstream,
+//! the bridges are also put on success (they stay enabled): between programmings a region pins
+//! no module, and a caller's `fpga_bridges_put()` finds an empty list.
+
+use crate::{bindings, c_result::ptr_err, region::Region};
+use kernel::{error::to_result, prelude::*};
+
+/// A get of the manager a region programs through; dropping it puts the manager.
+struct ManagerPin(*mut bindings::fpga_manager);
+
+impl ManagerPin {
+    /// Gets the region's manager, or its successor (see `fpga_mgr_get_current()`), and makes a
+    /// successor the region's manager from now on.
+    fn get(region: &Region) -> Result<Self> {
+        let current = region.current_mgr();
+        // SAFETY: The region holds a device reference to `current`.
+        let got = unsafe { bindings::fpga_mgr_get_current(current) };
+        if let Some(e) = ptr_err(got) {
+            dev_err!(
+                region.dev(),
+                "FPGA manager is gone (its driver was unloaded or unbound)\n"
+            );
+            return Err(e);
+        }
+        let pin = Self(got);
+        if got != current {
+            // SAFETY: `got` is held by `pin`.
+            unsafe { region.replace_mgr(got) };
+            dev_info!(
+                region.dev(),
+                "FPGA manager re-registered; programming through the new one\n"
+            );
+        }
+        Ok(pin)
+    }
+}
+
+impl Drop for ManagerPin {
+    fn drop(&mut self) {
+        // SAFETY: `self.0` is a get that this guard owns.
+        unsafe { bindings::fpga_mgr_put(self.0) };
+    }
+}
+
+/// The manager's exclusive lock; dropping it unlocks the manager.
+struct ManagerLock<'a>(&'a ManagerPin);
+
+impl<'a> ManagerLock<'a> {
+    fn lock(region: &Region, mgr: &'a ManagerPin) -> Result<Self> {
+        // SAFETY: `mgr` holds a get of the manager.
+        to_result(unsafe { bindings::fpga_mgr_lock(mgr.0) })
+            .inspect_err(|_| dev_err!(region.dev(), "FPGA manager is busy\n"))?;
+        Ok(Self(mgr))
+    }
+}
+
+impl Drop for ManagerLock<'_> {
+    fn drop(&mut self) {
+        // SAFETY: The manager is held (`self.0`) and locked by this guard.
+        unsafe { bindings::fpga_mgr_unlock(self.0 .0) };
+    }
+}
+
+/// The bridges the region's `get_bridges` put on its list; dropping this puts them.
+struct BridgeHold<'a>(Option<&'a Region>);
+
+impl<'a> BridgeHold<'a> {
+    fn get(region: &'a Region) -> Result<Self> {
+        let Some(get_bridges) = region.get_bridges() else {
+            // Bridges the caller put on the list are the caller's to put.
+            return Ok(Self(None));
+        };
+        // Put whatever the callback left on the list, also when it fails half-way.
+        let hold = Self(Some(region));
+        // SAFETY: The region is registered and its owner pinned (`begin_programming`), so the
+        // callback's module is alive.
+        to_result(unsafe { get_bridges(region.as_c()) })
+            .inspect_err(|_| dev_err!(region.dev(), "failed to get fpga region bridges\n"))?;
+        Ok(hold)
+    }
+}
+
+impl Drop for BridgeHold<'_> {
+    fn drop(&mut self) {
+        if let Some(region) = self.0 {
+            // SAFETY: The list holds the bridges `get_bridges` got for this programming.
+            unsafe { bindings::fpga_bridges_put(region.bridge_list()) };
+        }
+    }
+}
+
+/// Programs `region` with `region->info`. Return: 0 or a negative errno: `-EINVAL` without image
+/// info or manager (L10), `-EBUSY` if the region or its manager is in use, `-ENODEV` if the
+/// region is unregistered or its manager gone, or the bridges' or manager's error.
+pub(crate) fn program(region: &Region) -> Result {
+    let info = region.info();
+    if info.is_null() {
+        dev_err!(region.dev(), "no FPGA image info to program\n");
+        return Err(EINVAL);
+    }
+    if !region.has_manager() {
+        dev_err!(region.dev(), "region has no FPGA manager\n");
+        return Err(EINVAL);
+    }
+    let _programming = region
+        .begin_programming()
+        .inspect_err(|_| dev_err!(region.dev(), "failed to get FPGA region\n"))?;
+    let mgr = ManagerPin::get(region)?;
+    let _bridges = BridgeHold::get(region)?;
+    let _lock = ManagerLock::lock(region, &mgr)?;
+
+    // SAFETY: The bridges on the list are held for this programming.
+    to_result(unsafe { bindings::fpga_bridges_disable(region.bridge_list()) })
+        .inspect_err(|_| dev_err!(region.dev(), "failed to disable bridges\n"))?;
+    // SAFETY: The manager is held and locked; `info` is the caller's valid image info.
+    to_result(unsafe { bindings::fpga_mgr_load(mgr.0, info) })
+        .inspect_err(|_| dev_err!(region.dev(), "failed to load FPGA image\n"))?;
+    // SAFETY: As for the disable.
+    to_result(unsafe { bindings::fpga_bridges_enable(region.bridge_list()) })
+        .inspect_err(|_| dev_err!(region.dev(), "failed to enable region bridges\n"))?;
+    Ok(())
+}

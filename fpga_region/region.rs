@@ -1,0 +1,366 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! One FPGA region: the C `struct fpga_region` callers see, and the core's private state beside
+//! it: the lifecycle, the compat id copy, and the reference to the manager that programs it.
+//!
+//! C header: [`include/linux/fpga/fpga-region.h`](srctree/include/linux/fpga/fpga-region.h)
+
+use crate::{
+    bindings,
+    c_result::is_valid,
+    protocol::{Lifecycle, Refusal},
+};
+use core::{pin::Pin, ptr};
+use kernel::{
+    device::Device,
+    new_condvar, new_mutex,
+    prelude::*,
+    sync::{CondVar, Mutex},
+    types::Opaque,
+};
+
+/// What the region's lock protects.
+pub(crate) struct RegionState {
+    life: Lifecycle,
+    /// The manager the region programs through, with a device reference (never a module
+    /// reference): the one given at registration, or the one that replaced it after its driver
+    /// was reloaded. NULL for a region without a manager.
+    mgr: *mut bindings::fpga_manager,
+}
+
+/// The core's allocation for one region.
+///
+/// # Invariants
+///
+/// - `c` is the first field, so a `*mut bindings::fpga_region` handed out by the core is also a
+///   pointer to its `Region`.
+/// - From [`Region::register`] on, `c.dev` is an initialised device of the `fpga_region` class
+///   and the allocation is freed only by the class's `dev_release` ([`release`]).
+/// - `c.compat_id` is NULL or points to `compat_id`, the core's own copy.
+/// - `c.mgr` is the manager given at registration: NULL, or a manager whose device this region
+///   holds a reference to until [`release`], so the pointer stays valid for C readers.
+///   `state.mgr` likewise holds its own device reference.
+/// - `owner` is the module of `c.get_bridges`; it is only passed to `try_module_get()` under
+///   `state`, while the region is registered.
+#[pin_data]
+#[repr(C)]
+pub(crate) struct Region {
+    c: Opaque<bindings::fpga_region>,
+    compat_id: Opaque<bindings::fpga_compat_id>,
+    owner: *mut bindings::module,
+    #[pin]
+    state: Mutex<RegionState>,
+    #[pin]
+    idle: CondVar,
+}
+
+// SAFETY: The C parts are protected by the device core and the protocol; the Rust parts are
+// immutable after registration or behind `state`.
+unsafe impl Send for Region {}
+// SAFETY: As above.
+unsafe impl Sync for Region {}
+
+/// The device of a manager.
+fn mgr_dev(mgr: *mut bindings::fpga_manager) -> *mut bindings::device {
+    // SAFETY: Only the address of the field is computed.
+    unsafe { &raw mut (*mgr).dev }
+}
+
+/// An exclusive programming of a region: its owner module is pinned, its device referenced,
+/// and unregistration waits for it. Dropping it releases them, the device reference last (L6).
+pub(crate) struct Programming<'a>(&'a Region);
+
+impl Drop for Programming<'_> {
+    fn drop(&mut self) {
+        let r = self.0;
+        dev_dbg!(r.dev(), "put\n");
+        {
+            let mut state = r.state.lock();
+            state.life.put_exclusive();
+            if state.life.end_op() {
+                r.idle.notify_all();
+            }
+        }
+        // SAFETY: `begin_programming` pinned `owner`; this drops that pin.
+        unsafe { bindings::module_put(r.owner) };
+        // SAFETY: Drops `begin_programming`'s reference; `r` may be freed after this.
+        unsafe { bindings::put_device(r.raw_dev()) };
+    }
+}
+
+impl Region {
+    /// The region of a C pointer handed out by this core.
+    ///
+    /// # Safety
+    ///
+    /// `region` must come from [`Region::register`] and the caller must hold a reference to its
+    /// device (the registration, a class lookup, or a sysfs callback).
+    pub(crate) unsafe fn from_c<'a>(region: *mut bindings::fpga_region) -> &'a Region {
+        // SAFETY: By the type invariant `c` is the first field of a `repr(C)` struct, and the
+        // reference the caller holds keeps the allocation alive.
+        unsafe { &*region.cast::<Region>() }
+    }
+
+    /// The region of a device of the `fpga_region` class.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be the device of a region registered by this core, and the caller must hold a
+    /// reference to it.
+    pub(crate) unsafe fn from_dev<'a>(dev: *mut bindings::device) -> &'a Region {
+        // SAFETY: `dev` is the `dev` field of a `struct fpga_region` (caller's requirement).
+        let region = unsafe { kernel::container_of!(dev, bindings::fpga_region, dev) };
+        // SAFETY: Same requirement.
+        unsafe { Self::from_c(region) }
+    }
+
+    /// The C struct that drivers and callers use.
+    pub(crate) fn as_c(&self) -> *mut bindings::fpga_region {
+        self.c.get()
+    }
+
+    /// The region's device.
+    pub(crate) fn raw_dev(&self) -> *mut bindings::device {
+        // SAFETY: `c` is valid memory; only the address of the field is taken.
+        unsafe { &raw mut (*self.c.get()).dev }
+    }
+
+    /// The region's device, for `dev_*!` messages.
+    pub(crate) fn dev(&self) -> &Device {
+        // SAFETY: By the type invariant the device is initialised, and `&self` proves a
+        // reference to it is held.
+        unsafe { Device::from_raw(self.raw_dev()) }
+    }
+
+    /// The list the region's `get_bridges` fills.
+    pub(crate) fn bridge_list(&self) -> *mut bindings::list_head {
+        // SAFETY: `c` is valid memory; only the address of the field is taken.
+        unsafe { &raw mut (*self.c.get()).bridge_list }
+    }
+
+    /// The image info the caller set in `region->info` (may be NULL).
+    pub(crate) fn info(&self) -> *mut bindings::fpga_image_info {
+        // SAFETY: `info` is a plain pointer field that the region's user sets before programming.
+        unsafe { ptr::read_volatile(&raw const (*self.c.get()).info) }
+    }
+
+    /// The region's `get_bridges` callback.
+    pub(crate) fn get_bridges(
+        &self,
+    ) -> Option<unsafe extern "C" fn(*mut bindings::fpga_region) -> i32> {
+        // SAFETY: `get_bridges` is set at registration and only read afterwards.
+        unsafe { (*self.c.get()).get_bridges }
+    }
+
+    /// The compat id given at registration.
+    pub(crate) fn compat_id(&self) -> Option<bindings::fpga_compat_id> {
+        // SAFETY: `c.compat_id` is NULL or points to `self.compat_id` (type invariant), which is
+        // immutable after registration.
+        unsafe {
+            (!(*self.c.get()).compat_id.is_null()).then(|| {
+                let id = &*self.compat_id.get();
+                bindings::fpga_compat_id {
+                    id_h: id.id_h,
+                    id_l: id.id_l,
+                }
+            })
+        }
+    }
+
+    /// Whether the region was registered with a manager.
+    pub(crate) fn has_manager(&self) -> bool {
+        // SAFETY: `c.mgr` is set at registration and never written by the core afterwards.
+        !unsafe { (*self.c.get()).mgr }.is_null()
+    }
+
+    /// The manager the region currently programs through, with the device reference the region
+    /// holds (valid while `self` is).
+    pub(crate) fn current_mgr(&self) -> *mut bindings::fpga_manager {
+        self.state.lock().mgr
+    }
+
+    /// Makes `mgr` the manager the region programs through (after its predecessor's driver was
+    /// reloaded).
+    ///
+    /// # Safety
+    ///
+    /// `mgr` must be a manager the caller holds (a get).
+    pub(crate) unsafe fn replace_mgr(&self, mgr: *mut bindings::fpga_manager) {
+        // SAFETY: The caller holds `mgr`, so taking a device reference is valid.
+        unsafe { bindings::get_device(mgr_dev(mgr)) };
+        let old = core::mem::replace(&mut self.state.lock().mgr, mgr);
+        // SAFETY: The region held a device reference to `old`; this drops it.
+        unsafe { bindings::put_device(mgr_dev(old)) };
+    }
+
+    /// Starts an exclusive programming: refused with `-EBUSY` while another one runs and with
+    /// `-ENODEV` once unregistration began. The owner module is pinned in the same critical
+    /// section in which the region is seen registered, so the owner cannot be freed meanwhile.
+    pub(crate) fn begin_programming(&self) -> Result<Programming<'_>> {
+        {
+            let mut state = self.state.lock();
+            match state.life.begin_exclusive_get() {
+                // SAFETY: The region is registered under the lock, so the owner's `exit()`
+                // (which unregisters it) has not returned: its `struct module` is alive.
+                Ok(()) if unsafe { bindings::try_module_get(self.owner) } => {
+                    state.life.got_exclusive();
+                    // Cannot fail: the region is registered.
+                    state.life.begin_op().map_err(|_| ENODEV)?;
+                }
+                Ok(()) | Err(Refusal::Gone) => return Err(ENODEV),
+                Err(Refusal::Busy) => {
+                    drop(state);
+                    dev_dbg!(self.dev(), "FPGA Region already in use\n");
+                    return Err(EBUSY);
+                }
+            }
+        }
+        // SAFETY: The caller holds a reference, so taking another one is valid.
+        unsafe { bindings::get_device(self.raw_dev()) };
+        dev_dbg!(self.dev(), "get\n");
+        Ok(Programming(self))
+    }
+
+    /// Creates and registers a region (`region%d`) under `parent`.
+    pub(crate) fn register(
+        parent: *mut bindings::device,
+        info: &bindings::fpga_region_info,
+        owner: *mut bindings::module,
+    ) -> Result<*mut bindings::fpga_region> {
+        if parent.is_null() {
+            pr_err!("Attempt to register an FPGA region without a parent device\n");
+            return Err(EINVAL);
+        }
+        // SAFETY: `parent` is a valid device (C API contract) and we only borrow it here.
+        let parent_dev: &Device = unsafe { Device::from_raw(parent) };
+        let mgr = info.mgr;
+        if !mgr.is_null() && !is_valid(mgr) {
+            dev_err!(
+                parent_dev,
+                "Attempt to register with an invalid FPGA manager\n"
+            );
+            return Err(EINVAL);
+        }
+        let has_compat_id = !info.compat_id.is_null();
+        let compat_id = if has_compat_id {
+            // SAFETY: A non-NULL `compat_id` points to a valid `struct fpga_compat_id`.
+            let (id_h, id_l) = unsafe { ((*info.compat_id).id_h, (*info.compat_id).id_l) };
+            bindings::fpga_compat_id { id_h, id_l }
+        } else {
+            bindings::fpga_compat_id { id_h: 0, id_l: 0 }
+        };
+
+        let id = crate::IDA.alloc()?;
+        let boxed = KBox::pin_init(
+            try_pin_init!(Region {
+                c: Opaque::zeroed(),
+                compat_id: Opaque::new(compat_id),
+                owner,
+                state <- new_mutex!(RegionState {
+                    life: Lifecycle::new(),
+                    mgr,
+                }),
+                idle <- new_condvar!(),
+            }),
+            GFP_KERNEL,
+        );
+        let boxed = match boxed {
+            Ok(b) => b,
+            Err(e) => {
+                crate::IDA.free(id);
+                return Err(e);
+            }
+        };
+        // SAFETY: The region is never moved out of its allocation: `release` frees it in place.
+        let r = KBox::into_raw(unsafe { Pin::into_inner_unchecked(boxed) });
+
+        // SAFETY: `r` is a fresh, exclusively owned allocation; the caller holds `mgr` (C API
+        // contract), so taking device references to it is valid.
+        unsafe {
+            let c = (*r).c.get();
+            if has_compat_id {
+                (*c).compat_id = (*r).compat_id.get();
+            }
+            (*c).mgr = mgr;
+            (*c).priv_ = info.priv_;
+            (*c).get_bridges = info.get_bridges;
+            (*c).ops_owner = owner;
+            bindings::__mutex_init(
+                &raw mut (*c).mutex,
+                c"&region->mutex".as_char_ptr(),
+                kernel::static_lock_class!().as_ptr(),
+            );
+            crate::list::init(&raw mut (*c).bridge_list);
+            if !mgr.is_null() {
+                // INVARIANT: One reference for `c.mgr`, one for `state.mgr`; `release` drops
+                // both.
+                bindings::get_device(mgr_dev(mgr));
+                bindings::get_device(mgr_dev(mgr));
+            }
+        }
+        // SAFETY: `r` is valid; the device is not added yet, so only this function uses it.
+        let r = unsafe { &*r };
+
+        // SAFETY: `r.c.dev` is zeroed and `release` frees `r`, `id` and the manager references;
+        // `parent` is valid.
+        unsafe {
+            crate::FPGA_REGION_CLASS.add_device(
+                r.raw_dev(),
+                parent,
+                ptr::null_mut(),
+                id,
+                c"region%d",
+                || {},
+            )
+        }?;
+        Ok(r.as_c())
+    }
+
+    /// Unregisters the region: refuses new programmings, waits for the one in flight, and
+    /// removes the device.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own the registration's reference, which this consumes.
+    pub(crate) unsafe fn unregister(&self) {
+        {
+            let mut state = self.state.lock();
+            if !state.life.begin_unregister() {
+                drop(state);
+                dev_warn!(self.dev(), "FPGA region unregistered twice\n");
+                return;
+            }
+            while state.life.must_wait() {
+                self.idle.wait(&mut state);
+            }
+        }
+        // SAFETY: Drops the registration's reference; `self` may be freed after this.
+        unsafe { bindings::device_unregister(self.raw_dev()) };
+    }
+}
+
+/// The class's `dev_release`: frees the region when the last device reference goes, and drops
+/// its references to managers.
+///
+/// # Safety
+///
+/// Called by the driver core only, for a device of the `fpga_region` class.
+pub(crate) unsafe extern "C" fn release(dev: *mut bindings::device) {
+    // SAFETY: `dev` is a region's device (class `dev_release`), and this is its last use.
+    let r = unsafe { Region::from_dev(dev) };
+    // SAFETY: `dev` is still valid memory inside the region.
+    crate::IDA.free(unsafe { (*dev).id });
+    if r.has_manager() {
+        let current = r.current_mgr();
+        // SAFETY: By the type invariant the region holds one device reference for `c.mgr` and
+        // one for `state.mgr`; both are dropped here, once.
+        unsafe {
+            bindings::put_device(mgr_dev((*r.c.get()).mgr));
+            bindings::put_device(mgr_dev(current));
+        }
+    }
+    let r = ptr::from_ref(r).cast_mut();
+    // SAFETY: `r` was allocated by `KBox::pin_init` in `register` and released with
+    // `KBox::into_raw`; nothing refers to it any more.
+    drop(unsafe { Pin::new_unchecked(KBox::from_raw(r)) });
+}
