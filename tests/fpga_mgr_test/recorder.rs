@@ -94,6 +94,8 @@ pub(crate) struct Record {
     pub(crate) sg_table: usize,
     /// Value `status` reports.
     pub(crate) status: u64,
+    /// The test module's reference count during the last `write` (it owns every test object).
+    pub(crate) refs_in_write: i32,
 }
 
 /// The recorder's state: `mgr->priv`.
@@ -200,6 +202,8 @@ unsafe extern "C" fn write(mgr: *mut bindings::fpga_manager, buf: *const u8, cou
     }
     r.write_calls += 1;
     r.written += count;
+    // SAFETY: The test module is live while its tests run.
+    r.refs_in_write = unsafe { bindings::module_refcount(crate::THIS_MODULE.as_ptr()) };
     r.image_ok &= all(buf, count, IMAGE_FILL);
     ret
 }

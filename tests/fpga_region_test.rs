@@ -1,0 +1,714 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit tests of `fpga_bridge.ko` and `fpga_region.ko` through their exported C API.
+//!
+//! Every manager, bridge and region here is owned by this module, so this module's reference
+//! count is the sum of every owner pin the cores hold: the tests read it before, during (from
+//! inside the manager's `write`) and after programming.
+
+use kernel::prelude::*;
+
+#[path = "../ffi/bindings.rs"]
+mod bindings;
+
+module! {
+    type: FpgaRegionTest,
+    name: "fpga_region_test",
+    authors: ["fpga-rs developers"],
+    description: "KUnit tests for the fpga-rs FPGA bridge and region cores",
+    license: "GPL",
+}
+
+struct FpgaRegionTest;
+
+impl kernel::Module for FpgaRegionTest {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        Ok(Self)
+    }
+}
+
+#[path = "fpga_region_test/bridge_recorder.rs"]
+mod bridge_recorder;
+#[allow(dead_code)]
+#[path = "fpga_mgr_test/recorder.rs"]
+mod recorder;
+
+use core::ptr;
+use kernel::{device::Device, faux};
+
+/// The C `struct device` of a Rust device.
+fn raw(dev: &Device) -> *mut bindings::device {
+    // `Device` is a transparent wrapper of the C struct.
+    ptr::from_ref(dev).cast::<bindings::device>().cast_mut()
+}
+
+/// The C errno of an `ERR_PTR()`, or 0 for a real pointer.
+fn ptr_err<T>(p: *mut T) -> i32 {
+    kernel::error::from_err_ptr(p)
+        .err()
+        .map_or(0, |e| e.to_errno())
+}
+
+/// This module's reference count: the pins on every test object's owner.
+fn module_refs() -> i32 {
+    // SAFETY: This module is live while its tests run.
+    unsafe { bindings::module_refcount(THIS_MODULE.as_ptr()) }
+}
+
+/// The name of a device.
+fn dev_name(dev: *mut bindings::device) -> &'static [u8] {
+    // SAFETY: `dev` is a registered device of the test, named, and outlives the use of the name.
+    unsafe { CStr::from_char_ptr((*dev).kobj.name) }.to_bytes()
+}
+
+/// A test image: the recorder's header, then data bytes.
+fn image() -> Result<KVec<u8>> {
+    let mut img = KVec::from_elem(
+        recorder::IMAGE_FILL,
+        recorder::HEADER_SIZE + 4096,
+        GFP_KERNEL,
+    )?;
+    img[..recorder::HEADER_SIZE].fill(recorder::HEADER_FILL);
+    Ok(img)
+}
+
+/// The bridges a test region's `get_bridges` takes (`region->priv`).
+#[derive(Default)]
+struct RegionCtx {
+    /// Parent devices of the bridges, got in this order.
+    bridge_parents: KVec<*mut bindings::device>,
+    /// How often `get_bridges` ran.
+    calls: usize,
+}
+
+/// Gets every bridge of the region's context onto `region->bridge_list`.
+///
+/// # Safety
+///
+/// Called by the region core only, for a region registered by [`TestRegion::new`].
+unsafe extern "C" fn get_bridges(region: *mut bindings::fpga_region) -> i32 {
+    // SAFETY: `priv` is the region's `RegionCtx`, owned by the test for longer than the region.
+    let ctx = unsafe { &mut *(*region).priv_.cast::<RegionCtx>() };
+    ctx.calls += 1;
+    for &parent in ctx.bridge_parents.iter() {
+        // SAFETY: `region` is valid during the callback; `parent` is only compared.
+        let ret = unsafe {
+            bindings::fpga_bridge_get_to_list(
+                parent,
+                (*region).info,
+                &raw mut (*region).bridge_list,
+            )
+        };
+        if ret != 0 {
+            return ret;
+        }
+    }
+    0
+}
+
+/// A registered test region on its own faux parent device.
+struct TestRegion {
+    region: *mut bindings::fpga_region,
+    parent: *mut bindings::device,
+    ctx: KBox<RegionCtx>,
+    reg: Option<faux::Registration>,
+}
+
+impl TestRegion {
+    /// Registers a region called `name` programmed by `mgr` through the bridges of
+    /// `bridge_parents`.
+    fn new(
+        name: &'static CStr,
+        mgr: *mut bindings::fpga_manager,
+        bridge_parents: &[*mut bindings::device],
+        compat_id: Option<&mut bindings::fpga_compat_id>,
+    ) -> Result<Self> {
+        let reg = faux::Registration::new(name, None)?;
+        let parent = raw(reg.as_ref());
+        let mut ctx = KBox::new(RegionCtx::default(), GFP_KERNEL)?;
+        ctx.bridge_parents
+            .extend_from_slice(bridge_parents, GFP_KERNEL)?;
+        let info = bindings::fpga_region_info {
+            mgr,
+            compat_id: compat_id.map_or(ptr::null_mut(), ptr::from_mut),
+            priv_: ptr::from_mut(&mut *ctx).cast(),
+            get_bridges: Some(get_bridges),
+        };
+        // SAFETY: `parent` is registered; `ctx` outlives the region (see `Drop`).
+        let region =
+            unsafe { bindings::__fpga_region_register_full(parent, &info, THIS_MODULE.as_ptr()) };
+        kernel::error::from_err_ptr(region)?;
+        Ok(Self {
+            region,
+            parent,
+            ctx,
+            reg: Some(reg),
+        })
+    }
+
+    /// Programs the region with `img` through `region->info`; returns the C result.
+    fn program(&self, img: &[u8]) -> i32 {
+        // SAFETY: `parent` is registered; the info is freed before it goes.
+        let info = unsafe { bindings::fpga_image_info_alloc(self.parent) };
+        if info.is_null() {
+            return ENOMEM.to_errno();
+        }
+        // SAFETY: `info` and the region are valid; `img` outlives the programming.
+        unsafe {
+            (*info).buf = img.as_ptr().cast();
+            (*info).count = img.len();
+            (*self.region).info = info;
+            let ret = bindings::fpga_region_program_fpga(self.region);
+            (*self.region).info = ptr::null_mut();
+            bindings::fpga_image_info_free(info);
+            ret
+        }
+    }
+
+    /// Whether the region's bridge list is empty.
+    fn bridge_list_empty(&self) -> bool {
+        // SAFETY: The region is registered; only the core changes the list, not concurrently.
+        unsafe {
+            let head = &raw mut (*self.region).bridge_list;
+            (*head).next == head
+        }
+    }
+
+    /// Unregisters the region now (the drop does it otherwise).
+    fn unregister(&mut self) {
+        if !self.region.is_null() {
+            // SAFETY: The region is registered, once.
+            unsafe { bindings::fpga_region_unregister(self.region) };
+            self.region = ptr::null_mut();
+        }
+    }
+}
+
+impl Drop for TestRegion {
+    fn drop(&mut self) {
+        self.unregister();
+        drop(self.reg.take());
+    }
+}
+
+#[kunit_tests(fpga_bridge_core)]
+mod bridge_tests {
+    use super::{bindings, bridge_recorder::*, dev_name, module_refs, ptr_err};
+    use core::ptr;
+    use kernel::prelude::*;
+
+    /// An image info pointer that is only compared (never dereferenced) by the bridge core.
+    fn fake_info(n: usize) -> *mut bindings::fpga_image_info {
+        ptr::without_provenance_mut(0x1000 * n)
+    }
+
+    #[test]
+    fn register_names_device_br_n_and_rejects_missing_ops_or_name() -> Result {
+        let t = TestBridge::new(c"fpga-rs-br-name")?;
+        // SAFETY: The bridge is registered.
+        let (name_ok, dev_ok) = unsafe {
+            (
+                CStr::from_char_ptr((*t.br).name).to_bytes() == b"fpga-rs-br-name",
+                dev_name(&raw mut (*t.br).dev).starts_with(b"br"),
+            )
+        };
+        let ops = bridge_ops();
+        // SAFETY: Invalid registrations, refused before anything is kept.
+        let (no_ops, no_name) = unsafe {
+            (
+                bindings::__fpga_bridge_register(
+                    t.parent,
+                    c"x".as_char_ptr(),
+                    ptr::null(),
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                ),
+                bindings::__fpga_bridge_register(
+                    t.parent,
+                    c"".as_char_ptr(),
+                    &ops,
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                ),
+            )
+        };
+        drop(t);
+        assert!(name_ok);
+        assert!(dev_ok);
+        assert_eq!(ptr_err(no_ops), EINVAL.to_errno());
+        assert_eq!(ptr_err(no_name), EINVAL.to_errno());
+        Ok(())
+    }
+
+    #[test]
+    fn get_is_exclusive_pins_owner_and_keeps_the_holders_info() -> Result {
+        let t = TestBridge::new(c"fpga-rs-br-get")?;
+        let idle = module_refs();
+        // SAFETY: `parent` is only compared; the infos are only stored.
+        let first = unsafe { bindings::fpga_bridge_get(t.parent, fake_info(1)) };
+        let held = module_refs();
+        // SAFETY: As above.
+        let second = unsafe { bindings::fpga_bridge_get(t.parent, fake_info(2)) };
+        // A failed get must not overwrite the holder's info (upstream does, hole L4).
+        // SAFETY: The bridge is registered.
+        let info_after_busy = unsafe { (*t.br).info };
+        let after_busy = module_refs();
+        let got = first == t.br;
+        if got {
+            // SAFETY: `first` is a successful get.
+            unsafe { bindings::fpga_bridge_put(first) };
+        }
+        // SAFETY: The bridge is registered.
+        let info_after_put = unsafe { (*t.br).info };
+        let put = module_refs();
+        drop(t);
+
+        assert!(got);
+        assert_eq!(held, idle + 1);
+        assert_eq!(ptr_err(second), EBUSY.to_errno());
+        assert_eq!(after_busy, held);
+        assert_eq!(info_after_busy, fake_info(1));
+        assert!(info_after_put.is_null());
+        assert_eq!(put, idle);
+        Ok(())
+    }
+
+    #[test]
+    fn holder_outlives_unregister_and_its_calls_fail_with_enodev() -> Result {
+        let mut t = TestBridge::new(c"fpga-rs-br-gone")?;
+        let idle = module_refs();
+        // SAFETY: `parent` is only compared.
+        let br = unsafe { bindings::fpga_bridge_get(t.parent, ptr::null_mut()) };
+        let got = br == t.br;
+        t.unregister();
+        // SAFETY: `br` is still held: the struct lives until the put.
+        let (enable, disable) = unsafe {
+            (
+                bindings::fpga_bridge_enable(br),
+                bindings::fpga_bridge_disable(br),
+            )
+        };
+        // SAFETY: `parent` is only compared.
+        let again = unsafe { bindings::fpga_bridge_get(t.parent, ptr::null_mut()) };
+        if got {
+            // SAFETY: `br` is a successful get.
+            unsafe { bindings::fpga_bridge_put(br) };
+        }
+        let put = module_refs();
+        let sets = t.record.sets.len();
+        drop(t);
+
+        assert!(got);
+        assert_eq!(enable, ENODEV.to_errno());
+        assert_eq!(disable, ENODEV.to_errno());
+        assert_eq!(sets, 0);
+        assert_eq!(ptr_err(again), ENODEV.to_errno());
+        assert_eq!(put, idle);
+        Ok(())
+    }
+
+    #[test]
+    fn list_get_enable_disable_and_put() -> Result {
+        let b0 = TestBridge::new(c"fpga-rs-br-list0")?;
+        let mut b1 = TestBridge::new(c"fpga-rs-br-list1")?;
+        let idle = module_refs();
+        let mut list = bindings::list_head::default();
+        // SAFETY: `list` is a local list head that outlives its use here.
+        let (r0, r1, first_is_b1, disabled, enabled) = unsafe {
+            let head = &raw mut list;
+            (*head).next = head;
+            (*head).prev = head;
+            let r0 = bindings::fpga_bridge_get_to_list(b0.parent, ptr::null_mut(), head);
+            let r1 = bindings::fpga_bridge_get_to_list(b1.parent, ptr::null_mut(), head);
+            // Head insertion, as upstream: the last bridge got is first.
+            let first_is_b1 = (*head).next == &raw mut (*b1.br).node;
+            let disabled = bindings::fpga_bridges_disable(head);
+            let enabled = bindings::fpga_bridges_enable(head);
+            (r0, r1, first_is_b1, disabled, enabled)
+        };
+        let held = module_refs();
+        // Make the second bridge's enable fail: the list stops at the first error.
+        b1.record.fail_enable = EIO.to_errno();
+        let b0_sets_before = b0.record.sets.len();
+        // SAFETY: As above.
+        let failed = unsafe { bindings::fpga_bridges_enable(&raw mut list) };
+        let b0_untouched = b0.record.sets.len() == b0_sets_before;
+        // SAFETY: As above; the put empties the list.
+        let empty = unsafe {
+            bindings::fpga_bridges_put(&raw mut list);
+            list.next == &raw mut list
+        };
+        let put = module_refs();
+        let (s0, s1) = (b0.record.sets.len(), b1.record.sets.len());
+        let order_ok =
+            b0.record.sets.first() == Some(&false) && b0.record.sets.get(1) == Some(&true);
+        drop(b1);
+        drop(b0);
+
+        assert_eq!((r0, r1), (0, 0));
+        assert!(first_is_b1);
+        assert_eq!((disabled, enabled), (0, 0));
+        assert_eq!(held, idle + 2);
+        assert_eq!(failed, EIO.to_errno());
+        assert!(b0_untouched);
+        assert!(empty);
+        assert_eq!(put, idle);
+        assert_eq!((s0, s1), (2, 3));
+        assert!(order_ok);
+        Ok(())
+    }
+
+    #[test]
+    fn bridges_put_unlinks_a_bridge_before_dropping_its_last_reference() -> Result {
+        // A held bridge whose driver goes: the list's put drops the last reference, so the
+        // bridge must leave the list first (upstream writes freed memory here, hole L5; KASAN
+        // on the debug kernel reports it).
+        let mut t = TestBridge::new(c"fpga-rs-br-l5")?;
+        let idle = module_refs();
+        let mut list = bindings::list_head::default();
+        // SAFETY: `list` is a local list head that outlives its use here.
+        let got = unsafe {
+            let head = &raw mut list;
+            (*head).next = head;
+            (*head).prev = head;
+            bindings::fpga_bridge_get_to_list(t.parent, ptr::null_mut(), head)
+        };
+        t.unregister();
+        // SAFETY: As above.
+        let empty = unsafe {
+            bindings::fpga_bridges_put(&raw mut list);
+            list.next == &raw mut list && list.prev == &raw mut list
+        };
+        let put = module_refs();
+        drop(t);
+        assert_eq!(got, 0);
+        assert!(empty);
+        assert_eq!(put, idle);
+        Ok(())
+    }
+}
+
+#[kunit_tests(fpga_region_core)]
+mod region_tests {
+    use super::{
+        bindings, bridge_recorder::TestBridge, dev_name, image, module_refs, recorder::*,
+        TestRegion,
+    };
+    use core::ptr;
+    use kernel::prelude::*;
+
+    #[test]
+    fn register_names_device_region_n_and_keeps_own_compat_id_copy() -> Result {
+        let mut id = bindings::fpga_compat_id {
+            id_h: 0x0123_4567_89ab_cdef,
+            id_l: 0xfedc_ba98_7654_3210,
+        };
+        let r = TestRegion::new(c"fpga-rs-rg-name", ptr::null_mut(), &[], Some(&mut id))?;
+        id.id_h = 0;
+        // SAFETY: The region is registered; a non-NULL `compat_id` points to the core's copy.
+        let (named, copy, own) = unsafe {
+            let c = (*r.region).compat_id;
+            (
+                dev_name(&raw mut (*r.region).dev).starts_with(b"region"),
+                (!c.is_null()).then(|| ((*c).id_h, (*c).id_l)),
+                c != &raw mut id,
+            )
+        };
+        // SAFETY: A missing info is refused before anything is kept.
+        let no_info = unsafe {
+            bindings::__fpga_region_register_full(r.parent, ptr::null(), ptr::null_mut())
+        };
+        drop(r);
+        assert!(named);
+        assert_eq!(copy, Some((0x0123_4567_89ab_cdef, 0xfedc_ba98_7654_3210)));
+        assert!(own);
+        assert_eq!(super::ptr_err(no_info), EINVAL.to_errno());
+        Ok(())
+    }
+
+    /// Matches the region whose parent is `data`.
+    ///
+    /// # Safety
+    ///
+    /// Called by `class_find_device()` with a region device.
+    unsafe extern "C" fn match_parent(
+        dev: *mut bindings::device,
+        data: *const core::ffi::c_void,
+    ) -> i32 {
+        // SAFETY: The class iterator passes a valid device.
+        i32::from(unsafe { (*dev).parent }.cast_const().cast() == data)
+    }
+
+    #[test]
+    fn class_find_returns_the_region_with_a_device_reference() -> Result {
+        let r = TestRegion::new(c"fpga-rs-rg-find", ptr::null_mut(), &[], None)?;
+        // SAFETY: `match_parent` only compares.
+        let found = unsafe {
+            bindings::fpga_region_class_find(
+                ptr::null_mut(),
+                r.parent.cast_const().cast(),
+                Some(match_parent),
+            )
+        };
+        let same = found == r.region;
+        if !found.is_null() {
+            // SAFETY: `fpga_region_class_find` took this reference for us.
+            unsafe { bindings::put_device(&raw mut (*found).dev) };
+        }
+        // SAFETY: `match_parent` only compares; nothing has this parent.
+        let none = unsafe {
+            bindings::fpga_region_class_find(ptr::null_mut(), ptr::null(), Some(match_parent))
+        };
+        drop(r);
+        assert!(same);
+        assert!(none.is_null());
+        Ok(())
+    }
+
+    #[test]
+    fn program_pins_every_owner_only_while_programming() -> Result {
+        let img = image()?;
+        let mut m = TestMgr::new(c"fpga-rs-rg-mgr", write_ops())?;
+        let mut b = TestBridge::new(c"fpga-rs-rg-br")?;
+        let r = TestRegion::new(c"fpga-rs-rg-prog", m.mgr, &[b.parent], None)?;
+        let before = module_refs();
+        let ret = r.program(&img);
+        let after = module_refs();
+        let during = m.record.refs_in_write;
+        let (written, state) = (m.record.written, m.state());
+        let sets = core::mem::take(&mut b.record.sets);
+        let list_empty = r.bridge_list_empty();
+        // The bridge is free again: nobody holds it between programmings.
+        // SAFETY: `parent` is only compared.
+        let br = unsafe { bindings::fpga_bridge_get(b.parent, ptr::null_mut()) };
+        let free_again = br == b.br;
+        if free_again {
+            // SAFETY: `br` is a successful get.
+            unsafe { bindings::fpga_bridge_put(br) };
+        }
+        let ret2 = r.program(&img);
+        let calls = r.ctx.calls;
+        drop(r);
+        b.unregister();
+        m.unregister();
+
+        assert_eq!(ret, 0);
+        // Region, manager and bridge owner, each pinned once, only while programming.
+        assert_eq!(during, before + 3);
+        assert_eq!(after, before);
+        assert_eq!(written, 4096);
+        assert_eq!(state, bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING);
+        assert_eq!(&sets[..], &[false, true]);
+        assert!(list_empty);
+        assert!(free_again);
+        assert_eq!(ret2, 0);
+        assert_eq!(calls, 2);
+        Ok(())
+    }
+
+    #[test]
+    fn program_without_image_info_or_manager_is_einval() -> Result {
+        let img = image()?;
+        let m = TestMgr::new(c"fpga-rs-rg-l10m", write_ops())?;
+        let with_mgr = TestRegion::new(c"fpga-rs-rg-l10a", m.mgr, &[], None)?;
+        let without_mgr = TestRegion::new(c"fpga-rs-rg-l10b", ptr::null_mut(), &[], None)?;
+        let before = module_refs();
+        // SAFETY: The region is registered and has no info.
+        let no_info = unsafe { bindings::fpga_region_program_fpga(with_mgr.region) };
+        let no_mgr = without_mgr.program(&img);
+        let after = module_refs();
+        let calls = m.record.calls.len();
+        drop(without_mgr);
+        drop(with_mgr);
+        drop(m);
+        assert_eq!(no_info, EINVAL.to_errno());
+        assert_eq!(no_mgr, EINVAL.to_errno());
+        assert_eq!(after, before);
+        assert_eq!(calls, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn every_failure_step_releases_every_pin_and_lock() -> Result {
+        let img = image()?;
+        let mut m = TestMgr::new(c"fpga-rs-rg-failm", write_ops())?;
+        let mut b = TestBridge::new(c"fpga-rs-rg-failb")?;
+        let r = TestRegion::new(c"fpga-rs-rg-fail", m.mgr, &[b.parent], None)?;
+        let before = module_refs();
+        let mut results = KVec::new();
+        let mut leaks = KVec::new();
+
+        // The manager is locked by someone else.
+        // SAFETY: The test holds the manager's registration.
+        let locked = unsafe { bindings::fpga_mgr_lock(m.mgr) };
+        results.push((locked, r.program(&img)), GFP_KERNEL)?;
+        // SAFETY: Locked just above.
+        unsafe { bindings::fpga_mgr_unlock(m.mgr) };
+        leaks.push(module_refs() - before, GFP_KERNEL)?;
+
+        // The bridge is held by someone else: `get_bridges` fails.
+        // SAFETY: `parent` is only compared.
+        let held = unsafe { bindings::fpga_bridge_get(b.parent, ptr::null_mut()) };
+        results.push((0, r.program(&img)), GFP_KERNEL)?;
+        if held == b.br {
+            // SAFETY: A successful get.
+            unsafe { bindings::fpga_bridge_put(held) };
+        }
+        leaks.push(module_refs() - before, GFP_KERNEL)?;
+
+        // The bridge refuses to disable, then to enable; then the load fails.
+        b.record.fail_disable = EIO.to_errno();
+        results.push((0, r.program(&img)), GFP_KERNEL)?;
+        b.record.fail_disable = 0;
+        leaks.push(module_refs() - before, GFP_KERNEL)?;
+        b.record.fail_enable = ETIMEDOUT.to_errno();
+        results.push((0, r.program(&img)), GFP_KERNEL)?;
+        b.record.fail_enable = 0;
+        leaks.push(module_refs() - before, GFP_KERNEL)?;
+        m.record.fail = Some((Op::WriteInit, EPERM.to_errno()));
+        results.push((0, r.program(&img)), GFP_KERNEL)?;
+        m.record.fail = None;
+        leaks.push(module_refs() - before, GFP_KERNEL)?;
+
+        // After all that, nothing is left held or locked: programming works.
+        let list_empty = r.bridge_list_empty();
+        let ok = r.program(&img);
+        // SAFETY: The test holds the manager's registration.
+        let lock_free = unsafe { bindings::fpga_mgr_lock(m.mgr) };
+        if lock_free == 0 {
+            // SAFETY: Locked just above.
+            unsafe { bindings::fpga_mgr_unlock(m.mgr) };
+        }
+        drop(r);
+        b.unregister();
+        m.unregister();
+
+        assert_eq!(results[0], (0, EBUSY.to_errno()));
+        assert_eq!(results[1], (0, EBUSY.to_errno()));
+        assert_eq!(results[2], (0, EIO.to_errno()));
+        assert_eq!(results[3], (0, ETIMEDOUT.to_errno()));
+        assert_eq!(results[4], (0, EPERM.to_errno()));
+        assert_eq!(&leaks[..], &[0, 0, 0, 0, 0]);
+        assert!(list_empty);
+        assert_eq!(ok, 0);
+        assert_eq!(lock_free, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn gone_manager_is_enodev_and_its_reloaded_successor_is_used() -> Result {
+        let img = image()?;
+        let m = TestMgr::new(c"fpga-rs-rg-reload", write_ops())?;
+        let r = TestRegion::new(c"fpga-rs-rg-rl", m.mgr, &[], None)?;
+        let first = r.program(&img);
+        let before = module_refs();
+        // The low-level driver goes (its faux device with it), the region stays.
+        drop(m);
+        let gone = r.program(&img);
+        let after_gone = module_refs();
+        // The driver comes back: a new manager for a device of the same bus and name.
+        let m2 = TestMgr::new(c"fpga-rs-rg-reload", write_ops())?;
+        let again = r.program(&img);
+        let (written, state) = (m2.record.written, m2.state());
+        drop(r);
+        drop(m2);
+        assert_eq!(first, 0);
+        assert_eq!(gone, ENODEV.to_errno());
+        assert_eq!(after_gone, before);
+        assert_eq!(again, 0);
+        assert_eq!(written, 4096);
+        assert_eq!(state, bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING);
+        Ok(())
+    }
+
+    /// A region pointer handed to a work item.
+    struct Ptrs(*mut bindings::fpga_region);
+
+    // SAFETY: The C API allows a region to be used from any thread; the test keeps it alive until
+    // the work items are done.
+    unsafe impl Send for Ptrs {}
+
+    #[test]
+    fn busy_region_is_ebusy_and_unregister_waits_for_the_programming() -> Result {
+        use kernel::sync::{
+            atomic::{Acquire, AtomicFlag, Release},
+            Arc, Completion,
+        };
+        use kernel::workqueue::system;
+
+        #[pin_data]
+        struct Done {
+            #[pin]
+            program: Completion,
+            #[pin]
+            unregister: Completion,
+            unregister_returned: AtomicFlag,
+        }
+
+        let img = image()?;
+        let gate = Gate::new()?;
+        let done = Arc::pin_init(
+            try_pin_init!(Done {
+                program <- Completion::new(),
+                unregister <- Completion::new(),
+                unregister_returned: AtomicFlag::new(false),
+            }),
+            GFP_KERNEL,
+        )?;
+        let mut m = TestMgr::new(c"fpga-rs-rg-busym", write_ops())?;
+        m.record.gate = Some(gate.clone());
+        let mut r = TestRegion::new(c"fpga-rs-rg-busy", m.mgr, &[], None)?;
+
+        // A programming blocks in the manager's `write`.
+        // SAFETY: `parent` is registered; the info is freed in the work item.
+        let info = unsafe { bindings::fpga_image_info_alloc(r.parent) };
+        if info.is_null() {
+            return Err(ENOMEM);
+        }
+        // SAFETY: `info` and the region are valid; `img` outlives the work item.
+        unsafe {
+            (*info).buf = img.as_ptr().cast();
+            (*info).count = img.len();
+            (*r.region).info = info;
+        }
+        let (d, p) = (done.clone(), Ptrs(r.region));
+        system().try_spawn(GFP_KERNEL, move || {
+            let p = p;
+            // SAFETY: The region stays registered until this programming ends (unregister waits).
+            let _ = unsafe { bindings::fpga_region_program_fpga(p.0) };
+            d.program.complete_all();
+        })?;
+        gate.entered.wait_for_completion();
+
+        // A second programming is refused while the first runs.
+        // SAFETY: The region is registered.
+        let busy = unsafe { bindings::fpga_region_program_fpga(r.region) };
+
+        // The region's owner unregisters it while it programs (e.g. its driver unbinds, L2).
+        let (d, p) = (done.clone(), Ptrs(r.region));
+        system().try_spawn(GFP_KERNEL, move || {
+            let p = p;
+            // SAFETY: The region is registered; this is its only unregistration.
+            unsafe { bindings::fpga_region_unregister(p.0) };
+            d.unregister_returned.store(true, Release);
+            d.unregister.complete_all();
+        })?;
+        kernel::time::delay::fsleep(kernel::time::Delta::from_millis(200));
+        let returned_during_programming = done.unregister_returned.load(Acquire);
+
+        gate.release.complete_all();
+        done.program.wait_for_completion();
+        done.unregister.wait_for_completion();
+        let written = m.record.written;
+        r.region = ptr::null_mut();
+        // SAFETY: The programming is over and the region gone: nothing uses `info` any more.
+        unsafe { bindings::fpga_image_info_free(info) };
+        drop(r);
+        drop(m);
+
+        assert_eq!(busy, EBUSY.to_errno());
+        assert!(!returned_during_programming);
+        assert_eq!(written, 4096);
+        Ok(())
+    }
+}
