@@ -5,11 +5,14 @@
 //! and with `image=1` it programs `fpga-rs/test-image.bin`, or `image=2` the broken
 //! `fpga-rs/test-image-corrupt.bin`, at load. It puts the manager when removed.
 
-use core::ptr;
 use kernel::{faux, prelude::*};
 
 #[path = "../ffi/bindings.rs"]
 mod bindings;
+#[path = "common/faux_lookup.rs"]
+mod faux_lookup;
+
+use faux_lookup::find_on_bus;
 
 module! {
     type: Holder,
@@ -39,27 +42,6 @@ struct Holder {
 unsafe impl Send for Holder {}
 // SAFETY: As above.
 unsafe impl Sync for Holder {}
-
-/// Finds the device `name` on the bus of `dev` (the faux bus), with a reference.
-fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<*mut bindings::device> {
-    let raw = ptr::from_ref(dev.as_ref())
-        .cast::<bindings::device>()
-        .cast_mut();
-    // SAFETY: `raw` is our registered faux device; `device_match_name` compares names.
-    let found = unsafe {
-        bindings::bus_find_device(
-            (*raw).bus,
-            ptr::null_mut(),
-            name.as_char_ptr().cast(),
-            Some(bindings::device_match_name),
-        )
-    };
-    if found.is_null() {
-        pr_err!("fpga_mgr_holder: no device {}\n", name);
-        return Err(ENODEV);
-    }
-    Ok(found)
-}
 
 /// Programs the firmware image `name` into `mgr`.
 fn program(mgr: *mut bindings::fpga_manager, parent: *mut bindings::device, name: &CStr) -> Result {

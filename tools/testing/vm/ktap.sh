@@ -56,3 +56,23 @@ refcnt() {
 loaded() {
 	grep -q "^$1 " /proc/modules
 }
+
+# class_dev CLASS NAME: the sysfs folder of the CLASS device whose `name` is
+# NAME (device numbers change when a driver is reloaded).
+class_dev() {
+	for d in /sys/class/$1/*; do
+		[ "$(cat "$d/name" 2>/dev/null)" = "$2" ] && echo "$d" && return
+	done
+	echo "/sys/class/$1/none"
+}
+
+# wait_for FILE VALUE [TENTHS]: wait until FILE reads VALUE (default 5 s).
+wait_for() {
+	n=${3:-50}
+	while [ "$n" -gt 0 ]; do
+		[ "$(cat "$1" 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+		n=$((n - 1))
+	done
+	return 1
+}

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Finding the faux devices of other test modules by name, as a user finds a low-level device.
+
+use crate::bindings;
+use core::ptr;
+use kernel::{faux, prelude::*};
+
+/// Finds the device `name` on the bus of `dev` (the faux bus), with a reference the caller
+/// drops with `put_device()`.
+pub(crate) fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<*mut bindings::device> {
+    let raw = ptr::from_ref(dev.as_ref())
+        .cast::<bindings::device>()
+        .cast_mut();
+    // SAFETY: `raw` is our registered faux device; `device_match_name` compares names.
+    let found = unsafe {
+        bindings::bus_find_device(
+            (*raw).bus,
+            ptr::null_mut(),
+            name.as_char_ptr().cast(),
+            Some(bindings::device_match_name),
+        )
+    };
+    if found.is_null() {
+        pr_err!("no device {}\n", name);
+        return Err(ENODEV);
+    }
+    Ok(found)
+}
