@@ -3,11 +3,13 @@
 //! A low-level FPGA manager driver for the scenario tests, written only against the safe API
 //! (`abstractions/manager.rs`): it contains no `unsafe`.
 //!
-//! It registers one manager, "fpga-rs test manager", on a faux device `fpga-rs-test-mgr`. Its
+//! It registers one manager, "fpga-rs test manager", on a faux device `fpga-rs-test-mgr`, and
+//! one "fpga-rs test manager (of)" on each platform device of a device-tree node compatible with
+//! `fpga-rs,test-mgr` (the overlay flow). Its
 //! images are those of the KUnit tests: a 1 KiB header of `H`, then data bytes `P`. A header of
 //! anything else is refused in `parse_header`; a data byte other than `P` is a CRC error.
 
-use kernel::{faux, prelude::*, sync::Mutex};
+use kernel::{device::Core, faux, of, platform, prelude::*, sync::Mutex};
 
 #[path = "../ffi/bindings.rs"]
 mod bindings;
@@ -101,25 +103,70 @@ impl Ops for TestMgr {
     }
 }
 
-struct TestMgrModule {
+/// A manager on the module's own faux device.
+struct FauxMgr {
     _mgr: Registration<TestMgr>,
     _dev: faux::Registration,
 }
 
-impl kernel::Module for TestMgrModule {
-    fn init(module: &'static ThisModule) -> Result<Self> {
+/// A fresh manager's data.
+fn test_mgr() -> impl PinInit<TestMgr, Error> {
+    try_pin_init!(TestMgr {
+        fabric <- kernel::new_mutex!(Fabric::default()),
+    })
+}
+
+impl FauxMgr {
+    fn new(module: &'static ThisModule) -> Result<Self> {
         let dev = faux::Registration::new(c"fpga-rs-test-mgr", None)?;
-        let mgr = Registration::new(
-            dev.as_ref(),
-            c"fpga-rs test manager",
-            try_pin_init!(TestMgr {
-                fabric <- kernel::new_mutex!(Fabric::default()),
-            }),
-            module,
-        )?;
+        let mgr = Registration::new(dev.as_ref(), c"fpga-rs test manager", test_mgr(), module)?;
         Ok(Self {
             _mgr: mgr,
             _dev: dev,
+        })
+    }
+}
+
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <OfTestMgr as platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-rs,test-mgr"), ())]
+);
+
+/// The platform driver for device-tree nodes of test managers.
+struct OfTestMgr;
+
+impl platform::Driver for OfTestMgr {
+    type IdInfo = ();
+    type Data<'bound> = Registration<TestMgr>;
+    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        Registration::new(
+            pdev.as_ref(),
+            c"fpga-rs test manager (of)",
+            test_mgr(),
+            &THIS_MODULE,
+        )
+    }
+}
+
+#[pin_data]
+struct TestMgrModule {
+    #[pin]
+    _driver: kernel::driver::Registration<platform::Adapter<OfTestMgr>>,
+    _faux: FauxMgr,
+}
+
+impl kernel::InPlaceModule for TestMgrModule {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            _faux: FauxMgr::new(module)?,
+            _driver <- kernel::driver::Registration::new(c"fpga_test_mgr", module),
         })
     }
 }

@@ -66,6 +66,12 @@ build_initramfs() {
 	# The same with one corrupt data byte (a CRC error for tests/fpga_test_mgr.rs).
 	python3 -c "import sys; sys.stdout.buffer.write(b'H' * 1024 + b'P' * 2000 + b'X' + b'P' * 2095)" \
 		>"$STAGE/lib/firmware/fpga-rs/test-image-corrupt.bin"
+	# The device-tree overlays of the overlay flow (tools/testing/overlays).
+	local dtso
+	for dtso in "$FPGA_RS_ROOT"/tools/testing/overlays/*.dtso; do
+		dtc -q -I dts -O dtb -o "$STAGE/lib/firmware/fpga-rs/$(basename "$dtso" .dtso).dtbo" \
+			"$dtso" || die "dtc failed on $dtso"
+	done
 	# The Rust core, the KUnit modules that test it, and the upstream C core
 	# with its own KUnit suites for comparison.
 	# The scenario tests' helper modules (tests/ modules that are not KUnit

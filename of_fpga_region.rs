@@ -1,0 +1,171 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Device-tree FPGA regions and overlays.
+//!
+//! The Rust implementation of `drivers/fpga/of-fpga-region.c`: a platform driver for
+//! `compatible = "fpga-region"` nodes, and a device-tree overlay notifier. Applying an overlay
+//! with `firmware-name` to a region programs it through the manager and bridges the tree names;
+//! removing the overlay freezes the bridges again and forgets the image.
+//!
+//! Unlike upstream, a region holds its manager by a device reference only (upstream pins the
+//! manager's module from probe to remove, so its low-level module can never be unloaded), and
+//! removal releases everything the region took (holes L2, L3; see
+//! `Documentation/lifecycle.rst`).
+//!
+//! - `of_fpga_region/tree.rs`: the manager and bridges a region's node names.
+//! - `of_fpga_region/overlay.rs`: the overlay notifier and the image info an overlay describes.
+
+use core::ptr;
+use kernel::{device::Core, of, platform, prelude::*};
+
+#[path = "ffi/bindings.rs"]
+mod bindings;
+#[path = "ffi/c_result.rs"]
+mod c_result;
+
+#[path = "of_fpga_region/overlay.rs"]
+mod overlay;
+#[path = "of_fpga_region/tree.rs"]
+mod tree;
+
+module! {
+    type: OfFpgaRegion,
+    name: "of_fpga_region",
+    authors: ["fpga-rs developers"],
+    description: "FPGA Region",
+    license: "GPL",
+}
+
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <OfRegionDriver as platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-region"), ())]
+);
+
+kernel::sync::global_lock! {
+    // SAFETY: Initialised in `init`, before the notifier and the driver are registered.
+    unsafe(uninit) static INFO_LOCK: Mutex<()> = ();
+}
+
+/// The C `struct device` of a Rust device.
+fn raw<Ctx: kernel::device::DeviceContext>(
+    dev: &kernel::device::Device<Ctx>,
+) -> *mut bindings::device {
+    ptr::from_ref(dev).cast::<bindings::device>().cast_mut()
+}
+
+/// The region a bound `fpga-region` platform device registered.
+///
+/// # Invariants
+///
+/// `region` is registered (with `tree::get_bridges`) until `drop` unregisters it.
+struct OfRegion {
+    region: *mut bindings::fpga_region,
+}
+
+// SAFETY: The region may be used from any thread (C API).
+unsafe impl Send for OfRegion {}
+
+impl Drop for OfRegion {
+    fn drop(&mut self) {
+        let region = self.region;
+        // SAFETY: The region is registered (type invariant). The extra reference keeps it alive
+        // until the image info is freed below, whatever the order of the last puts.
+        let dev = unsafe { &raw mut (*region).dev };
+        // SAFETY: `dev` is a registered device.
+        unsafe { bindings::get_device(dev) };
+        // Children populated under the region at probe go first (upstream leaves them, L3).
+        // SAFETY: `dev` is registered; this removes only devices it populated.
+        unsafe { bindings::of_platform_depopulate(dev) };
+        // Waits for a programming in flight (an overlay being applied) to end (L2).
+        // SAFETY: The registration is ours and is unregistered once, here.
+        unsafe { bindings::fpga_region_unregister(region) };
+        // An applied overlay's image info goes with the region (upstream leaks it, L3).
+        {
+            let _guard = INFO_LOCK.lock();
+            // SAFETY: `region` is alive (reference above); `info` is only written under the lock.
+            unsafe {
+                let info = (*region).info;
+                if !info.is_null() {
+                    (*region).info = ptr::null_mut();
+                    bindings::fpga_image_info_free(info);
+                }
+            }
+        }
+        // SAFETY: Drops the reference taken above.
+        unsafe { bindings::put_device(dev) };
+    }
+}
+
+struct OfRegionDriver;
+
+impl platform::Driver for OfRegionDriver {
+    type IdInfo = ();
+    type Data<'bound> = OfRegion;
+    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        let dev = raw(pdev.as_ref());
+        // SAFETY: A bound platform device is valid; an `fpga-region` match has a node.
+        let np = unsafe { (*dev).of_node };
+        // The manager named by the region or an ancestor region: until it is there, wait.
+        let Ok(mgr) = tree::get_mgr(np) else {
+            return Err(EPROBE_DEFER);
+        };
+        // SAFETY: `dev` is bound; `mgr` is held while the region takes its device reference.
+        let region = unsafe {
+            bindings::__fpga_region_register(
+                dev,
+                mgr,
+                Some(tree::get_bridges),
+                THIS_MODULE.as_ptr(),
+            )
+        };
+        // The region refers to the manager by a device reference: unpin its module now.
+        // SAFETY: `mgr` is a get; put once.
+        unsafe { bindings::fpga_mgr_put(mgr) };
+        let region = kernel::error::from_err_ptr(region)?;
+        // Child regions described under this one.
+        // SAFETY: `np` is the bound device's node; the region device is registered.
+        let ret = unsafe {
+            bindings::of_platform_populate(
+                np,
+                kernel::device_id::IdTable::as_ptr(&OF_TABLE).cast(),
+                ptr::null(),
+                &raw mut (*region).dev,
+            )
+        };
+        if ret != 0 {
+            dev_warn!(pdev.as_ref(), "failed to populate child regions: {}\n", ret);
+        }
+        dev_info!(pdev.as_ref(), "FPGA Region probed\n");
+        // INVARIANT: The region is registered.
+        Ok(OfRegion { region })
+    }
+}
+
+/// The loaded module: the platform driver and the overlay notifier.
+///
+/// Fields are dropped in order: the driver is unregistered (its regions removed) before the
+/// notifier, which is registered first.
+#[pin_data]
+struct OfFpgaRegion {
+    #[pin]
+    driver: kernel::driver::Registration<platform::Adapter<OfRegionDriver>>,
+    _notifier: overlay::Notifier,
+}
+
+impl kernel::InPlaceModule for OfFpgaRegion {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        // SAFETY: Called once, before the notifier and the driver (the lock's users) exist.
+        unsafe { INFO_LOCK.init() };
+        try_pin_init!(Self {
+            _notifier: overlay::Notifier::register()?,
+            driver <- kernel::driver::Registration::new(c"of-fpga-region", module),
+        })
+    }
+}

@@ -1,0 +1,285 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The device-tree overlay notifier: an overlay applied to a region node programs the region
+//! with the image it names; its removal freezes the region's bridges and forgets the image.
+//!
+//! The overlay core serialises notifications; [`crate::INFO_LOCK`] also serialises them with
+//! region removal, the only other writer of `region->info`.
+
+use crate::{bindings, INFO_LOCK};
+use core::ptr;
+use kernel::{prelude::*, types::Opaque};
+
+/// The notifier block, in static storage as the notifier chain requires.
+struct NotifierBlock(Opaque<bindings::notifier_block>);
+
+// SAFETY: The block is only handed to the notifier chain, which serialises its use.
+unsafe impl Sync for NotifierBlock {}
+
+static NOTIFIER: NotifierBlock = NotifierBlock(Opaque::new(bindings::notifier_block {
+    notifier_call: Some(notify),
+    next: ptr::null_mut(),
+    priority: 0,
+}));
+
+/// The registered overlay notifier; dropping it unregisters it, waiting for a notification in
+/// flight.
+pub(crate) struct Notifier(());
+
+impl Notifier {
+    /// Registers the notifier.
+    pub(crate) fn register() -> Result<Self> {
+        // SAFETY: `NOTIFIER` is static and registered once per module lifetime.
+        kernel::error::to_result(unsafe {
+            bindings::of_overlay_notifier_register(NOTIFIER.0.get())
+        })?;
+        Ok(Self(()))
+    }
+}
+
+impl Drop for Notifier {
+    fn drop(&mut self) {
+        // SAFETY: Registered in `register`.
+        unsafe { bindings::of_overlay_notifier_unregister(NOTIFIER.0.get()) };
+    }
+}
+
+/// Reads the `u32` property `name` of `np` into `val`, if there is one.
+///
+/// # Safety
+///
+/// `np` must be a valid node.
+unsafe fn read_u32(np: *const bindings::device_node, name: &CStr, val: &mut u32) {
+    // SAFETY: `np` is valid; one value is read into `val`.
+    unsafe { bindings::of_property_read_variable_u32_array(np, name.as_char_ptr(), val, 1, 0) };
+}
+
+/// Whether `np` has the property `name`.
+///
+/// # Safety
+///
+/// `np` must be a valid node.
+unsafe fn has(np: *const bindings::device_node, name: &CStr) -> bool {
+    // SAFETY: `np` is valid.
+    unsafe { bindings::of_property_read_bool(np, name.as_char_ptr()) }
+}
+
+/// Whether a descendant of `np` is an FPGA region with a `firmware-name`: a region the overlay
+/// adds cannot program itself before it exists.
+///
+/// # Safety
+///
+/// `np` must be a valid node.
+unsafe fn child_region_with_firmware(np: *mut bindings::device_node) -> bool {
+    let mut child = ptr::null_mut();
+    loop {
+        // SAFETY: `np` is valid; the iteration drops the previous child's reference.
+        child = unsafe { bindings::of_get_next_child(np, child) };
+        if child.is_null() {
+            return false;
+        }
+        // SAFETY: `child` is referenced.
+        let bad = unsafe {
+            (bindings::of_device_is_compatible(child, c"fpga-region".as_char_ptr()) != 0
+                && has(child, c"firmware-name"))
+                || child_region_with_firmware(child)
+        };
+        if bad {
+            pr_err!("firmware-name not allowed in child FPGA region\n");
+            // SAFETY: Drops the iteration's reference.
+            unsafe { bindings::of_node_put(child) };
+            return true;
+        }
+    }
+}
+
+/// The image info the overlay describes for `region`: `Ok(None)` if it programs nothing.
+///
+/// # Safety
+///
+/// `region` must be referenced and `overlay` a valid node; the caller holds [`INFO_LOCK`].
+unsafe fn parse(
+    region: *mut bindings::fpga_region,
+    overlay: *mut bindings::device_node,
+) -> Result<Option<*mut bindings::fpga_image_info>> {
+    // SAFETY: `region` is referenced.
+    let dev = unsafe { &raw mut (*region).dev };
+    // SAFETY: `dev` is a registered device.
+    let kdev: &kernel::device::Device = unsafe { kernel::device::Device::from_raw(dev) };
+    // SAFETY: `region` is referenced and `info` is written under `INFO_LOCK`, which we hold.
+    if !unsafe { (*region).info }.is_null() {
+        dev_err!(kdev, "Region already has overlay applied.\n");
+        return Err(EINVAL);
+    }
+    // SAFETY: `overlay` is valid.
+    if unsafe { child_region_with_firmware(overlay) } {
+        return Err(EINVAL);
+    }
+    // SAFETY: `dev` is registered.
+    let info = unsafe { bindings::fpga_image_info_alloc(dev) };
+    if info.is_null() {
+        return Err(ENOMEM);
+    }
+    // Frees `info` on every failure below (upstream leaks it on one, hole L11).
+    let fail = |info, e: Error| {
+        // SAFETY: `info` was allocated above and not handed out.
+        unsafe { bindings::fpga_image_info_free(info) };
+        Err(e)
+    };
+    // SAFETY: `info` is ours; `overlay` is valid; the firmware name is devres memory of
+    // `info->dev`, as `fpga_image_info_free()` requires.
+    unsafe {
+        (*info).overlay = overlay;
+        for (prop, flag) in [
+            (c"partial-fpga-config", bindings::FPGA_MGR_PARTIAL_RECONFIG),
+            (c"external-fpga-config", bindings::FPGA_MGR_EXTERNAL_CONFIG),
+            (
+                c"encrypted-fpga-config",
+                bindings::FPGA_MGR_ENCRYPTED_BITSTREAM,
+            ),
+        ] {
+            if has(overlay, prop) {
+                (*info).flags |= flag;
+            }
+        }
+        let mut name: *const u8 = ptr::null();
+        if bindings::of_property_read_string(overlay, c"firmware-name".as_char_ptr(), &mut name)
+            == 0
+        {
+            (*info).firmware_name = bindings::devm_kstrdup(dev, name, bindings::GFP_KERNEL);
+            if (*info).firmware_name.is_null() {
+                return fail(info, ENOMEM);
+            }
+        }
+        read_u32(
+            overlay,
+            c"region-unfreeze-timeout-us",
+            &mut (*info).enable_timeout_us,
+        );
+        read_u32(
+            overlay,
+            c"region-freeze-timeout-us",
+            &mut (*info).disable_timeout_us,
+        );
+        read_u32(
+            overlay,
+            c"config-complete-timeout-us",
+            &mut (*info).config_complete_timeout_us,
+        );
+        if (*info).firmware_name.is_null() {
+            // The overlay programs nothing (e.g. it only adds devices).
+            bindings::fpga_image_info_free(info);
+            return Ok(None);
+        }
+        if (*info).flags & bindings::FPGA_MGR_EXTERNAL_CONFIG != 0 {
+            dev_err!(kdev, "error: specified firmware and external-fpga-config\n");
+            return fail(info, EINVAL);
+        }
+    }
+    Ok(Some(info))
+}
+
+/// Before an overlay is applied to `region`: programs the image it names, or rejects it.
+///
+/// # Safety
+///
+/// `region` must be referenced and `overlay` a valid node.
+unsafe fn pre_apply(
+    region: *mut bindings::fpga_region,
+    overlay: *mut bindings::device_node,
+) -> i32 {
+    let _guard = INFO_LOCK.lock();
+    // SAFETY: Forwarded requirements; we hold the lock.
+    let info = match unsafe { parse(region, overlay) } {
+        Ok(Some(info)) => info,
+        Ok(None) => return 0,
+        Err(e) => return e.to_errno(),
+    };
+    // SAFETY: `region` is referenced; `info` stays valid while the region programs with it.
+    unsafe {
+        (*region).info = info;
+        let ret = bindings::fpga_region_program_fpga(region);
+        if ret != 0 {
+            (*region).info = ptr::null_mut();
+            bindings::fpga_image_info_free(info);
+        }
+        ret
+    }
+}
+
+/// After an overlay was removed from `region`: freezes the region's bridges (they are not held
+/// between programmings, so they are got for this) and forgets the image.
+///
+/// # Safety
+///
+/// `region` must be referenced.
+unsafe fn post_remove(region: *mut bindings::fpga_region) {
+    let _guard = INFO_LOCK.lock();
+    // SAFETY: `region` is referenced; `info` is written under the lock we hold.
+    let info = unsafe { (*region).info };
+    if info.is_null() {
+        return;
+    }
+    // SAFETY: `info` (and its overlay node, freed after the notifiers ran) is valid; the
+    // bridges got are put before returning.
+    unsafe {
+        let list = &raw mut (*region).bridge_list;
+        if crate::tree::get_bridges(region) == 0 {
+            bindings::fpga_bridges_disable(list);
+        }
+        bindings::fpga_bridges_put(list);
+        (*region).info = ptr::null_mut();
+        bindings::fpga_image_info_free(info);
+    }
+}
+
+/// `notifier_from_errno()`.
+fn notifier_from_errno(err: i32) -> i32 {
+    if err == 0 {
+        bindings::NOTIFY_OK as i32
+    } else {
+        (bindings::NOTIFY_STOP_MASK as i32) | (bindings::NOTIFY_OK as i32 - err)
+    }
+}
+
+/// The overlay notifier callback.
+///
+/// # Safety
+///
+/// Called by the overlay core only, with a `struct of_overlay_notify_data`.
+unsafe extern "C" fn notify(
+    _nb: *mut bindings::notifier_block,
+    action: kernel::ffi::c_ulong,
+    arg: *mut core::ffi::c_void,
+) -> i32 {
+    let action = action as bindings::of_overlay_notify_action;
+    if action != bindings::of_overlay_notify_action_OF_OVERLAY_PRE_APPLY
+        && action != bindings::of_overlay_notify_action_OF_OVERLAY_POST_REMOVE
+    {
+        return bindings::NOTIFY_OK as i32;
+    }
+    // SAFETY: The overlay core passes valid notify data.
+    let nd = unsafe { &*arg.cast::<bindings::of_overlay_notify_data>() };
+    // SAFETY: `device_match_of_node` only compares.
+    let region = unsafe {
+        bindings::fpga_region_class_find(
+            ptr::null_mut(),
+            nd.target.cast_const().cast(),
+            Some(bindings::device_match_of_node),
+        )
+    };
+    if region.is_null() {
+        return bindings::NOTIFY_OK as i32;
+    }
+    let ret = if action == bindings::of_overlay_notify_action_OF_OVERLAY_PRE_APPLY {
+        // SAFETY: `class_find` referenced the region; the overlay node is valid.
+        unsafe { pre_apply(region, nd.overlay) }
+    } else {
+        // SAFETY: As above.
+        unsafe { post_remove(region) };
+        0
+    };
+    // SAFETY: Drops `class_find`'s reference.
+    unsafe { bindings::put_device(&raw mut (*region).dev) };
+    notifier_from_errno(ret)
+}

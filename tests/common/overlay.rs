@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Applying a compiled device-tree overlay from `/lib/firmware`, as an in-kernel overlay user
+//! (the OF unittest, lan966x_pci) does: mainline has no user-space interface for overlays.
+
+use crate::bindings;
+use core::ptr;
+use kernel::{device::Device, firmware::Firmware, prelude::*};
+
+/// An applied overlay changeset; dropping it removes the overlay.
+pub(crate) struct AppliedOverlay {
+    id: i32,
+}
+
+impl AppliedOverlay {
+    /// Loads the overlay blob `name` with the firmware loader (for `dev`) and applies it to the
+    /// live tree. The overlay notifiers run inside: an FPGA region it targets is programmed
+    /// before this returns, and its error is this one's.
+    pub(crate) fn apply(dev: &Device, name: &CStr) -> Result<Self> {
+        let fw = Firmware::request(name, dev)?;
+        let data = fw.data();
+        let len = u32::try_from(data.len()).map_err(|_| EINVAL)?;
+        let mut id = 0;
+        // SAFETY: `data` is a readable blob of `len` bytes, copied by the overlay core.
+        let ret = unsafe {
+            bindings::of_overlay_fdt_apply(data.as_ptr().cast(), len, &mut id, ptr::null())
+        };
+        if ret != 0 {
+            if id > 0 {
+                // A failed apply may leave a changeset to remove (`of_overlay_fdt_apply()`).
+                // SAFETY: `id` is the changeset the failed apply created.
+                unsafe { bindings::of_overlay_remove(&mut id) };
+            }
+            return Err(Error::from_errno(ret));
+        }
+        Ok(Self { id })
+    }
+}
+
+impl Drop for AppliedOverlay {
+    fn drop(&mut self) {
+        // SAFETY: `id` is the changeset `apply` created, removed once, here.
+        let ret = unsafe { bindings::of_overlay_remove(&mut self.id) };
+        if ret != 0 {
+            pr_err!("removing overlay changeset failed: {}\n", ret);
+        }
+    }
+}
