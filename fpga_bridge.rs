@@ -29,6 +29,8 @@ mod ffi_sysfs;
 mod ida;
 #[path = "ffi/list.rs"]
 mod list;
+#[path = "ffi/owners.rs"]
+mod owners;
 
 #[path = "fpga_bridge/api.rs"]
 mod api;

@@ -27,6 +27,8 @@ mod export;
 mod ffi_sysfs;
 #[path = "ffi/ida.rs"]
 mod ida;
+#[path = "ffi/owners.rs"]
+mod owners;
 
 #[path = "fpga_mgr/api.rs"]
 mod api;

@@ -33,6 +33,8 @@ mod ffi_sysfs;
 mod ida;
 #[path = "ffi/list.rs"]
 mod list;
+#[path = "ffi/owners.rs"]
+mod owners;
 
 #[path = "fpga_region/api.rs"]
 mod api;

@@ -7,6 +7,7 @@
 
 use crate::{
     bindings,
+    owners::Owners,
     protocol::{Lifecycle, Refusal},
 };
 use core::{pin::Pin, ptr};
@@ -27,8 +28,9 @@ use kernel::{
 /// - From [`Bridge::register`] on, `c.dev` is an initialised device of the `fpga_bridge` class
 ///   and the allocation is freed only by the class's `dev_release` ([`release`]).
 /// - `c.name` points into `name`, the core's own copy.
-/// - `owner` is the module whose ops `c.br_ops` points to; it is only passed to `try_module_get()`
-///   under `life`, while `life` says the bridge is registered (see `protocol.rs`).
+/// - `owners` are the module whose ops `c.br_ops` points to and the module of the parent's
+///   driver (`ffi/owners.rs`); they are only pinned under `life`, while `life` says the bridge is
+///   registered (see `protocol.rs`).
 /// - `c.info` is written only by the exclusive holder: set after its get succeeded, cleared by
 ///   its put (upstream sets it before checking, hole L4).
 #[pin_data]
@@ -36,7 +38,7 @@ use kernel::{
 pub(crate) struct Bridge {
     c: Opaque<bindings::fpga_bridge>,
     name: KVec<u8>,
-    owner: *mut bindings::module,
+    owners: Owners,
     #[pin]
     life: Mutex<Lifecycle>,
     #[pin]
@@ -168,12 +170,14 @@ impl Bridge {
         let mut name_copy = KVec::with_capacity(name.to_bytes_with_nul().len(), GFP_KERNEL)?;
         name_copy.extend_from_slice(name.to_bytes_with_nul(), GFP_KERNEL)?;
 
+        // SAFETY: `parent` is valid; registrations happen in its driver's probe.
+        let owners = unsafe { Owners::of_registration(parent, owner) };
         let id = crate::IDA.alloc()?;
         let boxed = KBox::pin_init(
             try_pin_init!(Bridge {
                 c: Opaque::zeroed(),
                 name: name_copy,
-                owner,
+                owners,
                 life <- new_mutex!(Lifecycle::new()),
                 idle <- new_condvar!(),
             }),
@@ -254,9 +258,9 @@ impl Bridge {
             let mut life = b.life.lock();
             match life.begin_exclusive_get() {
                 // SAFETY: `begin_exclusive_get` succeeded under `life`, so unregistration has
-                // not started and the owner's `exit()` has not returned: its `struct module` is
-                // alive.
-                Ok(()) if unsafe { bindings::try_module_get(b.owner) } => {
+                // not started and the owners' `exit()` has not returned: their `struct module`s
+                // are alive.
+                Ok(()) if unsafe { b.owners.try_pin() } => {
                     life.got_exclusive();
                     // SAFETY: Only the holder writes `info`, and we are it now.
                     unsafe { (*b.c.get()).info = info };
@@ -288,8 +292,8 @@ impl Bridge {
             unsafe { (*self.c.get()).info = ptr::null_mut() };
             life.put_exclusive();
         }
-        // SAFETY: The get pinned `owner`; this drops that pin.
-        unsafe { bindings::module_put(self.owner) };
+        // SAFETY: The get pinned the owners; this drops those pins.
+        unsafe { self.owners.unpin() };
         // SAFETY: Drops the get's device reference; `self` may be freed after this.
         unsafe { bindings::put_device(self.raw_dev()) };
     }

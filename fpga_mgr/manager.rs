@@ -7,6 +7,7 @@
 
 use crate::{
     bindings,
+    owners::Owners,
     protocol::{Lifecycle, Refusal},
 };
 use core::{pin::Pin, ptr};
@@ -29,8 +30,9 @@ use kernel::{
 ///   reference to `c.dev` is dropped.
 /// - `c.name` points into `name` and `c.compat_id` to `compat_id` (or is NULL): the core's own
 ///   copies, which live as long as the manager (upstream borrows the driver's, hole L9).
-/// - `owner` is the module whose ops `c.mops` points to; it is only passed to `try_module_get()`
-///   under `life`, while `life` says the manager is registered (see `protocol.rs`).
+/// - `owners` are the module whose ops `c.mops` points to and the module of the parent's driver
+///   (`ffi/owners.rs`); they are only pinned under `life`, while `life` says the manager is
+///   registered (see `protocol.rs`).
 /// - `of_node` is NULL or holds a reference to the parent's device-tree node; `parent_key` is
 ///   `<bus>/<name>` of the parent device. Both identify the device the manager programs, even
 ///   after the manager is unregistered (see [`Manager::get_current`]).
@@ -40,7 +42,7 @@ pub(crate) struct Manager {
     c: Opaque<bindings::fpga_manager>,
     name: KVec<u8>,
     compat_id: Opaque<bindings::fpga_compat_id>,
-    owner: *mut bindings::module,
+    owners: Owners,
     of_node: *mut bindings::device_node,
     parent_key: KVec<u8>,
     #[pin]
@@ -186,13 +188,15 @@ impl Manager {
         // SAFETY: `parent_dev` is `parent`.
         let parent_key = unsafe { parent_key(parent, parent_dev) }?;
 
+        // SAFETY: `parent` is valid; registrations happen in its driver's probe.
+        let owners = unsafe { Owners::of_registration(parent, owner) };
         let id = crate::IDA.alloc()?;
         let boxed = KBox::pin_init(
             try_pin_init!(Manager {
                 c: Opaque::zeroed(),
                 name: name_copy,
                 compat_id: Opaque::new(compat_id),
-                owner,
+                owners,
                 of_node: ptr::null_mut(),
                 parent_key,
                 life <- new_mutex!(Lifecycle::new()),
@@ -271,8 +275,8 @@ impl Manager {
         let pinned = {
             let mut life = m.life.lock();
             // SAFETY: `begin_get` succeeded under `life`, so unregistration has not started and
-            // the owner's `exit()` has not returned: its `struct module` is alive.
-            let ok = life.begin_get().is_ok() && unsafe { bindings::try_module_get(m.owner) };
+            // the owners' `exit()` has not returned: their `struct module`s are alive.
+            let ok = life.begin_get().is_ok() && unsafe { m.owners.try_pin() };
             if ok {
                 life.got();
             }
@@ -328,8 +332,8 @@ impl Manager {
     /// The caller must own a reference from a successful get, which this consumes.
     pub(crate) unsafe fn put(&self) {
         self.life.lock().put();
-        // SAFETY: The get pinned `owner`; this drops that pin.
-        unsafe { bindings::module_put(self.owner) };
+        // SAFETY: The get pinned the owners; this drops those pins.
+        unsafe { self.owners.unpin() };
         // SAFETY: Drops the get's device reference; `self` may be freed after this.
         unsafe { bindings::put_device(self.raw_dev()) };
     }

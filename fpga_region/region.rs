@@ -8,6 +8,7 @@
 use crate::{
     bindings,
     c_result::is_valid,
+    owners::Owners,
     protocol::{Lifecycle, Refusal},
 };
 use core::{pin::Pin, ptr};
@@ -40,14 +41,14 @@ pub(crate) struct RegionState {
 /// - `c.mgr` is the manager given at registration: NULL, or a manager whose device this region
 ///   holds a reference to until [`release`], so the pointer stays valid for C readers.
 ///   `state.mgr` likewise holds its own device reference.
-/// - `owner` is the module of `c.get_bridges`; it is only passed to `try_module_get()` under
-///   `state`, while the region is registered.
+/// - `owners` are the module of `c.get_bridges` and the module of the parent's driver
+///   (`ffi/owners.rs`); they are only pinned under `state`, while the region is registered.
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Region {
     c: Opaque<bindings::fpga_region>,
     compat_id: Opaque<bindings::fpga_compat_id>,
-    owner: *mut bindings::module,
+    owners: Owners,
     #[pin]
     state: Mutex<RegionState>,
     #[pin]
@@ -81,8 +82,8 @@ impl Drop for Programming<'_> {
                 r.idle.notify_all();
             }
         }
-        // SAFETY: `begin_programming` pinned `owner`; this drops that pin.
-        unsafe { bindings::module_put(r.owner) };
+        // SAFETY: `begin_programming` pinned the owners; this drops those pins.
+        unsafe { r.owners.unpin() };
         // SAFETY: Drops `begin_programming`'s reference; `r` may be freed after this.
         unsafe { bindings::put_device(r.raw_dev()) };
     }
@@ -200,9 +201,9 @@ impl Region {
         {
             let mut state = self.state.lock();
             match state.life.begin_exclusive_get() {
-                // SAFETY: The region is registered under the lock, so the owner's `exit()`
-                // (which unregisters it) has not returned: its `struct module` is alive.
-                Ok(()) if unsafe { bindings::try_module_get(self.owner) } => {
+                // SAFETY: The region is registered under the lock, so the owners' `exit()`
+                // (which unregisters it) has not returned: their `struct module`s are alive.
+                Ok(()) if unsafe { self.owners.try_pin() } => {
                     state.life.got_exclusive();
                     // Cannot fail: the region is registered.
                     state.life.begin_op().map_err(|_| ENODEV)?;
@@ -250,12 +251,14 @@ impl Region {
             bindings::fpga_compat_id { id_h: 0, id_l: 0 }
         };
 
+        // SAFETY: `parent` is valid; registrations happen in its driver's probe.
+        let owners = unsafe { Owners::of_registration(parent, owner) };
         let id = crate::IDA.alloc()?;
         let boxed = KBox::pin_init(
             try_pin_init!(Region {
                 c: Opaque::zeroed(),
                 compat_id: Opaque::new(compat_id),
-                owner,
+                owners,
                 state <- new_mutex!(RegionState {
                     life: Lifecycle::new(),
                     mgr,

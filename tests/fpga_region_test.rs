@@ -712,3 +712,107 @@ mod region_tests {
         Ok(())
     }
 }
+
+#[kunit_tests(fpga_owner_pins)]
+mod owner_tests {
+    use super::{bindings, bridge_recorder::bridge_ops, module_refs, recorder::write_ops};
+    use core::ptr;
+    use kernel::{device::Core, platform, prelude::*};
+
+    /// A bus driver of this module that binds the test's platform device by name.
+    struct BusDriver;
+
+    impl platform::Driver for BusDriver {
+        type IdInfo = ();
+        type Data<'bound> = ();
+
+        fn probe<'bound>(
+            _pdev: &'bound platform::Device<Core<'_>>,
+            _info: Option<&'bound Self::IdInfo>,
+        ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn library_registrations_pin_the_bus_drivers_module() -> Result {
+        // A helper library (here: built-in code, owner NULL) registers a manager and a bridge
+        // for a device bound to a bus driver of this module, as xilinx-core does for
+        // xilinx-spi. The ops call into the bus driver, so a get must pin its module (L8).
+        let driver = KBox::pin_init(
+            kernel::driver::Registration::<platform::Adapter<BusDriver>>::new(
+                c"fpga-rs-l8",
+                &crate::THIS_MODULE,
+            ),
+            GFP_KERNEL,
+        )?;
+        let info = bindings::platform_device_info {
+            name: c"fpga-rs-l8".as_char_ptr(),
+            id: -1,
+            ..Default::default()
+        };
+        // SAFETY: `info` describes a plain platform device; it binds to `driver` by name.
+        let pdev = unsafe { bindings::platform_device_register_full(&info) };
+        kernel::error::from_err_ptr(pdev)?;
+        // SAFETY: `pdev` is registered.
+        let parent = unsafe { &raw mut (*pdev).dev };
+        // SAFETY: As above.
+        let bound = !unsafe { (*parent).driver }.is_null();
+        let (mops, br_ops) = (write_ops(), bridge_ops());
+        // SAFETY: `parent` is bound; the ops outlive the registrations (unregistered below).
+        let (mgr, br) = unsafe {
+            (
+                bindings::__fpga_mgr_register(
+                    parent,
+                    c"l8".as_char_ptr(),
+                    &mops,
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                ),
+                bindings::__fpga_bridge_register(
+                    parent,
+                    c"l8".as_char_ptr(),
+                    &br_ops,
+                    ptr::null_mut(),
+                    ptr::null_mut(),
+                ),
+            )
+        };
+        let idle = module_refs();
+        // SAFETY: `parent` is only compared.
+        let got_mgr = unsafe { bindings::fpga_mgr_get(parent) };
+        let with_mgr = module_refs();
+        // SAFETY: As above.
+        let got_br = unsafe { bindings::fpga_bridge_get(parent, ptr::null_mut()) };
+        let with_both = module_refs();
+        // SAFETY: Each get and registration is released once.
+        unsafe {
+            if got_br == br {
+                bindings::fpga_bridge_put(got_br);
+            }
+            if got_mgr == mgr {
+                bindings::fpga_mgr_put(got_mgr);
+            }
+        }
+        let after = module_refs();
+        // SAFETY: As above.
+        unsafe {
+            if kernel::error::from_err_ptr(br).is_ok() {
+                bindings::fpga_bridge_unregister(br);
+            }
+            if kernel::error::from_err_ptr(mgr).is_ok() {
+                bindings::fpga_mgr_unregister(mgr);
+            }
+            bindings::platform_device_unregister(pdev);
+        }
+        drop(driver);
+
+        assert!(bound);
+        assert_eq!(got_mgr, mgr);
+        assert_eq!(got_br, br);
+        assert_eq!(with_mgr, idle + 1);
+        assert_eq!(with_both, idle + 2);
+        assert_eq!(after, idle);
+        Ok(())
+    }
+}
