@@ -70,31 +70,27 @@ unsafe impl Send for OfRegion {}
 impl Drop for OfRegion {
     fn drop(&mut self) {
         let region = self.region;
-        // SAFETY: The region is registered (type invariant). The extra reference keeps it alive
-        // until the image info is freed below, whatever the order of the last puts.
+        // SAFETY: The region is registered (type invariant).
         let dev = unsafe { &raw mut (*region).dev };
-        // SAFETY: `dev` is a registered device.
-        unsafe { bindings::get_device(dev) };
         // Children populated under the region at probe go first (upstream leaves them, L3).
         // SAFETY: `dev` is registered; this removes only devices it populated.
         unsafe { bindings::of_platform_depopulate(dev) };
-        // Waits for a programming in flight (an overlay being applied) to end (L2).
-        // SAFETY: The registration is ours and is unregistered once, here.
-        unsafe { bindings::fpga_region_unregister(region) };
-        // An applied overlay's image info goes with the region (upstream leaks it, L3).
-        {
-            let _guard = INFO_LOCK.lock();
-            // SAFETY: `region` is alive (reference above); `info` is only written under the lock.
-            unsafe {
-                let info = (*region).info;
-                if !info.is_null() {
-                    (*region).info = ptr::null_mut();
-                    bindings::fpga_image_info_free(info);
-                }
+        // The overlay notifier programs only under the lock: holding it, no overlay programming
+        // runs (L2), and none starts before the region is unregistered.
+        let _guard = INFO_LOCK.lock();
+        // An applied overlay's image info goes with the region (upstream leaks it, L3). It is
+        // devres memory of the region's device, so it must go before the device is deleted.
+        // SAFETY: The region is registered; `info` is only written under the lock.
+        unsafe {
+            let info = (*region).info;
+            if !info.is_null() {
+                (*region).info = ptr::null_mut();
+                bindings::fpga_image_info_free(info);
             }
         }
-        // SAFETY: Drops the reference taken above.
-        unsafe { bindings::put_device(dev) };
+        // Waits for any other programming in flight, then removes the device.
+        // SAFETY: The registration is ours and is unregistered once, here.
+        unsafe { bindings::fpga_region_unregister(region) };
     }
 }
 
