@@ -16,7 +16,12 @@
 //! - `of_fpga_region/overlay.rs`: the overlay notifier and the image info an overlay describes.
 
 use core::ptr;
-use kernel::{device::Core, of, platform, prelude::*};
+use kernel::{
+    device::Core,
+    of, platform,
+    prelude::*,
+    sync::atomic::{AtomicFlag, Relaxed},
+};
 
 #[path = "ffi/bindings.rs"]
 mod bindings;
@@ -55,13 +60,21 @@ fn raw<Ctx: kernel::device::DeviceContext>(
     ptr::from_ref(dev).cast::<bindings::device>().cast_mut()
 }
 
+/// What the overlay notifier may know about a region of this driver (`region->priv`).
+pub(crate) struct RegionState {
+    /// The region is being removed: overlays are refused. Written under [`INFO_LOCK`].
+    pub(crate) removing: AtomicFlag,
+}
+
 /// The region a bound `fpga-region` platform device registered.
 ///
 /// # Invariants
 ///
-/// `region` is registered (with `tree::get_bridges`) until `drop` unregisters it.
+/// `region` is registered (with `tree::get_bridges`, and `state` as `priv`) until `drop`
+/// unregisters it.
 struct OfRegion {
     region: *mut bindings::fpga_region,
+    state: KBox<RegionState>,
 }
 
 // SAFETY: The region may be used from any thread (C API).
@@ -75,20 +88,26 @@ impl Drop for OfRegion {
         // Children populated under the region at probe go first (upstream leaves them, L3).
         // SAFETY: `dev` is registered; this removes only devices it populated.
         unsafe { bindings::of_platform_depopulate(dev) };
-        // The overlay notifier programs only under the lock: holding it, no overlay programming
-        // runs (L2), and none starts before the region is unregistered.
-        let _guard = INFO_LOCK.lock();
-        // An applied overlay's image info goes with the region (upstream leaks it, L3). It is
-        // devres memory of the region's device, so it must go before the device is deleted.
-        // SAFETY: The region is registered; `info` is only written under the lock.
-        unsafe {
-            let info = (*region).info;
-            if !info.is_null() {
-                (*region).info = ptr::null_mut();
-                bindings::fpga_image_info_free(info);
+        {
+            // The overlay notifier programs only under the lock: once we hold it, no overlay
+            // programming runs (L2), and after `removing` none starts.
+            let _guard = INFO_LOCK.lock();
+            self.state.removing.store(true, Relaxed);
+            // An applied overlay's image info goes with the region (upstream leaks it, L3). It
+            // is devres memory of the region's device, so it must go before the device is
+            // deleted.
+            // SAFETY: The region is registered; `info` is only written under the lock.
+            unsafe {
+                let info = (*region).info;
+                if !info.is_null() {
+                    (*region).info = ptr::null_mut();
+                    bindings::fpga_image_info_free(info);
+                }
             }
         }
-        // Waits for any other programming in flight, then removes the device.
+        // Waits for any other programming in flight, then removes the device. Not under the
+        // lock: deleting a device takes `of_mutex`, which overlay application holds around the
+        // notifier.
         // SAFETY: The registration is ours and is unregistered once, here.
         unsafe { bindings::fpga_region_unregister(region) };
     }
@@ -112,15 +131,30 @@ impl platform::Driver for OfRegionDriver {
         let Ok(mgr) = tree::get_mgr(np) else {
             return Err(EPROBE_DEFER);
         };
-        // SAFETY: `dev` is bound; `mgr` is held while the region takes its device reference.
-        let region = unsafe {
-            bindings::__fpga_region_register(
-                dev,
-                mgr,
-                Some(tree::get_bridges),
-                THIS_MODULE.as_ptr(),
-            )
+        let state = KBox::new(
+            RegionState {
+                removing: AtomicFlag::new(false),
+            },
+            GFP_KERNEL,
+        );
+        let state = match state {
+            Ok(state) => state,
+            Err(e) => {
+                // SAFETY: `mgr` is a get; put once.
+                unsafe { bindings::fpga_mgr_put(mgr) };
+                return Err(e.into());
+            }
         };
+        let info = bindings::fpga_region_info {
+            mgr,
+            compat_id: ptr::null_mut(),
+            priv_: ptr::from_ref(&*state).cast_mut().cast(),
+            get_bridges: Some(tree::get_bridges),
+        };
+        // SAFETY: `dev` is bound; `mgr` is held while the region takes its device reference;
+        // `state` outlives the region (`OfRegion::drop`).
+        let region =
+            unsafe { bindings::__fpga_region_register_full(dev, &info, THIS_MODULE.as_ptr()) };
         // The region refers to the manager by a device reference: unpin its module now.
         // SAFETY: `mgr` is a get; put once.
         unsafe { bindings::fpga_mgr_put(mgr) };
@@ -139,8 +173,8 @@ impl platform::Driver for OfRegionDriver {
             dev_warn!(pdev.as_ref(), "failed to populate child regions: {}\n", ret);
         }
         dev_info!(pdev.as_ref(), "FPGA Region probed\n");
-        // INVARIANT: The region is registered.
-        Ok(OfRegion { region })
+        // INVARIANT: The region is registered with `state` as `priv`.
+        Ok(OfRegion { region, state })
     }
 }
 

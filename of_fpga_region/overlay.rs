@@ -6,9 +6,9 @@
 //! The overlay core serialises notifications; [`crate::INFO_LOCK`] also serialises them with
 //! region removal, the only other writer of `region->info`.
 
-use crate::{bindings, INFO_LOCK};
+use crate::{bindings, RegionState, INFO_LOCK};
 use core::ptr;
-use kernel::{prelude::*, types::Opaque};
+use kernel::{prelude::*, sync::atomic::Relaxed, types::Opaque};
 
 /// The notifier block, in static storage as the notifier chain requires.
 struct NotifierBlock(Opaque<bindings::notifier_block>);
@@ -189,6 +189,12 @@ unsafe fn pre_apply(
     overlay: *mut bindings::device_node,
 ) -> i32 {
     let _guard = INFO_LOCK.lock();
+    // SAFETY: `region` is referenced.
+    if let Some(state) = unsafe { state(region) } {
+        if state.removing.load(Relaxed) {
+            return ENODEV.to_errno();
+        }
+    }
     // SAFETY: Forwarded requirements; we hold the lock.
     let info = match unsafe { parse(region, overlay) } {
         Ok(Some(info)) => info,
@@ -230,6 +236,20 @@ unsafe fn post_remove(region: *mut bindings::fpga_region) {
         bindings::fpga_bridges_put(list);
         (*region).info = ptr::null_mut();
         bindings::fpga_image_info_free(info);
+    }
+}
+
+/// The state of a region this driver registered, or `None` for another region.
+///
+/// # Safety
+///
+/// `region` must be referenced.
+unsafe fn state<'a>(region: *mut bindings::fpga_region) -> Option<&'a RegionState> {
+    // SAFETY: `region` is referenced; `ops_owner` and `priv` are set at registration, and a
+    // region this module registered has a `RegionState` as `priv`.
+    unsafe {
+        ((*region).ops_owner == crate::THIS_MODULE.as_ptr())
+            .then(|| &*(*region).priv_.cast::<RegionState>())
     }
 }
 
