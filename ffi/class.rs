@@ -5,8 +5,29 @@
 //!
 //! C header: [`include/linux/device/class.h`](srctree/include/linux/device/class.h)
 
+// Each core module uses a different subset of these shared items.
+#![allow(dead_code)]
+
 use crate::bindings;
 use kernel::prelude::*;
+
+/// A match function of `class_find_device()`.
+pub(crate) type MatchFn =
+    unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32;
+
+/// Matches the device whose parent is `data` (how `fpga_mgr_get()` and `fpga_bridge_get()` find
+/// the object registered for a low-level device).
+///
+/// # Safety
+///
+/// Called by `class_find_device()` only, with a device of the class.
+pub(crate) unsafe extern "C" fn match_parent(
+    dev: *mut bindings::device,
+    data: *const core::ffi::c_void,
+) -> i32 {
+    // SAFETY: The class iterator passes a valid device; `data` is only compared.
+    i32::from(unsafe { (*dev).parent }.cast_const().cast() == data)
+}
 
 /// The constant description of a device class, as a `static` that C may point at.
 ///
@@ -43,6 +64,25 @@ impl ClassDesc {
     /// The C `struct class` pointer, for `dev->class` and the class iteration functions.
     pub(crate) const fn as_raw(&'static self) -> *const bindings::class {
         &self.0
+    }
+
+    /// Finds a device of this class, after `start` if not NULL, that `match_` accepts for `data`
+    /// (`class_find_device()`). The device is returned with a reference the caller must drop.
+    ///
+    /// # Safety
+    ///
+    /// `start` must be NULL or a device of this class; `match_` must be safe to call with any
+    /// device of the class and `data`.
+    pub(crate) unsafe fn find_device(
+        &'static self,
+        start: *mut bindings::device,
+        data: *const core::ffi::c_void,
+        match_: Option<MatchFn>,
+    ) -> Option<*mut bindings::device> {
+        // SAFETY: The class is a valid static (an unregistered class finds nothing); the rest is
+        // the caller's requirement.
+        let dev = unsafe { bindings::class_find_device(self.as_raw(), start, data, match_) };
+        (!dev.is_null()).then_some(dev)
     }
 
     /// Initialises the class device `dev` of a core object, names it from `name_fmt` (one `%d`,
@@ -114,3 +154,56 @@ impl Drop for ClassRegistration {
         unsafe { bindings::class_unregister(self.0.as_raw()) };
     }
 }
+
+/// The accessors of a core object (`Manager`, `Bridge`, `Region`): a `#[repr(C)]` struct whose
+/// first field `c` is the `Opaque` C struct `$c`, which embeds the class device as `dev`.
+///
+/// Used inside the object's `impl` block; the object's `# Invariants` must state that `c` is the
+/// first field and that the allocation is freed only by its class's `dev_release`.
+macro_rules! class_object_accessors {
+    ($c:ident) => {
+        /// The object of a C pointer handed out by this core.
+        ///
+        /// # Safety
+        ///
+        /// `ptr` must come from this core's registration and the caller must hold a reference
+        /// to its device (the registration, a get, a class lookup, or a sysfs callback).
+        pub(crate) unsafe fn from_c<'a>(ptr: *mut $crate::bindings::$c) -> &'a Self {
+            // SAFETY: By the type invariant `c` is the first field of a `repr(C)` struct, and
+            // the reference the caller holds keeps the allocation alive.
+            unsafe { &*ptr.cast::<Self>() }
+        }
+
+        /// The object of a device of this core's class.
+        ///
+        /// # Safety
+        ///
+        /// `dev` must be the device of an object registered by this core, and the caller must
+        /// hold a reference to it.
+        pub(crate) unsafe fn from_dev<'a>(dev: *mut $crate::bindings::device) -> &'a Self {
+            // SAFETY: `dev` is the `dev` field of a C object (caller's requirement).
+            let ptr = unsafe { ::kernel::container_of!(dev, $crate::bindings::$c, dev) };
+            // SAFETY: Same requirement.
+            unsafe { Self::from_c(ptr) }
+        }
+
+        /// The C struct that drivers and callers use.
+        pub(crate) fn as_c(&self) -> *mut $crate::bindings::$c {
+            self.c.get()
+        }
+
+        /// The object's device.
+        pub(crate) fn raw_dev(&self) -> *mut $crate::bindings::device {
+            // SAFETY: `c` is valid memory; only the address of the field is taken.
+            unsafe { &raw mut (*self.c.get()).dev }
+        }
+
+        /// The object's device, for `dev_*!` messages.
+        pub(crate) fn dev(&self) -> &::kernel::device::Device {
+            // SAFETY: By the type invariant the device is initialised, and `&self` proves a
+            // reference to it is held.
+            unsafe { ::kernel::device::Device::from_raw(self.raw_dev()) }
+        }
+    };
+}
+pub(crate) use class_object_accessors;

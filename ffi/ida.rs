@@ -5,6 +5,7 @@
 //! C header: [`include/linux/idr.h`](srctree/include/linux/idr.h)
 
 use crate::bindings;
+use core::pin::Pin;
 use kernel::{prelude::*, types::Opaque};
 
 /// An IDA in static storage, initialised when its module loads.
@@ -37,6 +38,24 @@ impl StaticIda {
         let id =
             unsafe { bindings::ida_alloc_range(self.0.get(), 0, u32::MAX, bindings::GFP_KERNEL) };
         u32::try_from(id).map_err(|_| Error::from_errno(id))
+    }
+
+    /// Allocates an ID and a pinned object for it, which is never moved: the caller hands both
+    /// to a device whose class's `dev_release` frees them in place.
+    pub(crate) fn alloc_with<T>(&self, init: impl PinInit<T, Error>) -> Result<(u32, *mut T)> {
+        let id = self.alloc()?;
+        match KBox::pin_init(init, GFP_KERNEL) {
+            // SAFETY: The object is not moved out of its allocation: `dev_release` frees it in
+            // place (caller's contract).
+            Ok(obj) => Ok((
+                id,
+                KBox::into_raw(unsafe { Pin::into_inner_unchecked(obj) }),
+            )),
+            Err(e) => {
+                self.free(id);
+                Err(e)
+            }
+        }
     }
 
     /// Frees an ID returned by [`Self::alloc`].

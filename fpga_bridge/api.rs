@@ -10,6 +10,7 @@ use crate::{
     bindings,
     bridge::Bridge,
     c_result::{is_valid, to_ptr, to_ret},
+    class::{match_parent, MatchFn},
     list,
 };
 use core::ptr;
@@ -64,36 +65,13 @@ export_symbol_gpl!(fpga_bridge_disable);
 /// Looks a bridge up with `match_` and takes it exclusively.
 fn find_and_get(
     data: *const core::ffi::c_void,
-    match_: unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32,
+    match_: MatchFn,
     info: *mut bindings::fpga_image_info,
 ) -> Result<*mut bindings::fpga_bridge> {
-    // SAFETY: The class is registered while this module is loaded; `match_` only compares.
-    let dev = unsafe {
-        bindings::class_find_device(
-            crate::FPGA_BRIDGE_CLASS.as_raw(),
-            ptr::null(),
-            data,
-            Some(match_),
-        )
-    };
-    if dev.is_null() {
-        return Err(ENODEV);
-    }
-    // SAFETY: `dev` is a bridge device with the reference `class_find_device` took.
-    unsafe { Bridge::get_found(dev, info) }
-}
-
-/// Matches the bridge registered for the parent device `data`.
-///
-/// # Safety
-///
-/// Called by `class_find_device()` only, with a device of the class.
-unsafe extern "C" fn match_parent(
-    dev: *mut bindings::device,
-    data: *const core::ffi::c_void,
-) -> i32 {
-    // SAFETY: The class iterator passes a valid device.
-    i32::from(unsafe { (*dev).parent }.cast_const().cast() == data)
+    // SAFETY: The match functions passed here only compare.
+    let dev = unsafe { crate::FPGA_BRIDGE_CLASS.find_device(ptr::null_mut(), data, Some(match_)) };
+    // SAFETY: `dev` is a bridge device with the reference the lookup took.
+    unsafe { Bridge::get_found(dev.ok_or(ENODEV)?, info) }
 }
 
 /// Takes an exclusive reference to the bridge of the device-tree node `np`: pins its driver's

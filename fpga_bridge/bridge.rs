@@ -63,48 +63,7 @@ impl Drop for OpGuard<'_> {
 }
 
 impl Bridge {
-    /// The bridge of a C pointer handed out by this core.
-    ///
-    /// # Safety
-    ///
-    /// `br` must come from [`Bridge::register`] and the caller must hold a reference to its
-    /// device (a get, the registration itself, or a sysfs callback).
-    pub(crate) unsafe fn from_c<'a>(br: *mut bindings::fpga_bridge) -> &'a Bridge {
-        // SAFETY: By the type invariant `c` is the first field of a `repr(C)` struct, and the
-        // reference the caller holds keeps the allocation alive.
-        unsafe { &*br.cast::<Bridge>() }
-    }
-
-    /// The bridge of a device of the `fpga_bridge` class.
-    ///
-    /// # Safety
-    ///
-    /// `dev` must be the device of a bridge registered by this core, and the caller must hold a
-    /// reference to it.
-    pub(crate) unsafe fn from_dev<'a>(dev: *mut bindings::device) -> &'a Bridge {
-        // SAFETY: `dev` is the `dev` field of a `struct fpga_bridge` (caller's requirement).
-        let br = unsafe { kernel::container_of!(dev, bindings::fpga_bridge, dev) };
-        // SAFETY: Same requirement.
-        unsafe { Self::from_c(br) }
-    }
-
-    /// The C struct that drivers and callers use.
-    pub(crate) fn as_c(&self) -> *mut bindings::fpga_bridge {
-        self.c.get()
-    }
-
-    /// The bridge's device.
-    pub(crate) fn raw_dev(&self) -> *mut bindings::device {
-        // SAFETY: `c` is valid memory; only the address of the field is taken.
-        unsafe { &raw mut (*self.c.get()).dev }
-    }
-
-    /// The bridge's device, for `dev_*!` messages.
-    pub(crate) fn dev(&self) -> &Device {
-        // SAFETY: By the type invariant the device is initialised, and `&self` proves a
-        // reference to it is held.
-        unsafe { Device::from_raw(self.raw_dev()) }
-    }
+    crate::class::class_object_accessors!(fpga_bridge);
 
     /// The list node that puts the bridge on a caller's bridge list.
     pub(crate) fn node(&self) -> *mut bindings::list_head {
@@ -172,26 +131,14 @@ impl Bridge {
 
         // SAFETY: `parent` is valid; registrations happen in its driver's probe.
         let owners = unsafe { Owners::of_registration(parent, owner) };
-        let id = crate::IDA.alloc()?;
-        let boxed = KBox::pin_init(
-            try_pin_init!(Bridge {
-                c: Opaque::zeroed(),
-                name: name_copy,
-                owners,
-                life <- new_mutex!(Lifecycle::new()),
-                idle <- new_condvar!(),
-            }),
-            GFP_KERNEL,
-        );
-        let boxed = match boxed {
-            Ok(b) => b,
-            Err(e) => {
-                crate::IDA.free(id);
-                return Err(e);
-            }
-        };
-        // SAFETY: The bridge is never moved out of its allocation: `release` frees it in place.
-        let b = KBox::into_raw(unsafe { Pin::into_inner_unchecked(boxed) });
+        // `release` frees the bridge and its id in place.
+        let (id, b) = crate::IDA.alloc_with(try_pin_init!(Bridge {
+            c: Opaque::zeroed(),
+            name: name_copy,
+            owners,
+            life <- new_mutex!(Lifecycle::new()),
+            idle <- new_condvar!(),
+        }))?;
 
         // SAFETY: `b` is a fresh, exclusively owned allocation.
         unsafe {

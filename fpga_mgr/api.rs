@@ -9,6 +9,7 @@
 use crate::{
     bindings,
     c_result::{is_valid, to_ptr, to_ret},
+    class::{match_parent, MatchFn},
     load,
     manager::Manager,
 };
@@ -89,35 +90,12 @@ export_symbol_gpl!(fpga_mgr_unlock);
 /// Looks a manager up with `match_` and gets it.
 fn find_and_get(
     data: *const core::ffi::c_void,
-    match_: unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32,
+    match_: MatchFn,
 ) -> Result<*mut bindings::fpga_manager> {
-    // SAFETY: The class is registered while this module is loaded; `match_` only compares.
-    let dev = unsafe {
-        bindings::class_find_device(
-            crate::FPGA_MGR_CLASS.as_raw(),
-            ptr::null(),
-            data,
-            Some(match_),
-        )
-    };
-    if dev.is_null() {
-        return Err(ENODEV);
-    }
-    // SAFETY: `dev` is a manager device with the reference `class_find_device` took.
-    unsafe { Manager::get_found(dev) }
-}
-
-/// Matches the manager registered for the parent device `data`.
-///
-/// # Safety
-///
-/// Called by `class_find_device()` only, with a device of the class.
-unsafe extern "C" fn match_parent(
-    dev: *mut bindings::device,
-    data: *const core::ffi::c_void,
-) -> i32 {
-    // SAFETY: The class iterator passes a valid device.
-    i32::from(unsafe { (*dev).parent }.cast_const().cast() == data)
+    // SAFETY: The match functions passed here only compare.
+    let dev = unsafe { crate::FPGA_MGR_CLASS.find_device(ptr::null_mut(), data, Some(match_)) };
+    // SAFETY: `dev` is a manager device with the reference the lookup took.
+    unsafe { Manager::get_found(dev.ok_or(ENODEV)?) }
 }
 
 /// Gets the manager registered for the parent device `dev`: pins its driver's module and takes

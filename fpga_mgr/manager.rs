@@ -77,48 +77,7 @@ impl Drop for OpGuard<'_> {
 }
 
 impl Manager {
-    /// The manager of a C pointer handed out by this core.
-    ///
-    /// # Safety
-    ///
-    /// `mgr` must come from [`Manager::register`] and the caller must hold a reference to its
-    /// device (a get, the registration itself, or a sysfs callback).
-    pub(crate) unsafe fn from_c<'a>(mgr: *mut bindings::fpga_manager) -> &'a Manager {
-        // SAFETY: By the type invariant `c` is the first field of a `repr(C)` struct, and the
-        // reference the caller holds keeps the allocation alive.
-        unsafe { &*mgr.cast::<Manager>() }
-    }
-
-    /// The manager of a device of the `fpga_manager` class.
-    ///
-    /// # Safety
-    ///
-    /// `dev` must be the device of a manager registered by this core, and the caller must hold a
-    /// reference to it.
-    pub(crate) unsafe fn from_dev<'a>(dev: *mut bindings::device) -> &'a Manager {
-        // SAFETY: `dev` is the `dev` field of a `struct fpga_manager` (caller's requirement).
-        let mgr = unsafe { kernel::container_of!(dev, bindings::fpga_manager, dev) };
-        // SAFETY: Same requirement.
-        unsafe { Self::from_c(mgr) }
-    }
-
-    /// The C struct that drivers and callers use.
-    pub(crate) fn as_c(&self) -> *mut bindings::fpga_manager {
-        self.c.get()
-    }
-
-    /// The manager's device.
-    pub(crate) fn raw_dev(&self) -> *mut bindings::device {
-        // SAFETY: `c` is valid memory; only the address of the field is taken.
-        unsafe { &raw mut (*self.c.get()).dev }
-    }
-
-    /// The manager's device, for `dev_*!` messages.
-    pub(crate) fn dev(&self) -> &Device {
-        // SAFETY: By the type invariant the device is initialised, and `&self` proves a
-        // reference to it is held.
-        unsafe { Device::from_raw(self.raw_dev()) }
-    }
+    crate::class::class_object_accessors!(fpga_manager);
 
     /// The manager's name, as registered (the core's own copy, without the NUL).
     pub(crate) fn name(&self) -> &[u8] {
@@ -190,29 +149,17 @@ impl Manager {
 
         // SAFETY: `parent` is valid; registrations happen in its driver's probe.
         let owners = unsafe { Owners::of_registration(parent, owner) };
-        let id = crate::IDA.alloc()?;
-        let boxed = KBox::pin_init(
-            try_pin_init!(Manager {
-                c: Opaque::zeroed(),
-                name: name_copy,
-                compat_id: Opaque::new(compat_id),
-                owners,
-                of_node: ptr::null_mut(),
-                parent_key,
-                life <- new_mutex!(Lifecycle::new()),
-                idle <- new_condvar!(),
-            }),
-            GFP_KERNEL,
-        );
-        let boxed = match boxed {
-            Ok(b) => b,
-            Err(e) => {
-                crate::IDA.free(id);
-                return Err(e);
-            }
-        };
-        // SAFETY: The manager is never moved out of its allocation: `release` frees it in place.
-        let m = KBox::into_raw(unsafe { Pin::into_inner_unchecked(boxed) });
+        // `release` frees the manager and its id in place.
+        let (id, m) = crate::IDA.alloc_with(try_pin_init!(Manager {
+            c: Opaque::zeroed(),
+            name: name_copy,
+            compat_id: Opaque::new(compat_id),
+            owners,
+            of_node: ptr::null_mut(),
+            parent_key,
+            life <- new_mutex!(Lifecycle::new()),
+            idle <- new_condvar!(),
+        }))?;
 
         // SAFETY: `m` is a fresh, exclusively owned allocation; `parent` and `info` are valid.
         unsafe {
@@ -308,21 +255,17 @@ impl Manager {
         if let Ok(mgr) = unsafe { Self::get_found(self.raw_dev()) } {
             return Ok(mgr);
         }
-        // SAFETY: The class is registered while this module is loaded; `match_successor` only
-        // compares `self`, which outlives the call, with live managers.
+        // SAFETY: `match_successor` only compares `self`, which outlives the call, with live
+        // managers.
         let dev = unsafe {
-            bindings::class_find_device(
-                crate::FPGA_MGR_CLASS.as_raw(),
-                ptr::null(),
+            crate::FPGA_MGR_CLASS.find_device(
+                ptr::null_mut(),
                 ptr::from_ref(self).cast(),
                 Some(match_successor),
             )
         };
-        if dev.is_null() {
-            return Err(ENODEV);
-        }
-        // SAFETY: `dev` is a manager device with the reference `class_find_device` took.
-        unsafe { Self::get_found(dev) }
+        // SAFETY: `dev` is a manager device with the reference the lookup took.
+        unsafe { Self::get_found(dev.ok_or(ENODEV)?) }
     }
 
     /// Drops a user's reference: the owner module's pin, then the device reference.

@@ -9,6 +9,7 @@
 use crate::{
     bindings,
     c_result::{is_valid, to_ptr, to_ret},
+    class::MatchFn,
     program,
     region::Region,
 };
@@ -40,17 +41,14 @@ unsafe fn region<'a>(r: *mut bindings::fpga_region, caller: &str) -> Option<&'a 
 pub(crate) unsafe extern "C" fn fpga_region_class_find(
     start: *mut bindings::device,
     data: *const core::ffi::c_void,
-    match_: Option<unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32>,
+    match_: Option<MatchFn>,
 ) -> *mut bindings::fpga_region {
-    // SAFETY: The class is registered while this module is loaded; the rest is the caller's.
-    let dev = unsafe {
-        bindings::class_find_device(crate::FPGA_REGION_CLASS.as_raw(), start, data, match_)
-    };
-    if dev.is_null() {
-        return ptr::null_mut();
+    // SAFETY: The caller's requirements.
+    match unsafe { crate::FPGA_REGION_CLASS.find_device(start, data, match_) } {
+        // SAFETY: `dev` is a region device, referenced for the caller.
+        Some(dev) => unsafe { Region::from_dev(dev) }.as_c(),
+        None => ptr::null_mut(),
     }
-    // SAFETY: `dev` is a region device, referenced for the caller.
-    unsafe { Region::from_dev(dev) }.as_c()
 }
 export_symbol_gpl!(fpga_region_class_find);
 

@@ -90,48 +90,7 @@ impl Drop for Programming<'_> {
 }
 
 impl Region {
-    /// The region of a C pointer handed out by this core.
-    ///
-    /// # Safety
-    ///
-    /// `region` must come from [`Region::register`] and the caller must hold a reference to its
-    /// device (the registration, a class lookup, or a sysfs callback).
-    pub(crate) unsafe fn from_c<'a>(region: *mut bindings::fpga_region) -> &'a Region {
-        // SAFETY: By the type invariant `c` is the first field of a `repr(C)` struct, and the
-        // reference the caller holds keeps the allocation alive.
-        unsafe { &*region.cast::<Region>() }
-    }
-
-    /// The region of a device of the `fpga_region` class.
-    ///
-    /// # Safety
-    ///
-    /// `dev` must be the device of a region registered by this core, and the caller must hold a
-    /// reference to it.
-    pub(crate) unsafe fn from_dev<'a>(dev: *mut bindings::device) -> &'a Region {
-        // SAFETY: `dev` is the `dev` field of a `struct fpga_region` (caller's requirement).
-        let region = unsafe { kernel::container_of!(dev, bindings::fpga_region, dev) };
-        // SAFETY: Same requirement.
-        unsafe { Self::from_c(region) }
-    }
-
-    /// The C struct that drivers and callers use.
-    pub(crate) fn as_c(&self) -> *mut bindings::fpga_region {
-        self.c.get()
-    }
-
-    /// The region's device.
-    pub(crate) fn raw_dev(&self) -> *mut bindings::device {
-        // SAFETY: `c` is valid memory; only the address of the field is taken.
-        unsafe { &raw mut (*self.c.get()).dev }
-    }
-
-    /// The region's device, for `dev_*!` messages.
-    pub(crate) fn dev(&self) -> &Device {
-        // SAFETY: By the type invariant the device is initialised, and `&self` proves a
-        // reference to it is held.
-        unsafe { Device::from_raw(self.raw_dev()) }
-    }
+    crate::class::class_object_accessors!(fpga_region);
 
     /// The list the region's `get_bridges` fills.
     pub(crate) fn bridge_list(&self) -> *mut bindings::list_head {
@@ -253,29 +212,17 @@ impl Region {
 
         // SAFETY: `parent` is valid; registrations happen in its driver's probe.
         let owners = unsafe { Owners::of_registration(parent, owner) };
-        let id = crate::IDA.alloc()?;
-        let boxed = KBox::pin_init(
-            try_pin_init!(Region {
-                c: Opaque::zeroed(),
-                compat_id: Opaque::new(compat_id),
-                owners,
-                state <- new_mutex!(RegionState {
-                    life: Lifecycle::new(),
-                    mgr,
-                }),
-                idle <- new_condvar!(),
+        // `release` frees the region and its id in place.
+        let (id, r) = crate::IDA.alloc_with(try_pin_init!(Region {
+            c: Opaque::zeroed(),
+            compat_id: Opaque::new(compat_id),
+            owners,
+            state <- new_mutex!(RegionState {
+                life: Lifecycle::new(),
+                mgr,
             }),
-            GFP_KERNEL,
-        );
-        let boxed = match boxed {
-            Ok(b) => b,
-            Err(e) => {
-                crate::IDA.free(id);
-                return Err(e);
-            }
-        };
-        // SAFETY: The region is never moved out of its allocation: `release` frees it in place.
-        let r = KBox::into_raw(unsafe { Pin::into_inner_unchecked(boxed) });
+            idle <- new_condvar!(),
+        }))?;
 
         // SAFETY: `r` is a fresh, exclusively owned allocation; the caller holds `mgr` (C API
         // contract), so taking device references to it is valid.

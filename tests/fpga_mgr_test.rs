@@ -30,28 +30,10 @@ impl kernel::Module for FpgaMgrTest {
 #[path = "fpga_mgr_test/recorder.rs"]
 mod recorder;
 
-use kernel::device::Device;
+#[path = "common/kunit_util.rs"]
+mod kunit_util;
 
-/// The C `struct device` of a Rust device.
-fn raw(dev: &Device) -> *mut bindings::device {
-    // `Device` is a transparent wrapper of the C struct.
-    core::ptr::from_ref(dev)
-        .cast::<bindings::device>()
-        .cast_mut()
-}
-
-/// The C errno of an `ERR_PTR()`, or 0 for a real pointer.
-fn ptr_err<T>(p: *mut T) -> i32 {
-    kernel::error::from_err_ptr(p)
-        .err()
-        .map_or(0, |e| e.to_errno())
-}
-
-/// This module's reference count (the test managers' owner).
-fn module_refs() -> i32 {
-    // SAFETY: This module is live while its tests run.
-    unsafe { bindings::module_refcount(THIS_MODULE.as_ptr()) }
-}
+use kunit_util::{module_refs, ptr_err, raw};
 
 #[kunit_tests(fpga_mgr_image_info)]
 mod image_info_tests {

@@ -33,27 +33,12 @@ mod bridge_recorder;
 #[path = "fpga_mgr_test/recorder.rs"]
 mod recorder;
 
+#[path = "common/kunit_util.rs"]
+mod kunit_util;
+
 use core::ptr;
-use kernel::{device::Device, faux};
-
-/// The C `struct device` of a Rust device.
-fn raw(dev: &Device) -> *mut bindings::device {
-    // `Device` is a transparent wrapper of the C struct.
-    ptr::from_ref(dev).cast::<bindings::device>().cast_mut()
-}
-
-/// The C errno of an `ERR_PTR()`, or 0 for a real pointer.
-fn ptr_err<T>(p: *mut T) -> i32 {
-    kernel::error::from_err_ptr(p)
-        .err()
-        .map_or(0, |e| e.to_errno())
-}
-
-/// This module's reference count: the pins on every test object's owner.
-fn module_refs() -> i32 {
-    // SAFETY: This module is live while its tests run.
-    unsafe { bindings::module_refcount(THIS_MODULE.as_ptr()) }
-}
+use kernel::faux;
+use kunit_util::{module_refs, ptr_err, raw};
 
 /// The name of a device.
 fn dev_name(dev: *mut bindings::device) -> &'static [u8] {

@@ -45,18 +45,11 @@ unsafe impl Sync for TestRegion {}
 unsafe extern "C" fn get_bridges(region: *mut bindings::fpga_region) -> i32 {
     // SAFETY: `region` is valid during the callback; its parent is our faux device.
     let parent = unsafe { (*region).dev.parent };
-    // SAFETY: Same bus as our device: the faux bus.
-    let bridge_dev = unsafe {
-        bindings::bus_find_device(
-            (*parent).bus,
-            ptr::null_mut(),
-            c"fpga-rs-test-bridge".as_char_ptr().cast(),
-            Some(bindings::device_match_name),
-        )
+    // SAFETY: `parent` is our registered faux device; the bridge's is on the same bus.
+    let bridge_dev = match unsafe { faux_lookup::find_on_bus_of(parent, c"fpga-rs-test-bridge") } {
+        Ok(dev) => dev,
+        Err(e) => return e.to_errno(),
     };
-    if bridge_dev.is_null() {
-        return ENODEV.to_errno();
-    }
     // SAFETY: `bridge_dev` is referenced; the region's info and list are valid.
     let ret = unsafe {
         bindings::fpga_bridge_get_to_list(

@@ -12,10 +12,23 @@ pub(crate) fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<*mut 
     let raw = ptr::from_ref(dev.as_ref())
         .cast::<bindings::device>()
         .cast_mut();
-    // SAFETY: `raw` is our registered faux device; `device_match_name` compares names.
+    // SAFETY: `raw` is our registered faux device.
+    unsafe { find_on_bus_of(raw, name) }
+}
+
+/// Finds the device `name` on the bus of the device `dev`, as [`find_on_bus`] does.
+///
+/// # Safety
+///
+/// `dev` must be a registered device on a bus.
+pub(crate) unsafe fn find_on_bus_of(
+    dev: *mut bindings::device,
+    name: &CStr,
+) -> Result<*mut bindings::device> {
+    // SAFETY: `dev` is registered (caller's requirement); `device_match_name` compares names.
     let found = unsafe {
         bindings::bus_find_device(
-            (*raw).bus,
+            (*dev).bus,
             ptr::null_mut(),
             name.as_char_ptr().cast(),
             Some(bindings::device_match_name),
