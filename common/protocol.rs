@@ -102,6 +102,13 @@ impl Lifecycle {
         self.locked = true;
     }
 
+    /// As [`Self::got_exclusive`], for a hold that is also an op unregistration waits for (a
+    /// region's programming); end it with [`Self::end_op`] and [`Self::put_exclusive`].
+    pub(crate) fn got_exclusive_op(&mut self) {
+        self.got_exclusive();
+        self.ops_in_flight += 1;
+    }
+
     /// The exclusive holder puts it back; returns whether it was held.
     pub(crate) fn put_exclusive(&mut self) -> bool {
         self.put();

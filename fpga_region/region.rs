@@ -163,9 +163,7 @@ impl Region {
                 // SAFETY: The region is registered under the lock, so the owners' `exit()`
                 // (which unregisters it) has not returned: their `struct module`s are alive.
                 Ok(()) if unsafe { self.owners.try_pin() } => {
-                    state.life.got_exclusive();
-                    // Cannot fail: the region is registered.
-                    state.life.begin_op().map_err(|_| ENODEV)?;
+                    state.life.got_exclusive_op();
                 }
                 Ok(()) | Err(Refusal::Gone) => return Err(ENODEV),
                 Err(Refusal::Busy) => {

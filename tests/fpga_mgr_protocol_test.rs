@@ -98,6 +98,18 @@ mod tests {
     }
 
     #[test]
+    fn unregister_waits_for_an_exclusive_op() {
+        let mut life = Lifecycle::new();
+        assert_eq!(life.begin_exclusive_get(), Ok(()));
+        life.got_exclusive_op();
+        assert!(life.begin_unregister());
+        assert!(life.must_wait());
+        assert!(life.end_op());
+        assert!(life.put_exclusive());
+        assert!(!life.must_wait());
+    }
+
+    #[test]
     fn second_unregister_is_a_no_op() {
         let mut life = Lifecycle::new();
         assert!(life.begin_unregister());
