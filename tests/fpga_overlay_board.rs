@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The "board" of the overlay-flow scenario: applies `fpga-rs/board.dtbo`
-//! (`tools/testing/overlays/board.dtso`) to the VM's empty device tree and creates platform
-//! devices for its nodes (a test manager, a test bridge and an FPGA region), as a board's
-//! device tree would at boot. The board node itself, a child of the root, gets its platform
+//! The "board" of the overlay-flow scenarios: applies `fpga-rs/board.dtbo`
+//! (`tools/testing/overlays/board.dtso`: a test manager, a test bridge and an FPGA region;
+//! `board=1`) or `fpga-rs/sim-board.dtbo` (`sim-board.dtso`: the simulated FPGAs and bridges of
+//! `lowlevel/` with a region each; `board=2`) to the VM's empty device tree and creates platform
+//! devices for its nodes, as a board's device tree would at boot. The board node itself, a child of the root, gets its platform
 //! device from the OF core when the overlay is applied. Removing the module removes them and
 //! the overlay.
 
@@ -21,6 +22,12 @@ module! {
     authors: ["fpga-rs developers"],
     description: "Device-tree board for the fpga-rs overlay scenario",
     license: "GPL",
+    params: {
+        board: u32 {
+            default: 1,
+            description: "1: the test board (board.dtbo), 2: the simulated board (sim-board.dtbo)",
+        },
+    },
 }
 
 struct Board {
@@ -36,14 +43,17 @@ unsafe impl Sync for Board {}
 
 impl kernel::Module for Board {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let dev = faux::Registration::new(c"fpga-rs-overlay-board", None)?;
-        let applied = overlay::AppliedOverlay::apply(dev.as_ref(), c"fpga-rs/board.dtbo")?;
-        // SAFETY: Looks the board node up, with a reference.
-        let np = unsafe {
-            bindings::of_find_node_opts_by_path(c"/fpga-rs-board".as_char_ptr(), ptr::null_mut())
+        let (dtbo, path) = match *module_parameters::board.value() {
+            1 => (c"fpga-rs/board.dtbo", c"/fpga-rs-board"),
+            2 => (c"fpga-rs/sim-board.dtbo", c"/fpga-rs-sim"),
+            _ => return Err(EINVAL),
         };
+        let dev = faux::Registration::new(c"fpga-rs-overlay-board", None)?;
+        let applied = overlay::AppliedOverlay::apply(dev.as_ref(), dtbo)?;
+        // SAFETY: Looks the board node up, with a reference.
+        let np = unsafe { bindings::of_find_node_opts_by_path(path.as_char_ptr(), ptr::null_mut()) };
         if np.is_null() {
-            pr_err!("fpga_overlay_board: no /fpga-rs-board after the overlay\n");
+            pr_err!("fpga_overlay_board: no {} after the overlay\n", path);
             return Err(ENODEV);
         }
         // SAFETY: `np` is a referenced node; the device is returned with a reference.
@@ -51,7 +61,7 @@ impl kernel::Module for Board {
         // SAFETY: Drops the lookup's reference.
         unsafe { bindings::of_node_put(np) };
         if board.is_null() {
-            pr_err!("fpga_overlay_board: no platform device for /fpga-rs-board\n");
+            pr_err!("fpga_overlay_board: no platform device for {}\n", path);
             return Err(ENODEV);
         }
         // SAFETY: `board` is a registered platform device of the node; its children get

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Applies an image overlay to the board's FPGA region at load and removes it at unload, for the
-//! overlay-flow scenario: `image=1` `fpga-rs/image.dtbo`, `2` `image-corrupt.dtbo`, `3`
-//! `image-ambiguous.dtbo` (`tools/testing/overlays`). Loading fails with the overlay's error,
+//! overlay-flow scenarios (`tools/testing/overlays`): on the test board `image=1`
+//! `fpga-rs/image.dtbo`, `2` `image-corrupt.dtbo`, `3` `image-ambiguous.dtbo`; on the simulated
+//! board `4` `sim-socfpga-demo.dtbo`, `5` `sim-socfpga-image.dtbo`, `6` `sim-zynq-image.dtbo`,
+//! `7` `sim-zynq-partial.dtbo`. Loading fails with the overlay's error,
 //! which is the region's programming error.
 
 use kernel::{faux, prelude::*};
@@ -21,7 +23,8 @@ module! {
     params: {
         image: u32 {
             default: 1,
-            description: "1: valid image, 2: corrupt image, 3: firmware with external-fpga-config",
+            description: "1: valid image, 2: corrupt image, 3: firmware with external-fpga-config, \
+                          4-7: the simulated board's overlays",
         },
     },
 }
@@ -37,6 +40,10 @@ impl kernel::Module for Image {
             1 => c"fpga-rs/image.dtbo",
             2 => c"fpga-rs/image-corrupt.dtbo",
             3 => c"fpga-rs/image-ambiguous.dtbo",
+            4 => c"fpga-rs/sim-socfpga-demo.dtbo",
+            5 => c"fpga-rs/sim-socfpga-image.dtbo",
+            6 => c"fpga-rs/sim-zynq-image.dtbo",
+            7 => c"fpga-rs/sim-zynq-partial.dtbo",
             _ => return Err(EINVAL),
         };
         let dev = faux::Registration::new(c"fpga-rs-overlay-image", None)?;

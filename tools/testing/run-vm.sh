@@ -66,6 +66,10 @@ build_initramfs() {
 	# The same with one corrupt data byte (a CRC error for tests/fpga_test_mgr.rs).
 	python3 -c "import sys; sys.stdout.buffer.write(b'H' * 1024 + b'P' * 2000 + b'X' + b'P' * 2095)" \
 		>"$STAGE/lib/firmware/fpga-rs/test-image-corrupt.bin"
+	# The images of the simulated FPGAs of lowlevel/, valid and broken, with
+	# their manifest (images.txt), generated: no image is committed.
+	python3 "$FPGA_RS_ROOT/tools/testing/gen-images.py" "$STAGE/lib/firmware/fpga-rs" ||
+		die "gen-images.py failed"
 	# The device-tree overlays of the overlay flow (tools/testing/overlays).
 	local dtso
 	for dtso in "$FPGA_RS_ROOT"/tools/testing/overlays/*.dtso; do
@@ -78,6 +82,7 @@ build_initramfs() {
 	# suites) are "fixtures".
 	local r=$FPGA_RS_ROOT
 	stage_modules modules "$r"/*.ko
+	stage_modules lowlevel "$r"/lowlevel/*.ko
 	stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
 	stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
 	if [ -d "$KERNEL_BUILD/drivers/fpga/tests" ]; then

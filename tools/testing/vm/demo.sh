@@ -1,25 +1,34 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 #
-# The fpga-rs demo, run inside the VM by `make vm`: load the Rust FPGA cores,
-# describe a board with an FPGA in the device tree (a manager, a freeze
-# bridge and a region, as a device-tree overlay), program the region by
-# applying an image overlay, show sysfs and module refcounts before and
-# after, and unload everything again. The low-level drivers are the test
-# drivers of tests/ until lowlevel/ has its own.
+# The fpga-rs demo, run inside the VM by `make vm`: load the Rust FPGA cores
+# and the low-level drivers of lowlevel/, describe a board in the device tree
+# (an Altera-style SoC FPGA behind a freeze bridge, with an FPGA region; as
+# an overlay, the x86 VM has no tree of its own), program the region with
+# the firmware image fpga-rs/socfpga-valid.rbf from the initramfs (written
+# by tools/testing/gen-images.py), show sysfs and the simulated fabric
+# before and after, and unload everything again.
 R=/fpga-rs
+FW=/lib/firmware/fpga-rs
 say() { echo; echo "### $*"; }
 show() {
 	for d in /sys/class/fpga_manager/* /sys/class/fpga_bridge/*; do
 		[ -e "$d/name" ] || continue
-		echo "$d: name=\"$(cat $d/name)\" state=\"$(cat $d/state)\""
+		echo "$d: name=\"$(cat $d/name)\" state=\"$(cat $d/state)\"" \
+			"$([ -e $d/status ] && echo "status=\"$(cat $d/status)\"")"
 	done
 	for d in /sys/class/fpga_region/*; do
 		[ -e "$d" ] && echo "$d: compat_id=$(cat $d/compat_id 2>/dev/null || echo "none (ENOENT)")"
 	done
-	echo "refcnt: fpga_test_mgr=$(cat /sys/module/fpga_test_mgr/refcnt 2>/dev/null || echo -)" \
-		"fpga_test_bridge=$(cat /sys/module/fpga_test_bridge/refcnt 2>/dev/null || echo -)" \
-		"of_fpga_region=$(cat /sys/module/of_fpga_region/refcnt 2>/dev/null || echo -)"
+	echo "refcnt: sim_socfpga=$(cat /sys/module/sim_socfpga/refcnt 2>/dev/null || echo -)" \
+		"sim_freeze_bridge=$(cat /sys/module/sim_freeze_bridge/refcnt 2>/dev/null || echo -)"
+}
+fabric() {
+	for f in /sys/kernel/debug/*socfpga-fpga-mgr/fabric /sys/kernel/debug/*freeze-bridge/freeze; do
+		[ -e "$f" ] || continue
+		echo "$f:"
+		sed 's/^/    /' "$f"
+	done
 }
 
 say "Loading the Rust FPGA cores"
@@ -28,24 +37,30 @@ for m in fpga_mgr fpga_bridge fpga_region of_fpga_region; do
 done
 grep -E '^(of_)?fpga_' /proc/modules
 
-say "Loading a low-level manager and bridge, and the board's device tree"
-insmod $R/fixtures/fpga_test_mgr.ko && insmod $R/fixtures/fpga_test_bridge.ko &&
-	insmod $R/fixtures/fpga_overlay_board.ko || exit 1
+say "Loading the low-level drivers (Altera-style manager, freeze bridge) and the board's device tree"
+insmod $R/lowlevel/sim_socfpga.ko faux=0 && insmod $R/lowlevel/sim_freeze_bridge.ko faux=0 &&
+	insmod $R/fixtures/fpga_overlay_board.ko board=2 || exit 1
 show
+fabric
 
-say "Applying the image overlay: firmware-name = \"fpga-rs/test-image.bin\""
-insmod $R/fixtures/fpga_overlay_image.ko image=1 && echo "overlay applied"
+say "Programming the region: overlay with firmware-name = \"fpga-rs/socfpga-valid.rbf\""
+ls -l $FW/socfpga-valid.rbf
+insmod $R/fixtures/fpga_overlay_image.ko image=4 && echo "overlay applied: region programmed"
 show
-ls /sys/bus/platform/devices | grep fpga-rs-logic >/dev/null && echo "logic device created: fpga-rs-logic"
+fabric
+crc=$(sed -n 's/^crc32: //p' /sys/kernel/debug/*socfpga-fpga-mgr/fabric)
+want=$(awk '$1 == "socfpga-valid.rbf" { print $2 }' $FW/images.txt)
+echo "fabric checksum: crc32 $crc (generator's manifest: $want)" \
+	"$([ "$crc" = "$want" ] && echo "- match" || echo "- MISMATCH")"
+ls /sys/bus/platform/devices | grep sim-logic >/dev/null && echo "logic device created: sim-logic"
+dmesg | grep -E 'sim_socfpga|fpga_region|freeze' | tail -n 5
 
-say "Removing the overlay (the bridge freezes the region again)"
+say "Removing the overlay (the freeze bridge freezes the region again)"
 rmmod fpga_overlay_image
 show
 
-say "The low-level modules can go while the region exists"
-rmmod fpga_test_mgr fpga_test_bridge && echo "fpga_test_mgr and fpga_test_bridge unloaded"
+say "Unloading the low-level drivers (idle: nothing pins them), then the rest"
+rmmod sim_socfpga sim_freeze_bridge && echo "sim_socfpga and sim_freeze_bridge unloaded"
 show
-
-say "Unloading"
 rmmod fpga_overlay_board of_fpga_region fpga_region fpga_bridge fpga_mgr &&
 	echo "all fpga-rs modules unloaded"

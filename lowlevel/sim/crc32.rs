@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! CRC-32 as IEEE 802.3, zlib and the kernel's `crc32_le(~0, ..) ^ ~0` compute it (reflected
+//! polynomial 0xEDB88320), in safe Rust: the simulated FPGAs check frame CRCs with it and report
+//! the checksum of their configuration data with it, so a host script can compute the expected
+//! value with Python's `zlib.crc32`.
+
+/// The byte-wise lookup table, computed at build time.
+const TABLE: [u32; 256] = {
+    let mut table = [0u32; 256];
+    let mut i = 0;
+    while i < 256 {
+        let mut crc = i as u32;
+        let mut bit = 0;
+        while bit < 8 {
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
+            bit += 1;
+        }
+        table[i] = crc;
+        i += 1;
+    }
+    table
+};
+
+/// A running CRC-32.
+#[derive(Clone, Copy)]
+pub(crate) struct Crc32(u32);
+
+impl Crc32 {
+    /// The CRC of no bytes.
+    pub(crate) const fn new() -> Self {
+        Self(!0)
+    }
+
+    /// Adds `bytes` to the CRC.
+    pub(crate) fn update(&mut self, bytes: &[u8]) {
+        let mut crc = self.0;
+        for &b in bytes {
+            crc = TABLE[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
+        }
+        self.0 = crc;
+    }
+
+    /// The CRC of the bytes added so far.
+    pub(crate) const fn value(&self) -> u32 {
+        !self.0
+    }
+}
+
+/// The CRC-32 of `bytes`.
+// Not every crate that compiles this file uses it.
+#[allow(dead_code)]
+pub(crate) fn crc32(bytes: &[u8]) -> u32 {
+    let mut crc = Crc32::new();
+    crc.update(bytes);
+    crc.value()
+}

@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! How a simulated FPGA fails: the error a driver op returns, the `FPGA_MGR_STATUS_*` bit the
+//! hardware would raise (sysfs `status`), and a message for the kernel log that says what was
+//! wrong with the image.
+
+use kernel::prelude::*;
+
+/// A configuration failure of a simulated FPGA.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Fault {
+    /// The errno the op returns.
+    pub(crate) errno: Error,
+    /// The `FPGA_MGR_STATUS_*` bits the failure raises (`crate::manager::status`).
+    pub(crate) status: u64,
+    /// What went wrong, for the kernel log.
+    pub(crate) what: &'static str,
+    /// A value that locates or explains the failure (a frame number, a word offset, an IDCODE).
+    pub(crate) detail: u64,
+}
+
+impl Fault {
+    /// A failure returning `errno`, raising `status`, described by `what` and `detail`.
+    pub(crate) const fn new(errno: Error, status: u64, what: &'static str, detail: u64) -> Self {
+        Self {
+            errno,
+            status,
+            what,
+            detail,
+        }
+    }
+}
+
+impl core::fmt::Display for Fault {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        write!(f, "{} ({:#x}), error {:?}", self.what, self.detail, self.errno)
+    }
+}
+
+impl kernel::fmt::Display for Fault {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        core::fmt::Display::fmt(self, f)
+    }
+}

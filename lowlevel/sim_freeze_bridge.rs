@@ -1,0 +1,241 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A low-level FPGA bridge driver for a simulated freeze bridge (the Altera partial
+//! reconfiguration freeze controller of `drivers/fpga/altera-freeze-bridge.c`), written only
+//! against the safe API (`abstractions/bridge.rs`): it contains no `unsafe`.
+//!
+//! Disabling the bridge freezes the region behind it: the driver requests a freeze and waits,
+//! up to the holder's `region-freeze-timeout-us`, for the controller to acknowledge it; from
+//! then on the region's outputs are held and no transaction crosses. Enabling it resets the
+//! region, requests an unfreeze and waits for that acknowledgement
+//! (`region-unfreeze-timeout-us`). A request that is not acknowledged in time fails with
+//! `ETIMEDOUT` and leaves the bridge as it was. The controller's state and counters are
+//! readable in debugfs, `<device name>/freeze`.
+//!
+//! It drives one bridge on the faux device `sim-freeze-bridge` (unless `faux=0`) and one on each
+//! platform device of a device-tree node compatible with `fpga-rs,sim-freeze-bridge`.
+
+use kernel::{
+    debugfs,
+    device::{Core, Device},
+    faux, fmt, of, platform,
+    prelude::*,
+    sync::{Arc, Mutex},
+    time::{delay::fsleep, Delta, Instant, Monotonic},
+    sync::aref::ARef,
+};
+
+#[path = "../ffi/bindings.rs"]
+mod bindings;
+#[path = "../abstractions/bridge.rs"]
+mod bridge;
+
+use bridge::{Ops, Registration};
+
+module! {
+    type: SimFreezeBridgeModule,
+    name: "sim_freeze_bridge",
+    authors: ["fpga-rs developers"],
+    description: "Simulated FPGA freeze bridge (Altera freeze controller style)",
+    license: "GPL",
+    params: {
+        faux: u32 {
+            default: 1,
+            description: "Drive one bridge on the faux device sim-freeze-bridge (0: device tree only)",
+        },
+        ack_delay_us: u32 {
+            default: 0,
+            description: "Microseconds the controller takes to acknowledge a request",
+        },
+        timeout_us: u32 {
+            default: 1000,
+            description: "How long to wait for an acknowledgement when the holder gives no timeout",
+        },
+        stuck: u32 {
+            default: 0,
+            description: "Never acknowledge: 1 freeze requests, 2 unfreeze requests (0: none)",
+        },
+    },
+}
+
+/// The name of each bridge in sysfs.
+const NAME: &CStr = c"Altera Freeze Bridge (fpga-rs simulation)";
+
+/// The freeze controller's registers and counters.
+struct Controller {
+    /// Status: the region is frozen (FREEZE_REQ_DONE), else running (UNFREEZE_REQ_DONE).
+    frozen: bool,
+    freezes: u32,
+    unfreezes: u32,
+    region_resets: u32,
+    timeouts: u32,
+}
+
+/// The driver data of one bridge.
+struct FreezeBridge {
+    dev: ARef<Device>,
+    ctrl: Arc<Mutex<Controller>>,
+}
+
+impl FreezeBridge {
+    /// Requests a freeze (`freeze`) or an unfreeze and waits up to `timeout_us` for the ack.
+    fn request(&self, freeze: bool, timeout_us: u32) -> Result {
+        let what = if freeze { "freeze" } else { "unfreeze" };
+        let never = *module_parameters::stuck.value() == if freeze { 1 } else { 2 };
+        let ack_us = i64::from(*module_parameters::ack_delay_us.value());
+        let start = Instant::<Monotonic>::now();
+        loop {
+            let elapsed = start.elapsed().as_micros_ceil();
+            if !never && elapsed >= ack_us {
+                return Ok(());
+            }
+            if elapsed >= i64::from(timeout_us) {
+                self.ctrl.lock().timeouts += 1;
+                dev_err!(
+                    self.dev,
+                    "{what} request not acknowledged within {timeout_us} us\n"
+                );
+                return Err(ETIMEDOUT);
+            }
+            fsleep(Delta::from_micros(ack_us.clamp(1, 100)));
+        }
+    }
+}
+
+#[vtable]
+impl Ops for FreezeBridge {
+    fn enable_set(&self, enable: bool, timeout_us: Option<u32>) -> Result {
+        let timeout_us = timeout_us.unwrap_or(*module_parameters::timeout_us.value());
+        if enable {
+            if !self.ctrl.lock().frozen {
+                return Ok(());
+            }
+            // The region's logic starts from reset after an unfreeze.
+            self.ctrl.lock().region_resets += 1;
+            self.request(false, timeout_us)?;
+            let mut ctrl = self.ctrl.lock();
+            ctrl.frozen = false;
+            ctrl.unfreezes += 1;
+        } else {
+            if self.ctrl.lock().frozen {
+                dev_dbg!(self.dev, "already frozen\n");
+                return Ok(());
+            }
+            self.request(true, timeout_us)?;
+            let mut ctrl = self.ctrl.lock();
+            ctrl.frozen = true;
+            ctrl.freezes += 1;
+        }
+        Ok(())
+    }
+
+    fn enable_show(&self) -> Result<bool> {
+        Ok(!self.ctrl.lock().frozen)
+    }
+}
+
+/// The debugfs file `freeze`.
+fn show_freeze(ctrl: &Arc<Mutex<Controller>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let ctrl = ctrl.lock();
+    let state = if ctrl.frozen { "frozen" } else { "running" };
+    writeln!(f, "region: {state}")?;
+    writeln!(f, "freezes: {}", ctrl.freezes)?;
+    writeln!(f, "unfreezes: {}", ctrl.unfreezes)?;
+    writeln!(f, "region resets: {}", ctrl.region_resets)?;
+    writeln!(f, "timeouts: {}", ctrl.timeouts)
+}
+
+/// One bridge and its debugfs file (dropped in this order).
+struct Instance {
+    _bridge: Registration<FreezeBridge>,
+    _file: Pin<KBox<debugfs::File<Arc<Mutex<Controller>>>>>,
+    _dir: debugfs::Dir,
+}
+
+impl Instance {
+    /// A running (enabled) bridge on `dev`, owned by `module`.
+    fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+        let ctrl = Arc::pin_init(
+            kernel::new_mutex!(Controller {
+                frozen: false,
+                freezes: 0,
+                unfreezes: 0,
+                region_resets: 0,
+                timeouts: 0,
+            }),
+            GFP_KERNEL,
+        )?;
+        let dir = debugfs::Dir::new(dev.name());
+        let file = KBox::pin_init(
+            dir.read_callback_file(c"freeze", ctrl.clone(), &show_freeze),
+            GFP_KERNEL,
+        )?;
+        let data = FreezeBridge {
+            dev: dev.into(),
+            ctrl,
+        };
+        Ok(Self {
+            _bridge: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
+            _file: file,
+            _dir: dir,
+        })
+    }
+}
+
+/// The bridge on the module's faux device.
+struct FauxInstance {
+    _bridge: Instance,
+    _dev: faux::Registration,
+}
+
+impl FauxInstance {
+    fn new(module: &'static ThisModule) -> Result<Self> {
+        let dev = faux::Registration::new(c"sim-freeze-bridge", None)?;
+        Ok(Self {
+            _bridge: Instance::new(dev.as_ref(), module)?,
+            _dev: dev,
+        })
+    }
+}
+
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <SimFreezeBridgeDriver as platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-rs,sim-freeze-bridge"), ())]
+);
+
+/// The platform driver for device-tree nodes of simulated freeze bridges.
+struct SimFreezeBridgeDriver;
+
+impl platform::Driver for SimFreezeBridgeDriver {
+    type IdInfo = ();
+    type Data<'bound> = Instance;
+    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        Instance::new(pdev.as_ref(), &THIS_MODULE)
+    }
+}
+
+#[pin_data]
+struct SimFreezeBridgeModule {
+    #[pin]
+    _driver: kernel::driver::Registration<platform::Adapter<SimFreezeBridgeDriver>>,
+    _faux: Option<FauxInstance>,
+}
+
+impl kernel::InPlaceModule for SimFreezeBridgeModule {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            _faux: match *module_parameters::faux.value() {
+                0 => None,
+                _ => Some(FauxInstance::new(module)?),
+            },
+            _driver <- kernel::driver::Registration::new(c"sim_freeze_bridge", module),
+        })
+    }
+}

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A low-level FPGA bridge driver for a simulated Xilinx partial-reconfiguration decoupler (the
+//! PR Decoupler IP of `drivers/fpga/xlnx-pr-decoupler.c`), written only against the safe API
+//! (`abstractions/bridge.rs`): it contains no `unsafe`.
+//!
+//! The decoupler has one control register: bit 0 set decouples the reconfigurable partition
+//! (no transaction crosses, its outputs are tied off), clear couples it. Disabling the bridge
+//! decouples; enabling it couples. Its register and counters are readable in debugfs,
+//! `<device name>/decoupler`.
+//!
+//! It drives one bridge on the faux device `sim-pr-decoupler` (unless `faux=0`) and one on each
+//! platform device of a device-tree node compatible with `fpga-rs,sim-pr-decoupler`.
+
+use kernel::{
+    debugfs,
+    device::{Core, Device},
+    faux, fmt, of, platform,
+    prelude::*,
+    sync::{Arc, Mutex},
+};
+
+#[path = "../ffi/bindings.rs"]
+mod bindings;
+#[path = "../abstractions/bridge.rs"]
+mod bridge;
+
+use bridge::{Ops, Registration};
+
+module! {
+    type: SimPrDecouplerModule,
+    name: "sim_pr_decoupler",
+    authors: ["fpga-rs developers"],
+    description: "Simulated Xilinx partial-reconfiguration decoupler bridge",
+    license: "GPL",
+    params: {
+        faux: u32 {
+            default: 1,
+            description: "Drive one bridge on the faux device sim-pr-decoupler (0: device tree only)",
+        },
+    },
+}
+
+/// The name of each bridge in sysfs.
+const NAME: &CStr = c"Xilinx PR Decoupler (fpga-rs simulation)";
+
+/// The control register's decouple bit.
+const CTRL_DECOUPLE: u32 = 1 << 0;
+
+/// The decoupler's control register and counters.
+struct Decoupler {
+    ctrl: u32,
+    decouples: u32,
+    couples: u32,
+}
+
+/// The driver data of one bridge.
+struct PrDecoupler {
+    regs: Arc<Mutex<Decoupler>>,
+}
+
+#[vtable]
+impl Ops for PrDecoupler {
+    fn enable_set(&self, enable: bool, _timeout_us: Option<u32>) -> Result {
+        let mut regs = self.regs.lock();
+        if enable {
+            regs.ctrl &= !CTRL_DECOUPLE;
+            regs.couples += 1;
+        } else {
+            regs.ctrl |= CTRL_DECOUPLE;
+            regs.decouples += 1;
+        }
+        Ok(())
+    }
+
+    fn enable_show(&self) -> Result<bool> {
+        Ok(self.regs.lock().ctrl & CTRL_DECOUPLE == 0)
+    }
+}
+
+/// The debugfs file `decoupler`.
+fn show_decoupler(regs: &Arc<Mutex<Decoupler>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let regs = regs.lock();
+    let state = if regs.ctrl & CTRL_DECOUPLE != 0 {
+        "decoupled"
+    } else {
+        "coupled"
+    };
+    writeln!(f, "ctrl: {:#x} ({state})", regs.ctrl)?;
+    writeln!(f, "decouples: {}", regs.decouples)?;
+    writeln!(f, "couples: {}", regs.couples)
+}
+
+/// One bridge and its debugfs file (dropped in this order).
+struct Instance {
+    _bridge: Registration<PrDecoupler>,
+    _file: Pin<KBox<debugfs::File<Arc<Mutex<Decoupler>>>>>,
+    _dir: debugfs::Dir,
+}
+
+impl Instance {
+    /// A coupled (enabled) bridge on `dev`, owned by `module`.
+    fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+        let regs = Arc::pin_init(
+            kernel::new_mutex!(Decoupler {
+                ctrl: 0,
+                decouples: 0,
+                couples: 0,
+            }),
+            GFP_KERNEL,
+        )?;
+        let dir = debugfs::Dir::new(dev.name());
+        let file = KBox::pin_init(
+            dir.read_callback_file(c"decoupler", regs.clone(), &show_decoupler),
+            GFP_KERNEL,
+        )?;
+        Ok(Self {
+            _bridge: Registration::new(dev, NAME, Ok::<_, Error>(PrDecoupler { regs }), module)?,
+            _file: file,
+            _dir: dir,
+        })
+    }
+}
+
+/// The bridge on the module's faux device.
+struct FauxInstance {
+    _bridge: Instance,
+    _dev: faux::Registration,
+}
+
+impl FauxInstance {
+    fn new(module: &'static ThisModule) -> Result<Self> {
+        let dev = faux::Registration::new(c"sim-pr-decoupler", None)?;
+        Ok(Self {
+            _bridge: Instance::new(dev.as_ref(), module)?,
+            _dev: dev,
+        })
+    }
+}
+
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <SimPrDecouplerDriver as platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-rs,sim-pr-decoupler"), ())]
+);
+
+/// The platform driver for device-tree nodes of simulated decouplers.
+struct SimPrDecouplerDriver;
+
+impl platform::Driver for SimPrDecouplerDriver {
+    type IdInfo = ();
+    type Data<'bound> = Instance;
+    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        Instance::new(pdev.as_ref(), &THIS_MODULE)
+    }
+}
+
+#[pin_data]
+struct SimPrDecouplerModule {
+    #[pin]
+    _driver: kernel::driver::Registration<platform::Adapter<SimPrDecouplerDriver>>,
+    _faux: Option<FauxInstance>,
+}
+
+impl kernel::InPlaceModule for SimPrDecouplerModule {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            _faux: match *module_parameters::faux.value() {
+                0 => None,
+                _ => Some(FauxInstance::new(module)?),
+            },
+            _driver <- kernel::driver::Registration::new(c"sim_pr_decoupler", module),
+        })
+    }
+}

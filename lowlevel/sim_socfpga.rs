@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A low-level FPGA manager driver for a simulated Altera/Intel SoC FPGA (Cyclone V / Arria 10
+//! style), written only against the safe API (`abstractions/manager.rs`): it contains no
+//! `unsafe`.
+//!
+//! The FPGA is software (`sim_socfpga/engine.rs`): it takes raw binary (.rbf) images through
+//! `write_init` (nCONFIG pulse, header check), `write` (frames with CRCs) and `write_complete`
+//! (waits for CONF_DONE, then INIT_DONE and user mode), and fails like the hardware on a
+//! corrupt, truncated or wrong-family image, with the matching bits in sysfs `status`. What it
+//! holds is readable in debugfs, `<device name>/fabric`.
+//!
+//! It manages one FPGA on the faux device `sim-socfpga` (unless `faux=0`) and one on each
+//! platform device of a device-tree node compatible with `fpga-rs,sim-socfpga`.
+
+use kernel::{
+    debugfs,
+    device::{Core, Device},
+    faux, fmt, of, platform,
+    prelude::*,
+    sync::{Arc, Mutex},
+    time::{delay::fsleep, Delta, Instant, Monotonic},
+    sync::aref::ARef,
+};
+
+#[path = "../ffi/bindings.rs"]
+mod bindings;
+#[path = "sim/crc32.rs"]
+mod crc32;
+#[path = "sim_socfpga/engine.rs"]
+mod engine;
+#[path = "sim/fault.rs"]
+mod fault;
+#[path = "../abstractions/manager.rs"]
+mod manager;
+
+use engine::{Engine, Mode};
+use fault::Fault;
+use manager::{status, ImageInfo, Ops, Registration, State};
+
+module! {
+    type: SimSocfpgaModule,
+    name: "sim_socfpga",
+    authors: ["fpga-rs developers"],
+    description: "Simulated Altera SoC FPGA manager (Cyclone V / Arria 10 style)",
+    license: "GPL",
+    params: {
+        idcode: u32 {
+            default: 0x02d0_20dd,
+            description: "JTAG IDCODE of the simulated FPGA; images for another one are refused",
+        },
+        faux: u32 {
+            default: 1,
+            description: "Manage one FPGA on the faux device sim-socfpga (0: device tree only)",
+        },
+        chunk_delay_ms: u32 {
+            default: 0,
+            description: "Delay per write() call, in milliseconds (slow programming)",
+        },
+        conf_done_delay_ms: u32 {
+            default: 0,
+            description: "CONF_DONE rises this many milliseconds after the last frame",
+        },
+        conf_done_timeout_ms: u32 {
+            default: 100,
+            description: "How long write_complete waits for CONF_DONE when the image info has no \
+                          config_complete_timeout_us",
+        },
+        fail_write: u32 {
+            default: 0,
+            description: "Fail the N-th write() call of each programming with nSTATUS low (0: never)",
+        },
+    },
+}
+
+/// The name of each manager in sysfs.
+const NAME: &CStr = c"Altera SOCFPGA FPGA Manager (fpga-rs simulation)";
+
+/// The simulated FPGA and what the driver tracks of the programming in progress.
+struct Fpga {
+    engine: Engine,
+    /// `write()` calls of the current programming.
+    writes: u32,
+    /// When CONF_DONE was seen.
+    conf_done_at: Option<Instant<Monotonic>>,
+}
+
+/// The driver data of one manager.
+struct SimSocfpga {
+    dev: ARef<Device>,
+    fpga: Arc<Mutex<Fpga>>,
+}
+
+impl SimSocfpga {
+    /// Logs what went wrong in `op` and returns the errno of `fault`.
+    fn report(&self, op: &str, fault: Fault) -> Error {
+        dev_err!(self.dev, "{op}: {fault}\n");
+        fault.errno
+    }
+}
+
+#[vtable]
+impl Ops for SimSocfpga {
+    const INITIAL_HEADER_SIZE: usize = engine::HEADER_SIZE;
+
+    fn state(&self) -> State {
+        match self.fpga.lock().engine.mode() {
+            Mode::PowerUp => State::PowerUp,
+            Mode::Reset => State::Reset,
+            Mode::UserMode => State::Operating,
+            Mode::Config | Mode::Init | Mode::Error => State::Unknown,
+        }
+    }
+
+    fn status(&self) -> u64 {
+        self.fpga.lock().engine.status()
+    }
+
+    fn write_init(&self, info: &ImageInfo, header: &[u8]) -> Result {
+        let mut fpga = self.fpga.lock();
+        if info.partial() {
+            let fault = fpga.engine.reject(Fault::new(
+                EINVAL,
+                0,
+                "partial reconfiguration is not supported by this FPGA; flags",
+                info.flags().into(),
+            ));
+            return Err(self.report("write_init", fault));
+        }
+        fpga.writes = 0;
+        fpga.conf_done_at = None;
+        fpga.engine
+            .write_init(header)
+            .map_err(|f| self.report("write_init", f))
+    }
+
+    fn write(&self, data: &[u8]) -> Result {
+        let delay = *module_parameters::chunk_delay_ms.value();
+        if delay != 0 {
+            fsleep(Delta::from_millis(delay.into()));
+        }
+        let mut fpga = self.fpga.lock();
+        fpga.writes += 1;
+        if fpga.writes == *module_parameters::fail_write.value() {
+            let writes = fpga.writes;
+            let fault = fpga.engine.fail(Fault::new(
+                EIO,
+                status::OPERATION_ERR,
+                "injected failure (fail_write): nSTATUS low at write call",
+                writes.into(),
+            ));
+            return Err(self.report("write", fault));
+        }
+        fpga.engine
+            .write(data)
+            .map_err(|f| self.report("write", f))?;
+        if fpga.engine.conf_done() && fpga.conf_done_at.is_none() {
+            fpga.conf_done_at = Some(Instant::now());
+        }
+        Ok(())
+    }
+
+    fn write_complete(&self, info: &ImageInfo) -> Result {
+        let timeout_us = match info.config_complete_timeout_us() {
+            0 => i64::from(*module_parameters::conf_done_timeout_ms.value()) * 1000,
+            us => i64::from(us),
+        };
+        let rise_us = i64::from(*module_parameters::conf_done_delay_ms.value()) * 1000;
+        let start = Instant::<Monotonic>::now();
+        loop {
+            {
+                let mut fpga = self.fpga.lock();
+                let conf_done = fpga
+                    .conf_done_at
+                    .is_some_and(|at| at.elapsed().as_micros_ceil() >= rise_us);
+                if conf_done {
+                    let loaded = fpga
+                        .engine
+                        .enter_user_mode()
+                        .map_err(|f| self.report("write_complete", f))?;
+                    dev_info!(
+                        self.dev,
+                        "user mode: design {:#010x}, {} bytes of configuration data, crc32 {:#010x}\n",
+                        loaded.header.design_id,
+                        loaded.bytes,
+                        loaded.crc32
+                    );
+                    return Ok(());
+                }
+                if start.elapsed().as_micros_ceil() >= timeout_us {
+                    let fault = fpga.engine.conf_done_timeout();
+                    return Err(self.report("write_complete", fault));
+                }
+            }
+            fsleep(Delta::from_micros(200));
+        }
+    }
+}
+
+/// The debugfs file `fabric`: what the FPGA holds.
+fn show_fabric(fpga: &Arc<Mutex<Fpga>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let fpga = fpga.lock();
+    let engine = &fpga.engine;
+    let (nstatus, conf_done, init_done) = engine.pins();
+    writeln!(f, "mode: {}", engine.mode().name())?;
+    writeln!(
+        f,
+        "pins: nSTATUS={} CONF_DONE={} INIT_DONE={}",
+        u8::from(nstatus),
+        u8::from(conf_done),
+        u8::from(init_done)
+    )?;
+    match engine.loaded() {
+        Some(loaded) => writeln!(
+            f,
+            "image: idcode {:#010x} design {:#010x}",
+            loaded.header.idcode, loaded.header.design_id
+        )?,
+        None => writeln!(f, "image: none")?,
+    }
+    let (frames, header) = engine.progress();
+    writeln!(
+        f,
+        "frames: {} of {}",
+        frames,
+        header.map_or(0, |h| h.frame_count)
+    )?;
+    let (bytes, crc) = engine.received();
+    writeln!(f, "bytes: {bytes}")?;
+    writeln!(f, "crc32: {crc:#010x}")?;
+    writeln!(f, "programmings: {}", engine.programmings())?;
+    match engine.fault() {
+        Some(fault) => writeln!(f, "last error: {fault}"),
+        None => writeln!(f, "last error: none"),
+    }
+}
+
+/// One simulated FPGA: its manager and its debugfs file (dropped in this order).
+struct Instance {
+    _mgr: Registration<SimSocfpga>,
+    _fabric: Pin<KBox<debugfs::File<Arc<Mutex<Fpga>>>>>,
+    _dir: debugfs::Dir,
+}
+
+impl Instance {
+    /// A fresh FPGA with its manager on `dev`, owned by `module`.
+    fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+        let fpga = Arc::pin_init(
+            kernel::new_mutex!(Fpga {
+                engine: Engine::new(*module_parameters::idcode.value()),
+                writes: 0,
+                conf_done_at: None,
+            }),
+            GFP_KERNEL,
+        )?;
+        let dir = debugfs::Dir::new(dev.name());
+        let fabric = KBox::pin_init(
+            dir.read_callback_file(c"fabric", fpga.clone(), &show_fabric),
+            GFP_KERNEL,
+        )?;
+        let data = SimSocfpga {
+            dev: dev.into(),
+            fpga,
+        };
+        Ok(Self {
+            _mgr: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
+            _fabric: fabric,
+            _dir: dir,
+        })
+    }
+}
+
+/// The FPGA on the module's faux device.
+struct FauxInstance {
+    _fpga: Instance,
+    _dev: faux::Registration,
+}
+
+impl FauxInstance {
+    fn new(module: &'static ThisModule) -> Result<Self> {
+        let dev = faux::Registration::new(c"sim-socfpga", None)?;
+        Ok(Self {
+            _fpga: Instance::new(dev.as_ref(), module)?,
+            _dev: dev,
+        })
+    }
+}
+
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <SimSocfpgaDriver as platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-rs,sim-socfpga"), ())]
+);
+
+/// The platform driver for device-tree nodes of simulated SoC FPGAs.
+struct SimSocfpgaDriver;
+
+impl platform::Driver for SimSocfpgaDriver {
+    type IdInfo = ();
+    type Data<'bound> = Instance;
+    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        Instance::new(pdev.as_ref(), &THIS_MODULE)
+    }
+}
+
+#[pin_data]
+struct SimSocfpgaModule {
+    #[pin]
+    _driver: kernel::driver::Registration<platform::Adapter<SimSocfpgaDriver>>,
+    _faux: Option<FauxInstance>,
+}
+
+impl kernel::InPlaceModule for SimSocfpgaModule {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            _faux: match *module_parameters::faux.value() {
+                0 => None,
+                _ => Some(FauxInstance::new(module)?),
+            },
+            _driver <- kernel::driver::Registration::new(c"sim_socfpga", module),
+        })
+    }
+}

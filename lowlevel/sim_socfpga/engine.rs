@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The configuration logic of a simulated Altera/Intel SoC FPGA (Cyclone V / Arria 10 style),
+//! without a device: the image format it accepts, its configuration modes, its pins, and what it
+//! keeps of the last image. The driver (`sim_socfpga.rs`) drives it from the FPGA manager ops;
+//! the KUnit suite `sim_socfpga_engine` tests it directly.
+//!
+//! The FPGA is configured through its FPGA manager the way `drivers/fpga/socfpga.c` does it:
+//! `write_init` pulses nCONFIG (the FPGA drops nSTATUS and clears its configuration memory, then
+//! releases nSTATUS and waits for data), `write` streams the raw binary (.rbf) image, and the
+//! FPGA raises CONF_DONE once the last frame arrived with a good CRC; `write_complete` waits for
+//! CONF_DONE, then the FPGA initialises (INIT_DONE) and enters user mode. A frame with a bad CRC
+//! pulls nSTATUS low: the configuration stops with an error, like the hardware's.
+//!
+//! The simulated .rbf image (little-endian 32-bit fields; `tools/testing/gen-images.py` writes
+//! it, `Documentation/lowlevel.rst` describes it):
+//!
+//! ```text
+//!  0  32 bytes 0xFF            preamble (dummy clocks)
+//! 32  u32 0x6A6A6A6A           sync
+//! 36  u32 idcode               JTAG IDCODE of the device the image was built for
+//! 40  u32 design_id            identifies the design (the region's compat id, say)
+//! 44  u32 frame_count          1..=MAX_FRAMES
+//! 48  u32 frame_size           bytes of data per frame, a multiple of 4 in 16..=4096
+//! 52  u32 header_crc           CRC-32 of bytes 32..52
+//! 56  8 bytes 0xFF             padding
+//! 64  frame_count × (frame_size bytes of data, u32 CRC-32 of that data)
+//!     0xFF padding, ignored
+//! ```
+
+use crate::crc32::Crc32;
+use crate::fault::Fault;
+use crate::manager::status;
+use kernel::prelude::*;
+
+/// Bytes of the header, which `write_init` needs whole (`initial_header_size`).
+pub(crate) const HEADER_SIZE: usize = 64;
+/// Bytes of 0xFF that start an image.
+const PREAMBLE_SIZE: usize = 32;
+/// The sync word after the preamble.
+pub(crate) const SYNC: u32 = 0x6A6A_6A6A;
+/// The most frames an image may have (the size of the configuration memory).
+pub(crate) const MAX_FRAMES: u32 = 1 << 14;
+/// The smallest and largest frame.
+const FRAME_SIZES: core::ops::RangeInclusive<u32> = 16..=4096;
+/// The bytes of a frame's CRC.
+const FRAME_CRC_SIZE: usize = 4;
+
+/// The header of an image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Header {
+    /// The IDCODE of the device the image is for.
+    pub(crate) idcode: u32,
+    /// The design the image holds.
+    pub(crate) design_id: u32,
+    /// Frames of configuration data.
+    pub(crate) frame_count: u32,
+    /// Bytes of data per frame.
+    pub(crate) frame_size: u32,
+}
+
+/// The little-endian word at `offset` of `buf`, which holds at least `offset + 4` bytes.
+fn le32(buf: &[u8], offset: usize) -> u32 {
+    let mut word = [0u8; 4];
+    word.copy_from_slice(&buf[offset..offset + 4]);
+    u32::from_le_bytes(word)
+}
+
+/// Checks the header at the start of `image` for a device with `idcode`.
+pub(crate) fn parse_header(image: &[u8], idcode: u32) -> Result<Header, Fault> {
+    let incompatible = |what, detail| Fault::new(EINVAL, status::INCOMPATIBLE_IMAGE_ERR, what, detail);
+    if image.len() < HEADER_SIZE {
+        return Err(incompatible("image shorter than an .rbf header", image.len() as u64));
+    }
+    if let Some(pos) = image[..PREAMBLE_SIZE].iter().position(|&b| b != 0xFF) {
+        return Err(incompatible(
+            "no 0xFF preamble: not a raw binary (.rbf) image; byte offset",
+            pos as u64,
+        ));
+    }
+    let sync = le32(image, 32);
+    if sync != SYNC {
+        return Err(incompatible("no sync word 0x6A6A6A6A after the preamble; found", sync.into()));
+    }
+    let stored_crc = le32(image, 52);
+    if crate::crc32::crc32(&image[32..52]) != stored_crc {
+        return Err(Fault::new(EINVAL, status::CRC_ERR, "header CRC error; stored", stored_crc.into()));
+    }
+    let header = Header {
+        idcode: le32(image, 36),
+        design_id: le32(image, 40),
+        frame_count: le32(image, 44),
+        frame_size: le32(image, 48),
+    };
+    if header.idcode != idcode {
+        return Err(incompatible(
+            "image is for another device (wrong family); its IDCODE",
+            header.idcode.into(),
+        ));
+    }
+    if !FRAME_SIZES.contains(&header.frame_size) || header.frame_size % 4 != 0 {
+        return Err(incompatible("bad frame size", header.frame_size.into()));
+    }
+    if header.frame_count == 0 || header.frame_count > MAX_FRAMES {
+        return Err(Fault::new(
+            EINVAL,
+            status::FIFO_OVERFLOW_ERR,
+            "frame count does not fit the configuration memory",
+            header.frame_count.into(),
+        ));
+    }
+    Ok(header)
+}
+
+/// The configuration mode of the FPGA, as the FPGA manager's mode register reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Powered, never configured.
+    PowerUp,
+    /// nCONFIG is low: the FPGA clears itself.
+    Reset,
+    /// Receiving configuration data.
+    Config,
+    /// CONF_DONE is high: all data arrived, INIT_DONE is pending.
+    Init,
+    /// Configured and running the design.
+    UserMode,
+    /// nSTATUS went low during configuration.
+    Error,
+}
+
+impl Mode {
+    /// The mode's name in debugfs.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Mode::PowerUp => "power up",
+            Mode::Reset => "reset",
+            Mode::Config => "configuration",
+            Mode::Init => "initialization",
+            Mode::UserMode => "user mode",
+            Mode::Error => "error",
+        }
+    }
+}
+
+/// The image the FPGA runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Loaded {
+    /// Its header.
+    pub(crate) header: Header,
+    /// Bytes of configuration data.
+    pub(crate) bytes: usize,
+    /// CRC-32 of the configuration data.
+    pub(crate) crc32: u32,
+}
+
+/// The configuration logic and memory of one simulated FPGA.
+pub(crate) struct Engine {
+    idcode: u32,
+    mode: Mode,
+    header: Option<Header>,
+    /// Header bytes of the image consumed so far.
+    header_seen: usize,
+    /// Bytes of the current frame (data, then CRC) received.
+    in_frame: usize,
+    frame_crc: Crc32,
+    crc_bytes: [u8; FRAME_CRC_SIZE],
+    frames: u32,
+    /// Configuration data received by the current (or last) configuration.
+    bytes: usize,
+    data_crc: Crc32,
+    loaded: Option<Loaded>,
+    programmings: u32,
+    fault: Option<Fault>,
+}
+
+impl Engine {
+    /// A powered, unconfigured FPGA whose JTAG IDCODE is `idcode`.
+    pub(crate) const fn new(idcode: u32) -> Self {
+        Self {
+            idcode,
+            mode: Mode::PowerUp,
+            header: None,
+            header_seen: 0,
+            in_frame: 0,
+            frame_crc: Crc32::new(),
+            crc_bytes: [0; FRAME_CRC_SIZE],
+            frames: 0,
+            bytes: 0,
+            data_crc: Crc32::new(),
+            loaded: None,
+            programmings: 0,
+            fault: None,
+        }
+    }
+
+    /// The configuration mode.
+    pub(crate) fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The pins nSTATUS, CONF_DONE and INIT_DONE, in this order.
+    pub(crate) fn pins(&self) -> (bool, bool, bool) {
+        let nstatus = !matches!(self.mode, Mode::Reset | Mode::Error);
+        let conf_done = matches!(self.mode, Mode::Init | Mode::UserMode);
+        (nstatus, conf_done, self.mode == Mode::UserMode)
+    }
+
+    /// Whether CONF_DONE is high.
+    pub(crate) fn conf_done(&self) -> bool {
+        self.pins().1
+    }
+
+    /// The image the FPGA runs, in user mode.
+    pub(crate) fn loaded(&self) -> Option<Loaded> {
+        self.loaded
+    }
+
+    /// The frames received by the current (or last) configuration, and its header.
+    pub(crate) fn progress(&self) -> (u32, Option<Header>) {
+        (self.frames, self.header)
+    }
+
+    /// The bytes and CRC-32 of the configuration data of the current (or last) configuration.
+    pub(crate) fn received(&self) -> (usize, u32) {
+        (self.bytes, self.data_crc.value())
+    }
+
+    /// How many configurations reached user mode.
+    pub(crate) fn programmings(&self) -> u32 {
+        self.programmings
+    }
+
+    /// The failure of the last configuration.
+    pub(crate) fn fault(&self) -> Option<Fault> {
+        self.fault
+    }
+
+    /// The `FPGA_MGR_STATUS_*` bits of the last configuration.
+    pub(crate) fn status(&self) -> u64 {
+        self.fault.map_or(0, |f| f.status)
+    }
+
+    /// Refuses an image with `fault` before it reaches the FPGA, which stays as it is.
+    pub(crate) fn reject(&mut self, fault: Fault) -> Fault {
+        self.fault = Some(fault);
+        fault
+    }
+
+    /// Stops the configuration with `fault` (nSTATUS low) and returns it.
+    pub(crate) fn fail(&mut self, fault: Fault) -> Fault {
+        self.mode = Mode::Error;
+        self.fault = Some(fault);
+        fault
+    }
+
+    /// `write_init`: pulses nCONFIG, which clears the FPGA, then checks the image's header
+    /// (`image` holds at least [`HEADER_SIZE`] bytes of it) and waits for its data.
+    pub(crate) fn write_init(&mut self, image: &[u8]) -> Result<(), Fault> {
+        *self = Self {
+            mode: Mode::Reset,
+            programmings: self.programmings,
+            ..Self::new(self.idcode)
+        };
+        let header = parse_header(image, self.idcode).map_err(|f| self.fail(f))?;
+        self.header = Some(header);
+        self.mode = Mode::Config;
+        Ok(())
+    }
+
+    /// `write`: streams the next `chunk` of the image (header included) into the FPGA.
+    pub(crate) fn write(&mut self, mut chunk: &[u8]) -> Result<(), Fault> {
+        let header = match (self.mode, self.header) {
+            (Mode::Config, Some(header)) => header,
+            // The padding after the last frame is ignored.
+            (Mode::Init | Mode::UserMode, _) => return Ok(()),
+            (Mode::Error, _) => return Err(self.fault.unwrap_or(Fault::new(EIO, 0, "", 0))),
+            _ => {
+                return Err(self.fail(Fault::new(
+                    EINVAL,
+                    status::IP_PROTOCOL_ERR,
+                    "data written before write_init; mode",
+                    self.mode as u64,
+                )))
+            }
+        };
+        let skip = (HEADER_SIZE - self.header_seen).min(chunk.len());
+        self.header_seen += skip;
+        chunk = &chunk[skip..];
+        let frame_size = header.frame_size as usize;
+        while !chunk.is_empty() && self.mode == Mode::Config {
+            if self.in_frame < frame_size {
+                let n = (frame_size - self.in_frame).min(chunk.len());
+                self.frame_crc.update(&chunk[..n]);
+                self.data_crc.update(&chunk[..n]);
+                self.bytes += n;
+                self.in_frame += n;
+                chunk = &chunk[n..];
+                continue;
+            }
+            let at = self.in_frame - frame_size;
+            let n = (FRAME_CRC_SIZE - at).min(chunk.len());
+            self.crc_bytes[at..at + n].copy_from_slice(&chunk[..n]);
+            self.in_frame += n;
+            chunk = &chunk[n..];
+            if self.in_frame < frame_size + FRAME_CRC_SIZE {
+                continue;
+            }
+            if u32::from_le_bytes(self.crc_bytes) != self.frame_crc.value() {
+                return Err(self.fail(Fault::new(
+                    EIO,
+                    status::CRC_ERR,
+                    "CRC error: nSTATUS low in frame",
+                    self.frames.into(),
+                )));
+            }
+            self.frames += 1;
+            self.in_frame = 0;
+            self.frame_crc = Crc32::new();
+            if self.frames == header.frame_count {
+                // CONF_DONE.
+                self.mode = Mode::Init;
+            }
+        }
+        Ok(())
+    }
+
+    /// The failure of a configuration whose CONF_DONE did not come.
+    pub(crate) fn conf_done_timeout(&mut self) -> Fault {
+        self.fail(Fault::new(
+            ETIMEDOUT,
+            status::OPERATION_ERR,
+            "CONF_DONE not asserted (truncated image?); frames received",
+            self.frames.into(),
+        ))
+    }
+
+    /// After CONF_DONE: the FPGA initialises (INIT_DONE) and enters user mode.
+    pub(crate) fn enter_user_mode(&mut self) -> Result<Loaded, Fault> {
+        let header = match (self.mode, self.header) {
+            (Mode::Init, Some(header)) => header,
+            _ => return Err(self.conf_done_timeout()),
+        };
+        let loaded = Loaded {
+            header,
+            bytes: self.bytes,
+            crc32: self.data_crc.value(),
+        };
+        self.mode = Mode::UserMode;
+        self.loaded = Some(loaded);
+        self.programmings += 1;
+        Ok(loaded)
+    }
+}

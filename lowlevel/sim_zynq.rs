@@ -1,0 +1,384 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A low-level FPGA manager driver for a simulated Xilinx Zynq-7000 / 7-series FPGA, written
+//! only against the safe API (`abstractions/manager.rs`): it contains no `unsafe`.
+//!
+//! The FPGA is software (`sim_zynq/engine.rs`). `parse_header` reads the header of a .bit file
+//! (`sim_zynq/bit_header.rs`), refuses one built for another part, and has the core skip it; a
+//! .bin has no header. `write_init` pulses PROG_B (or, for `FPGA_MGR_PARTIAL_RECONFIG`, keeps
+//! the running design), `write` feeds the configuration packets after the sync word 0xAA995566,
+//! in either byte order, and `write_complete` waits for DONE. A corrupt, truncated or
+//! wrong-device bitstream fails like on the hardware, with the matching bits in sysfs `status`.
+//! What the FPGA holds is readable in debugfs, `<device name>/fabric`.
+//!
+//! It manages one FPGA on the faux device `sim-zynq` (unless `faux=0`) and one on each platform
+//! device of a device-tree node compatible with `fpga-rs,sim-zynq`.
+
+use kernel::{
+    debugfs,
+    device::{Core, Device},
+    faux, fmt, of, platform,
+    prelude::*,
+    sync::{Arc, Mutex},
+    time::{delay::fsleep, Delta, Instant, Monotonic},
+    sync::aref::ARef,
+};
+
+#[path = "sim_zynq/bit_header.rs"]
+mod bit_header;
+#[path = "../ffi/bindings.rs"]
+mod bindings;
+#[path = "sim/crc32.rs"]
+mod crc32;
+#[path = "sim_zynq/engine.rs"]
+mod engine;
+#[path = "sim/fault.rs"]
+mod fault;
+#[path = "../abstractions/manager.rs"]
+mod manager;
+#[path = "sim/name.rs"]
+mod name;
+
+use bit_header::Parsed;
+use engine::{ByteOrder, Engine, Mode};
+use fault::Fault;
+use manager::{status, ImageInfo, Ops, Registration, State};
+use name::Name;
+
+module! {
+    type: SimZynqModule,
+    name: "sim_zynq",
+    authors: ["fpga-rs developers"],
+    description: "Simulated Xilinx Zynq-7000 / 7-series FPGA manager",
+    license: "GPL",
+    params: {
+        idcode: u32 {
+            default: 0x0372_7093,
+            description: "IDCODE of the simulated FPGA (XC7Z020 by default); bitstreams for \
+                          another device are refused",
+        },
+        faux: u32 {
+            default: 1,
+            description: "Manage one FPGA on the faux device sim-zynq (0: device tree only)",
+        },
+        chunk_delay_ms: u32 {
+            default: 0,
+            description: "Delay per write() call, in milliseconds (slow programming)",
+        },
+        done_timeout_ms: u32 {
+            default: 100,
+            description: "How long write_complete waits for DONE when the image info has no \
+                          config_complete_timeout_us",
+        },
+        fail_write: u32 {
+            default: 0,
+            description: "Fail the N-th write() call of each programming with INIT_B low (0: never)",
+        },
+    },
+}
+
+/// The name of each manager in sysfs.
+const NAME: &CStr = c"Xilinx Zynq FPGA Manager (fpga-rs simulation)";
+
+/// The part names (as in a .bit header, without package) of known IDCODEs.
+const PARTS: [(u32, &[u8]); 5] = [
+    (0x0372_2093, b"7z010"),
+    (0x0372_7093, b"7z020"),
+    (0x0372_c093, b"7z030"),
+    (0x0373_1093, b"7z045"),
+    (0x0362_d093, b"7a35t"),
+];
+
+/// The part name of the device with `idcode`, if known.
+fn part_of(idcode: u32) -> Option<&'static [u8]> {
+    PARTS
+        .iter()
+        .find(|(id, _)| id & 0x0fff_ffff == idcode & 0x0fff_ffff)
+        .map(|(_, part)| *part)
+}
+
+/// The simulated FPGA and what the driver tracks of the programming in progress.
+struct Fpga {
+    engine: Engine,
+    /// The design name of the bitstream being programmed, from its .bit header.
+    design: Name,
+    /// `write()` calls of the current programming.
+    writes: u32,
+}
+
+/// The driver data of one manager.
+struct SimZynq {
+    dev: ARef<Device>,
+    fpga: Arc<Mutex<Fpga>>,
+}
+
+impl SimZynq {
+    /// Logs what went wrong in `op` and returns the errno of `fault`.
+    fn report(&self, op: &str, fault: Fault) -> Error {
+        dev_err!(self.dev, "{op}: {fault}\n");
+        fault.errno
+    }
+}
+
+#[vtable]
+impl Ops for SimZynq {
+    const INITIAL_HEADER_SIZE: usize = 64;
+    const SKIP_HEADER: bool = true;
+
+    fn state(&self) -> State {
+        match self.fpga.lock().engine.mode() {
+            Mode::PowerUp => State::PowerUp,
+            Mode::Operating => State::Operating,
+            Mode::Config | Mode::Error => State::Unknown,
+        }
+    }
+
+    fn status(&self) -> u64 {
+        self.fpga.lock().engine.status()
+    }
+
+    fn parse_header(&self, info: &mut ImageInfo, image: &[u8]) -> Result {
+        let mut fpga = self.fpga.lock();
+        fpga.engine.begin();
+        match bit_header::parse(image) {
+            Ok(Parsed::Raw) => {
+                fpga.design = Name::EMPTY;
+                info.set_header_size(0);
+                info.set_data_size(0);
+                Ok(())
+            }
+            Ok(Parsed::NeedMore(size)) => {
+                info.set_header_size(size);
+                Err(EAGAIN)
+            }
+            Ok(Parsed::Bit(header)) => {
+                let idcode = *module_parameters::idcode.value();
+                if let Some(part) = part_of(idcode) {
+                    if !header.part.as_bytes().starts_with(part) {
+                        dev_err!(
+                            self.dev,
+                            "parse_header: bitstream is for part {}, this FPGA is a {}\n",
+                            header.part,
+                            Name::new(part)
+                        );
+                        let fault = fpga.engine.reject(Fault::new(
+                            EINVAL,
+                            status::INCOMPATIBLE_IMAGE_ERR,
+                            "wrong part in the .bit header",
+                            idcode.into(),
+                        ));
+                        return Err(fault.errno);
+                    }
+                }
+                fpga.design = header.design;
+                info.set_header_size(header.data_offset);
+                info.set_data_size(header.data_len);
+                Ok(())
+            }
+            Err(fault) => Err(self.report("parse_header", fpga.engine.reject(fault))),
+        }
+    }
+
+    fn write_init(&self, info: &ImageInfo, _header: &[u8]) -> Result {
+        let mut fpga = self.fpga.lock();
+        fpga.writes = 0;
+        let design = fpga.design;
+        fpga.engine
+            .write_init(info.partial(), design)
+            .map_err(|f| self.report("write_init", f))
+    }
+
+    fn write(&self, data: &[u8]) -> Result {
+        let delay = *module_parameters::chunk_delay_ms.value();
+        if delay != 0 {
+            fsleep(Delta::from_millis(delay.into()));
+        }
+        let mut fpga = self.fpga.lock();
+        fpga.writes += 1;
+        if fpga.writes == *module_parameters::fail_write.value() {
+            let writes = fpga.writes;
+            let fault = fpga.engine.fail(Fault::new(
+                EIO,
+                status::OPERATION_ERR,
+                "injected failure (fail_write): INIT_B low at write call",
+                writes.into(),
+            ));
+            return Err(self.report("write", fault));
+        }
+        fpga.engine.write(data).map_err(|f| self.report("write", f))
+    }
+
+    fn write_complete(&self, info: &ImageInfo) -> Result {
+        let timeout_us = match info.config_complete_timeout_us() {
+            0 => i64::from(*module_parameters::done_timeout_ms.value()) * 1000,
+            us => i64::from(us),
+        };
+        let start = Instant::<Monotonic>::now();
+        loop {
+            {
+                let mut fpga = self.fpga.lock();
+                if fpga.engine.done() {
+                    let (bytes, crc) = fpga.engine.received();
+                    dev_info!(
+                        self.dev,
+                        "DONE: {}configuration {:?}, {} bytes of frame data, crc32 {:#010x}\n",
+                        if info.partial() { "partial " } else { "" },
+                        fpga.design,
+                        bytes,
+                        crc
+                    );
+                    return Ok(());
+                }
+                if start.elapsed().as_micros_ceil() >= timeout_us {
+                    let fault = fpga.engine.done_timeout();
+                    return Err(self.report("write_complete", fault));
+                }
+            }
+            fsleep(Delta::from_micros(200));
+        }
+    }
+}
+
+/// Writes one configuration's line of the debugfs file.
+fn show_loaded(
+    f: &mut fmt::Formatter<'_>,
+    what: &str,
+    loaded: Option<engine::Loaded>,
+) -> fmt::Result {
+    match loaded {
+        Some(l) if l.design.is_empty() => writeln!(
+            f,
+            "{what}: raw .bin, {} bytes, crc32 {:#010x}",
+            l.bytes, l.crc32
+        ),
+        Some(l) => writeln!(
+            f,
+            "{what}: {:?}, {} bytes, crc32 {:#010x}",
+            l.design, l.bytes, l.crc32
+        ),
+        None => writeln!(f, "{what}: none"),
+    }
+}
+
+/// The debugfs file `fabric`: what the FPGA holds.
+fn show_fabric(fpga: &Arc<Mutex<Fpga>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let fpga = fpga.lock();
+    let engine = &fpga.engine;
+    writeln!(f, "mode: {}", engine.mode().name())?;
+    writeln!(
+        f,
+        "pins: INIT_B={} DONE={}",
+        u8::from(engine.init_b()),
+        u8::from(engine.done())
+    )?;
+    let order = match engine.byte_order() {
+        Some(ByteOrder::Natural) => "natural",
+        Some(ByteOrder::Swapped) => "byte-swapped",
+        None => "none",
+    };
+    writeln!(f, "byte order: {order}")?;
+    let (base, partial) = engine.loaded();
+    show_loaded(f, "image", base)?;
+    show_loaded(f, "partial", partial)?;
+    let (bytes, crc) = engine.received();
+    writeln!(f, "bytes: {bytes}")?;
+    writeln!(f, "crc32: {crc:#010x}")?;
+    writeln!(f, "programmings: {}", engine.programmings())?;
+    match engine.fault() {
+        Some(fault) => writeln!(f, "last error: {fault}"),
+        None => writeln!(f, "last error: none"),
+    }
+}
+
+/// One simulated FPGA: its manager and its debugfs file (dropped in this order).
+struct Instance {
+    _mgr: Registration<SimZynq>,
+    _fabric: Pin<KBox<debugfs::File<Arc<Mutex<Fpga>>>>>,
+    _dir: debugfs::Dir,
+}
+
+impl Instance {
+    /// A fresh FPGA with its manager on `dev`, owned by `module`.
+    fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+        let fpga = Arc::pin_init(
+            kernel::new_mutex!(Fpga {
+                engine: Engine::new(*module_parameters::idcode.value()),
+                design: Name::EMPTY,
+                writes: 0,
+            }),
+            GFP_KERNEL,
+        )?;
+        let dir = debugfs::Dir::new(dev.name());
+        let fabric = KBox::pin_init(
+            dir.read_callback_file(c"fabric", fpga.clone(), &show_fabric),
+            GFP_KERNEL,
+        )?;
+        let data = SimZynq {
+            dev: dev.into(),
+            fpga,
+        };
+        Ok(Self {
+            _mgr: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
+            _fabric: fabric,
+            _dir: dir,
+        })
+    }
+}
+
+/// The FPGA on the module's faux device.
+struct FauxInstance {
+    _fpga: Instance,
+    _dev: faux::Registration,
+}
+
+impl FauxInstance {
+    fn new(module: &'static ThisModule) -> Result<Self> {
+        let dev = faux::Registration::new(c"sim-zynq", None)?;
+        Ok(Self {
+            _fpga: Instance::new(dev.as_ref(), module)?,
+            _dev: dev,
+        })
+    }
+}
+
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <SimZynqDriver as platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-rs,sim-zynq"), ())]
+);
+
+/// The platform driver for device-tree nodes of simulated Zynq FPGAs.
+struct SimZynqDriver;
+
+impl platform::Driver for SimZynqDriver {
+    type IdInfo = ();
+    type Data<'bound> = Instance;
+    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        Instance::new(pdev.as_ref(), &THIS_MODULE)
+    }
+}
+
+#[pin_data]
+struct SimZynqModule {
+    #[pin]
+    _driver: kernel::driver::Registration<platform::Adapter<SimZynqDriver>>,
+    _faux: Option<FauxInstance>,
+}
+
+impl kernel::InPlaceModule for SimZynqModule {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            _faux: match *module_parameters::faux.value() {
+                0 => None,
+                _ => Some(FauxInstance::new(module)?),
+            },
+            _driver <- kernel::driver::Registration::new(c"sim_zynq", module),
+        })
+    }
+}
