@@ -20,9 +20,9 @@ use kernel::{
     device::{Core, Device},
     faux, fmt, of, platform,
     prelude::*,
+    sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{delay::fsleep, Delta, Instant, Monotonic},
-    sync::aref::ARef,
 };
 
 #[path = "../ffi/bindings.rs"]

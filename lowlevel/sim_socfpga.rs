@@ -18,9 +18,9 @@ use kernel::{
     device::{Core, Device},
     faux, fmt, of, platform,
     prelude::*,
+    sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{delay::fsleep, Delta, Instant, Monotonic},
-    sync::aref::ARef,
 };
 
 #[path = "../ffi/bindings.rs"]
@@ -107,7 +107,7 @@ impl Ops for SimSocfpga {
         match self.fpga.lock().engine.mode() {
             Mode::PowerUp => State::PowerUp,
             Mode::Reset => State::Reset,
-            Mode::UserMode => State::Operating,
+            Mode::User => State::Operating,
             Mode::Config | Mode::Init | Mode::Error => State::Unknown,
         }
     }

@@ -19,15 +19,15 @@ use kernel::{
     device::{Core, Device},
     faux, fmt, of, platform,
     prelude::*,
+    sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{delay::fsleep, Delta, Instant, Monotonic},
-    sync::aref::ARef,
 };
 
-#[path = "sim_zynq/bit_header.rs"]
-mod bit_header;
 #[path = "../ffi/bindings.rs"]
 mod bindings;
+#[path = "sim_zynq/bit_header.rs"]
+mod bit_header;
 #[path = "sim/crc32.rs"]
 mod crc32;
 #[path = "sim_zynq/engine.rs"]

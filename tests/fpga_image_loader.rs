@@ -89,7 +89,11 @@ impl kernel::Module for Loader {
         };
         // SAFETY: Drops the get's reference.
         unsafe { bindings::fpga_mgr_put(mgr) };
-        pr_info!("fpga_image_loader: loading into {} returned {:?}\n", name, res.err());
+        pr_info!(
+            "fpga_image_loader: loading into {} returned {:?}\n",
+            name,
+            res.err()
+        );
         res.map(|()| Self)
     }
 }

@@ -51,7 +51,8 @@ impl kernel::Module for Board {
         let dev = faux::Registration::new(c"fpga-rs-overlay-board", None)?;
         let applied = overlay::AppliedOverlay::apply(dev.as_ref(), dtbo)?;
         // SAFETY: Looks the board node up, with a reference.
-        let np = unsafe { bindings::of_find_node_opts_by_path(path.as_char_ptr(), ptr::null_mut()) };
+        let np =
+            unsafe { bindings::of_find_node_opts_by_path(path.as_char_ptr(), ptr::null_mut()) };
         if np.is_null() {
             pr_err!("fpga_overlay_board: no {} after the overlay\n", path);
             return Err(ENODEV);

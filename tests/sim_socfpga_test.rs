@@ -62,7 +62,7 @@ mod tests {
         let mut fpga = Engine::new(CYCLONE_V);
         assert_eq!(fpga.mode(), Mode::PowerUp);
         program(&mut fpga, &image, image.len())?;
-        assert_eq!(fpga.mode(), Mode::UserMode);
+        assert_eq!(fpga.mode(), Mode::User);
         assert_eq!(fpga.pins(), (true, true, true));
         let loaded = fpga.loaded().ok_or(EINVAL)?;
         assert_eq!(loaded.bytes, data.len());
@@ -148,7 +148,10 @@ mod tests {
             assert_eq!(fault.status, want);
         }
         let mut fpga = Engine::new(CYCLONE_V);
-        let short = fpga.write_init(&good[..HEADER_SIZE - 1]).err().ok_or(EINVAL)?;
+        let short = fpga
+            .write_init(&good[..HEADER_SIZE - 1])
+            .err()
+            .ok_or(EINVAL)?;
         assert_eq!(short.errno, EINVAL);
         Ok(())
     }

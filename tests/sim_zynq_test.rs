@@ -6,10 +6,10 @@
 
 use kernel::prelude::*;
 
-#[path = "../lowlevel/sim_zynq/bit_header.rs"]
-mod bit_header;
 #[path = "../ffi/bindings.rs"]
 mod bindings;
+#[path = "../lowlevel/sim_zynq/bit_header.rs"]
+mod bit_header;
 #[path = "../lowlevel/sim/crc32.rs"]
 mod crc32;
 // The driver uses what the tests do not.
@@ -175,7 +175,10 @@ mod engine_tests {
     #[test]
     fn no_sync_word_is_refused() -> Result {
         let mut fpga = Engine::new(XC7Z020);
-        assert_eq!(program(&mut fpga, &pattern(4096, 5)?, 4096, false), Err(EINVAL));
+        assert_eq!(
+            program(&mut fpga, &pattern(4096, 5)?, 4096, false),
+            Err(EINVAL)
+        );
         assert_eq!(fpga.status(), status::INCOMPATIBLE_IMAGE_ERR);
         assert_eq!(fpga.byte_order(), None);
         Ok(())
@@ -185,7 +188,10 @@ mod engine_tests {
     fn truncated_bitstream_never_raises_done() -> Result {
         let bits = Bitstream::VALID.build(&pattern(2048, 6)?)?;
         let mut fpga = Engine::new(XC7Z020);
-        assert_eq!(program(&mut fpga, &bits[..bits.len() / 2], 64, false), Err(ETIMEDOUT));
+        assert_eq!(
+            program(&mut fpga, &bits[..bits.len() / 2], 64, false),
+            Err(ETIMEDOUT)
+        );
         assert_eq!(fpga.status(), status::OPERATION_ERR);
         // Without START and DESYNC there is no DONE either.
         let unended = Bitstream {

@@ -33,7 +33,11 @@ impl Fault {
 
 impl core::fmt::Display for Fault {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "{} ({:#x}), error {:?}", self.what, self.detail, self.errno)
+        write!(
+            f,
+            "{} ({:#x}), error {:?}",
+            self.what, self.detail, self.errno
+        )
     }
 }
 

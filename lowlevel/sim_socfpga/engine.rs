@@ -68,9 +68,13 @@ fn le32(buf: &[u8], offset: usize) -> u32 {
 
 /// Checks the header at the start of `image` for a device with `idcode`.
 pub(crate) fn parse_header(image: &[u8], idcode: u32) -> Result<Header, Fault> {
-    let incompatible = |what, detail| Fault::new(EINVAL, status::INCOMPATIBLE_IMAGE_ERR, what, detail);
+    let incompatible =
+        |what, detail| Fault::new(EINVAL, status::INCOMPATIBLE_IMAGE_ERR, what, detail);
     if image.len() < HEADER_SIZE {
-        return Err(incompatible("image shorter than an .rbf header", image.len() as u64));
+        return Err(incompatible(
+            "image shorter than an .rbf header",
+            image.len() as u64,
+        ));
     }
     if let Some(pos) = image[..PREAMBLE_SIZE].iter().position(|&b| b != 0xFF) {
         return Err(incompatible(
@@ -80,11 +84,19 @@ pub(crate) fn parse_header(image: &[u8], idcode: u32) -> Result<Header, Fault> {
     }
     let sync = le32(image, 32);
     if sync != SYNC {
-        return Err(incompatible("no sync word 0x6A6A6A6A after the preamble; found", sync.into()));
+        return Err(incompatible(
+            "no sync word 0x6A6A6A6A after the preamble; found",
+            sync.into(),
+        ));
     }
     let stored_crc = le32(image, 52);
     if crate::crc32::crc32(&image[32..52]) != stored_crc {
-        return Err(Fault::new(EINVAL, status::CRC_ERR, "header CRC error; stored", stored_crc.into()));
+        return Err(Fault::new(
+            EINVAL,
+            status::CRC_ERR,
+            "header CRC error; stored",
+            stored_crc.into(),
+        ));
     }
     let header = Header {
         idcode: le32(image, 36),
@@ -124,7 +136,7 @@ pub(crate) enum Mode {
     /// CONF_DONE is high: all data arrived, INIT_DONE is pending.
     Init,
     /// Configured and running the design.
-    UserMode,
+    User,
     /// nSTATUS went low during configuration.
     Error,
 }
@@ -137,7 +149,7 @@ impl Mode {
             Mode::Reset => "reset",
             Mode::Config => "configuration",
             Mode::Init => "initialization",
-            Mode::UserMode => "user mode",
+            Mode::User => "user mode",
             Mode::Error => "error",
         }
     }
@@ -202,8 +214,8 @@ impl Engine {
     /// The pins nSTATUS, CONF_DONE and INIT_DONE, in this order.
     pub(crate) fn pins(&self) -> (bool, bool, bool) {
         let nstatus = !matches!(self.mode, Mode::Reset | Mode::Error);
-        let conf_done = matches!(self.mode, Mode::Init | Mode::UserMode);
-        (nstatus, conf_done, self.mode == Mode::UserMode)
+        let conf_done = matches!(self.mode, Mode::Init | Mode::User);
+        (nstatus, conf_done, self.mode == Mode::User)
     }
 
     /// Whether CONF_DONE is high.
@@ -273,7 +285,7 @@ impl Engine {
         let header = match (self.mode, self.header) {
             (Mode::Config, Some(header)) => header,
             // The padding after the last frame is ignored.
-            (Mode::Init | Mode::UserMode, _) => return Ok(()),
+            (Mode::Init | Mode::User, _) => return Ok(()),
             (Mode::Error, _) => return Err(self.fault.unwrap_or(Fault::new(EIO, 0, "", 0))),
             _ => {
                 return Err(self.fail(Fault::new(
@@ -346,7 +358,7 @@ impl Engine {
             bytes: self.bytes,
             crc32: self.data_crc.value(),
         };
-        self.mode = Mode::UserMode;
+        self.mode = Mode::User;
         self.loaded = Some(loaded);
         self.programmings += 1;
         Ok(loaded)

@@ -309,7 +309,10 @@ impl Engine {
         match self.stream {
             Stream::Payload { reg, left } => {
                 self.stream = if left > 1 {
-                    Stream::Payload { reg, left: left - 1 }
+                    Stream::Payload {
+                        reg,
+                        left: left - 1,
+                    }
                 } else {
                     Stream::Synced
                 };
