@@ -140,11 +140,13 @@ broken socfpga_injected_failure 1 socfpga-valid.rbf "Input/output error" "write 
 	"reconfig operation error"
 check socfpga_injected_failure_logged sh -c "dmesg | grep -q 'injected failure (fail_write)'"
 rmmod sim_socfpga
-check insmod_socfpga_late_conf_done insmod $R/lowlevel/sim_socfpga.ko conf_done_delay_ms=30
+# CONF_DONE rises 80 ms after the last frame: within the default 100 ms that
+# write_complete (which starts after the last frame) waits, not within 2 ms.
+check insmod_socfpga_late_conf_done insmod $R/lowlevel/sim_socfpga.ko conf_done_delay_ms=80
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
 valid socfpga_conf_done_within_timeout 1 socfpga-valid.rbf $A $AF
 broken socfpga_conf_done_after_timeout 1 socfpga-valid.rbf "timed out" "write complete error" \
-	"reconfig operation error" timeout_us=5000
+	"reconfig operation error" timeout_us=2000
 rmmod sim_socfpga
 check insmod_socfpga_slow insmod $R/lowlevel/sim_socfpga.ko chunk_delay_ms=1500
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
