@@ -10,7 +10,8 @@
 //! region, requests an unfreeze and waits for that acknowledgement
 //! (`region-unfreeze-timeout-us`). A request that is not acknowledged in time fails with
 //! `ETIMEDOUT` and leaves the bridge as it was. The controller's state and counters are
-//! readable in debugfs, `<device name>/freeze`.
+//! readable in debugfs, `<device name>/freeze`; writing N to `<device name>/traffic` sends N
+//! transactions, which fail with `EIO` while the region is frozen (`sim/traffic.rs`).
 //!
 //! It drives one bridge on the faux device `sim-freeze-bridge` (unless `faux=0`) and one on each
 //! platform device of a device-tree node compatible with `fpga-rs,sim-freeze-bridge`.
@@ -29,8 +30,11 @@ use kernel::{
 mod bindings;
 #[path = "../abstractions/bridge.rs"]
 mod bridge;
+#[path = "sim/traffic.rs"]
+mod traffic;
 
 use bridge::{Ops, Registration};
+use traffic::{Gate, Port};
 
 module! {
     type: SimFreezeBridgeModule,
@@ -69,6 +73,21 @@ struct Controller {
     unfreezes: u32,
     region_resets: u32,
     timeouts: u32,
+    /// Transactions that crossed, and that were refused while frozen.
+    passed: u64,
+    blocked: u64,
+}
+
+impl Gate for Mutex<Controller> {
+    fn transfer(&self, count: u64) -> bool {
+        let mut ctrl = self.lock();
+        if ctrl.frozen {
+            ctrl.blocked += count;
+        } else {
+            ctrl.passed += count;
+        }
+        !ctrl.frozen
+    }
 }
 
 /// The driver data of one bridge.
@@ -142,13 +161,16 @@ fn show_freeze(ctrl: &Arc<Mutex<Controller>>, f: &mut fmt::Formatter<'_>) -> fmt
     writeln!(f, "freezes: {}", ctrl.freezes)?;
     writeln!(f, "unfreezes: {}", ctrl.unfreezes)?;
     writeln!(f, "region resets: {}", ctrl.region_resets)?;
-    writeln!(f, "timeouts: {}", ctrl.timeouts)
+    writeln!(f, "timeouts: {}", ctrl.timeouts)?;
+    writeln!(f, "transactions passed: {}", ctrl.passed)?;
+    writeln!(f, "transactions blocked: {}", ctrl.blocked)
 }
 
-/// One bridge and its debugfs file (dropped in this order).
+/// One bridge and its debugfs files (dropped in this order).
 struct Instance {
     _bridge: Registration<FreezeBridge>,
     _file: Pin<KBox<debugfs::File<Arc<Mutex<Controller>>>>>,
+    _traffic: Pin<KBox<debugfs::File<Port<Mutex<Controller>>>>>,
     _dir: debugfs::Dir,
 }
 
@@ -162,12 +184,18 @@ impl Instance {
                 unfreezes: 0,
                 region_resets: 0,
                 timeouts: 0,
+                passed: 0,
+                blocked: 0,
             }),
             GFP_KERNEL,
         )?;
         let dir = debugfs::Dir::new(dev.name());
         let file = KBox::pin_init(
             dir.read_callback_file(c"freeze", ctrl.clone(), &show_freeze),
+            GFP_KERNEL,
+        )?;
+        let traffic = KBox::pin_init(
+            dir.write_only_file(c"traffic", Ok::<_, Error>(Port(ctrl.clone()))),
             GFP_KERNEL,
         )?;
         let data = FreezeBridge {
@@ -177,6 +205,7 @@ impl Instance {
         Ok(Self {
             _bridge: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
             _file: file,
+            _traffic: traffic,
             _dir: dir,
         })
     }

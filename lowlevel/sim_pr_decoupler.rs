@@ -7,7 +7,8 @@
 //! The decoupler has one control register: bit 0 set decouples the reconfigurable partition
 //! (no transaction crosses, its outputs are tied off), clear couples it. Disabling the bridge
 //! decouples; enabling it couples. Its register and counters are readable in debugfs,
-//! `<device name>/decoupler`.
+//! `<device name>/decoupler`; writing N to `<device name>/traffic` sends N transactions, which
+//! fail with `EIO` while the partition is decoupled (`sim/traffic.rs`).
 //!
 //! It drives one bridge on the faux device `sim-pr-decoupler` (unless `faux=0`) and one on each
 //! platform device of a device-tree node compatible with `fpga-rs,sim-pr-decoupler`.
@@ -24,8 +25,11 @@ use kernel::{
 mod bindings;
 #[path = "../abstractions/bridge.rs"]
 mod bridge;
+#[path = "sim/traffic.rs"]
+mod traffic;
 
 use bridge::{Ops, Registration};
+use traffic::{Gate, Port};
 
 module! {
     type: SimPrDecouplerModule,
@@ -52,6 +56,22 @@ struct Decoupler {
     ctrl: u32,
     decouples: u32,
     couples: u32,
+    /// Transactions that crossed, and that were refused while decoupled.
+    passed: u64,
+    blocked: u64,
+}
+
+impl Gate for Mutex<Decoupler> {
+    fn transfer(&self, count: u64) -> bool {
+        let mut regs = self.lock();
+        let coupled = regs.ctrl & CTRL_DECOUPLE == 0;
+        if coupled {
+            regs.passed += count;
+        } else {
+            regs.blocked += count;
+        }
+        coupled
+    }
 }
 
 /// The driver data of one bridge.
@@ -88,13 +108,16 @@ fn show_decoupler(regs: &Arc<Mutex<Decoupler>>, f: &mut fmt::Formatter<'_>) -> f
     };
     writeln!(f, "ctrl: {:#x} ({state})", regs.ctrl)?;
     writeln!(f, "decouples: {}", regs.decouples)?;
-    writeln!(f, "couples: {}", regs.couples)
+    writeln!(f, "couples: {}", regs.couples)?;
+    writeln!(f, "transactions passed: {}", regs.passed)?;
+    writeln!(f, "transactions blocked: {}", regs.blocked)
 }
 
-/// One bridge and its debugfs file (dropped in this order).
+/// One bridge and its debugfs files (dropped in this order).
 struct Instance {
     _bridge: Registration<PrDecoupler>,
     _file: Pin<KBox<debugfs::File<Arc<Mutex<Decoupler>>>>>,
+    _traffic: Pin<KBox<debugfs::File<Port<Mutex<Decoupler>>>>>,
     _dir: debugfs::Dir,
 }
 
@@ -106,6 +129,8 @@ impl Instance {
                 ctrl: 0,
                 decouples: 0,
                 couples: 0,
+                passed: 0,
+                blocked: 0,
             }),
             GFP_KERNEL,
         )?;
@@ -114,9 +139,14 @@ impl Instance {
             dir.read_callback_file(c"decoupler", regs.clone(), &show_decoupler),
             GFP_KERNEL,
         )?;
+        let traffic = KBox::pin_init(
+            dir.write_only_file(c"traffic", Ok::<_, Error>(Port(regs.clone()))),
+            GFP_KERNEL,
+        )?;
         Ok(Self {
             _bridge: Registration::new(dev, NAME, Ok::<_, Error>(PrDecoupler { regs }), module)?,
             _file: file,
+            _traffic: traffic,
             _dir: dir,
         })
     }

@@ -57,10 +57,15 @@ check_eq freeze_bridge_froze_once 1 "$(field $FF freezes)"
 check_eq freeze_bridge_reset_and_unfroze_the_region "1/1" \
 	"$(field $FF 'region resets')/$(field $FF unfreezes)"
 check socfpga_region_logic_device_created logic
+check running_bridge_passes_traffic sh -c "echo 5 >$(dirname $FF)/traffic"
+check_eq running_bridge_counts_passed_traffic 5 "$(field $FF 'transactions passed')"
 check_eq nothing_pinned_after_programming "0 0 0 0" "$(refs)"
 check remove_socfpga_overlay rmmod fpga_overlay_image
 check_eq freeze_bridge_frozen_after_removal "disabled" "$(cat $F/state)"
 check_eq freeze_bridge_region_frozen frozen "$(field $FF region)"
+TF=$(dirname $FF)/traffic
+check_fails_with frozen_bridge_refuses_traffic "Input/output error" sh -c "echo 3 >$TF"
+check_eq frozen_bridge_counts_blocked_traffic 3 "$(field $FF 'transactions blocked')"
 check socfpga_region_logic_device_removed sh -c "! ls /sys/bus/platform/devices | grep -q sim-logic"
 
 cp $FW/socfpga-corrupt.rbf $FW/socfpga-region.rbf
@@ -119,6 +124,10 @@ check_eq decoupler_decoupled_once_coupled_once "1/1" "$(field $PF decouples)/$(f
 check remove_zynq_overlay rmmod fpga_overlay_image
 check_eq decoupler_decoupled_after_removal "disabled" "$(cat $P/state)"
 check_eq decoupler_ctrl_after_removal "0x1 (decoupled)" "$(field $PF ctrl)"
+check_fails_with decoupled_bridge_refuses_traffic "Input/output error" \
+	sh -c "echo 2 >$(dirname $PF)/traffic"
+check_eq decoupled_bridge_counts_blocked_traffic "0/2" \
+	"$(field $PF 'transactions passed')/$(field $PF 'transactions blocked')"
 cp $FW/zynq-partial.bin $FW/zynq-region.img
 check zynq_region_partial_reconfiguration insmod $R/fixtures/fpga_overlay_image.ko image=7
 check_eq zynq_region_partial_fabric "raw .bin, 2048 bytes, crc32 $(expected_crc zynq-partial.bin)" \

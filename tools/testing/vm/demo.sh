@@ -53,11 +53,15 @@ want=$(awk '$1 == "socfpga-valid.rbf" { print $2 }' $FW/images.txt)
 echo "fabric checksum: crc32 $crc (generator's manifest: $want)" \
 	"$([ "$crc" = "$want" ] && echo "- match" || echo "- MISMATCH")"
 ls /sys/bus/platform/devices | grep sim-logic >/dev/null && echo "logic device created: sim-logic"
+T=$(ls /sys/kernel/debug/*freeze-bridge/traffic)
+echo 100 >$T && echo "100 transactions sent across the running bridge"
 dmesg | grep -E 'sim_socfpga|fpga_region|freeze' | tail -n 5
 
 say "Removing the overlay (the freeze bridge freezes the region again)"
 rmmod fpga_overlay_image
 show
+echo 7 >$T || echo "7 transactions refused by the frozen bridge"
+fabric
 
 say "Unloading the low-level drivers (idle: nothing pins them), then the rest"
 rmmod sim_socfpga sim_freeze_bridge && echo "sim_socfpga and sim_freeze_bridge unloaded"

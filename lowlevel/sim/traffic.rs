@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Traffic across a simulated bridge, sent from debugfs: writing a number N to the bridge's
+//! `traffic` file sends N transactions from the host side to the region behind the bridge. An
+//! enabled bridge lets them cross; a disabled one (frozen, decoupled) refuses them, as a
+//! slave error: the write fails with `EIO`. The bridge counts both.
+
+use kernel::{debugfs::Reader, prelude::*, sync::Arc, uaccess::UserSliceReader};
+
+/// A bridge that transactions try to cross.
+pub(crate) trait Gate: Send + Sync {
+    /// Sends `count` transactions; whether they crossed. Counts them either way.
+    fn transfer(&self, count: u64) -> bool;
+}
+
+/// The data of a bridge's `traffic` file.
+pub(crate) struct Port<G: Gate>(pub(crate) Arc<G>);
+
+impl<G: Gate> Reader for Port<G> {
+    fn read_from_slice(&self, reader: &mut UserSliceReader) -> Result {
+        let mut buf = [0u8; 21];
+        let n = reader.len();
+        if n > buf.len() {
+            return Err(EINVAL);
+        }
+        reader.read_slice(&mut buf[..n])?;
+        let count = core::str::from_utf8(&buf[..n])
+            .map_err(|_| EINVAL)?
+            .trim()
+            .parse::<u64>()
+            .map_err(|_| EINVAL)?;
+        if count == 0 || count > 1 << 20 {
+            return Err(EINVAL);
+        }
+        if self.0.transfer(count) {
+            Ok(())
+        } else {
+            Err(EIO)
+        }
+    }
+}
