@@ -30,10 +30,13 @@ use kernel::{
 mod bindings;
 #[path = "../abstractions/bridge.rs"]
 mod bridge;
+#[path = "sim_freeze_bridge/controller.rs"]
+mod controller;
 #[path = "sim/traffic.rs"]
 mod traffic;
 
 use bridge::{Ops, Registration};
+use controller::{Controller, Request};
 use traffic::{Gate, Port};
 
 module! {
@@ -65,58 +68,50 @@ module! {
 /// The name of each bridge in sysfs.
 const NAME: &CStr = c"Altera Freeze Bridge (fpga-rs simulation)";
 
-/// The freeze controller's registers and counters.
-struct Controller {
-    /// Status: the region is frozen (FREEZE_REQ_DONE), else running (UNFREEZE_REQ_DONE).
-    frozen: bool,
-    freezes: u32,
-    unfreezes: u32,
-    region_resets: u32,
-    timeouts: u32,
-    /// Transactions that crossed, and that were refused while frozen.
-    passed: u64,
-    blocked: u64,
-}
-
-impl Gate for Mutex<Controller> {
-    fn transfer(&self, count: u64) -> bool {
-        let mut ctrl = self.lock();
-        if ctrl.frozen {
-            ctrl.blocked += count;
-        } else {
-            ctrl.passed += count;
-        }
-        !ctrl.frozen
-    }
-}
-
 /// The driver data of one bridge.
 struct FreezeBridge {
     dev: ARef<Device>,
     ctrl: Arc<Mutex<Controller>>,
 }
 
+impl Gate for Mutex<Controller> {
+    fn transfer(&self, count: u64) -> bool {
+        self.lock().transfer(count)
+    }
+}
+
 impl FreezeBridge {
-    /// Requests a freeze (`freeze`) or an unfreeze and waits up to `timeout_us` for the ack.
-    fn request(&self, freeze: bool, timeout_us: u32) -> Result {
-        let what = if freeze { "freeze" } else { "unfreeze" };
-        let never = *module_parameters::stuck.value() == if freeze { 1 } else { 2 };
-        let ack_us = i64::from(*module_parameters::ack_delay_us.value());
+    /// Issues `request` and waits up to `timeout_us` for the controller's acknowledgement.
+    fn request(&self, request: Request, timeout_us: u32) -> Result {
+        let ack_delay_us = match (request, *module_parameters::stuck.value()) {
+            (Request::Freeze, 1) | (Request::Unfreeze, 2) => None,
+            _ => Some(u64::from(*module_parameters::ack_delay_us.value())),
+        };
         let start = Instant::<Monotonic>::now();
+        if !self.ctrl.lock().request(request, 0) {
+            dev_dbg!(self.dev, "{}: nothing to do\n", request.name());
+            return Ok(());
+        }
         loop {
-            let elapsed = start.elapsed().as_micros_ceil();
-            if !never && elapsed >= ack_us {
-                return Ok(());
+            let elapsed = u64::try_from(start.elapsed().as_micros_ceil()).unwrap_or(0);
+            {
+                let mut ctrl = self.ctrl.lock();
+                if ctrl.poll(elapsed, ack_delay_us) {
+                    return Ok(());
+                }
+                if elapsed >= u64::from(timeout_us) {
+                    ctrl.timeout();
+                    dev_err!(
+                        self.dev,
+                        "{} request not acknowledged within {timeout_us} us\n",
+                        request.name()
+                    );
+                    return Err(ETIMEDOUT);
+                }
             }
-            if elapsed >= i64::from(timeout_us) {
-                self.ctrl.lock().timeouts += 1;
-                dev_err!(
-                    self.dev,
-                    "{what} request not acknowledged within {timeout_us} us\n"
-                );
-                return Err(ETIMEDOUT);
-            }
-            fsleep(Delta::from_micros(ack_us.clamp(1, 100)));
+            fsleep(Delta::from_micros(
+                ack_delay_us.map_or(100, |d| d.clamp(1, 100)) as i64,
+            ));
         }
     }
 }
@@ -125,38 +120,23 @@ impl FreezeBridge {
 impl Ops for FreezeBridge {
     fn enable_set(&self, enable: bool, timeout_us: Option<u32>) -> Result {
         let timeout_us = timeout_us.unwrap_or(*module_parameters::timeout_us.value());
-        if enable {
-            if !self.ctrl.lock().frozen {
-                return Ok(());
-            }
-            // The region's logic starts from reset after an unfreeze.
-            self.ctrl.lock().region_resets += 1;
-            self.request(false, timeout_us)?;
-            let mut ctrl = self.ctrl.lock();
-            ctrl.frozen = false;
-            ctrl.unfreezes += 1;
+        let request = if enable {
+            Request::Unfreeze
         } else {
-            if self.ctrl.lock().frozen {
-                dev_dbg!(self.dev, "already frozen\n");
-                return Ok(());
-            }
-            self.request(true, timeout_us)?;
-            let mut ctrl = self.ctrl.lock();
-            ctrl.frozen = true;
-            ctrl.freezes += 1;
-        }
-        Ok(())
+            Request::Freeze
+        };
+        self.request(request, timeout_us)
     }
 
     fn enable_show(&self) -> Result<bool> {
-        Ok(!self.ctrl.lock().frozen)
+        Ok(!self.ctrl.lock().frozen())
     }
 }
 
 /// The debugfs file `freeze`.
 fn show_freeze(ctrl: &Arc<Mutex<Controller>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let ctrl = ctrl.lock();
-    let state = if ctrl.frozen { "frozen" } else { "running" };
+    let state = if ctrl.frozen() { "frozen" } else { "running" };
     writeln!(f, "region: {state}")?;
     writeln!(f, "freezes: {}", ctrl.freezes)?;
     writeln!(f, "unfreezes: {}", ctrl.unfreezes)?;
@@ -177,18 +157,7 @@ struct Instance {
 impl Instance {
     /// A running (enabled) bridge on `dev`, owned by `module`.
     fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
-        let ctrl = Arc::pin_init(
-            kernel::new_mutex!(Controller {
-                frozen: false,
-                freezes: 0,
-                unfreezes: 0,
-                region_resets: 0,
-                timeouts: 0,
-                passed: 0,
-                blocked: 0,
-            }),
-            GFP_KERNEL,
-        )?;
+        let ctrl = Arc::pin_init(kernel::new_mutex!(Controller::new()), GFP_KERNEL)?;
         let dir = debugfs::Dir::new(dev.name());
         let file = KBox::pin_init(
             dir.read_callback_file(c"freeze", ctrl.clone(), &show_freeze),

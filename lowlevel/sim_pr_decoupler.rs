@@ -25,10 +25,13 @@ use kernel::{
 mod bindings;
 #[path = "../abstractions/bridge.rs"]
 mod bridge;
+#[path = "sim_pr_decoupler/regs.rs"]
+mod regs;
 #[path = "sim/traffic.rs"]
 mod traffic;
 
 use bridge::{Ops, Registration};
+use regs::Decoupler;
 use traffic::{Gate, Port};
 
 module! {
@@ -48,63 +51,36 @@ module! {
 /// The name of each bridge in sysfs.
 const NAME: &CStr = c"Xilinx PR Decoupler (fpga-rs simulation)";
 
-/// The control register's decouple bit.
-const CTRL_DECOUPLE: u32 = 1 << 0;
-
-/// The decoupler's control register and counters.
-struct Decoupler {
-    ctrl: u32,
-    decouples: u32,
-    couples: u32,
-    /// Transactions that crossed, and that were refused while decoupled.
-    passed: u64,
-    blocked: u64,
-}
-
-impl Gate for Mutex<Decoupler> {
-    fn transfer(&self, count: u64) -> bool {
-        let mut regs = self.lock();
-        let coupled = regs.ctrl & CTRL_DECOUPLE == 0;
-        if coupled {
-            regs.passed += count;
-        } else {
-            regs.blocked += count;
-        }
-        coupled
-    }
-}
-
 /// The driver data of one bridge.
 struct PrDecoupler {
     regs: Arc<Mutex<Decoupler>>,
 }
 
+impl Gate for Mutex<Decoupler> {
+    fn transfer(&self, count: u64) -> bool {
+        self.lock().transfer(count)
+    }
+}
+
 #[vtable]
 impl Ops for PrDecoupler {
     fn enable_set(&self, enable: bool, _timeout_us: Option<u32>) -> Result {
-        let mut regs = self.regs.lock();
-        if enable {
-            regs.ctrl &= !CTRL_DECOUPLE;
-            regs.couples += 1;
-        } else {
-            regs.ctrl |= CTRL_DECOUPLE;
-            regs.decouples += 1;
-        }
+        self.regs.lock().set_enabled(enable);
         Ok(())
     }
 
     fn enable_show(&self) -> Result<bool> {
-        Ok(self.regs.lock().ctrl & CTRL_DECOUPLE == 0)
+        Ok(self.regs.lock().enabled())
     }
 }
 
 /// The debugfs file `decoupler`.
 fn show_decoupler(regs: &Arc<Mutex<Decoupler>>, f: &mut fmt::Formatter<'_>) -> fmt::Result {
     let regs = regs.lock();
-    let state = if regs.ctrl & CTRL_DECOUPLE != 0 {
-        "decoupled"
-    } else {
+    let state = if regs.enabled() {
         "coupled"
+    } else {
+        "decoupled"
     };
     writeln!(f, "ctrl: {:#x} ({state})", regs.ctrl)?;
     writeln!(f, "decouples: {}", regs.decouples)?;
@@ -124,16 +100,7 @@ struct Instance {
 impl Instance {
     /// A coupled (enabled) bridge on `dev`, owned by `module`.
     fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
-        let regs = Arc::pin_init(
-            kernel::new_mutex!(Decoupler {
-                ctrl: 0,
-                decouples: 0,
-                couples: 0,
-                passed: 0,
-                blocked: 0,
-            }),
-            GFP_KERNEL,
-        )?;
+        let regs = Arc::pin_init(kernel::new_mutex!(Decoupler::new()), GFP_KERNEL)?;
         let dir = debugfs::Dir::new(dev.name());
         let file = KBox::pin_init(
             dir.read_callback_file(c"decoupler", regs.clone(), &show_decoupler),
