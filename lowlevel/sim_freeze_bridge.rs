@@ -18,14 +18,16 @@
 
 use kernel::{
     debugfs,
-    device::{Core, Device},
-    faux, fmt, of, platform,
+    device::Device,
+    fmt, of,
     prelude::*,
     sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{delay::fsleep, Delta, Instant, Monotonic},
 };
 
+#[path = "sim/binding.rs"]
+mod binding;
 #[path = "../ffi/bindings.rs"]
 mod bindings;
 #[path = "../abstractions/bridge.rs"]
@@ -35,12 +37,13 @@ mod controller;
 #[path = "sim/traffic.rs"]
 mod traffic;
 
+use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};
 use controller::{Controller, Request};
 use traffic::{Gate, Port};
 
 module! {
-    type: SimFreezeBridgeModule,
+    type: SimModule<Instance>,
     name: "sim_freeze_bridge",
     authors: ["fpga-rs developers"],
     description: "Simulated FPGA freeze bridge (Altera freeze controller style)",
@@ -154,9 +157,24 @@ struct Instance {
     _dir: debugfs::Dir,
 }
 
-impl Instance {
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <binding::OfDriver<Instance> as kernel::platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-rs,sim-freeze-bridge"), ())]
+);
+
+impl SimDevice for Instance {
+    const FAUX_NAME: &'static CStr = c"sim-freeze-bridge";
+    const DRIVER_NAME: &'static CStr = c"sim_freeze_bridge";
+    const OF_ID_TABLE: of::IdTable<()> = &OF_TABLE;
+
+    fn on_faux() -> bool {
+        *module_parameters::faux.value() != 0
+    }
+
     /// A running (enabled) bridge on `dev`, owned by `module`.
-    fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+    fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
         let ctrl = Arc::pin_init(kernel::new_mutex!(Controller::new()), GFP_KERNEL)?;
         let dir = debugfs::Dir::new(dev.name());
         let file = KBox::pin_init(
@@ -176,64 +194,6 @@ impl Instance {
             _file: file,
             _traffic: traffic,
             _dir: dir,
-        })
-    }
-}
-
-/// The bridge on the module's faux device.
-struct FauxInstance {
-    _bridge: Instance,
-    _dev: faux::Registration,
-}
-
-impl FauxInstance {
-    fn new(module: &'static ThisModule) -> Result<Self> {
-        let dev = faux::Registration::new(c"sim-freeze-bridge", None)?;
-        Ok(Self {
-            _bridge: Instance::new(dev.as_ref(), module)?,
-            _dev: dev,
-        })
-    }
-}
-
-kernel::of_device_table!(
-    OF_TABLE,
-    MODULE_OF_TABLE,
-    <SimFreezeBridgeDriver as platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"fpga-rs,sim-freeze-bridge"), ())]
-);
-
-/// The platform driver for device-tree nodes of simulated freeze bridges.
-struct SimFreezeBridgeDriver;
-
-impl platform::Driver for SimFreezeBridgeDriver {
-    type IdInfo = ();
-    type Data<'bound> = Instance;
-    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
-
-    fn probe<'bound>(
-        pdev: &'bound platform::Device<Core<'_>>,
-        _info: Option<&'bound Self::IdInfo>,
-    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
-        Instance::new(pdev.as_ref(), &THIS_MODULE)
-    }
-}
-
-#[pin_data]
-struct SimFreezeBridgeModule {
-    #[pin]
-    _driver: kernel::driver::Registration<platform::Adapter<SimFreezeBridgeDriver>>,
-    _faux: Option<FauxInstance>,
-}
-
-impl kernel::InPlaceModule for SimFreezeBridgeModule {
-    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        try_pin_init!(Self {
-            _faux: match *module_parameters::faux.value() {
-                0 => None,
-                _ => Some(FauxInstance::new(module)?),
-            },
-            _driver <- kernel::driver::Registration::new(c"sim_freeze_bridge", module),
         })
     }
 }

@@ -15,12 +15,14 @@
 
 use kernel::{
     debugfs,
-    device::{Core, Device},
-    faux, fmt, of, platform,
+    device::Device,
+    fmt, of,
     prelude::*,
     sync::{Arc, Mutex},
 };
 
+#[path = "sim/binding.rs"]
+mod binding;
 #[path = "../ffi/bindings.rs"]
 mod bindings;
 #[path = "../abstractions/bridge.rs"]
@@ -30,12 +32,13 @@ mod regs;
 #[path = "sim/traffic.rs"]
 mod traffic;
 
+use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};
 use regs::Decoupler;
 use traffic::{Gate, Port};
 
 module! {
-    type: SimPrDecouplerModule,
+    type: SimModule<Instance>,
     name: "sim_pr_decoupler",
     authors: ["fpga-rs developers"],
     description: "Simulated Xilinx partial-reconfiguration decoupler bridge",
@@ -97,9 +100,24 @@ struct Instance {
     _dir: debugfs::Dir,
 }
 
-impl Instance {
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <binding::OfDriver<Instance> as kernel::platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-rs,sim-pr-decoupler"), ())]
+);
+
+impl SimDevice for Instance {
+    const FAUX_NAME: &'static CStr = c"sim-pr-decoupler";
+    const DRIVER_NAME: &'static CStr = c"sim_pr_decoupler";
+    const OF_ID_TABLE: of::IdTable<()> = &OF_TABLE;
+
+    fn on_faux() -> bool {
+        *module_parameters::faux.value() != 0
+    }
+
     /// A coupled (enabled) bridge on `dev`, owned by `module`.
-    fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+    fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
         let regs = Arc::pin_init(kernel::new_mutex!(Decoupler::new()), GFP_KERNEL)?;
         let dir = debugfs::Dir::new(dev.name());
         let file = KBox::pin_init(
@@ -115,64 +133,6 @@ impl Instance {
             _file: file,
             _traffic: traffic,
             _dir: dir,
-        })
-    }
-}
-
-/// The bridge on the module's faux device.
-struct FauxInstance {
-    _bridge: Instance,
-    _dev: faux::Registration,
-}
-
-impl FauxInstance {
-    fn new(module: &'static ThisModule) -> Result<Self> {
-        let dev = faux::Registration::new(c"sim-pr-decoupler", None)?;
-        Ok(Self {
-            _bridge: Instance::new(dev.as_ref(), module)?,
-            _dev: dev,
-        })
-    }
-}
-
-kernel::of_device_table!(
-    OF_TABLE,
-    MODULE_OF_TABLE,
-    <SimPrDecouplerDriver as platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"fpga-rs,sim-pr-decoupler"), ())]
-);
-
-/// The platform driver for device-tree nodes of simulated decouplers.
-struct SimPrDecouplerDriver;
-
-impl platform::Driver for SimPrDecouplerDriver {
-    type IdInfo = ();
-    type Data<'bound> = Instance;
-    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
-
-    fn probe<'bound>(
-        pdev: &'bound platform::Device<Core<'_>>,
-        _info: Option<&'bound Self::IdInfo>,
-    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
-        Instance::new(pdev.as_ref(), &THIS_MODULE)
-    }
-}
-
-#[pin_data]
-struct SimPrDecouplerModule {
-    #[pin]
-    _driver: kernel::driver::Registration<platform::Adapter<SimPrDecouplerDriver>>,
-    _faux: Option<FauxInstance>,
-}
-
-impl kernel::InPlaceModule for SimPrDecouplerModule {
-    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        try_pin_init!(Self {
-            _faux: match *module_parameters::faux.value() {
-                0 => None,
-                _ => Some(FauxInstance::new(module)?),
-            },
-            _driver <- kernel::driver::Registration::new(c"sim_pr_decoupler", module),
         })
     }
 }

@@ -15,14 +15,16 @@
 
 use kernel::{
     debugfs,
-    device::{Core, Device},
-    faux, fmt, of, platform,
+    device::Device,
+    fmt, of,
     prelude::*,
     sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{delay::fsleep, Delta, Instant, Monotonic},
 };
 
+#[path = "sim/binding.rs"]
+mod binding;
 #[path = "../ffi/bindings.rs"]
 mod bindings;
 #[path = "sim/crc32.rs"]
@@ -34,12 +36,13 @@ mod fault;
 #[path = "../abstractions/manager.rs"]
 mod manager;
 
+use binding::{SimDevice, SimModule};
 use engine::{Engine, Mode};
 use fault::Fault;
 use manager::{status, ImageInfo, Ops, Registration, State};
 
 module! {
-    type: SimSocfpgaModule,
+    type: SimModule<Instance>,
     name: "sim_socfpga",
     authors: ["fpga-rs developers"],
     description: "Simulated Altera SoC FPGA manager (Cyclone V / Arria 10 style)",
@@ -242,9 +245,24 @@ struct Instance {
     _dir: debugfs::Dir,
 }
 
-impl Instance {
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <binding::OfDriver<Instance> as kernel::platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-rs,sim-socfpga"), ())]
+);
+
+impl SimDevice for Instance {
+    const FAUX_NAME: &'static CStr = c"sim-socfpga";
+    const DRIVER_NAME: &'static CStr = c"sim_socfpga";
+    const OF_ID_TABLE: of::IdTable<()> = &OF_TABLE;
+
+    fn on_faux() -> bool {
+        *module_parameters::faux.value() != 0
+    }
+
     /// A fresh FPGA with its manager on `dev`, owned by `module`.
-    fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+    fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
         let fpga = Arc::pin_init(
             kernel::new_mutex!(Fpga {
                 engine: Engine::new(*module_parameters::idcode.value()),
@@ -266,64 +284,6 @@ impl Instance {
             _mgr: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
             _fabric: fabric,
             _dir: dir,
-        })
-    }
-}
-
-/// The FPGA on the module's faux device.
-struct FauxInstance {
-    _fpga: Instance,
-    _dev: faux::Registration,
-}
-
-impl FauxInstance {
-    fn new(module: &'static ThisModule) -> Result<Self> {
-        let dev = faux::Registration::new(c"sim-socfpga", None)?;
-        Ok(Self {
-            _fpga: Instance::new(dev.as_ref(), module)?,
-            _dev: dev,
-        })
-    }
-}
-
-kernel::of_device_table!(
-    OF_TABLE,
-    MODULE_OF_TABLE,
-    <SimSocfpgaDriver as platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"fpga-rs,sim-socfpga"), ())]
-);
-
-/// The platform driver for device-tree nodes of simulated SoC FPGAs.
-struct SimSocfpgaDriver;
-
-impl platform::Driver for SimSocfpgaDriver {
-    type IdInfo = ();
-    type Data<'bound> = Instance;
-    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
-
-    fn probe<'bound>(
-        pdev: &'bound platform::Device<Core<'_>>,
-        _info: Option<&'bound Self::IdInfo>,
-    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
-        Instance::new(pdev.as_ref(), &THIS_MODULE)
-    }
-}
-
-#[pin_data]
-struct SimSocfpgaModule {
-    #[pin]
-    _driver: kernel::driver::Registration<platform::Adapter<SimSocfpgaDriver>>,
-    _faux: Option<FauxInstance>,
-}
-
-impl kernel::InPlaceModule for SimSocfpgaModule {
-    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        try_pin_init!(Self {
-            _faux: match *module_parameters::faux.value() {
-                0 => None,
-                _ => Some(FauxInstance::new(module)?),
-            },
-            _driver <- kernel::driver::Registration::new(c"sim_socfpga", module),
         })
     }
 }

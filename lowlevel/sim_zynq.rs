@@ -16,14 +16,16 @@
 
 use kernel::{
     debugfs,
-    device::{Core, Device},
-    faux, fmt, of, platform,
+    device::Device,
+    fmt, of,
     prelude::*,
     sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{delay::fsleep, Delta, Instant, Monotonic},
 };
 
+#[path = "sim/binding.rs"]
+mod binding;
 #[path = "../ffi/bindings.rs"]
 mod bindings;
 #[path = "sim_zynq/bit_header.rs"]
@@ -39,6 +41,7 @@ mod manager;
 #[path = "sim/name.rs"]
 mod name;
 
+use binding::{SimDevice, SimModule};
 use bit_header::Parsed;
 use engine::{ByteOrder, Engine, Mode};
 use fault::Fault;
@@ -46,7 +49,7 @@ use manager::{status, ImageInfo, Ops, Registration, State};
 use name::Name;
 
 module! {
-    type: SimZynqModule,
+    type: SimModule<Instance>,
     name: "sim_zynq",
     authors: ["fpga-rs developers"],
     description: "Simulated Xilinx Zynq-7000 / 7-series FPGA manager",
@@ -297,9 +300,24 @@ struct Instance {
     _dir: debugfs::Dir,
 }
 
-impl Instance {
+kernel::of_device_table!(
+    OF_TABLE,
+    MODULE_OF_TABLE,
+    <binding::OfDriver<Instance> as kernel::platform::Driver>::IdInfo,
+    [(of::DeviceId::new(c"fpga-rs,sim-zynq"), ())]
+);
+
+impl SimDevice for Instance {
+    const FAUX_NAME: &'static CStr = c"sim-zynq";
+    const DRIVER_NAME: &'static CStr = c"sim_zynq";
+    const OF_ID_TABLE: of::IdTable<()> = &OF_TABLE;
+
+    fn on_faux() -> bool {
+        *module_parameters::faux.value() != 0
+    }
+
     /// A fresh FPGA with its manager on `dev`, owned by `module`.
-    fn new(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+    fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
         let fpga = Arc::pin_init(
             kernel::new_mutex!(Fpga {
                 engine: Engine::new(*module_parameters::idcode.value()),
@@ -321,64 +339,6 @@ impl Instance {
             _mgr: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
             _fabric: fabric,
             _dir: dir,
-        })
-    }
-}
-
-/// The FPGA on the module's faux device.
-struct FauxInstance {
-    _fpga: Instance,
-    _dev: faux::Registration,
-}
-
-impl FauxInstance {
-    fn new(module: &'static ThisModule) -> Result<Self> {
-        let dev = faux::Registration::new(c"sim-zynq", None)?;
-        Ok(Self {
-            _fpga: Instance::new(dev.as_ref(), module)?,
-            _dev: dev,
-        })
-    }
-}
-
-kernel::of_device_table!(
-    OF_TABLE,
-    MODULE_OF_TABLE,
-    <SimZynqDriver as platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"fpga-rs,sim-zynq"), ())]
-);
-
-/// The platform driver for device-tree nodes of simulated Zynq FPGAs.
-struct SimZynqDriver;
-
-impl platform::Driver for SimZynqDriver {
-    type IdInfo = ();
-    type Data<'bound> = Instance;
-    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(&OF_TABLE);
-
-    fn probe<'bound>(
-        pdev: &'bound platform::Device<Core<'_>>,
-        _info: Option<&'bound Self::IdInfo>,
-    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
-        Instance::new(pdev.as_ref(), &THIS_MODULE)
-    }
-}
-
-#[pin_data]
-struct SimZynqModule {
-    #[pin]
-    _driver: kernel::driver::Registration<platform::Adapter<SimZynqDriver>>,
-    _faux: Option<FauxInstance>,
-}
-
-impl kernel::InPlaceModule for SimZynqModule {
-    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
-        try_pin_init!(Self {
-            _faux: match *module_parameters::faux.value() {
-                0 => None,
-                _ => Some(FauxInstance::new(module)?),
-            },
-            _driver <- kernel::driver::Registration::new(c"sim_zynq", module),
         })
     }
 }

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! How a simulated device of `lowlevel/` binds, the same for every driver there: to a faux
+//! device of the driver module's own (unless the module's `faux` parameter is 0), and to the
+//! platform devices of the device-tree nodes compatible with the driver (the overlay flow).
+//! A driver implements [`SimDevice`] for the state of one bound device and names
+//! [`SimModule`] as its module type.
+
+use core::marker::PhantomData;
+use kernel::{
+    device::{Core, Device},
+    driver, faux, of, platform,
+    prelude::*,
+};
+
+/// The state of one bound simulated device: its manager or bridge registration, its debugfs
+/// files. Dropping it unregisters them.
+pub(crate) trait SimDevice: Send + Sync + Sized + 'static {
+    /// The name of the module's faux device.
+    const FAUX_NAME: &'static CStr;
+    /// The driver's name (and the platform driver's).
+    const DRIVER_NAME: &'static CStr;
+    /// The device-tree compatibles the driver binds to.
+    const OF_ID_TABLE: of::IdTable<()>;
+
+    /// Whether the module drives a device on its own faux device (its `faux` parameter).
+    fn on_faux() -> bool;
+
+    /// Binds `dev`, for `module`.
+    fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self>;
+}
+
+/// A simulated device on a faux device of the module's own (dropped in this order).
+struct OnFaux<T> {
+    _sim: T,
+    _dev: faux::Registration,
+}
+
+impl<T: SimDevice> OnFaux<T> {
+    fn new(module: &'static ThisModule) -> Result<Self> {
+        let dev = faux::Registration::new(T::FAUX_NAME, None)?;
+        Ok(Self {
+            _sim: T::bind(dev.as_ref(), module)?,
+            _dev: dev,
+        })
+    }
+}
+
+/// The platform driver of simulated devices described in the device tree.
+pub(crate) struct OfDriver<T>(PhantomData<T>);
+
+impl<T: SimDevice> platform::Driver for OfDriver<T> {
+    type IdInfo = ();
+    type Data<'bound> = T;
+    const OF_ID_TABLE: Option<of::IdTable<Self::IdInfo>> = Some(T::OF_ID_TABLE);
+
+    fn probe<'bound>(
+        pdev: &'bound platform::Device<Core<'_>>,
+        _info: Option<&'bound Self::IdInfo>,
+    ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
+        T::bind(pdev.as_ref(), &crate::THIS_MODULE)
+    }
+}
+
+/// The module of a simulated-device driver.
+#[pin_data]
+pub(crate) struct SimModule<T: SimDevice> {
+    #[pin]
+    _driver: driver::Registration<platform::Adapter<OfDriver<T>>>,
+    _faux: Option<OnFaux<T>>,
+}
+
+impl<T: SimDevice> kernel::InPlaceModule for SimModule<T> {
+    fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            _faux: if T::on_faux() {
+                Some(OnFaux::new(module)?)
+            } else {
+                None
+            },
+            _driver <- driver::Registration::new(T::DRIVER_NAME, module),
+        })
+    }
+}
