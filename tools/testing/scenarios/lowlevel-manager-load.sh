@@ -163,6 +163,13 @@ check_eq slow_load_fabric_crc32 "$(expected_crc socfpga-valid.rbf)" "$(field $AF
 check_eq slow_load_unpins_lowlevel 0 "$(refcnt sim_socfpga)"
 rmmod fpga_image_loader
 
+rmmod sim_zynq
+check insmod_zynq_failing insmod $R/lowlevel/sim_zynq.ko fail_write=1
+X=$(class_dev fpga_manager "Xilinx Zynq FPGA Manager (fpga-rs simulation)")
+broken zynq_injected_failure 2 zynq-valid.bit "Input/output error" "write error" \
+	"reconfig operation error"
+check_eq zynq_injected_failure_init_b_low "INIT_B=0 DONE=0" "$(field $XF pins)"
+
 check rmmod_idle_lowlevel_managers rmmod sim_socfpga sim_zynq
 check debugfs_removed_with_driver test ! -e $AF
 check rmmod_core rmmod fpga_mgr

@@ -23,8 +23,9 @@ show() {
 	echo "refcnt: sim_socfpga=$(cat /sys/module/sim_socfpga/refcnt 2>/dev/null || echo -)" \
 		"sim_freeze_bridge=$(cat /sys/module/sim_freeze_bridge/refcnt 2>/dev/null || echo -)"
 }
+# fabric [FILES...]: the simulated FPGA's and bridge's debugfs files.
 fabric() {
-	for f in /sys/kernel/debug/*socfpga-fpga-mgr/fabric /sys/kernel/debug/*freeze-bridge/freeze; do
+	for f in ${@:-/sys/kernel/debug/*socfpga-fpga-mgr/fabric /sys/kernel/debug/*freeze-bridge/freeze}; do
 		[ -e "$f" ] || continue
 		echo "$f:"
 		sed 's/^/    /' "$f"
@@ -61,7 +62,7 @@ say "Removing the overlay (the freeze bridge freezes the region again)"
 rmmod fpga_overlay_image
 show
 echo 7 >$T || echo "7 transactions refused by the frozen bridge"
-fabric
+fabric /sys/kernel/debug/*freeze-bridge/freeze
 
 say "Unloading the low-level drivers (idle: nothing pins them), then the rest"
 rmmod sim_socfpga sim_freeze_bridge && echo "sim_socfpga and sim_freeze_bridge unloaded"
