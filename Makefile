@@ -11,6 +11,7 @@
 #   make              build the modules
 #   make vm           boot the VM with the modules loaded (the demo)
 #   make check        run every test in the VM (what CI runs)
+#   make bench        benchmarks in the VM: the Rust core against the upstream C core
 #   make lint         rustfmt --check and clippy on every crate
 #   make rust-analyzer, make CLIPPY=1, make foo.rsi   as in-tree
 
@@ -39,7 +40,7 @@ KMAKE = $(MAKE) -C $(KDIR) M=$(CURDIR) $(KMAKE_ARGS)
 
 modules:
 
-.PHONY: modules clean setup vm check lint rust-analyzer print-kmake-args
+.PHONY: modules clean setup vm check bench lint rust-analyzer print-kmake-args
 
 modules clean rust-analyzer:
 	@test -f $(KDIR)/Module.symvers -o -f $(KDIR)/.config || \
@@ -57,6 +58,9 @@ vm: setup
 
 check: setup
 	tools/testing/run-vm.sh --tests
+
+bench: setup
+	tools/testing/run-vm.sh --bench
 
 lint: setup
 	tools/testing/lint.sh

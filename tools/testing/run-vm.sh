@@ -8,6 +8,7 @@
 #             run ends with "N passed, N failed" (exit 1 on any failure, crash
 #             in the kernel log, or timeout);
 #   --demo    the demo (tools/testing/vm/demo.sh), printed live;
+#   --bench   the benchmarks (tools/testing/vm/bench.sh): C core against Rust core;
 #   --shell   an interactive shell in the VM.
 # Outputs go to $FPGA_RS_OUT (default ./out): console.log, results.ktap.
 set -uo pipefail
@@ -20,8 +21,8 @@ BZIMAGE=$KERNEL_BUILD/arch/x86/boot/bzImage
 STAGE=$OUT/initramfs
 
 case "$mode" in
---tests | --demo | --shell) ;;
-*) die "usage: $0 --tests|--demo|--shell" ;;
+--tests | --demo | --bench | --shell) ;;
+*) die "usage: $0 --tests|--demo|--bench|--shell" ;;
 esac
 [ -f "$BZIMAGE" ] || die "no kernel at $BZIMAGE: run 'make setup' first"
 mkdir -p "$OUT"
@@ -56,7 +57,7 @@ build_initramfs() {
 	mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,lib/firmware,fpga-rs/scenarios}
 	cp /bin/busybox "$STAGE/bin/busybox"
 	cp "$vm/init" "$STAGE/init"
-	cp "$vm/run-plan.sh" "$vm/ktap.sh" "$vm/demo.sh" "$STAGE/fpga-rs/"
+	cp "$vm/run-plan.sh" "$vm/ktap.sh" "$vm/demo.sh" "$vm/bench.sh" "$STAGE/fpga-rs/"
 	cp "$FPGA_RS_ROOT"/tools/testing/scenarios/*.sh "$STAGE/fpga-rs/scenarios/"
 	# The firmware image of the KUnit firmware-load tests: a 1 KiB header of 'H'
 	# and 4 KiB of 'P', the pattern of tests/fpga_mgr_test/recorder.rs.
@@ -124,8 +125,8 @@ case "$mode" in
 		--console "$OUT/console.log" --results "$OUT/results.ktap" --results "$OUT/lint.ktap" \
 		--out "$OUT"
 	;;
---demo)
-	vm_cmd demo
+--demo | --bench)
+	vm_cmd "${mode#--}"
 	"${VM_CMD[@]}" -nographic </dev/null | tee "$OUT/console.log"
 	echo "console log: $OUT/console.log"
 	;;

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Benchmarks of the FPGA manager core through its C API, for `make bench`: run at insmod
+//! against the manager of the faux device `sim-socfpga` (`lowlevel/sim_socfpga.rs`), on
+//! whichever core is loaded (the upstream C one or the Rust one), and printed to the kernel log
+//! as `fpga-rs-bench: NAME ITERATIONS NS_PER_OP`:
+//!
+//! - `get_put`: `fpga_mgr_get()` and `fpga_mgr_put()` (device lookup, module pin and unpin);
+//! - `lock_unlock`: `fpga_mgr_lock()` and `fpga_mgr_unlock()` on a held manager;
+//! - `load_buf`: `fpga_mgr_load()` of the 16 KiB `fpga-rs/socfpga-valid.rbf` from memory (the
+//!   core's state machine and the simulated FPGA's frame CRCs).
+
+use kernel::{
+    faux,
+    firmware::Firmware,
+    prelude::*,
+    time::{Instant, Monotonic},
+};
+
+#[path = "../ffi/bindings.rs"]
+mod bindings;
+#[path = "common/faux_lookup.rs"]
+mod faux_lookup;
+
+module! {
+    type: Bench,
+    name: "fpga_bench",
+    authors: ["fpga-rs developers"],
+    description: "Benchmarks of the FPGA manager core for fpga-rs",
+    license: "GPL",
+    params: {
+        iterations: u32 {
+            default: 200000,
+            description: "Iterations of get_put; lock_unlock runs 5 times as many, load_buf \
+                          1/200 of them (the VM's clock may tick only every few milliseconds)",
+        },
+    },
+}
+
+struct Bench;
+
+/// Runs `op` `n` times and prints its cost per call.
+fn measure(name: &str, n: u32, mut op: impl FnMut() -> Result) -> Result {
+    let start = Instant::<Monotonic>::now();
+    for _ in 0..n {
+        op()?;
+    }
+    let ns = start.elapsed().as_nanos();
+    pr_info!(
+        "fpga-rs-bench: {} {} {}\n",
+        name,
+        n,
+        ns / i64::from(n.max(1))
+    );
+    Ok(())
+}
+
+impl kernel::Module for Bench {
+    fn init(_module: &'static ThisModule) -> Result<Self> {
+        let n = *module_parameters::iterations.value();
+        let dev = faux::Registration::new(c"fpga-rs-bench", None)?;
+        let parent = faux_lookup::find_on_bus(&dev, c"sim-socfpga")?;
+        let image = Firmware::request(c"fpga-rs/socfpga-valid.rbf", dev.as_ref());
+
+        let res = measure("get_put", n, || {
+            // SAFETY: `parent` is referenced until the end of `init`.
+            let mgr = kernel::error::from_err_ptr(unsafe { bindings::fpga_mgr_get(parent) })?;
+            // SAFETY: Drops the get's reference.
+            unsafe { bindings::fpga_mgr_put(mgr) };
+            Ok(())
+        });
+
+        // SAFETY: As above; the manager is put below.
+        let mgr = kernel::error::from_err_ptr(unsafe { bindings::fpga_mgr_get(parent) });
+        let res = res.and_then(|()| {
+            let mgr = mgr?;
+            measure("lock_unlock", n.saturating_mul(5), || {
+                // SAFETY: `mgr` is held.
+                kernel::error::to_result(unsafe { bindings::fpga_mgr_lock(mgr) })?;
+                // SAFETY: Locked just above.
+                unsafe { bindings::fpga_mgr_unlock(mgr) };
+                Ok(())
+            })?;
+            let image = image?;
+            // SAFETY: `mgr` is held, so its device is alive; `info` is freed below.
+            let info = unsafe { bindings::fpga_image_info_alloc(&raw mut (*mgr).dev) };
+            if info.is_null() {
+                return Err(ENOMEM);
+            }
+            // SAFETY: `info` is ours; the image outlives the loads.
+            unsafe {
+                (*info).buf = image.data().as_ptr().cast();
+                (*info).count = image.data().len();
+                kernel::error::to_result(bindings::fpga_mgr_lock(mgr))?;
+            }
+            let loads = measure("load_buf", (n / 200).max(1), || {
+                // SAFETY: `mgr` is held and locked, `info` valid.
+                kernel::error::to_result(unsafe { bindings::fpga_mgr_load(mgr, info) })
+            });
+            // SAFETY: Locked and allocated above.
+            unsafe {
+                bindings::fpga_mgr_unlock(mgr);
+                bindings::fpga_image_info_free(info);
+            }
+            loads
+        });
+        // SAFETY: Drops the references taken above.
+        unsafe {
+            if let Ok(mgr) = mgr {
+                bindings::fpga_mgr_put(mgr);
+            }
+            bindings::put_device(parent);
+        }
+        res.map(|()| Self)
+    }
+}
