@@ -8,8 +8,24 @@
 //! `fpga-rs,test-mgr` (the overlay flow). Its
 //! images are those of the KUnit tests: a 1 KiB header of `H`, then data bytes `P`. A header of
 //! anything else is refused in `parse_header`; a data byte other than `P` is a CRC error.
+//!
+//! With `hold=1`, each `write()` waits until a number is written to
+//! `/sys/kernel/debug/fpga-rs-test-mgr/release` (or fails with `ETIMEDOUT` after 60 s): a
+//! scenario can look at a programming in progress for as long as it needs, whatever the speed
+//! of the kernel under test.
 
-use kernel::{device::Core, faux, of, platform, prelude::*, sync::Mutex};
+use kernel::{
+    debugfs,
+    device::Core,
+    faux, of, platform,
+    prelude::*,
+    sync::{
+        atomic::{Atomic, Full, Release},
+        Mutex,
+    },
+    time::{delay::fsleep, Delta, Instant, Monotonic},
+    uaccess::UserSliceReader,
+};
 
 #[path = "../ffi/bindings.rs"]
 mod bindings;
@@ -25,14 +41,52 @@ module! {
     description: "Test low-level FPGA manager for fpga-rs scenario tests",
     license: "GPL",
     params: {
-        write_delay_ms: u32 {
+        hold: u32 {
             default: 0,
-            description: "Delay per write() call, in milliseconds, for slow-programming tests",
+            description: "Hold each write() until a number is written to debugfs \
+                          fpga-rs-test-mgr/release (at most 60 s)",
         },
     },
 }
 
 const HEADER_SIZE: usize = 1024;
+
+/// Releases held writes: each write a number to `release` lets one `write()` go on.
+static RELEASES: Atomic<u32> = Atomic::new(0);
+
+/// The debugfs file `release`.
+struct ReleaseFile;
+
+impl debugfs::Reader for ReleaseFile {
+    fn read_from_slice(&self, reader: &mut UserSliceReader) -> Result {
+        let mut buf = [0u8; 16];
+        let n = reader.len().min(buf.len());
+        reader.read_slice(&mut buf[..n])?;
+        core::str::from_utf8(&buf[..n])
+            .map_err(|_| EINVAL)?
+            .trim()
+            .parse::<u32>()
+            .map_err(|_| EINVAL)?;
+        RELEASES.store(1, Release);
+        Ok(())
+    }
+}
+
+/// With `hold=1`, waits for a release (at most 60 s).
+fn wait_for_release() -> Result {
+    if *module_parameters::hold.value() == 0 {
+        return Ok(());
+    }
+    let start = Instant::<Monotonic>::now();
+    while RELEASES.xchg(0, Full) == 0 {
+        if start.elapsed().as_millis() > 60_000 {
+            pr_err!("fpga_test_mgr: held write() never released\n");
+            return Err(ETIMEDOUT);
+        }
+        fsleep(Delta::from_millis(10));
+    }
+    Ok(())
+}
 
 /// What the simulated FPGA received.
 #[derive(Default)]
@@ -78,10 +132,7 @@ impl Ops for TestMgr {
     }
 
     fn write(&self, data: &[u8]) -> Result {
-        let delay = *module_parameters::write_delay_ms.value();
-        if delay != 0 {
-            kernel::time::delay::fsleep(kernel::time::Delta::from_millis(delay.into()));
-        }
+        wait_for_release()?;
         let mut fabric = self.fabric.lock();
         if data.iter().any(|&b| b != b'P') {
             pr_err!(
@@ -160,13 +211,22 @@ struct TestMgrModule {
     #[pin]
     _driver: kernel::driver::Registration<platform::Adapter<OfTestMgr>>,
     _faux: FauxMgr,
+    _release: Pin<KBox<debugfs::File<ReleaseFile>>>,
+    _dir: debugfs::Dir,
 }
 
 impl kernel::InPlaceModule for TestMgrModule {
     fn init(module: &'static ThisModule) -> impl PinInit<Self, Error> {
+        let dir = debugfs::Dir::new(c"fpga-rs-test-mgr");
+        let release = KBox::pin_init(
+            dir.write_only_file(c"release", Ok::<_, Error>(ReleaseFile)),
+            GFP_KERNEL,
+        );
         try_pin_init!(Self {
             _faux: FauxMgr::new(module)?,
             _driver <- kernel::driver::Registration::new(c"fpga_test_mgr", module),
+            _release: release?,
+            _dir: dir,
         })
     }
 }

@@ -148,7 +148,7 @@ valid socfpga_conf_done_within_timeout 1 socfpga-valid.rbf $A $AF
 broken socfpga_conf_done_after_timeout 1 socfpga-valid.rbf "timed out" "write complete error" \
 	"reconfig operation error" timeout_us=2000
 rmmod sim_socfpga
-check insmod_socfpga_slow insmod $R/lowlevel/sim_socfpga.ko chunk_delay_ms=1500
+check insmod_socfpga_slow insmod $R/lowlevel/sim_socfpga.ko chunk_delay_ms=3000
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
 cp $FW/socfpga-valid.rbf $FW/load.img
 insmod $R/fixtures/fpga_image_loader.ko mgr=1 &

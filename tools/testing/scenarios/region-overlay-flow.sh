@@ -16,7 +16,7 @@ for m in fpga_mgr fpga_bridge fpga_region of_fpga_region; do
 	insmod $R/modules/$m.ko
 done
 
-check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko write_delay_ms=1500
+check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko hold=1
 check insmod_lowlevel_bridge insmod $R/fixtures/fpga_test_bridge.ko
 check insmod_board insmod $R/fixtures/fpga_overlay_board.ko
 M=$(class_dev fpga_manager "fpga-rs test manager (of)")
@@ -34,7 +34,8 @@ refs() {
 # Upstream's of-fpga-region holds the manager (and its module) from probe on.
 check_eq region_pins_no_module_when_idle "0 0 0" "$(refs)"
 
-# Apply the image overlay; the programming is slow, look at it mid-way.
+# Apply the image overlay; the manager holds the write (hold=1) until
+# released: look at the programming mid-way.
 insmod $R/fixtures/fpga_overlay_image.ko image=1 2>/tmp/overlay.err &
 applying=$!
 check manager_reaches_write_state wait_for "$M/state" write
@@ -42,6 +43,7 @@ check_eq owners_pinned_while_overlay_programs "1 1 1" "$(refs)"
 check_eq bridge_frozen_while_programming disabled "$(cat $B/state)"
 check_fails_with rmmod_manager_while_overlay_programs_is_refused \
 	"Resource temporarily unavailable" rmmod fpga_test_mgr
+echo 1 >/sys/kernel/debug/fpga-rs-test-mgr/release
 check overlay_applied wait $applying
 check_eq manager_operating_after_overlay operating "$(cat $M/state)"
 check_eq bridge_enabled_after_overlay enabled "$(cat $B/state)"

@@ -17,7 +17,7 @@ for m in fpga_mgr fpga_bridge fpga_region; do
 	insmod $R/modules/$m.ko
 done
 
-check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko write_delay_ms=1500
+check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko hold=1
 check insmod_lowlevel_bridge insmod $R/fixtures/fpga_test_bridge.ko
 check insmod_region insmod $R/fixtures/fpga_test_region.ko
 M=$(class_dev fpga_manager "fpga-rs test manager")
@@ -35,7 +35,8 @@ refs() {
 before=$(refs)
 check_eq region_pins_no_module_when_idle "0 0 0" "$before"
 
-# A slow programming (1.5 s in the manager's write): look at it mid-way.
+# A programming whose write the manager holds (hold=1) until released: look
+# at it mid-way.
 insmod $R/fixtures/fpga_region_programmer.ko image=1 2>/tmp/programmer.err &
 programmer=$!
 check manager_reaches_write_state wait_for "$M/state" write
@@ -48,6 +49,7 @@ check_fails_with rmmod_bridge_while_programming_is_refused \
 	"Resource temporarily unavailable" rmmod fpga_test_bridge
 check_fails_with rmmod_region_while_programming_is_refused \
 	"Resource temporarily unavailable" rmmod fpga_test_region
+echo 1 >/sys/kernel/debug/fpga-rs-test-mgr/release
 check programming_succeeds wait $programmer
 after=$(refs)
 echo "fpga-rs: refcnt before / during / after one programming:" \
