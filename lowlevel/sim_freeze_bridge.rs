@@ -19,11 +19,13 @@
 use kernel::{
     debugfs,
     device::Device,
-    fmt, of,
+    fmt,
+    io::poll::read_poll_timeout,
+    of,
     prelude::*,
     sync::aref::ARef,
     sync::{Arc, Mutex},
-    time::{delay::fsleep, Delta, Instant, Monotonic},
+    time::{Delta, Instant, Monotonic},
 };
 
 #[path = "sim/binding.rs"]
@@ -95,27 +97,25 @@ impl FreezeBridge {
             dev_dbg!(self.dev, "{}: nothing to do\n", request.name());
             return Ok(());
         }
-        loop {
-            let elapsed = u64::try_from(start.elapsed().as_micros_ceil()).unwrap_or(0);
-            {
-                let mut ctrl = self.ctrl.lock();
-                if ctrl.poll(elapsed, ack_delay_us) {
-                    return Ok(());
-                }
-                if elapsed >= u64::from(timeout_us) {
-                    ctrl.timeout();
-                    dev_err!(
-                        self.dev,
-                        "{} request not acknowledged within {timeout_us} us\n",
-                        request.name()
-                    );
-                    return Err(ETIMEDOUT);
-                }
-            }
-            fsleep(Delta::from_micros(
-                ack_delay_us.map_or(100, |d| d.clamp(1, 100)) as i64,
-            ));
+        let acknowledged = read_poll_timeout(
+            || {
+                let elapsed = u64::try_from(start.elapsed().as_micros_ceil()).unwrap_or(0);
+                Ok(self.ctrl.lock().poll(elapsed, ack_delay_us))
+            },
+            |&acknowledged| acknowledged,
+            Delta::from_micros(ack_delay_us.map_or(100, |d| d.clamp(1, 100)) as i64),
+            Delta::from_micros(timeout_us.into()),
+        );
+        if acknowledged.is_err() {
+            self.ctrl.lock().timeout();
+            dev_err!(
+                self.dev,
+                "{} request not acknowledged within {timeout_us} us\n",
+                request.name()
+            );
+            return Err(ETIMEDOUT);
         }
+        Ok(())
     }
 }
 

@@ -16,7 +16,9 @@
 use kernel::{
     debugfs,
     device::Device,
-    fmt, of,
+    fmt,
+    io::poll::read_poll_timeout,
+    of,
     prelude::*,
     sync::aref::ARef,
     sync::{Arc, Mutex},
@@ -169,34 +171,35 @@ impl Ops for SimSocfpga {
             us => i64::from(us),
         };
         let rise_us = i64::from(*module_parameters::conf_done_delay_ms.value()) * 1000;
-        let start = Instant::<Monotonic>::now();
-        loop {
-            {
-                let mut fpga = self.fpga.lock();
-                let conf_done = fpga
+        let conf_done = read_poll_timeout(
+            || {
+                Ok(self
+                    .fpga
+                    .lock()
                     .conf_done_at
-                    .is_some_and(|at| at.elapsed().as_micros_ceil() >= rise_us);
-                if conf_done {
-                    let loaded = fpga
-                        .engine
-                        .enter_user_mode()
-                        .map_err(|f| self.report("write_complete", f))?;
-                    dev_info!(
-                        self.dev,
-                        "user mode: design {:#010x}, {} bytes of configuration data, crc32 {:#010x}\n",
-                        loaded.header.design_id,
-                        loaded.bytes,
-                        loaded.crc32
-                    );
-                    return Ok(());
-                }
-                if start.elapsed().as_micros_ceil() >= timeout_us {
-                    let fault = fpga.engine.conf_done_timeout();
-                    return Err(self.report("write_complete", fault));
-                }
-            }
-            fsleep(Delta::from_micros(200));
+                    .is_some_and(|at| at.elapsed().as_micros_ceil() >= rise_us))
+            },
+            |&conf_done| conf_done,
+            Delta::from_micros(200),
+            Delta::from_micros(timeout_us),
+        );
+        let mut fpga = self.fpga.lock();
+        if conf_done.is_err() {
+            let fault = fpga.engine.conf_done_timeout();
+            return Err(self.report("write_complete", fault));
         }
+        let loaded = fpga
+            .engine
+            .enter_user_mode()
+            .map_err(|f| self.report("write_complete", f))?;
+        dev_info!(
+            self.dev,
+            "user mode: design {:#010x}, {} bytes of configuration data, crc32 {:#010x}\n",
+            loaded.header.design_id,
+            loaded.bytes,
+            loaded.crc32
+        );
+        Ok(())
     }
 }
 

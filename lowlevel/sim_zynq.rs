@@ -17,11 +17,13 @@
 use kernel::{
     debugfs,
     device::Device,
-    fmt, of,
+    fmt,
+    io::poll::read_poll_timeout,
+    of,
     prelude::*,
     sync::aref::ARef,
     sync::{Arc, Mutex},
-    time::{delay::fsleep, Delta, Instant, Monotonic},
+    time::{delay::fsleep, Delta},
 };
 
 #[path = "sim/binding.rs"]
@@ -216,29 +218,27 @@ impl Ops for SimZynq {
             0 => i64::from(*module_parameters::done_timeout_ms.value()) * 1000,
             us => i64::from(us),
         };
-        let start = Instant::<Monotonic>::now();
-        loop {
-            {
-                let mut fpga = self.fpga.lock();
-                if fpga.engine.done() {
-                    let (bytes, crc) = fpga.engine.received();
-                    dev_info!(
-                        self.dev,
-                        "DONE: {}configuration {:?}, {} bytes of frame data, crc32 {:#010x}\n",
-                        if info.partial() { "partial " } else { "" },
-                        fpga.design,
-                        bytes,
-                        crc
-                    );
-                    return Ok(());
-                }
-                if start.elapsed().as_micros_ceil() >= timeout_us {
-                    let fault = fpga.engine.done_timeout();
-                    return Err(self.report("write_complete", fault));
-                }
-            }
-            fsleep(Delta::from_micros(200));
+        let done = read_poll_timeout(
+            || Ok(self.fpga.lock().engine.done()),
+            |&done| done,
+            Delta::from_micros(200),
+            Delta::from_micros(timeout_us),
+        );
+        let mut fpga = self.fpga.lock();
+        if done.is_err() {
+            let fault = fpga.engine.done_timeout();
+            return Err(self.report("write_complete", fault));
         }
+        let (bytes, crc) = fpga.engine.received();
+        dev_info!(
+            self.dev,
+            "DONE: {}configuration {:?}, {} bytes of frame data, crc32 {:#010x}\n",
+            if info.partial() { "partial " } else { "" },
+            fpga.design,
+            bytes,
+            crc
+        );
+        Ok(())
     }
 }
 
