@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A low-level FPGA manager driver for a simulated Altera/Intel SoC FPGA (Cyclone V / Arria 10
-//! style), written only against the safe API (`abstractions/manager.rs`): it contains no
-//! `unsafe`.
+//! style), written only against the safe API (`abstractions/manager.rs`).
 //!
 //! The FPGA is software (`sim_socfpga/engine.rs`): it takes raw binary (.rbf) images through
 //! `write_init` (nCONFIG pulse, header check), `write` (frames with CRCs) and `write_complete`

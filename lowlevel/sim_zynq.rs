@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A low-level FPGA manager driver for a simulated Xilinx Zynq-7000 / 7-series FPGA, written
-//! only against the safe API (`abstractions/manager.rs`): it contains no `unsafe`.
+//! only against the safe API (`abstractions/manager.rs`).
 //!
 //! The FPGA is software (`sim_zynq/engine.rs`). `parse_header` reads the header of a .bit file
 //! (`sim_zynq/bit_header.rs`), refuses one built for another part, and has the core skip it; a
