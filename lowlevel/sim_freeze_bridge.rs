@@ -17,7 +17,6 @@
 //! platform device of a device-tree node compatible with `fpga-rs,sim-freeze-bridge`.
 
 use kernel::{
-    debugfs,
     device::Device,
     fmt,
     io::poll::read_poll_timeout,
@@ -36,13 +35,16 @@ mod bindings;
 mod bridge;
 #[path = "sim_freeze_bridge/controller.rs"]
 mod controller;
+#[path = "sim/state_file.rs"]
+mod state_file;
 #[path = "sim/traffic.rs"]
 mod traffic;
 
 use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};
 use controller::{Controller, Request};
-use traffic::{Gate, Port};
+use state_file::StateFile;
+use traffic::{Gate, Port, TrafficFile};
 
 module! {
     type: SimModule<Instance>,
@@ -152,9 +154,8 @@ fn show_freeze(ctrl: &Arc<Mutex<Controller>>, f: &mut fmt::Formatter<'_>) -> fmt
 /// One bridge and its debugfs files (dropped in this order).
 struct Instance {
     _bridge: Registration<FreezeBridge>,
-    _file: Pin<KBox<debugfs::File<Arc<Mutex<Controller>>>>>,
-    _traffic: Pin<KBox<debugfs::File<Port<Mutex<Controller>>>>>,
-    _dir: debugfs::Dir,
+    _traffic: TrafficFile<Mutex<Controller>>,
+    _freeze: StateFile<Controller>,
 }
 
 kernel::of_device_table!(
@@ -175,25 +176,16 @@ impl SimDevice for Instance {
 
     /// A running (enabled) bridge on `dev`, owned by `module`.
     fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
-        let ctrl = Arc::pin_init(kernel::new_mutex!(Controller::new()), GFP_KERNEL)?;
-        let dir = debugfs::Dir::new(dev.name());
-        let file = KBox::pin_init(
-            dir.read_callback_file(c"freeze", ctrl.clone(), &show_freeze),
-            GFP_KERNEL,
-        )?;
-        let traffic = KBox::pin_init(
-            dir.write_only_file(c"traffic", Ok::<_, Error>(Port(ctrl.clone()))),
-            GFP_KERNEL,
-        )?;
+        let (ctrl, freeze) = StateFile::new(dev, c"freeze", Controller::new(), &show_freeze)?;
+        let traffic = Port::file(freeze.dir(), &ctrl)?;
         let data = FreezeBridge {
             dev: dev.into(),
             ctrl,
         };
         Ok(Self {
             _bridge: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
-            _file: file,
             _traffic: traffic,
-            _dir: dir,
+            _freeze: freeze,
         })
     }
 }

@@ -14,7 +14,6 @@
 //! platform device of a device-tree node compatible with `fpga-rs,sim-pr-decoupler`.
 
 use kernel::{
-    debugfs,
     device::Device,
     fmt, of,
     prelude::*,
@@ -29,13 +28,16 @@ mod bindings;
 mod bridge;
 #[path = "sim_pr_decoupler/regs.rs"]
 mod regs;
+#[path = "sim/state_file.rs"]
+mod state_file;
 #[path = "sim/traffic.rs"]
 mod traffic;
 
 use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};
 use regs::Decoupler;
-use traffic::{Gate, Port};
+use state_file::StateFile;
+use traffic::{Gate, Port, TrafficFile};
 
 module! {
     type: SimModule<Instance>,
@@ -95,9 +97,8 @@ fn show_decoupler(regs: &Arc<Mutex<Decoupler>>, f: &mut fmt::Formatter<'_>) -> f
 /// One bridge and its debugfs files (dropped in this order).
 struct Instance {
     _bridge: Registration<PrDecoupler>,
-    _file: Pin<KBox<debugfs::File<Arc<Mutex<Decoupler>>>>>,
-    _traffic: Pin<KBox<debugfs::File<Port<Mutex<Decoupler>>>>>,
-    _dir: debugfs::Dir,
+    _traffic: TrafficFile<Mutex<Decoupler>>,
+    _decoupler: StateFile<Decoupler>,
 }
 
 kernel::of_device_table!(
@@ -118,21 +119,13 @@ impl SimDevice for Instance {
 
     /// A coupled (enabled) bridge on `dev`, owned by `module`.
     fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
-        let regs = Arc::pin_init(kernel::new_mutex!(Decoupler::new()), GFP_KERNEL)?;
-        let dir = debugfs::Dir::new(dev.name());
-        let file = KBox::pin_init(
-            dir.read_callback_file(c"decoupler", regs.clone(), &show_decoupler),
-            GFP_KERNEL,
-        )?;
-        let traffic = KBox::pin_init(
-            dir.write_only_file(c"traffic", Ok::<_, Error>(Port(regs.clone()))),
-            GFP_KERNEL,
-        )?;
+        let (regs, decoupler) =
+            StateFile::new(dev, c"decoupler", Decoupler::new(), &show_decoupler)?;
+        let traffic = Port::file(decoupler.dir(), &regs)?;
         Ok(Self {
             _bridge: Registration::new(dev, NAME, Ok::<_, Error>(PrDecoupler { regs }), module)?,
-            _file: file,
             _traffic: traffic,
-            _dir: dir,
+            _decoupler: decoupler,
         })
     }
 }

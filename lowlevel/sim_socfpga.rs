@@ -13,7 +13,6 @@
 //! platform device of a device-tree node compatible with `fpga-rs,sim-socfpga`.
 
 use kernel::{
-    debugfs,
     device::Device,
     fmt,
     io::poll::read_poll_timeout,
@@ -36,11 +35,14 @@ mod engine;
 mod fault;
 #[path = "../abstractions/manager.rs"]
 mod manager;
+#[path = "sim/state_file.rs"]
+mod state_file;
 
 use binding::{SimDevice, SimModule};
 use engine::{Engine, Mode};
 use fault::Fault;
 use manager::{status, ImageInfo, Ops, Registration, State};
+use state_file::StateFile;
 
 module! {
     type: SimModule<Instance>,
@@ -243,8 +245,7 @@ fn show_fabric(fpga: &Arc<Mutex<Fpga>>, f: &mut fmt::Formatter<'_>) -> fmt::Resu
 /// One simulated FPGA: its manager and its debugfs file (dropped in this order).
 struct Instance {
     _mgr: Registration<SimSocfpga>,
-    _fabric: Pin<KBox<debugfs::File<Arc<Mutex<Fpga>>>>>,
-    _dir: debugfs::Dir,
+    _fabric: StateFile<Fpga>,
 }
 
 kernel::of_device_table!(
@@ -265,19 +266,12 @@ impl SimDevice for Instance {
 
     /// A fresh FPGA with its manager on `dev`, owned by `module`.
     fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
-        let fpga = Arc::pin_init(
-            kernel::new_mutex!(Fpga {
-                engine: Engine::new(*module_parameters::idcode.value()),
-                writes: 0,
-                conf_done_at: None,
-            }),
-            GFP_KERNEL,
-        )?;
-        let dir = debugfs::Dir::new(dev.name());
-        let fabric = KBox::pin_init(
-            dir.read_callback_file(c"fabric", fpga.clone(), &show_fabric),
-            GFP_KERNEL,
-        )?;
+        let fpga = Fpga {
+            engine: Engine::new(*module_parameters::idcode.value()),
+            writes: 0,
+            conf_done_at: None,
+        };
+        let (fpga, fabric) = StateFile::new(dev, c"fabric", fpga, &show_fabric)?;
         let data = SimSocfpga {
             dev: dev.into(),
             fpga,
@@ -285,7 +279,6 @@ impl SimDevice for Instance {
         Ok(Self {
             _mgr: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
             _fabric: fabric,
-            _dir: dir,
         })
     }
 }

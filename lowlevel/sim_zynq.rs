@@ -15,7 +15,6 @@
 //! device of a device-tree node compatible with `fpga-rs,sim-zynq`.
 
 use kernel::{
-    debugfs,
     device::Device,
     fmt,
     io::poll::read_poll_timeout,
@@ -42,6 +41,8 @@ mod fault;
 mod manager;
 #[path = "sim/name.rs"]
 mod name;
+#[path = "sim/state_file.rs"]
+mod state_file;
 
 use binding::{SimDevice, SimModule};
 use bit_header::Parsed;
@@ -49,6 +50,7 @@ use engine::{ByteOrder, Engine, Mode};
 use fault::Fault;
 use manager::{status, ImageInfo, Ops, Registration, State};
 use name::Name;
+use state_file::StateFile;
 
 module! {
     type: SimModule<Instance>,
@@ -296,8 +298,7 @@ fn show_fabric(fpga: &Arc<Mutex<Fpga>>, f: &mut fmt::Formatter<'_>) -> fmt::Resu
 /// One simulated FPGA: its manager and its debugfs file (dropped in this order).
 struct Instance {
     _mgr: Registration<SimZynq>,
-    _fabric: Pin<KBox<debugfs::File<Arc<Mutex<Fpga>>>>>,
-    _dir: debugfs::Dir,
+    _fabric: StateFile<Fpga>,
 }
 
 kernel::of_device_table!(
@@ -318,19 +319,12 @@ impl SimDevice for Instance {
 
     /// A fresh FPGA with its manager on `dev`, owned by `module`.
     fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
-        let fpga = Arc::pin_init(
-            kernel::new_mutex!(Fpga {
-                engine: Engine::new(*module_parameters::idcode.value()),
-                design: Name::EMPTY,
-                writes: 0,
-            }),
-            GFP_KERNEL,
-        )?;
-        let dir = debugfs::Dir::new(dev.name());
-        let fabric = KBox::pin_init(
-            dir.read_callback_file(c"fabric", fpga.clone(), &show_fabric),
-            GFP_KERNEL,
-        )?;
+        let fpga = Fpga {
+            engine: Engine::new(*module_parameters::idcode.value()),
+            design: Name::EMPTY,
+            writes: 0,
+        };
+        let (fpga, fabric) = StateFile::new(dev, c"fabric", fpga, &show_fabric)?;
         let data = SimZynq {
             dev: dev.into(),
             fpga,
@@ -338,7 +332,6 @@ impl SimDevice for Instance {
         Ok(Self {
             _mgr: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
             _fabric: fabric,
-            _dir: dir,
         })
     }
 }

@@ -5,7 +5,12 @@
 //! enabled bridge lets them cross; a disabled one (frozen, decoupled) refuses them, as a
 //! slave error: the write fails with `EIO`. The bridge counts both.
 
-use kernel::{debugfs::Reader, prelude::*, sync::Arc, uaccess::UserSliceReader};
+use kernel::{
+    debugfs::{self, Reader},
+    prelude::*,
+    sync::Arc,
+    uaccess::UserSliceReader,
+};
 
 /// A bridge that transactions try to cross.
 pub(crate) trait Gate: Send + Sync {
@@ -13,8 +18,21 @@ pub(crate) trait Gate: Send + Sync {
     fn transfer(&self, count: u64) -> bool;
 }
 
+/// A bridge's `traffic` file.
+pub(crate) type TrafficFile<G> = Pin<KBox<debugfs::File<Port<G>>>>;
+
 /// The data of a bridge's `traffic` file.
-pub(crate) struct Port<G: Gate>(pub(crate) Arc<G>);
+pub(crate) struct Port<G: Gate>(Arc<G>);
+
+impl<G: Gate + 'static> Port<G> {
+    /// Creates the file `traffic` in `dir`, sending transactions across `gate`.
+    pub(crate) fn file(dir: &debugfs::Dir, gate: &Arc<G>) -> Result<TrafficFile<G>> {
+        KBox::pin_init(
+            dir.write_only_file(c"traffic", Ok::<_, Error>(Self(gate.clone()))),
+            GFP_KERNEL,
+        )
+    }
+}
 
 impl<G: Gate> Reader for Port<G> {
     fn read_from_slice(&self, reader: &mut UserSliceReader) -> Result {
