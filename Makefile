@@ -10,14 +10,25 @@
 #   make setup        install the toolchain, fetch and build the kernel (cached)
 #   make              build the modules
 #   make vm           boot the VM with the modules loaded (the demo)
-#   make check        run every test in the VM (what CI runs)
+#   make check        run every test in the VM (what CI runs): on every
+#                     architecture, or on the one ARCH= names
 #   make bench        benchmarks in the VM: the Rust core against the upstream C core
 #   make lint         rustfmt --check and clippy on every crate
 #   make rust-analyzer, make CLIPPY=1, make foo.rsi   as in-tree
+#
+# ARCH= picks the target, as for the kernel: x86_64 (the default), arm64 or
+# arm (32-bit ARMv7 with HIGHMEM). Each has its own cached kernel and VM.
 
+ARCHES := x86_64 arm64 arm
+ifeq ($(origin ARCH),undefined)
+ARCH := x86_64
+CHECK_ARCHES := $(ARCHES)
+else
+CHECK_ARCHES := $(ARCH)
+endif
 FPGA_RS_CACHE ?= $(HOME)/.cache/fpga-rs
 KERNEL_FLAVOR ?= default
-KDIR ?= $(FPGA_RS_CACHE)/build/$(KERNEL_FLAVOR)
+KDIR ?= $(FPGA_RS_CACHE)/build/$(ARCH)-$(KERNEL_FLAVOR)
 
 # The toolchain measured in shared/TOOLCHAIN.md: Debian's rustc-web (whose
 # sysroot carries the core library source the kernel needs), clang/lld 19 and
@@ -30,9 +41,9 @@ RUSTFMT ?= /usr/bin/rustfmt
 CLIPPY_DRIVER ?= /usr/bin/clippy-driver
 BINDGEN ?= $(HOME)/.cargo/bin/bindgen
 LIBCLANG_PATH ?= /usr/lib/llvm-$(patsubst -%,%,$(LLVM))/lib
-export LIBCLANG_PATH FPGA_RS_CACHE KERNEL_FLAVOR
+export LIBCLANG_PATH FPGA_RS_CACHE KERNEL_FLAVOR ARCH
 
-KMAKE_ARGS := LLVM=$(LLVM) RUSTC=$(RUSTC) HOSTRUSTC=$(RUSTC) RUSTDOC=$(RUSTDOC) \
+KMAKE_ARGS := ARCH=$(ARCH) LLVM=$(LLVM) RUSTC=$(RUSTC) HOSTRUSTC=$(RUSTC) RUSTDOC=$(RUSTDOC) \
 	RUSTFMT=$(RUSTFMT) CLIPPY_DRIVER=$(CLIPPY_DRIVER) BINDGEN=$(BINDGEN)
 export KMAKE_ARGS
 
@@ -56,8 +67,8 @@ setup:
 vm: setup
 	tools/testing/run-vm.sh --demo
 
-check: setup
-	tools/testing/run-vm.sh --tests
+check:
+	tools/testing/check.sh $(CHECK_ARCHES)
 
 bench: setup
 	tools/testing/run-vm.sh --bench

@@ -12,6 +12,10 @@
 /// ([`include/linux/export.h`](srctree/include/linux/export.h)): modpost reads it from the module
 /// object, writes the symbol into `Module.symvers` and generates the `__ksymtab` entry in the
 /// module's `.mod.c`. No C file is needed to export from Rust.
+///
+/// The record ends with the symbol's address, pointer-sized and aligned as `__EXPORT_SYMBOL_REF`
+/// writes it: `.balign 8` / `.quad` on 64-bit kernels, `.balign 4` / `.long` on 32-bit ones
+/// (ARMv7), where a `.quad` relocation does not even assemble.
 macro_rules! export_symbol_gpl {
     ($name:ident) => {
         // The Rust definition must have the C declaration's type: both branches of an `if` must
@@ -24,6 +28,17 @@ macro_rules! export_symbol_gpl {
             };
         };
 
+        #[cfg(CONFIG_64BIT)]
+        export_symbol_record!($name, ".balign 8\n.quad ");
+        #[cfg(not(CONFIG_64BIT))]
+        export_symbol_record!($name, ".balign 4\n.long ");
+    };
+}
+
+/// The `.export_symbol` record of [`export_symbol_gpl!`], with `$reference` the directives that
+/// align and emit the symbol's address.
+macro_rules! export_symbol_record {
+    ($name:ident, $reference:literal) => {
         ::core::arch::global_asm!(concat!(
             ".section \".export_symbol\",\"a\"\n",
             "__export_symbol_",
@@ -31,8 +46,7 @@ macro_rules! export_symbol_gpl {
             ":\n",
             ".asciz \"GPL\"\n",
             ".ascii \"\\0\"\n",
-            ".balign 8\n",
-            ".quad ",
+            $reference,
             stringify!($name),
             "\n",
             ".previous\n",

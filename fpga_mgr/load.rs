@@ -168,10 +168,15 @@ impl Load<'_> {
     /// `parse_header` on the first sg segment; `EAGAIN` if the header does not fit in it.
     fn parse_header_sg_first(&self, sgt: &SgMap) -> Result {
         self.m.set_state(PARSE_HEADER);
-        let ret = match sgt.first() {
-            Some((addr, len)) if len >= self.header_size() => self.parse_header(addr, len),
-            _ => Err(EAGAIN),
-        };
+        let ret = sgt
+            .with_first(|addr, len| {
+                if len >= self.header_size() {
+                    self.parse_header(addr, len)
+                } else {
+                    Err(EAGAIN)
+                }
+            })
+            .unwrap_or(Err(EAGAIN));
         if let Err(e) = ret {
             if e != EAGAIN {
                 dev_err!(self.m.dev(), "Error while parsing FPGA image header\n");
@@ -219,8 +224,8 @@ impl Load<'_> {
         }
         match self.parse_header_sg_first(sgt) {
             Ok(()) => {
-                if let Some((addr, len)) = sgt.first() {
-                    return self.write_init_buf(addr, len);
+                if let Some(ret) = sgt.with_first(|addr, len| self.write_init_buf(addr, len)) {
+                    return ret;
                 }
             }
             Err(e) if e != EAGAIN => return Err(e),
@@ -307,16 +312,22 @@ impl SgMap {
         miter
     }
 
-    /// The address and length of the first mapped segment, if there is one.
-    fn first(&self) -> Option<(*const u8, usize)> {
+    /// Calls `f` with the address and length of the first segment (at most its first page)
+    /// while it is mapped, as upstream's `fpga_mgr_parse_header_sg_first()` and
+    /// `fpga_mgr_prepare_sg()` do; `None` if the table is empty.
+    ///
+    /// The mapping is a `kmap_local_page()` of a possibly highmem page (the core's own tables
+    /// for `write_sg` drivers are built from vmalloc and firmware pages): it ends at
+    /// `sg_miter_stop()`, so the address must not be used after `f` returns.
+    fn with_first<T>(&self, f: impl FnOnce(*const u8, usize) -> T) -> Option<T> {
         let mut miter = self.start();
         // SAFETY: `miter` was started on a valid table.
-        let seg = unsafe { bindings::sg_miter_next(&mut miter) }
-            .then(|| (miter.addr.cast_const().cast::<u8>(), miter.length));
-        // SAFETY: Stops the iteration started above. The segment's address stays valid: the
-        // core only maps lowmem and vmalloc pages, whose kernel mapping is permanent.
+        let ret = unsafe { bindings::sg_miter_next(&mut miter) }
+            .then(|| f(miter.addr.cast_const().cast::<u8>(), miter.length));
+        // SAFETY: Stops the iteration started above, unmapping the segment after `f`'s last use
+        // of it.
         unsafe { bindings::sg_miter_stop(&mut miter) };
-        seg
+        ret
     }
 
     /// Copies `dst.len()` bytes from offset `skip` of the table; returns how many were copied.

@@ -3,105 +3,107 @@
 //! Scatter-gather tables that describe a kernel buffer in place, for drivers with only
 //! `write_sg` (upstream's `fpga_mgr_buf_load()` slow path). No image byte is copied.
 //!
+//! As upstream, the table is built from the buffer's pages, whatever memory it is: vmalloc
+//! (firmware images, `kvmalloc` buffers), lowmem, or a `kmap()`ed highmem page on 32-bit
+//! kernels. Each page is found the way `fpga_mgr_buf_load()` finds it: `vmalloc_to_page()` or
+//! `kmap_to_page()`, never `virt_to_page()` of an address that may not be in the linear map.
+//!
 //! C header: [`include/linux/scatterlist.h`](srctree/include/linux/scatterlist.h)
+//! Upstream: [`drivers/fpga/fpga-mgr.c`](srctree/drivers/fpga/fpga-mgr.c)
 
 use crate::bindings;
 use kernel::{page::PAGE_SIZE, prelude::*};
-
-/// How the table was built, and so how it is freed.
-enum Kind {
-    /// From the pages of a vmalloc buffer (`sg_alloc_table_from_pages_segment`).
-    Pages,
-    /// One entry for a physically contiguous (lowmem) buffer (`sg_init_one`).
-    Single,
-}
-
-/// The table and, for [`Kind::Single`], its one entry, at a stable address.
-struct Inner {
-    sgt: bindings::sg_table,
-    one: bindings::scatterlist,
-}
 
 /// An sg table describing `count` bytes at `buf`.
 ///
 /// # Invariants
 ///
-/// `inner.sgt` is a valid table describing the buffer; for [`Kind::Pages`] it was allocated by
-/// `sg_alloc_table_from_pages_segment` and is freed on drop, for [`Kind::Single`] its `sgl` is
-/// `inner.one`.
+/// `sgt` was allocated by `sg_alloc_table_from_pages_segment()` and describes the buffer; it is
+/// freed on drop. It is boxed so that its address stays stable while a driver uses it.
 pub(crate) struct BufSgTable {
-    inner: KBox<Inner>,
-    kind: Kind,
+    sgt: KBox<bindings::sg_table>,
+}
+
+/// `kmap_to_page()` ([`include/linux/highmem-internal.h`](srctree/include/linux/highmem-internal.h))
+/// of a non-vmalloc kernel address: with `CONFIG_HIGHMEM`, `__kmap_to_page()`, which also resolves
+/// `kmap()` and `kmap_local_page()` addresses.
+#[cfg(CONFIG_HIGHMEM)]
+fn kmap_to_page(addr: *const u8) -> *mut bindings::page {
+    // SAFETY: `__kmap_to_page` only translates the address; the caller passes an address of
+    // kernel memory that is mapped for the duration of the load.
+    unsafe { bindings::__kmap_to_page(addr.cast_mut().cast()) }
+}
+
+/// `kmap_to_page()` without `CONFIG_HIGHMEM`: every non-vmalloc kernel address is in the linear
+/// map and its page is `virt_to_page()`'s, which (a static inline) is taken from the one entry
+/// `sg_init_one()` sets with it.
+#[cfg(not(CONFIG_HIGHMEM))]
+fn kmap_to_page(addr: *const u8) -> *mut bindings::page {
+    // The low bits of `page_link` are the chain and end marks (`SG_PAGE_LINK_MASK`).
+    const SG_PAGE_LINK_MASK: usize = 0x3;
+    // SAFETY: All-zero is a valid unused entry.
+    let mut one: bindings::scatterlist = unsafe { core::mem::zeroed() };
+    // SAFETY: `one` is a valid entry; `sg_init_one` only computes the page of the linear-map
+    // address, it does not access the memory.
+    unsafe { bindings::sg_init_one(&mut one, addr.cast(), 1) };
+    (one.page_link & !SG_PAGE_LINK_MASK) as *mut bindings::page
 }
 
 impl BufSgTable {
-    /// Describes `count` bytes at `buf`, which must be vmalloc or lowmem (kmalloc) memory that
-    /// outlives the table, as upstream requires.
+    /// Describes `count` bytes at `buf`, kernel memory that stays mapped while the table lives,
+    /// as upstream requires.
+    ///
+    /// Fails with `EFAULT` if a page of the buffer cannot be found, `ENOMEM` if the table
+    /// cannot be allocated.
     pub(crate) fn new(buf: *const u8, count: usize) -> Result<Self> {
-        // SAFETY: All-zero is a valid empty table and entry.
-        let mut inner = KBox::new(unsafe { core::mem::zeroed::<Inner>() }, GFP_KERNEL)?;
-        // SAFETY: `is_vmalloc_addr` only compares the address.
-        if unsafe { bindings::is_vmalloc_addr(buf.cast()) } {
-            let offset = buf as usize % PAGE_SIZE;
-            let nr_pages = (offset + count).div_ceil(PAGE_SIZE);
-            let mut pages = KVec::with_capacity(nr_pages, GFP_KERNEL)?;
-            let first = buf.wrapping_sub(offset);
-            for i in 0..nr_pages {
-                // SAFETY: The address lies in the vmalloc buffer the caller passed.
-                let page =
-                    unsafe { bindings::vmalloc_to_page(first.wrapping_add(i * PAGE_SIZE).cast()) };
-                if page.is_null() {
-                    return Err(EFAULT);
-                }
-                pages.push(page, GFP_KERNEL)?;
-            }
-            // SAFETY: `pages` holds `nr_pages` valid pages covering the buffer; the table is
-            // empty.
-            let ret = unsafe {
-                bindings::sg_alloc_table_from_pages_segment(
-                    &mut inner.sgt,
-                    pages.as_mut_ptr(),
-                    nr_pages.try_into()?,
-                    offset as u32,
-                    count,
-                    u32::MAX,
-                    bindings::GFP_KERNEL,
-                )
+        let offset = buf as usize % PAGE_SIZE;
+        let nr_pages = offset.checked_add(count).ok_or(EINVAL)?.div_ceil(PAGE_SIZE);
+        let mut pages = KVec::with_capacity(nr_pages, GFP_KERNEL)?;
+        let first = buf.wrapping_sub(offset);
+        for i in 0..nr_pages {
+            let p = first.wrapping_add(i * PAGE_SIZE);
+            // SAFETY: `is_vmalloc_addr` only compares the address.
+            let page = if unsafe { bindings::is_vmalloc_addr(p.cast()) } {
+                // SAFETY: `p` lies in the vmalloc buffer the caller passed.
+                unsafe { bindings::vmalloc_to_page(p.cast()) }
+            } else {
+                kmap_to_page(p)
             };
-            kernel::error::to_result(ret)?;
-            // INVARIANT: The table was allocated from the buffer's pages.
-            Ok(Self {
-                inner,
-                kind: Kind::Pages,
-            })
-        } else {
-            let len: u32 = count.try_into().map_err(|_| EINVAL)?;
-            let one = &raw mut inner.one;
-            // SAFETY: `one` is a valid entry; `buf` is lowmem of `count` bytes.
-            unsafe { bindings::sg_init_one(one, buf.cast(), len) };
-            inner.sgt.sgl = one;
-            inner.sgt.nents = 1;
-            inner.sgt.orig_nents = 1;
-            // INVARIANT: The table is the one entry set up above.
-            Ok(Self {
-                inner,
-                kind: Kind::Single,
-            })
+            if page.is_null() {
+                return Err(EFAULT);
+            }
+            pages.push(page, GFP_KERNEL)?;
         }
+        // SAFETY: All-zero is a valid empty table.
+        let mut sgt = KBox::new(unsafe { core::mem::zeroed::<bindings::sg_table>() }, GFP_KERNEL)?;
+        // SAFETY: `pages` holds `nr_pages` valid pages covering the buffer from `offset` for
+        // `count` bytes; the table is empty.
+        let ret = unsafe {
+            bindings::sg_alloc_table_from_pages_segment(
+                &mut *sgt,
+                pages.as_mut_ptr(),
+                nr_pages.try_into()?,
+                offset as u32,
+                count,
+                u32::MAX,
+                bindings::GFP_KERNEL,
+            )
+        };
+        kernel::error::to_result(ret)?;
+        // INVARIANT: The table was allocated from the buffer's pages.
+        Ok(Self { sgt })
     }
 
     /// The C table, for the driver's `write_sg`.
     pub(crate) fn as_raw(&mut self) -> *mut bindings::sg_table {
-        &raw mut self.inner.sgt
+        &raw mut *self.sgt
     }
 }
 
 impl Drop for BufSgTable {
     fn drop(&mut self) {
-        if let Kind::Pages = self.kind {
-            // SAFETY: By the type invariant the table was allocated by
-            // `sg_alloc_table_from_pages_segment` and is freed once.
-            unsafe { bindings::sg_free_table(&raw mut self.inner.sgt) };
-        }
+        // SAFETY: By the type invariant the table was allocated by
+        // `sg_alloc_table_from_pages_segment` and is freed once.
+        unsafe { bindings::sg_free_table(&raw mut *self.sgt) };
     }
 }

@@ -14,7 +14,7 @@ use kernel::{
     faux,
     firmware::Firmware,
     prelude::*,
-    time::{Instant, Monotonic},
+    time::{Delta, Instant, Monotonic},
 };
 
 #[path = "../ffi/bindings.rs"]
@@ -45,13 +45,10 @@ fn measure(name: &str, n: u32, mut op: impl FnMut() -> Result) -> Result {
     for _ in 0..n {
         op()?;
     }
-    let ns = start.elapsed().as_nanos();
-    pr_info!(
-        "fpga-rs-bench: {} {} {}\n",
-        name,
-        n,
-        ns / i64::from(n.max(1))
-    );
+    // `Delta / Delta` divides with the kernel's div64 helpers on 32-bit kernels, where a plain
+    // 64-bit `/` needs `__aeabi_ldivmod`, which the kernel does not export.
+    let per_op = start.elapsed() / Delta::from_nanos(i64::from(n.max(1)));
+    pr_info!("fpga-rs-bench: {} {} {}\n", name, n, per_op);
     Ok(())
 }
 

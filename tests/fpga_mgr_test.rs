@@ -850,6 +850,60 @@ mod load_tests {
         Ok(())
     }
 
+    /// What a `write_sg`-only driver saw of an image: the header bytes its `parse_header` and
+    /// `write_init` read, and the bytes its table described.
+    fn sg_driver_view(r: &Record) -> (bool, bool, bool, usize) {
+        (r.header_ok, r.init_ok, r.sg_ok, r.sg_bytes)
+    }
+
+    /// A vmalloc'd image in an sg table, to a `write_sg` driver: `parse_header` and `write_init`
+    /// read the header from the first page while the core has it mapped. On 32-bit kernels
+    /// with HIGHMEM, vmalloc pages are highmem pages, mapped by `kmap_local_page()` only until
+    /// `sg_miter_stop()`.
+    #[test]
+    fn vmalloc_sg_image_header_is_mapped_for_parse_header_and_write_init() -> Result {
+        let img = vimage(IMAGE_SIZE)?;
+        let mut sgt = PageTable::new(&img)?;
+        let t = TestMgr::new(c"fpga-rs-test-sghdr", sg_ops())?;
+        let ret = load(&t, None, Some(&mut sgt));
+        let (seen, state) = (sg_driver_view(&t.record), t.state());
+        drop(t);
+        assert_eq!(ret, 0);
+        assert_eq!(state, OPERATING);
+        assert_eq!(seen, (true, true, true, IMAGE_SIZE));
+        Ok(())
+    }
+
+    /// A firmware file (vmalloc memory, the pages highmem on 32-bit kernels) to a `write_sg`
+    /// driver: the core describes it with an sg table of its pages and maps the first for the
+    /// header ops.
+    #[test]
+    fn firmware_image_header_is_mapped_for_write_sg_driver() -> Result {
+        let t = TestMgr::new(c"fpga-rs-test-fwsg", sg_ops())?;
+        // tools/testing/run-vm.sh puts this image (1 KiB header, 4 KiB data) in the initramfs.
+        let ret = load_firmware(&t, c"fpga-rs/test-image.bin");
+        let (seen, state) = (sg_driver_view(&t.record), t.state());
+        drop(t);
+        assert_eq!(ret, 0);
+        assert_eq!(state, OPERATING);
+        assert_eq!(seen, (true, true, true, HEADER_SIZE + 4096));
+        Ok(())
+    }
+
+    /// A kmalloc'd (lowmem) image spanning pages, to a `write_sg` driver: the core's table
+    /// describes it page by page in place (`kmap_to_page()`), header and data intact.
+    #[test]
+    fn kmalloc_buffer_to_write_sg_driver_is_described_page_by_page() -> Result {
+        let img = kimage(IMAGE_SIZE)?;
+        let t = TestMgr::new(c"fpga-rs-test-ksg", sg_ops())?;
+        let ret = load(&t, Some(&img), None);
+        let seen = sg_driver_view(&t.record);
+        drop(t);
+        assert_eq!(ret, 0);
+        assert_eq!(seen, (true, true, true, IMAGE_SIZE));
+        Ok(())
+    }
+
     #[test]
     fn missing_firmware_is_firmware_request_error() -> Result {
         let t = TestMgr::new(c"fpga-rs-test-nofw", write_ops())?;

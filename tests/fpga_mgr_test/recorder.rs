@@ -82,16 +82,21 @@ pub(crate) struct Record {
     /// Bytes `parse_header` saw last, and whether they were all header bytes.
     pub(crate) header_len: usize,
     pub(crate) header_ok: bool,
-    /// Bytes `write_init` got.
+    /// Bytes `write_init` got, and whether the header bytes among them were all header bytes
+    /// (read while the core maps them).
     pub(crate) init_len: usize,
+    pub(crate) init_ok: bool,
     /// Image bytes `write` got, in how many calls, whether all were data bytes, and the first
     /// buffer address (to check zero-copy).
     pub(crate) written: usize,
     pub(crate) write_calls: usize,
     pub(crate) image_ok: bool,
     pub(crate) first_write: usize,
-    /// The table `write_sg` got.
+    /// The table `write_sg` got, how many image bytes it described, and whether they were the
+    /// image's (header bytes, then data bytes).
     pub(crate) sg_table: usize,
+    pub(crate) sg_bytes: usize,
+    pub(crate) sg_ok: bool,
     /// Value `status` reports.
     pub(crate) status: u64,
     /// The test module's reference count during the last `write` (it owns every test object).
@@ -168,7 +173,7 @@ unsafe extern "C" fn parse_header(
     0
 }
 
-/// Records how many bytes `write_init` got.
+/// Records how many bytes `write_init` got, and checks the header bytes among them.
 ///
 /// # Safety
 ///
@@ -176,11 +181,13 @@ unsafe extern "C" fn parse_header(
 unsafe extern "C" fn write_init(
     mgr: *mut bindings::fpga_manager,
     _info: *mut bindings::fpga_image_info,
-    _buf: *const u8,
+    buf: *const u8,
     count: usize,
 ) -> i32 {
     let ret = enter(mgr, Op::WriteInit);
-    record(mgr).init_len = count;
+    let r = record(mgr);
+    r.init_len = count;
+    r.init_ok = !buf.is_null() && all(buf, HEADER_SIZE.min(count), HEADER_FILL);
     ret
 }
 
@@ -218,7 +225,37 @@ unsafe extern "C" fn write_sg(
     sgt: *mut bindings::sg_table,
 ) -> i32 {
     let ret = enter(mgr, Op::WriteSg);
-    record(mgr).sg_table = sgt as usize;
+    let r = record(mgr);
+    r.sg_table = sgt as usize;
+    // Reads the image back through the table, as a DMA engine would fetch it.
+    let mut chunk = [0u8; 256];
+    let (mut off, mut ok) = (0usize, true);
+    loop {
+        // SAFETY: `sgt` is a valid table during the op; `chunk` is writable.
+        let n = unsafe {
+            bindings::sg_pcopy_to_buffer(
+                (*sgt).sgl,
+                (*sgt).nents,
+                chunk.as_mut_ptr().cast(),
+                chunk.len(),
+                off as bindings::off_t,
+            )
+        };
+        if n == 0 {
+            break;
+        }
+        for (i, &b) in chunk[..n].iter().enumerate() {
+            let fill = if off + i < HEADER_SIZE {
+                HEADER_FILL
+            } else {
+                IMAGE_FILL
+            };
+            ok &= b == fill;
+        }
+        off += n;
+    }
+    r.sg_bytes = off;
+    r.sg_ok = ok;
     ret
 }
 

@@ -40,6 +40,25 @@ status=$?
 grep -qE '^(warning|error)' "$OUT/clippy.log" && status=1
 record clippy_clean $status "$OUT/clippy.log"
 
+# The C ABI: every symbol upstream's core exports (EXPORT_SYMBOL_GPL in
+# drivers/fpga/fpga-{mgr,bridge,region}.c of this kernel's source) is in the
+# Module.symvers of the modules just built, from the Rust module of the same
+# name, as EXPORT_SYMBOL_GPL: the export records assembled for this ARCH.
+: >"$OUT/exports.log"
+n=0
+for core in fpga-mgr fpga-bridge fpga-region; do
+	for sym in $(sed -n 's/^EXPORT_SYMBOL_GPL(\([a-z_0-9]*\));/\1/p' "$KERNEL_TREE/drivers/fpga/$core.c"); do
+		n=$((n + 1))
+		awk -v s="$sym" -v m="${core//-/_}" '$2 == s && $3 ~ ("(^|/)" m "$") && $4 == "EXPORT_SYMBOL_GPL" { f = 1 } END { exit !f }' \
+			"$FPGA_RS_ROOT/Module.symvers" ||
+			echo "$ARCH: $sym (upstream $core.ko) is not exported GPL by ${core//-/_}.ko" >>"$OUT/exports.log"
+	done
+done
+[ "$n" -ge 30 ] || echo "only $n exports found in $KERNEL_TREE/drivers/fpga (expected 30)" >>"$OUT/exports.log"
+echo "lint: $ARCH Module.symvers: $((n - $(wc -l <"$OUT/exports.log"))) of $n upstream exports"
+[ -s "$OUT/exports.log" ]
+record upstream_exports_in_module_symvers $((1 - $?)) "$OUT/exports.log"
+
 # Every unsafe block is justified by a SAFETY comment (coding guidelines).
 : >"$OUT/safety.log"
 for f in "${rust_files[@]}"; do

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Builds the modules and an initramfs, boots the kernel from the cache in
-# QEMU (TCG) and runs one of:
+# Builds the modules and an initramfs for ARCH (x86_64, arm64 or arm), boots
+# that architecture's kernel from the cache in QEMU (TCG, two CPUs) and runs
+# one of:
 #   --tests   the whole test plan (KUnit modules, then scenario tests); the
 #             results are merged and parsed by the kernel's kunit.py, and the
 #             run ends with "N passed, N failed" (exit 1 on any failure, crash
@@ -15,16 +16,17 @@ set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
 mode=${1:---tests}
+# Every VM is SMP: the test plan fails if fewer CPUs than this come up.
+VM_CPUS=${VM_CPUS:-2}
 OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out}
 VM_TIMEOUT=${VM_TIMEOUT:-$([ "$KERNEL_FLAVOR" = default ] && echo 300 || echo 1200)}
-BZIMAGE=$KERNEL_BUILD/arch/x86/boot/bzImage
 STAGE=$OUT/initramfs
 
 case "$mode" in
 --tests | --demo | --bench | --shell) ;;
 *) die "usage: $0 --tests|--demo|--bench|--shell" ;;
 esac
-[ -f "$BZIMAGE" ] || die "no kernel at $BZIMAGE: run 'make setup' first"
+[ -f "$KERNEL_IMAGE" ] || die "no $ARCH kernel at $KERNEL_IMAGE: run 'make setup ARCH=$ARCH' first"
 mkdir -p "$OUT"
 
 # Kbuild does not notice that the kernel under an external module changed
@@ -34,7 +36,7 @@ mkdir -p "$OUT"
 build_modules() {
 	# The objects are shared by every flavour, so the marker lives beside them.
 	local kernel_id marker=$FPGA_RS_ROOT/.fpga-rs-kernel.id
-	kernel_id="$KERNEL_BUILD $(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$BZIMAGE" | tr '\n' ' ')"
+	kernel_id="$KERNEL_BUILD $(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$KERNEL_IMAGE" | tr '\n' ' ')"
 	if [ "$(cat "$marker" 2>/dev/null)" != "$kernel_id" ]; then
 		make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1
 		echo "$kernel_id" >"$marker"
@@ -55,7 +57,7 @@ build_initramfs() {
 	local vm=$FPGA_RS_ROOT/tools/testing/vm
 	rm -rf "$STAGE"
 	mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,lib/firmware,fpga-rs/scenarios}
-	cp /bin/busybox "$STAGE/bin/busybox"
+	cp "$GUEST_BUSYBOX" "$STAGE/bin/busybox" || die "no busybox for $ARCH guests: run 'make setup ARCH=$ARCH'"
 	cp "$vm/init" "$STAGE/init"
 	cp "$vm/run-plan.sh" "$vm/ktap.sh" "$vm/demo.sh" "$vm/bench.sh" "$STAGE/fpga-rs/"
 	cp "$FPGA_RS_ROOT"/tools/testing/scenarios/*.sh "$STAGE/fpga-rs/scenarios/"
@@ -94,16 +96,18 @@ build_initramfs() {
 }
 
 # vm_cmd MODE: sets VM_CMD to the QEMU command that boots the VM in MODE
-# (see vm/init). TCG: KVM hangs or crawls on these machines (TOOLCHAIN.md).
+# (see vm/init): the architecture's machine (lib/common.sh) with two CPUs.
+# TCG: KVM hangs or crawls on these machines (TOOLCHAIN.md). On arm and
+# arm64 the device tree is the one QEMU generates for its virt machine.
 vm_cmd() {
-	VM_CMD=(qemu-system-x86_64 -accel tcg -m 512 -smp 2 -no-reboot
-		-kernel "$BZIMAGE" -initrd "$OUT/initramfs.cpio.gz"
-		-append "console=ttyS0 panic=-1 oops=panic fpga_rs.mode=$1")
+	VM_CMD=("$QEMU" -accel tcg "${QEMU_MACHINE[@]}" -smp "$VM_CPUS" -no-reboot
+		-kernel "$KERNEL_IMAGE" -initrd "$OUT/initramfs.cpio.gz"
+		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS")
 }
 
-# The console (ttyS0) goes to console.log, and the test plan writes KTAP to
-# the second serial port (ttyS1), apart from the kernel log. No terminal is
-# needed (CI has no stdin); a hung VM is killed.
+# The console (first serial port) goes to console.log, and the test plan
+# writes KTAP to the second serial port, apart from the kernel log. No
+# terminal is needed (CI has no stdin); a hung VM is killed.
 run_tests() {
 	rm -f "$OUT/results.ktap" "$OUT/console.log"
 	vm_cmd tests

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Sets up everything fpga-rs needs on a Debian 12 machine, idempotently:
-# Debian packages and bindgen, the linux-source-7.2 tree, and a kernel
-# (bzImage + in-tree modules) configured from tools/testing/configs/ and
-# built into $FPGA_RS_CACHE (default ~/.cache/fpga-rs). A second run checks
-# and returns in seconds.
+# Sets up everything fpga-rs needs on a Debian 12 machine for one target
+# architecture, idempotently: Debian packages (QEMU and busybox for the
+# guest) and bindgen, the linux-source-7.2 tree, and a kernel (image +
+# in-tree modules) configured from tools/testing/configs/ and built into
+# $FPGA_RS_CACHE/build/<arch>-<flavour> (default cache ~/.cache/fpga-rs). A
+# second run checks and returns in seconds.
 #
-# Usage: tools/testing/setup.sh            (KERNEL_FLAVOR=default|debug)
+# Usage: tools/testing/setup.sh   (ARCH=x86_64|arm64|arm, KERNEL_FLAVOR=default|debug)
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -59,7 +60,13 @@ apt_sources() {
 		APT_UPDATED=
 	fi
 	if [ -z "${APT_UPDATED:-}" ]; then
-		apt-get update -qq || die "apt-get update failed (network or sources in $list)"
+		if ! apt-get update -qq; then
+			# With "tolerant", an index that failed to download (a mirror
+			# still syncing one architecture) is left to the install or
+			# download that follows to report.
+			[ "${1:-}" = tolerant ] || die "apt-get update failed (network or sources in $list)"
+			echo "    apt-get update reported errors; going on with the indexes it got"
+		fi
 		APT_UPDATED=1
 	fi
 }
@@ -70,7 +77,7 @@ install_packages() {
 		[ -e "$f" ] || missing+=("${PKG_FOR[$f]}")
 	done
 	local qemu=
-	command -v qemu-system-x86_64 >/dev/null || qemu=qemu-system-x86
+	command -v "$QEMU" >/dev/null || qemu=$QEMU_PKG
 	if [ ${#missing[@]} -eq 0 ] && [ -z "$qemu" ]; then
 		echo "    all Debian packages present"
 		return 0
@@ -88,6 +95,34 @@ install_packages() {
 			-t bookworm-backports "$qemu" >/dev/null ||
 			die "apt-get install -t bookworm-backports $qemu failed"
 	fi
+}
+
+# The guest's busybox, for a guest architecture other than the host's:
+# Debian's busybox-static of that architecture, downloaded and unpacked (not
+# installed) into the cache.
+install_guest_busybox() {
+	if [ -x "$GUEST_BUSYBOX" ]; then
+		echo "    $GUEST_BUSYBOX"
+		return 0
+	fi
+	[ "$(id -u)" = 0 ] || die "no busybox for $DEB_ARCH guests: run 'make setup ARCH=$ARCH' as root"
+	if ! dpkg --print-foreign-architectures | grep -qx "$DEB_ARCH"; then
+		dpkg --add-architecture "$DEB_ARCH" || die "dpkg --add-architecture $DEB_ARCH failed"
+		APT_UPDATED=
+	fi
+	apt_sources tolerant
+	local tmp
+	tmp=$(mktemp -d) || die "mktemp failed"
+	chmod 755 "$tmp" # apt downloads as the _apt user
+	(cd "$tmp" && apt-get download -qq "busybox-static:$DEB_ARCH") ||
+		{ rm -rf "$tmp"; die "apt-get download busybox-static:$DEB_ARCH failed"; }
+	rm -rf "${GUEST_BUSYBOX%/bin/busybox}"
+	dpkg -x "$tmp"/busybox-static_*.deb "$tmp/x" &&
+		mkdir -p "${GUEST_BUSYBOX%/busybox}" &&
+		cp "$tmp/x/bin/busybox" "$GUEST_BUSYBOX" ||
+		{ rm -rf "$tmp"; die "unpacking busybox-static:$DEB_ARCH failed"; }
+	rm -rf "$tmp"
+	echo "    $GUEST_BUSYBOX"
 }
 
 install_bindgen() {
@@ -130,9 +165,14 @@ fetch_kernel_source() {
 	KERNEL_SRC=$src/$pkg
 }
 
+# The config fragments, in merge order: common, architecture, flavour, and
+# the flavour's part for this architecture if there is one.
 fragments() {
 	echo "$CONFIGS/fpga-rs.config"
-	[ "$KERNEL_FLAVOR" = default ] || echo "$CONFIGS/$KERNEL_FLAVOR.config"
+	echo "$CONFIGS/$ARCH.config"
+	[ "$KERNEL_FLAVOR" = default ] && return
+	echo "$CONFIGS/$KERNEL_FLAVOR.config"
+	[ -f "$CONFIGS/$KERNEL_FLAVOR-$ARCH.config" ] && echo "$CONFIGS/$KERNEL_FLAVOR-$ARCH.config"
 }
 
 configure_kernel() {
@@ -169,14 +209,14 @@ build_kernel() {
 	local stamp=$KERNEL_BUILD/.fpga-rs-stamp want log=$KERNEL_BUILD/build.log
 	want=$( (echo "$KERNEL_SRC $KMAKE_ARGS"; cat $(fragments)) | sha256sum | cut -d' ' -f1)
 	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
-		[ -f "$KERNEL_BUILD/arch/x86/boot/bzImage" ] && [ -f "$KERNEL_BUILD/Module.symvers" ]; then
+		[ -f "$KERNEL_IMAGE" ] && [ -f "$KERNEL_BUILD/Module.symvers" ]; then
 		echo "    $KERNEL_BUILD is up to date"
 		return 0
 	fi
 	rm -f "$stamp"
 	step "configure ($KERNEL_FLAVOR)" configure_kernel || exit 1
-	echo "    building bzImage and modules with -j$(( $(nproc) + 1 )), log in $log"
-	if ! kmake O="$KERNEL_BUILD" -j$(( $(nproc) + 1 )) bzImage modules >"$log" 2>&1; then
+	echo "    building $ARCH $KERNEL_IMAGE_TARGET and modules with -j$(( $(nproc) + 1 )), log in $log"
+	if ! kmake O="$KERNEL_BUILD" -j$(( $(nproc) + 1 )) "$KERNEL_IMAGE_TARGET" modules >"$log" 2>&1; then
 		tail -n 30 "$log" >&2
 		die "kernel build failed; full log: $log"
 	fi
@@ -188,10 +228,12 @@ check_own_kernel() {
 	[ -f "$KDIR/Module.symvers" ] || die "KDIR=$KDIR has no Module.symvers: build its modules first"
 	grep -q '^CONFIG_RUST=y' "$KDIR/.config" || die "KDIR=$KDIR is not built with CONFIG_RUST=y"
 	grep -q '^CONFIG_MODULE_UNLOAD=y' "$KDIR/.config" || die "KDIR=$KDIR lacks CONFIG_MODULE_UNLOAD=y"
+	[ -f "$KERNEL_IMAGE" ] || die "KDIR=$KDIR has no $ARCH kernel image $KERNEL_IMAGE (ARCH=$ARCH)"
 	echo "    using the kernel in $KDIR"
 }
 
 step "Debian packages" install_packages || exit 1
+[ "$DEB_ARCH" = amd64 ] || step "busybox for $ARCH guests" install_guest_busybox || exit 1
 step "bindgen" install_bindgen || exit 1
 if [ -n "${KDIR:-}" ]; then
 	step "kernel (KDIR)" check_own_kernel || exit 1
@@ -199,4 +241,4 @@ else
 	step "kernel source" fetch_kernel_source || exit 1
 	step "kernel $KERNEL_FLAVOR build" build_kernel || exit 1
 fi
-echo "fpga-rs: kernel ready in $KERNEL_BUILD"
+echo "fpga-rs: $ARCH kernel ready in $KERNEL_BUILD"

@@ -4,7 +4,48 @@
 FPGA_RS_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 FPGA_RS_CACHE=${FPGA_RS_CACHE:-$HOME/.cache/fpga-rs}
 KERNEL_FLAVOR=${KERNEL_FLAVOR:-default}
-KERNEL_BUILD=${KDIR:-$FPGA_RS_CACHE/build/$KERNEL_FLAVOR}
+
+# The target architecture (ARCH=, as for the kernel's make): x86_64 (the
+# default), arm64 or arm. Per architecture: the kernel image `make` builds,
+# the QEMU machine that boots it, and the guest's serial devices (console
+# first, then the port the test plan writes KTAP to).
+ARCH=${ARCH:-x86_64}
+case "$ARCH" in
+x86_64 | x86)
+	ARCH=x86_64 SRCARCH=x86 KERNEL_IMAGE_TARGET=bzImage
+	QEMU=qemu-system-x86_64 QEMU_PKG=qemu-system-x86
+	QEMU_MACHINE=(-m 512)
+	VM_TTYS=(ttyS0 ttyS1) DEB_ARCH=amd64
+	;;
+arm64)
+	SRCARCH=arm64 KERNEL_IMAGE_TARGET=Image
+	QEMU=qemu-system-aarch64 QEMU_PKG=qemu-system-arm
+	QEMU_MACHINE=(-M virt -cpu cortex-a57 -m 1024)
+	VM_TTYS=(ttyAMA0 ttyAMA1) DEB_ARCH=arm64
+	;;
+arm)
+	# highmem=off keeps QEMU's devices below 4 GiB (no LPAE); 1536 MiB of RAM
+	# is about 760 MiB of lowmem and 770 MiB of highmem.
+	SRCARCH=arm KERNEL_IMAGE_TARGET=zImage
+	QEMU=qemu-system-arm QEMU_PKG=qemu-system-arm
+	QEMU_MACHINE=(-M virt,highmem=off -cpu cortex-a15 -m 1536)
+	VM_TTYS=(ttyAMA0 ttyAMA1) DEB_ARCH=armhf
+	;;
+*)
+	echo "fpga-rs: error: ARCH=$ARCH is not supported: use x86_64, arm64 or arm" >&2
+	exit 1
+	;;
+esac
+export ARCH
+KERNEL_BUILD=${KDIR:-$FPGA_RS_CACHE/build/$ARCH-$KERNEL_FLAVOR}
+KERNEL_IMAGE=$KERNEL_BUILD/arch/$SRCARCH/boot/$KERNEL_IMAGE_TARGET
+# The guest's busybox: the host's own on x86-64, else Debian's busybox-static
+# of the guest architecture, unpacked into the cache.
+if [ "$DEB_ARCH" = amd64 ]; then
+	GUEST_BUSYBOX=/bin/busybox
+else
+	GUEST_BUSYBOX=$FPGA_RS_CACHE/busybox-$DEB_ARCH/bin/busybox
+fi
 # The source tree of that build: O= builds link it as "source".
 KERNEL_TREE=$KERNEL_BUILD
 [ -d "$KERNEL_BUILD/source" ] && KERNEL_TREE=$(cd "$KERNEL_BUILD/source" && pwd)

@@ -75,6 +75,26 @@ scenario() {
 	} | block "$name"
 }
 
+# Every VM is SMP: the "concurrent" tests mean nothing on one CPU. The host
+# asked QEMU for FPGA_RS_CPUS CPUs (fpga_rs.cpus= on the command line); all
+# of them must be online.
+online=$(grep -c '^processor' /proc/cpuinfo)
+{
+	echo "KTAP version 1"
+	echo "1..1"
+	echo "    KTAP version 1"
+	echo "    # Subtest: vm_smp"
+	echo "    1..1"
+	echo "    # $(uname -m): $online of ${FPGA_RS_CPUS:-2} CPUs online ($(cat /sys/devices/system/cpu/online))"
+	if [ "$online" -ge "${FPGA_RS_CPUS:-2}" ] && [ "$online" -ge 2 ]; then
+		echo "    ok 1 all_cpus_online"
+		echo "ok 1 vm_smp"
+	else
+		echo "    not ok 1 all_cpus_online"
+		echo "not ok 1 vm_smp"
+	fi
+} | block vm_smp
+
 # The upstream C core and its own KUnit suites, as the baseline the Rust core
 # is compared against. The two cores export the same symbols and class names,
 # so the C core is unloaded before the Rust one is loaded. A kernel of the

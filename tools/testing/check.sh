@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# `make check`: the whole test plan on each architecture given (default:
+# x86_64 arm64 arm), one after the other (one kernel build at a time): set
+# up that architecture's kernel, then run the static checks and the VM test
+# plan on it (tools/testing/run-vm.sh --tests). Prints a table of the
+# results per architecture and ends with the total "N passed, N failed";
+# exits 1 if any architecture failed or could not be set up.
+#
+# Usage: tools/testing/check.sh [ARCH...]
+set -uo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+[ $# -gt 0 ] || set -- x86_64 arm64 arm
+
+passed=0 failed=0 rc=0 table=()
+for arch in "$@"; do
+	echo "==== ARCH=$arch ===="
+	start=$(date +%s)
+	out=${FPGA_RS_OUT:-$root/out}/$arch-${KERNEL_FLAVOR:-default}
+	mkdir -p "$out"
+	line=
+	if ARCH=$arch "$root/tools/testing/setup.sh"; then
+		ARCH=$arch FPGA_RS_OUT=$out "$root/tools/testing/run-vm.sh" --tests | tee "$out.log"
+		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out.log" | tail -n1)
+	else
+		rc=1
+	fi
+	if [ -z "$line" ]; then
+		# The architecture could not be set up or its run ended without a
+		# verdict: it counts as one failure, never as nothing.
+		line="0 passed, 1 failed"
+		rc=1
+	fi
+	p=${line%% passed*} f=${line#*passed, }
+	f=${f%% failed*}
+	passed=$((passed + p)) failed=$((failed + f))
+	table+=("$(printf '%-8s %5d passed %4d failed %5d s' "$arch" "$p" "$f" $(($(date +%s) - start)))")
+done
+echo "==== all architectures ===="
+printf '%s\n' "${table[@]}"
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ] || rc=1
+exit $rc
