@@ -330,8 +330,12 @@ impl SgMap {
         ret
     }
 
-    /// Copies `dst.len()` bytes from offset `skip` of the table; returns how many were copied.
+    /// Copies `dst.len()` bytes from offset `skip` of the table; returns how many were copied
+    /// (none if `skip` does not fit the C `off_t`, a `long`: 32 bits on 32-bit kernels).
     fn copy_to(&self, dst: &mut [u8], skip: usize) -> usize {
+        let Ok(skip) = bindings::off_t::try_from(skip) else {
+            return 0;
+        };
         // SAFETY: The table is valid and `dst` is writable for its length.
         unsafe {
             bindings::sg_pcopy_to_buffer(
@@ -339,7 +343,7 @@ impl SgMap {
                 (*self.0).nents,
                 dst.as_mut_ptr().cast(),
                 dst.len(),
-                skip as bindings::off_t,
+                skip,
             )
         }
     }
@@ -352,9 +356,11 @@ impl SgMap {
         limit: usize,
         mut f: impl FnMut(*const u8, usize) -> Result,
     ) -> Result {
+        // `off_t` is a `long`: a skip past 2 GiB on a 32-bit kernel is no offset of this table.
+        let skip = bindings::off_t::try_from(skip).map_err(|_| EINVAL)?;
         let mut miter = self.start();
         // SAFETY: `miter` was started on a valid table.
-        if skip != 0 && !unsafe { bindings::sg_miter_skip(&mut miter, skip as bindings::off_t) } {
+        if skip != 0 && !unsafe { bindings::sg_miter_skip(&mut miter, skip) } {
             // SAFETY: Stops the iteration started above.
             unsafe { bindings::sg_miter_stop(&mut miter) };
             return Err(EINVAL);

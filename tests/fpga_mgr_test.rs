@@ -858,13 +858,16 @@ mod load_tests {
 
     /// A vmalloc'd image in an sg table, to a `write_sg` driver: `parse_header` and `write_init`
     /// read the header from the first page while the core has it mapped. On 32-bit kernels
-    /// with HIGHMEM, vmalloc pages are highmem pages, mapped by `kmap_local_page()` only until
-    /// `sg_miter_stop()`.
+    /// with HIGHMEM, vmalloc pages are highmem pages, mapped by `sg_miter_next()` with `kmap()`
+    /// only until `sg_miter_stop()`; the driver recycles the kmap slots before it reads
+    /// ([`recycle_pkmaps`]), so a header the core no longer maps faults or reads as another
+    /// page.
     #[test]
     fn vmalloc_sg_image_header_is_mapped_for_parse_header_and_write_init() -> Result {
         let img = vimage(IMAGE_SIZE)?;
         let mut sgt = PageTable::new(&img)?;
-        let t = TestMgr::new(c"fpga-rs-test-sghdr", sg_ops())?;
+        let mut t = TestMgr::new(c"fpga-rs-test-sghdr", sg_ops())?;
+        t.record.recycle_kmaps = true;
         let ret = load(&t, None, Some(&mut sgt));
         let (seen, state) = (sg_driver_view(&t.record), t.state());
         drop(t);
@@ -879,7 +882,8 @@ mod load_tests {
     /// header ops.
     #[test]
     fn firmware_image_header_is_mapped_for_write_sg_driver() -> Result {
-        let t = TestMgr::new(c"fpga-rs-test-fwsg", sg_ops())?;
+        let mut t = TestMgr::new(c"fpga-rs-test-fwsg", sg_ops())?;
+        t.record.recycle_kmaps = true;
         // tools/testing/run-vm.sh puts this image (1 KiB header, 4 KiB data) in the initramfs.
         let ret = load_firmware(&t, c"fpga-rs/test-image.bin");
         let (seen, state) = (sg_driver_view(&t.record), t.state());
@@ -895,7 +899,8 @@ mod load_tests {
     #[test]
     fn kmalloc_buffer_to_write_sg_driver_is_described_page_by_page() -> Result {
         let img = kimage(IMAGE_SIZE)?;
-        let t = TestMgr::new(c"fpga-rs-test-ksg", sg_ops())?;
+        let mut t = TestMgr::new(c"fpga-rs-test-ksg", sg_ops())?;
+        t.record.recycle_kmaps = true;
         let ret = load(&t, Some(&img), None);
         let seen = sg_driver_view(&t.record);
         drop(t);

@@ -3,8 +3,9 @@
 //! The "board" of the overlay-flow scenarios: applies `fpga-rs/board.dtbo`
 //! (`tools/testing/overlays/board.dtso`: a test manager, a test bridge and an FPGA region;
 //! `board=1`) or `fpga-rs/sim-board.dtbo` (`sim-board.dtso`: the simulated FPGAs and bridges of
-//! `lowlevel/` with a region each; `board=2`) to the VM's empty device tree and creates platform
-//! devices for its nodes, as a board's device tree would at boot. The board node itself, a child of the root, gets its platform
+//! `lowlevel/` with a region each; `board=2`) under the root of the VM's device tree (the one QEMU
+//! generates for its `virt` machine on arm and arm64, the OF core's empty tree on x86-64) and
+//! creates platform devices for its nodes, as a board's device tree would at boot. The board node itself, a child of the root, gets its platform
 //! device from the OF core when the overlay is applied. Removing the module removes them and
 //! the overlay.
 

@@ -82,6 +82,9 @@ pub(crate) struct Record {
     /// Bytes `parse_header` saw last, and whether they were all header bytes.
     pub(crate) header_len: usize,
     pub(crate) header_ok: bool,
+    /// `parse_header` and `write_init` recycle the kernel's persistent kmap slots before they
+    /// read the header (see [`recycle_pkmaps`]).
+    pub(crate) recycle_kmaps: bool,
     /// Bytes `write_init` got, and whether the header bytes among them were all header bytes
     /// (read while the core maps them).
     pub(crate) init_len: usize,
@@ -136,6 +139,45 @@ fn all(buf: *const u8, len: usize, fill: u8) -> bool {
         .all(|&b| b == fill)
 }
 
+/// Recycles the persistent kmap slots of `kmap()` ([`mm/highmem.c`](srctree/mm/highmem.c)), as
+/// the kmaps of other CPUs do over time: maps and unmaps more distinct highmem pages than there
+/// are slots (`LAST_PKMAP`, 512 on ARM), so that the allocator of slots wraps around and
+/// `flush_all_zero_pkmaps()` clears every slot that no one holds and flushes the TLB.
+///
+/// `sg_miter_next()` maps a highmem page with `kmap()`, and `sg_miter_stop()` only drops the
+/// slot's count: the address keeps working until the slots are recycled. After this, an address
+/// the core unmapped before calling the driver faults, while one the core still holds stays
+/// valid. Without `CONFIG_HIGHMEM` every page is in the linear map and there is nothing to do.
+#[cfg(CONFIG_HIGHMEM)]
+pub(crate) fn recycle_pkmaps() -> Result {
+    use kernel::page::Page;
+    // Twice the slots on ARM, and more than on any other 32-bit architecture.
+    const PAGES: usize = 1024;
+    let mut pages = KVec::with_capacity(PAGES, GFP_KERNEL)?;
+    for _ in 0..PAGES {
+        // All at once, so that every page is distinct and takes a slot of its own.
+        pages.push(
+            Page::alloc_page(GFP_KERNEL | kernel::alloc::flags::__GFP_HIGHMEM)?,
+            GFP_KERNEL,
+        )?;
+    }
+    for page in &pages {
+        // SAFETY: `page` is a page we own; `kmap_high` maps it in a persistent slot and
+        // `kunmap_high` drops that mapping's count, as `kmap()`/`kunmap()` do for highmem pages.
+        unsafe {
+            bindings::kmap_high(page.as_ptr());
+            bindings::kunmap_high(page.as_ptr());
+        }
+    }
+    Ok(())
+}
+
+/// Without `CONFIG_HIGHMEM` there are no persistent kmap slots.
+#[cfg(not(CONFIG_HIGHMEM))]
+pub(crate) fn recycle_pkmaps() -> Result {
+    Ok(())
+}
+
 /// Records the header; asks for `want_header` bytes with `-EAGAIN`.
 ///
 /// # Safety
@@ -168,6 +210,9 @@ unsafe extern "C" fn parse_header(
         return EAGAIN.to_errno();
     }
     r.header_len = count;
+    if r.recycle_kmaps && recycle_pkmaps().is_err() {
+        return ENOMEM.to_errno();
+    }
     r.header_ok = all(buf, HEADER_SIZE.min(want), HEADER_FILL);
     info.data_size = r.data_size;
     0
@@ -187,6 +232,9 @@ unsafe extern "C" fn write_init(
     let ret = enter(mgr, Op::WriteInit);
     let r = record(mgr);
     r.init_len = count;
+    if r.recycle_kmaps && recycle_pkmaps().is_err() {
+        return ENOMEM.to_errno();
+    }
     r.init_ok = !buf.is_null() && all(buf, HEADER_SIZE.min(count), HEADER_FILL);
     ret
 }

@@ -3,8 +3,9 @@
 #
 # The fpga-rs demo, run inside the VM by `make vm`: load the Rust FPGA cores
 # and the low-level drivers of lowlevel/, describe a board in the device tree
-# (an Altera-style SoC FPGA behind a freeze bridge, with an FPGA region; as
-# an overlay, the x86 VM has no tree of its own), program the region with
+# (an Altera-style SoC FPGA behind a freeze bridge, with an FPGA region; an
+# overlay on QEMU's own tree on arm and arm64, on the OF core's empty tree on
+# x86-64), program the region with
 # the firmware image fpga-rs/socfpga-valid.rbf from the initramfs (written
 # by tools/testing/gen-images.py), show sysfs and the simulated fabric
 # before and after, and unload everything again.
@@ -31,6 +32,12 @@ fabric() {
 		sed 's/^/    /' "$f"
 	done
 }
+
+say "The machine"
+dt=/sys/firmware/devicetree/base
+echo "$(uname -m), $(grep -c ^processor /proc/cpuinfo) CPUs, device tree:" \
+	"$([ -e $dt/compatible ] && tr '\0' ' ' <$dt/compatible || echo "none from firmware (the OF core's empty tree)")"
+grep -E '^(MemTotal|HighTotal)' /proc/meminfo | tr -s ' '
 
 say "Loading the Rust FPGA cores"
 for m in fpga_mgr fpga_bridge fpga_region of_fpga_region; do

@@ -33,10 +33,20 @@ fail_block() {
 	} | block "$1"
 }
 
+# wanted NAME: whether the plan runs the module or scenario NAME. All of them,
+# unless the host passed ONLY=<shell pattern> (fpga_rs.only= on the command
+# line, for a developer's quick run; the report then lists only those).
+wanted() {
+	# shellcheck disable=SC2254 # The pattern is the point.
+	case "$1" in ${FPGA_RS_ONLY:-*}) return 0 ;; esac
+	return 1
+}
+
 # kunit_module KO [SUFFIX]: load a KUnit module, report its suites (their
 # names with SUFFIX appended), unload it.
 kunit_module() {
 	ko=$1 mod=$(basename "$1" .ko) suffix=${2:-}
+	wanted "$mod" || return 0
 	before=$(ls $KUNIT)
 	echo "fpga-rs: kunit $mod"
 	if ! err=$(insmod "$ko" 2>&1); then
@@ -57,6 +67,7 @@ kunit_module() {
 # scenario SCRIPT: run a scenario test in a subshell, as one suite.
 scenario() {
 	name=scenario_$(basename "$1" .sh | tr - _)
+	wanted "$name" || return 0
 	echo "fpga-rs: $name"
 	(. "$1") 3>/tmp/results >/dev/console 2>&1
 	n=$(grep -c '^\(not \)\?ok ' /tmp/results)
