@@ -75,7 +75,8 @@ impl BufSgTable {
             pages.push(page, GFP_KERNEL)?;
         }
         // SAFETY: All-zero is a valid empty table.
-        let mut sgt = KBox::new(unsafe { core::mem::zeroed::<bindings::sg_table>() }, GFP_KERNEL)?;
+        let empty = unsafe { core::mem::zeroed::<bindings::sg_table>() };
+        let mut sgt = KBox::new(empty, GFP_KERNEL)?;
         // SAFETY: `pages` holds `nr_pages` valid pages covering the buffer from `offset` for
         // `count` bytes; the table is empty.
         let ret = unsafe {
