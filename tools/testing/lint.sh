@@ -33,7 +33,8 @@ mapfile -t rust_files < <(git ls-files '*.rs' 2>/dev/null || find . -name '*.rs'
 	"${rust_files[@]}" >"$OUT/rustfmt.log" 2>&1
 record rustfmt_clean $? "$OUT/rustfmt.log"
 
-# Rebuild every crate with clippy-driver in place of rustc.
+# Rebuild every crate with clippy-driver in place of rustc, for this ARCH.
+objects_for_this_kernel
 touch "${rust_files[@]}"
 make -s -C "$FPGA_RS_ROOT" modules CLIPPY=1 >"$OUT/clippy.log" 2>&1
 status=$?

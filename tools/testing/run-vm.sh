@@ -34,18 +34,8 @@ esac
 [ -f "$KERNEL_IMAGE" ] || die "no $ARCH kernel at $KERNEL_IMAGE: run 'make setup ARCH=$ARCH' first"
 mkdir -p "$OUT"
 
-# Kbuild does not notice that the kernel under an external module changed
-# (e.g. the size of struct module after a config change), so the modules are
-# rebuilt from clean whenever the kernel build is not the one they were built
-# against.
 build_modules() {
-	# The objects are shared by every flavour, so the marker lives beside them.
-	local kernel_id marker=$FPGA_RS_ROOT/.fpga-rs-kernel.id
-	kernel_id="$KERNEL_BUILD $(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$KERNEL_IMAGE" | tr '\n' ' ')"
-	if [ "$(cat "$marker" 2>/dev/null)" != "$kernel_id" ]; then
-		make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1
-		echo "$kernel_id" >"$marker"
-	fi
+	objects_for_this_kernel
 	make -s -C "$FPGA_RS_ROOT" modules >"$OUT/modules.log" 2>&1 ||
 		{ cat "$OUT/modules.log" >&2; die "module build failed (log: $OUT/modules.log)"; }
 }

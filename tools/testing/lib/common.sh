@@ -80,3 +80,17 @@ kmake() {
 	# shellcheck disable=SC2086 # KMAKE_ARGS is a list of words.
 	make -C "$KERNEL_SRC" $KMAKE_ARGS "$@"
 }
+
+# objects_for_this_kernel: cleans the tree's module objects if they were built
+# against another kernel build (another ARCH or flavour). Kbuild does not
+# notice that the kernel under an external module changed (e.g. the size of
+# struct module after a config change), and the objects live in the source
+# tree, shared by every architecture and flavour.
+objects_for_this_kernel() {
+	local kernel_id marker=$FPGA_RS_ROOT/.fpga-rs-kernel.id
+	kernel_id="$KERNEL_BUILD $(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$KERNEL_IMAGE" | tr '\n' ' ')"
+	if [ "$(cat "$marker" 2>/dev/null)" != "$kernel_id" ]; then
+		make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1
+		echo "$kernel_id" >"$marker"
+	fi
+}
