@@ -20,9 +20,11 @@
 # arm (32-bit ARMv7 with HIGHMEM). Each has its own cached kernel and VM.
 
 ARCHES := x86_64 arm64 arm
+# Before `KDIR ?=` below: here $(KDIR) is set only if the user gave one.
 ifeq ($(origin ARCH),undefined)
 ARCH := x86_64
-CHECK_ARCHES := $(ARCHES)
+# A kernel of the user's own (KDIR=) is of one architecture.
+CHECK_ARCHES := $(if $(KDIR),$(ARCH),$(ARCHES))
 else
 CHECK_ARCHES := $(ARCH)
 endif

@@ -316,9 +316,10 @@ impl SgMap {
     /// while it is mapped, as upstream's `fpga_mgr_parse_header_sg_first()` and
     /// `fpga_mgr_prepare_sg()` do; `None` if the table is empty.
     ///
-    /// The mapping is a `kmap_local_page()` of a possibly highmem page (the core's own tables
-    /// for `write_sg` drivers are built from vmalloc and firmware pages): it ends at
-    /// `sg_miter_stop()`, so the address must not be used after `f` returns.
+    /// The mapping is a `kmap()` of a possibly highmem page (the core's own tables for
+    /// `write_sg` drivers are built from vmalloc and firmware pages; `SG_MITER_FROM_SG` without
+    /// `SG_MITER_LOCAL`), so `f` may sleep; it ends at `sg_miter_stop()`, after which the slot
+    /// may be recycled for another page: the address must not be used after `f` returns.
     fn with_first<T>(&self, f: impl FnOnce(*const u8, usize) -> T) -> Option<T> {
         let mut miter = self.start();
         // SAFETY: `miter` was started on a valid table.

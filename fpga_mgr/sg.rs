@@ -3,10 +3,11 @@
 //! Scatter-gather tables that describe a kernel buffer in place, for drivers with only
 //! `write_sg` (upstream's `fpga_mgr_buf_load()` slow path). No image byte is copied.
 //!
-//! As upstream, the table is built from the buffer's pages, whatever memory it is: vmalloc
-//! (firmware images, `kvmalloc` buffers), lowmem, or a `kmap()`ed highmem page on 32-bit
-//! kernels. Each page is found the way `fpga_mgr_buf_load()` finds it: `vmalloc_to_page()` or
-//! `kmap_to_page()`, never `virt_to_page()` of an address that may not be in the linear map.
+//! As upstream, the table is built from the buffer's pages: vmalloc memory (firmware images,
+//! `kvmalloc` buffers) or lowmem. Each page is found the way `fpga_mgr_buf_load()` finds it:
+//! `vmalloc_to_page()` or `kmap_to_page()`, never `virt_to_page()` of an address that may not be
+//! in the linear map. `kmap_to_page()` also resolves a `kmap()` or `kmap_local_page()` address,
+//! but 7.2 warns (`WARN_ON_ONCE` in `__kmap_to_page()`): such buffers are deprecated upstream.
 //!
 //! C header: [`include/linux/scatterlist.h`](srctree/include/linux/scatterlist.h)
 //! Upstream: [`drivers/fpga/fpga-mgr.c`](srctree/drivers/fpga/fpga-mgr.c)
@@ -26,7 +27,7 @@ pub(crate) struct BufSgTable {
 
 /// `kmap_to_page()` ([`include/linux/highmem-internal.h`](srctree/include/linux/highmem-internal.h))
 /// of a non-vmalloc kernel address: with `CONFIG_HIGHMEM`, `__kmap_to_page()`, which also resolves
-/// `kmap()` and `kmap_local_page()` addresses.
+/// (with a warning) `kmap()` and `kmap_local_page()` addresses.
 #[cfg(CONFIG_HIGHMEM)]
 fn kmap_to_page(addr: *const u8) -> *mut bindings::page {
     // SAFETY: `__kmap_to_page` only translates the address; the caller passes an address of
@@ -36,11 +37,12 @@ fn kmap_to_page(addr: *const u8) -> *mut bindings::page {
 
 /// `kmap_to_page()` without `CONFIG_HIGHMEM`: every non-vmalloc kernel address is in the linear
 /// map and its page is `virt_to_page()`'s, which (a static inline) is taken from the one entry
-/// `sg_init_one()` sets with it.
+/// `sg_init_one()` sets with it. (With `CONFIG_DEBUG_SG`, `sg_set_buf()` also checks that the
+/// address is in the linear map.)
 #[cfg(not(CONFIG_HIGHMEM))]
 fn kmap_to_page(addr: *const u8) -> *mut bindings::page {
     // The low bits of `page_link` are the chain and end marks (`SG_PAGE_LINK_MASK`).
-    const SG_PAGE_LINK_MASK: usize = 0x3;
+    const SG_PAGE_LINK_MASK: usize = (bindings::SG_CHAIN | bindings::SG_END) as usize;
     // SAFETY: All-zero is a valid unused entry.
     let mut one: bindings::scatterlist = unsafe { core::mem::zeroed() };
     // SAFETY: `one` is a valid entry; `sg_init_one` only computes the page of the linear-map

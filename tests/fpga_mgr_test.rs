@@ -895,9 +895,9 @@ mod load_tests {
     }
 
     /// A kmalloc'd (lowmem) image spanning pages, to a `write_sg` driver: the core's table
-    /// describes it page by page in place (`kmap_to_page()`), header and data intact.
+    /// describes it in place from its pages (`kmap_to_page()`), header and data intact.
     #[test]
-    fn kmalloc_buffer_to_write_sg_driver_is_described_page_by_page() -> Result {
+    fn kmalloc_buffer_to_write_sg_driver_is_described_in_place() -> Result {
         let img = kimage(IMAGE_SIZE)?;
         let mut t = TestMgr::new(c"fpga-rs-test-ksg", sg_ops())?;
         t.record.recycle_kmaps = true;

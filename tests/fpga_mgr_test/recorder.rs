@@ -146,24 +146,44 @@ fn all(buf: *const u8, len: usize, fill: u8) -> bool {
 ///
 /// `sg_miter_next()` maps a highmem page with `kmap()`, and `sg_miter_stop()` only drops the
 /// slot's count: the address keeps working until the slots are recycled. After this, an address
-/// the core unmapped before calling the driver faults, while one the core still holds stays
-/// valid. Without `CONFIG_HIGHMEM` every page is in the linear map and there is nothing to do.
+/// the core unmapped before calling the driver faults or reads another page, while one the core
+/// still holds stays valid. Without `CONFIG_HIGHMEM` every page is in the linear map and there
+/// is nothing to do.
+///
+/// Fails with `ENOMEM` if it cannot get enough highmem pages to wrap the slots around: the
+/// caller's check would then prove nothing.
 #[cfg(CONFIG_HIGHMEM)]
 pub(crate) fn recycle_pkmaps() -> Result {
     use kernel::page::Page;
     // Twice the slots on ARM, and more than on any other 32-bit architecture.
     const PAGES: usize = 1024;
+    const LAST_PKMAP: usize = 512;
     let mut pages = KVec::with_capacity(PAGES, GFP_KERNEL)?;
-    for _ in 0..PAGES {
-        // All at once, so that every page is distinct and takes a slot of its own.
-        pages.push(
-            Page::alloc_page(GFP_KERNEL | kernel::alloc::flags::__GFP_HIGHMEM)?,
-            GFP_KERNEL,
-        )?;
+    // Allocated all at once, so that every page is distinct and takes a slot of its own. Only
+    // highmem pages without a mapping are kept: with `HASHED_PAGE_VIRTUAL` (ARM),
+    // `page_address()` is NULL exactly for those. A lowmem page must never reach `kmap_high`.
+    for _ in 0..4 * PAGES {
+        if pages.len() == PAGES {
+            break;
+        }
+        let page = Page::alloc_page(GFP_KERNEL | kernel::alloc::flags::__GFP_HIGHMEM)?;
+        // SAFETY: `page` is a valid page we own; `page_address` only looks its address up.
+        if unsafe { bindings::page_address(page.as_ptr()) }.is_null() {
+            pages.push(page, GFP_KERNEL)?;
+        }
+    }
+    if pages.len() <= LAST_PKMAP {
+        pr_err!(
+            "fpga_mgr_test: only {} unmapped highmem pages, need more than {} to recycle the kmap slots\n",
+            pages.len(),
+            LAST_PKMAP
+        );
+        return Err(ENOMEM);
     }
     for page in &pages {
-        // SAFETY: `page` is a page we own; `kmap_high` maps it in a persistent slot and
-        // `kunmap_high` drops that mapping's count, as `kmap()`/`kunmap()` do for highmem pages.
+        // SAFETY: `page` is a highmem page we own with no kmap (checked above): `kmap_high` maps
+        // it in a persistent slot and `kunmap_high` drops that mapping's count, which is what
+        // `kmap()`/`kunmap()` do for highmem pages.
         unsafe {
             bindings::kmap_high(page.as_ptr());
             bindings::kunmap_high(page.as_ptr());
@@ -286,7 +306,7 @@ unsafe extern "C" fn write_sg(
                 (*sgt).nents,
                 chunk.as_mut_ptr().cast(),
                 chunk.len(),
-                off as bindings::off_t,
+                bindings::off_t::try_from(off).unwrap_or(bindings::off_t::MAX),
             )
         };
         if n == 0 {

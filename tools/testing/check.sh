@@ -19,22 +19,23 @@ for arch in "$@"; do
 	start=$(date +%s)
 	out=${FPGA_RS_OUT:-$root/out}/$arch-${KERNEL_FLAVOR:-default}
 	mkdir -p "$out"
-	line=
+	line= run_failed=
 	if ARCH=$arch "$root/tools/testing/setup.sh"; then
 		ARCH=$arch FPGA_RS_OUT=$out "$root/tools/testing/run-vm.sh" --tests | tee "$out.log"
-		[ "${PIPESTATUS[0]}" = 0 ] || rc=1
+		[ "${PIPESTATUS[0]}" = 0 ] || run_failed=1
 		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out.log" | tail -n1)
 	else
-		rc=1
+		run_failed=1
 	fi
-	if [ -z "$line" ]; then
-		# The architecture could not be set up or its run ended without a
-		# verdict: it counts as one failure, never as nothing.
-		line="0 passed, 1 failed"
-		rc=1
-	fi
+	# An architecture that could not be set up, or whose run failed or ended
+	# without a verdict, counts as at least one failure, never as nothing.
+	[ -n "$line" ] || line="0 passed, 0 failed"
 	p=${line%% passed*} f=${line#*passed, }
 	f=${f%% failed*}
+	if [ -n "$run_failed" ]; then
+		rc=1
+		[ "$f" != 0 ] || f=1
+	fi
 	passed=$((passed + p)) failed=$((failed + f))
 	table+=("$(printf '%-8s %5d passed %4d failed %5d s' "$arch" "$p" "$f" $(($(date +%s) - start)))")
 done

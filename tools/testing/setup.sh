@@ -61,11 +61,11 @@ apt_sources() {
 	fi
 	if [ -z "${APT_UPDATED:-}" ]; then
 		if ! apt-get update -qq; then
-			# With "tolerant", an index that failed to download (a mirror
-			# still syncing one architecture) is left to the install or
-			# download that follows to report.
-			[ "${1:-}" = tolerant ] || die "apt-get update failed (network or sources in $list)"
-			echo "    apt-get update reported errors; going on with the indexes it got"
+			# An index that failed to download (a mirror still syncing one
+			# architecture, the guests' armhf or arm64 among them) is left
+			# to the install or download that follows: it names what it
+			# could not get.
+			echo "    apt-get update reported errors (above); going on with the indexes it got"
 		fi
 		APT_UPDATED=1
 	fi
@@ -110,7 +110,7 @@ install_guest_busybox() {
 		dpkg --add-architecture "$DEB_ARCH" || die "dpkg --add-architecture $DEB_ARCH failed"
 		APT_UPDATED=
 	fi
-	apt_sources tolerant
+	apt_sources
 	local tmp
 	tmp=$(mktemp -d) || die "mktemp failed"
 	chmod 755 "$tmp" # apt downloads as the _apt user

@@ -11,8 +11,8 @@ KERNEL_FLAVOR=${KERNEL_FLAVOR:-default}
 # first, then the port the test plan writes KTAP to).
 ARCH=${ARCH:-x86_64}
 case "$ARCH" in
-x86_64 | x86)
-	ARCH=x86_64 SRCARCH=x86 KERNEL_IMAGE_TARGET=bzImage
+x86_64)
+	SRCARCH=x86 KERNEL_IMAGE_TARGET=bzImage
 	QEMU=qemu-system-x86_64 QEMU_PKG=qemu-system-x86
 	QEMU_MACHINE=(-m 512)
 	VM_TTYS=(ttyS0 ttyS1) DEB_ARCH=amd64
@@ -90,7 +90,8 @@ objects_for_this_kernel() {
 	local kernel_id marker=$FPGA_RS_ROOT/.fpga-rs-kernel.id
 	kernel_id="$KERNEL_BUILD $(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$KERNEL_IMAGE" | tr '\n' ' ')"
 	if [ "$(cat "$marker" 2>/dev/null)" != "$kernel_id" ]; then
-		make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1
+		make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1 ||
+			die "make clean failed: objects of another kernel build may remain"
 		echo "$kernel_id" >"$marker"
 	fi
 }

@@ -23,6 +23,14 @@ M=$(class_dev fpga_manager "fpga-rs test manager (of)")
 B=$(class_dev fpga_bridge "fpga-rs test bridge (of)")
 G=$(ls -d /sys/class/fpga_region/region* 2>/dev/null | head -n 1)
 RDEV=$(basename "$(readlink -f "$G/device")")
+# On arm and arm64 the board is an overlay on the tree QEMU generated for its
+# virt machine, as on a real board's tree; x86-64 has none from firmware.
+DT=/sys/firmware/devicetree/base
+case "$(uname -m)" in
+x86_64) skip board_on_machine_tree "x86-64: no device tree from firmware, the board is applied to the OF core's empty tree" ;;
+*) check board_on_machine_tree grep -q linux,dummy-virt $DT/compatible ;;
+esac
+check board_node_in_live_tree test -d $DT/fpga-rs-board/fpga-region
 check region_probed_from_tree test -d "$G"
 check region_bound_to_of_fpga_region test -e "$OFR/$RDEV"
 check_eq manager_from_tree "power up" "$(cat $M/state)"

@@ -20,6 +20,14 @@ not_ok() {
 	echo "fpga-rs: NOT OK $1${2:+: $2}"
 }
 
+# skip NAME REASON: a check that does not apply here (to this architecture,
+# say), reported as skipped with the reason, never left out silently.
+skip() {
+	KTAP_N=$((KTAP_N + 1))
+	echo "ok $KTAP_N $1 # SKIP $2" >&3
+	echo "fpga-rs: skip $1: $2"
+}
+
 # check NAME COMMAND...: ok when COMMAND succeeds.
 check() {
 	name=$1
