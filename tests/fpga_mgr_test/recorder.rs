@@ -159,24 +159,27 @@ pub(crate) fn recycle_pkmaps() -> Result {
     const PAGES: usize = 1024;
     const LAST_PKMAP: usize = 512;
     let mut pages = KVec::with_capacity(PAGES, GFP_KERNEL)?;
+    // Pages that cannot be used, held until the end so that the allocator does not hand the
+    // same page back at once.
+    let mut rejected = KVec::new();
     // Allocated all at once, so that every page is distinct and takes a slot of its own. Only
     // highmem pages without a mapping are kept: with `HASHED_PAGE_VIRTUAL` (ARM),
     // `page_address()` is NULL exactly for those. A lowmem page must never reach `kmap_high`.
-    for _ in 0..4 * PAGES {
-        if pages.len() == PAGES {
-            break;
-        }
+    while pages.len() < PAGES && rejected.len() < PAGES {
         let page = Page::alloc_page(GFP_KERNEL | kernel::alloc::flags::__GFP_HIGHMEM)?;
         // SAFETY: `page` is a valid page we own; `page_address` only looks its address up.
         if unsafe { bindings::page_address(page.as_ptr()) }.is_null() {
             pages.push(page, GFP_KERNEL)?;
+        } else {
+            rejected.push(page, GFP_KERNEL)?;
         }
     }
     if pages.len() <= LAST_PKMAP {
         pr_err!(
-            "fpga_mgr_test: only {} unmapped highmem pages, need more than {} to recycle the kmap slots\n",
+            "fpga_mgr_test: {} unmapped highmem pages ({} others), need {} to recycle kmaps\n",
             pages.len(),
-            LAST_PKMAP
+            rejected.len(),
+            LAST_PKMAP + 1
         );
         return Err(ENOMEM);
     }
