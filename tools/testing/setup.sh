@@ -113,7 +113,8 @@ install_guest_busybox() {
 	apt_sources
 	local tmp
 	tmp=$(mktemp -d) || die "mktemp failed"
-	chmod 755 "$tmp" # apt downloads as the _apt user
+	# apt-get download writes as the _apt user where it can.
+	chown _apt "$tmp" 2>/dev/null || chmod 755 "$tmp"
 	(cd "$tmp" && apt-get download -qq "busybox-static:$DEB_ARCH") ||
 		{ rm -rf "$tmp"; die "apt-get download busybox-static:$DEB_ARCH failed"; }
 	rm -rf "${GUEST_BUSYBOX%/bin/busybox}"
