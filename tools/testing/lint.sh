@@ -8,8 +8,18 @@
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
-ktap=
-[ "${1:-}" = --ktap ] && ktap=$2
+# --ktap FILE: also write the results as KTAP. --built LOG: the modules were
+# just built from scratch with CLIPPY=1 (run-vm.sh --tests does), LOG is that
+# build's output: read it instead of building again.
+ktap= built=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--ktap) ktap=$2 ;;
+	--built) built=$2 ;;
+	*) die "usage: $0 [--ktap FILE] [--built LOG]" ;;
+	esac
+	shift 2
+done
 OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out}
 mkdir -p "$OUT"
 cd "$FPGA_RS_ROOT" || exit 1
@@ -34,10 +44,13 @@ mapfile -t rust_files < <(git ls-files '*.rs' 2>/dev/null || find . -name '*.rs'
 record rustfmt_clean $? "$OUT/rustfmt.log"
 
 # Rebuild every crate with clippy-driver in place of rustc, for this ARCH.
-objects_for_this_kernel
-touch "${rust_files[@]}"
-make -s -C "$FPGA_RS_ROOT" modules CLIPPY=1 >"$OUT/clippy.log" 2>&1
-status=$?
+if [ -n "$built" ]; then
+	cp "$built" "$OUT/clippy.log"
+	status=0
+else
+	build_modules_with_clippy "$OUT/clippy.log"
+	status=$?
+fi
 grep -qE '^(warning|error)' "$OUT/clippy.log" && status=1
 record clippy_clean $status "$OUT/clippy.log"
 

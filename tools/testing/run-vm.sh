@@ -11,7 +11,8 @@
 #   --demo    the demo (tools/testing/vm/demo.sh), printed live;
 #   --bench   the benchmarks (tools/testing/vm/bench.sh): C core against Rust core;
 #   --shell   an interactive shell in the VM.
-# Outputs go to $FPGA_RS_OUT (default ./out): console.log, results.ktap.
+# Outputs go to $FPGA_RS_OUT (default ./out/<arch>-<flavour>): console.log,
+# results.ktap.
 # ONLY=<shell pattern> runs only the KUnit modules and scenarios whose names
 # match (fpga_mgr_test, scenario_region_overlay_flow, ...): a quick run while
 # developing, never what `make check` does.
@@ -21,7 +22,7 @@ set -uo pipefail
 mode=${1:---tests}
 # Every VM is SMP: the test plan fails if fewer CPUs than this come up.
 VM_CPUS=${VM_CPUS:-2}
-OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out}
+OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out/$ARCH-$KERNEL_FLAVOR}
 # A guard against a hung VM, not a verdict on speed: TCG on a loaded 2-core
 # host runs the arm plan in about 4 minutes.
 VM_TIMEOUT=${VM_TIMEOUT:-$([ "$KERNEL_FLAVOR" = default ] && echo 900 || echo 2400)}
@@ -34,10 +35,14 @@ esac
 [ -f "$KERNEL_IMAGE" ] || die "no $ARCH kernel at $KERNEL_IMAGE: run 'make setup ARCH=$ARCH' first"
 mkdir -p "$OUT"
 
+# The test plan builds once, with clippy, for the static checks too.
 build_modules() {
-	objects_for_this_kernel
-	make -s -C "$FPGA_RS_ROOT" modules >"$OUT/modules.log" 2>&1 ||
-		{ cat "$OUT/modules.log" >&2; die "module build failed (log: $OUT/modules.log)"; }
+	if [ "$mode" = --tests ] && [ -z "${ONLY:-}" ]; then
+		build_modules_with_clippy "$OUT/modules.log"
+	else
+		objects_for_this_kernel
+		make -s -C "$FPGA_RS_ROOT" modules >"$OUT/modules.log" 2>&1
+	fi || { cat "$OUT/modules.log" >&2; die "module build failed (log: $OUT/modules.log)"; }
 }
 
 # stage_modules SUB FILES...: copies module files into the initramfs folder SUB.
@@ -119,7 +124,8 @@ case "$mode" in
 --tests)
 	lint=(--results "$OUT/lint.ktap")
 	if [ -z "${ONLY:-}" ]; then
-		step "static checks (rustfmt, clippy, exports)" "$FPGA_RS_ROOT/tools/testing/lint.sh" --ktap "$OUT/lint.ktap"
+		step "static checks (rustfmt, clippy, exports)" "$FPGA_RS_ROOT/tools/testing/lint.sh" \
+			--ktap "$OUT/lint.ktap" --built "$OUT/modules.log"
 	else
 		lint=()
 	fi
@@ -130,9 +136,18 @@ case "$mode" in
 		--out "$OUT"
 	;;
 --demo | --bench)
+	# The demo's and benchmarks' own lines, not the boot log: the kernel's
+	# messages stay in dmesg (loglevel=4 keeps warnings and errors on the
+	# console), and a VM that hangs is killed.
 	vm_cmd "${mode#--}"
-	"${VM_CMD[@]}" -nographic </dev/null | tee "$OUT/console.log"
+	VM_CMD[${#VM_CMD[@]} - 1]+=" loglevel=4"
+	timeout -k 5 "$VM_TIMEOUT" "${VM_CMD[@]}" -nographic </dev/null | tee "$OUT/console.log"
 	echo "console log: $OUT/console.log"
+	if [ "$mode" = --demo ]; then
+		verdict=$(grep -ao 'fpga-rs: demo \(ok\|FAILED.*\)' "$OUT/console.log" | tail -n1 | tr -d '\r')
+		[ "$verdict" = "fpga-rs: demo ok" ] ||
+			die "the demo did not succeed: ${verdict:-no verdict (the VM stopped early or hung; see $OUT/console.log)}"
+	fi
 	;;
 --shell)
 	vm_cmd shell

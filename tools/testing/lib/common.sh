@@ -95,3 +95,13 @@ objects_for_this_kernel() {
 		echo "$kernel_id" >"$marker"
 	fi
 }
+
+# build_modules_with_clippy LOG: builds every module of the tree for this
+# kernel from its sources, with clippy-driver in place of rustc (the kernel's
+# CLIPPY=1: the same objects, plus the lints), output to LOG. Every Rust file
+# is touched so that every crate is compiled and linted.
+build_modules_with_clippy() {
+	objects_for_this_kernel
+	(cd "$FPGA_RS_ROOT" && git ls-files -z '*.rs' 2>/dev/null | xargs -0 -r touch)
+	make -s -C "$FPGA_RS_ROOT" modules CLIPPY=1 >"$1" 2>&1
+}

@@ -11,6 +11,10 @@
 # before and after, and unload everything again.
 R=/fpga-rs
 FW=/lib/firmware/fpga-rs
+# Steps whose failure means the demo failed; the last line is the verdict
+# that `make vm` reads ("fpga-rs: demo ok" or "fpga-rs: demo FAILED: ...").
+failed=
+fail() { echo "*** $*"; failed="${failed:+$failed; }$*"; }
 say() { echo; echo "### $*"; }
 show() {
 	for d in /sys/class/fpga_manager/* /sys/class/fpga_bridge/*; do
@@ -41,38 +45,49 @@ grep -E '^(MemTotal|HighTotal)' /proc/meminfo | tr -s ' '
 
 say "Loading the Rust FPGA cores"
 for m in fpga_mgr fpga_bridge fpga_region of_fpga_region; do
-	insmod $R/modules/$m.ko || exit 1
+	insmod $R/modules/$m.ko || { echo "fpga-rs: demo FAILED: insmod $m"; exit 1; }
 done
 grep -E '^(of_)?fpga_' /proc/modules
 
 say "Loading the low-level drivers (Altera-style manager, freeze bridge) and the board's device tree"
 insmod $R/lowlevel/sim_socfpga.ko faux=0 && insmod $R/lowlevel/sim_freeze_bridge.ko faux=0 &&
-	insmod $R/fixtures/fpga_overlay_board.ko board=2 || exit 1
+	insmod $R/fixtures/fpga_overlay_board.ko board=2 || { echo "fpga-rs: demo FAILED: loading the board"; exit 1; }
 show
 fabric
 
 say "Programming the region: overlay with firmware-name = \"fpga-rs/socfpga-valid.rbf\""
 ls -l $FW/socfpga-valid.rbf
-insmod $R/fixtures/fpga_overlay_image.ko image=4 && echo "overlay applied: region programmed"
+insmod $R/fixtures/fpga_overlay_image.ko image=4 && echo "overlay applied: region programmed" ||
+	fail "applying the image overlay (programming the region)"
 show
 fabric
 crc=$(sed -n 's/^crc32: //p' /sys/kernel/debug/*socfpga-fpga-mgr/fabric)
 want=$(awk '$1 == "socfpga-valid.rbf" { print $2 }' $FW/images.txt)
 echo "fabric checksum: crc32 $crc (generator's manifest: $want)" \
 	"$([ "$crc" = "$want" ] && echo "- match" || echo "- MISMATCH")"
+[ -n "$crc" ] && [ "$crc" = "$want" ] || fail "fabric checksum '$crc', expected '$want'"
 ls /sys/bus/platform/devices | grep sim-logic >/dev/null && echo "logic device created: sim-logic"
 T=$(ls /sys/kernel/debug/*freeze-bridge/traffic)
-echo 100 >$T && echo "100 transactions sent across the running bridge"
+echo 100 >$T && echo "100 transactions sent across the running bridge" ||
+	fail "traffic refused by the running bridge"
 dmesg | grep -E 'sim_socfpga|fpga_region|freeze' | tail -n 5
 
 say "Removing the overlay (the freeze bridge freezes the region again)"
 rmmod fpga_overlay_image
 show
-echo 7 >$T || echo "7 transactions refused by the frozen bridge"
+echo 7 2>/dev/null >$T && fail "traffic crossed the frozen bridge" ||
+	echo "7 transactions refused by the frozen bridge (EIO, as intended)"
 fabric /sys/kernel/debug/*freeze-bridge/freeze
 
 say "Unloading the low-level drivers (idle: nothing pins them), then the rest"
-rmmod sim_socfpga sim_freeze_bridge && echo "sim_socfpga and sim_freeze_bridge unloaded"
+rmmod sim_socfpga sim_freeze_bridge && echo "sim_socfpga and sim_freeze_bridge unloaded" ||
+	fail "rmmod of the idle low-level drivers"
 show
 rmmod fpga_overlay_board of_fpga_region fpga_region fpga_bridge fpga_mgr &&
-	echo "all fpga-rs modules unloaded"
+	echo "all fpga-rs modules unloaded" || fail "unloading the cores"
+
+if [ -z "$failed" ]; then
+	echo "fpga-rs: demo ok"
+else
+	echo "fpga-rs: demo FAILED: $failed"
+fi
