@@ -35,6 +35,8 @@ mod bindings;
 mod bridge;
 #[path = "sim_freeze_bridge/controller.rs"]
 mod controller;
+#[path = "../common/dec64.rs"]
+mod dec64;
 #[path = "sim/state_file.rs"]
 mod state_file;
 #[path = "sim/traffic.rs"]
@@ -43,6 +45,7 @@ mod traffic;
 use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};
 use controller::{Controller, Request};
+use dec64::Dec64;
 use state_file::StateFile;
 use traffic::{Gate, Port, TrafficFile};
 
@@ -147,8 +150,9 @@ fn show_freeze(ctrl: &Arc<Mutex<Controller>>, f: &mut fmt::Formatter<'_>) -> fmt
     writeln!(f, "unfreezes: {}", ctrl.unfreezes)?;
     writeln!(f, "region resets: {}", ctrl.region_resets)?;
     writeln!(f, "timeouts: {}", ctrl.timeouts)?;
-    writeln!(f, "transactions passed: {}", ctrl.passed)?;
-    writeln!(f, "transactions blocked: {}", ctrl.blocked)
+    // 64-bit counters: `Dec64`, not `{}` of a u64, which is a BUG() on 32-bit ARM.
+    writeln!(f, "transactions passed: {}", Dec64(ctrl.passed))?;
+    writeln!(f, "transactions blocked: {}", Dec64(ctrl.blocked))
 }
 
 /// One bridge and its debugfs files (dropped in this order).

@@ -26,6 +26,8 @@ mod binding;
 mod bindings;
 #[path = "../abstractions/bridge.rs"]
 mod bridge;
+#[path = "../common/dec64.rs"]
+mod dec64;
 #[path = "sim_pr_decoupler/regs.rs"]
 mod regs;
 #[path = "sim/state_file.rs"]
@@ -35,6 +37,7 @@ mod traffic;
 
 use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};
+use dec64::Dec64;
 use regs::Decoupler;
 use state_file::StateFile;
 use traffic::{Gate, Port, TrafficFile};
@@ -90,8 +93,9 @@ fn show_decoupler(regs: &Arc<Mutex<Decoupler>>, f: &mut fmt::Formatter<'_>) -> f
     writeln!(f, "ctrl: {:#x} ({state})", regs.ctrl)?;
     writeln!(f, "decouples: {}", regs.decouples)?;
     writeln!(f, "couples: {}", regs.couples)?;
-    writeln!(f, "transactions passed: {}", regs.passed)?;
-    writeln!(f, "transactions blocked: {}", regs.blocked)
+    // 64-bit counters: `Dec64`, not `{}` of a u64, which is a BUG() on 32-bit ARM.
+    writeln!(f, "transactions passed: {}", Dec64(regs.passed))?;
+    writeln!(f, "transactions blocked: {}", Dec64(regs.blocked))
 }
 
 /// One bridge and its debugfs files (dropped in this order).

@@ -5,6 +5,8 @@
 
 use kernel::prelude::*;
 
+#[path = "../common/dec64.rs"]
+mod dec64;
 #[path = "../common/protocol.rs"]
 mod protocol;
 
@@ -114,5 +116,39 @@ mod tests {
         let mut life = Lifecycle::new();
         assert!(life.begin_unregister());
         assert!(!life.begin_unregister());
+    }
+}
+
+/// `common/dec64.rs`: decimal 64-bit values without 64-bit division. On 32-bit ARM, `{}` of a
+/// `u64` of 10000 or more reaches the kernel's panicking `__aeabi_uldivmod`: these cases are a
+/// BUG() there if `Dec64` falls back to it.
+#[kunit_tests(fpga_rs_dec64)]
+mod dec64_tests {
+    use super::dec64::Dec64;
+    use kernel::{prelude::*, str::CString};
+
+    fn text(v: u64) -> Result<CString> {
+        CString::try_from_fmt(fmt!("{}", Dec64(v)))
+    }
+
+    #[test]
+    fn small_values_print_as_u32_does() -> Result {
+        assert_eq!(text(0)?.to_bytes(), b"0");
+        assert_eq!(text(9999)?.to_bytes(), b"9999");
+        assert_eq!(text(10000)?.to_bytes(), b"10000");
+        assert_eq!(text(999_999_999)?.to_bytes(), b"999999999");
+        Ok(())
+    }
+
+    #[test]
+    fn groups_of_nine_digits_keep_their_zeros() -> Result {
+        assert_eq!(text(1_000_000_000)?.to_bytes(), b"1000000000");
+        assert_eq!(text(4_294_967_296)?.to_bytes(), b"4294967296");
+        assert_eq!(
+            text(1_000_000_000_000_000_007)?.to_bytes(),
+            b"1000000000000000007"
+        );
+        assert_eq!(text(u64::MAX)?.to_bytes(), b"18446744073709551615");
+        Ok(())
     }
 }

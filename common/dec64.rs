@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Decimal formatting of 64-bit integers that works on 32-bit kernels.
+//!
+//! On 32-bit ARM, `core`'s `Display` for `u64` and `i64` divides by powers of ten with
+//! `__aeabi_uldivmod` once a value reaches 10000, and the kernel defines that intrinsic to panic
+//! ([`rust/compiler_builtins.rs`](srctree/rust/compiler_builtins.rs): "`u64` division/modulo
+//! should not be used"): `{}` of a large 64-bit value is a `BUG()` there. [`Dec64`] prints the
+//! same digits with 32-bit divisions only. Plain safe Rust, compiled into the crates that print
+//! 64-bit counters.
+
+use core::fmt;
+
+/// `n / d` and `n % d` by shifts and subtractions, with no 64-bit division.
+const fn div_rem(n: u64, d: u32) -> (u64, u32) {
+    let d = d as u64;
+    let (mut q, mut r) = (0u64, 0u64);
+    let mut bit = 64;
+    while bit > 0 {
+        bit -= 1;
+        // `r < d <= u32::MAX` before the shift, so it cannot overflow.
+        r = (r << 1) | ((n >> bit) & 1);
+        if r >= d {
+            r -= d;
+            q |= 1 << bit;
+        }
+    }
+    (q, r as u32)
+}
+
+/// A `u64` that formats in decimal like `{}` does, on every architecture.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Dec64(pub(crate) u64);
+
+impl fmt::Display for Dec64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Up to three 9-digit groups: u64::MAX has 20 digits.
+        const GROUP: u32 = 1_000_000_000;
+        let (upper, low) = div_rem(self.0, GROUP);
+        if upper == 0 {
+            return write!(f, "{low}");
+        }
+        let (top, mid) = div_rem(upper, GROUP);
+        if top == 0 {
+            return write!(f, "{mid}{low:09}");
+        }
+        // `top <= u64::MAX / 10^18 = 18`.
+        write!(f, "{}{mid:09}{low:09}", top as u32)
+    }
+}
+
+impl kernel::fmt::Display for Dec64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
