@@ -3,7 +3,7 @@
 //! Decimal formatting of 64-bit integers that works on 32-bit kernels.
 //!
 //! On 32-bit ARM, `core`'s `Display` for `u64` and `i64` divides by powers of ten with
-//! `__aeabi_uldivmod` once a value reaches 10000, and the kernel defines that intrinsic to panic
+//! `__aeabi_uldivmod` once a value reaches 1000 (rustc 1.96), and the kernel defines that intrinsic to panic
 //! ([`rust/compiler_builtins.rs`](srctree/rust/compiler_builtins.rs): "`u64` division/modulo
 //! should not be used"): `{}` of a large 64-bit value is a `BUG()` there. [`Dec64`] prints the
 //! same digits with 32-bit divisions only. Plain safe Rust, compiled into the crates that print
@@ -28,9 +28,17 @@ const fn div_rem(n: u64, d: u32) -> (u64, u32) {
     (q, r as u32)
 }
 
-/// A `u64` that formats in decimal like `{}` does, on every architecture.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// A `u64` that formats in decimal like `{}` does, on every architecture (without width, fill
+/// or sign flags, which it ignores). `Debug` prints the same: the derived one would go through
+/// `core`'s `u64` formatting.
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Dec64(pub(crate) u64);
+
+impl fmt::Debug for Dec64 {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
 
 impl fmt::Display for Dec64 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

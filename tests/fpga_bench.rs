@@ -50,7 +50,7 @@ fn measure(name: &str, n: u32, mut op: impl FnMut() -> Result) -> Result {
     // `Delta / Delta` divides with the kernel's div64 helpers on 32-bit kernels, where a plain
     // 64-bit `/` needs `__aeabi_ldivmod`, which the kernel does not export.
     let per_op = start.elapsed() / Delta::from_nanos(i64::from(n.max(1)));
-    // `Dec64`: `{}` of a 64-bit value of 10000 or more is a BUG() on 32-bit ARM.
+    // `Dec64`: `{}` of a 64-bit value of 1000 or more is a BUG() on 32-bit ARM.
     let per_op = dec64::Dec64(u64::try_from(per_op).unwrap_or(0));
     pr_info!("fpga-rs-bench: {} {} {}\n", name, n, per_op);
     Ok(())

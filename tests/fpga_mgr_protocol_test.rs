@@ -120,7 +120,7 @@ mod tests {
 }
 
 /// `common/dec64.rs`: decimal 64-bit values without 64-bit division. On 32-bit ARM, `{}` of a
-/// `u64` of 10000 or more reaches the kernel's panicking `__aeabi_uldivmod`: these cases are a
+/// `u64` of 1000 or more reaches the kernel's panicking `__aeabi_uldivmod`: these cases are a
 /// BUG() there if `Dec64` falls back to it.
 #[kunit_tests(fpga_rs_dec64)]
 mod dec64_tests {
@@ -134,6 +134,8 @@ mod dec64_tests {
     #[test]
     fn small_values_print_as_u32_does() -> Result {
         assert_eq!(text(0)?.to_bytes(), b"0");
+        assert_eq!(text(999)?.to_bytes(), b"999");
+        assert_eq!(text(1000)?.to_bytes(), b"1000");
         assert_eq!(text(9999)?.to_bytes(), b"9999");
         assert_eq!(text(10000)?.to_bytes(), b"10000");
         assert_eq!(text(999_999_999)?.to_bytes(), b"999999999");
@@ -147,6 +149,14 @@ mod dec64_tests {
         assert_eq!(
             text(1_000_000_000_000_000_007)?.to_bytes(),
             b"1000000000000000007"
+        );
+        assert_eq!(
+            text(999_999_999_999_999_999)?.to_bytes(),
+            b"999999999999999999"
+        );
+        assert_eq!(
+            text(1_000_000_000_000_000_000)?.to_bytes(),
+            b"1000000000000000000"
         );
         assert_eq!(text(u64::MAX)?.to_bytes(), b"18446744073709551615");
         Ok(())

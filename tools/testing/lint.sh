@@ -8,18 +8,8 @@
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
-# --ktap FILE: also write the results as KTAP. --built LOG: the modules were
-# just built from scratch with CLIPPY=1 (run-vm.sh --tests does), LOG is that
-# build's output: read it instead of building again.
-ktap= built=
-while [ $# -gt 0 ]; do
-	case "$1" in
-	--ktap) ktap=$2 ;;
-	--built) built=$2 ;;
-	*) die "usage: $0 [--ktap FILE] [--built LOG]" ;;
-	esac
-	shift 2
-done
+ktap=
+[ "${1:-}" = --ktap ] && ktap=$2
 OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out}
 mkdir -p "$OUT"
 cd "$FPGA_RS_ROOT" || exit 1
@@ -44,13 +34,8 @@ mapfile -t rust_files < <(git ls-files '*.rs' 2>/dev/null || find . -name '*.rs'
 record rustfmt_clean $? "$OUT/rustfmt.log"
 
 # Rebuild every crate with clippy-driver in place of rustc, for this ARCH.
-if [ -n "$built" ]; then
-	cp "$built" "$OUT/clippy.log"
-	status=0
-else
-	build_modules_with_clippy "$OUT/clippy.log"
-	status=$?
-fi
+build_modules_with_clippy "$OUT/clippy.log"
+status=$?
 grep -qE '^(warning|error)' "$OUT/clippy.log" && status=1
 record clippy_clean $status "$OUT/clippy.log"
 

@@ -97,11 +97,11 @@ objects_for_this_kernel() {
 }
 
 # build_modules_with_clippy LOG: builds every module of the tree for this
-# kernel from its sources, with clippy-driver in place of rustc (the kernel's
-# CLIPPY=1: the same objects, plus the lints), output to LOG. Every Rust file
-# is touched so that every crate is compiled and linted.
+# kernel from clean, with clippy-driver in place of rustc (the kernel's
+# CLIPPY=1), output to LOG: from clean, so that every crate is compiled and
+# linted, whatever was built before.
 build_modules_with_clippy() {
 	objects_for_this_kernel
-	(cd "$FPGA_RS_ROOT" && git ls-files -z '*.rs' 2>/dev/null | xargs -0 -r touch)
+	make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1 || die "make clean failed"
 	make -s -C "$FPGA_RS_ROOT" modules CLIPPY=1 >"$1" 2>&1
 }

@@ -16,9 +16,9 @@ fi
 # round CORE_KO LABEL: one benchmark run on the core CORE_KO; appends
 # "LABEL NAME NS" lines to /tmp/bench.
 round() {
-	insmod $1 && insmod $R/lowlevel/sim_socfpga.ko || return 1
+	insmod $1 && insmod $R/lowlevel/sim_socfpga.ko || { failed=1; return 1; }
 	dmesg -c >/dev/null
-	insmod $R/fixtures/fpga_bench.ko || echo "fpga-rs bench: fpga_bench failed on $2"
+	insmod $R/fixtures/fpga_bench.ko || { echo "fpga-rs bench: fpga_bench failed on $2"; failed=1; }
 	dmesg | sed -n "s/.*fpga-rs-bench: \([a-z_]*\) [0-9]* \([0-9]*\)$/$2 \1 \2/p" >>/tmp/bench
 	rmmod fpga_bench 2>/dev/null
 	rmmod sim_socfpga
@@ -26,6 +26,7 @@ round() {
 }
 
 : >/tmp/bench
+failed=
 i=0
 while [ $i -lt $ROUNDS ]; do
 	round $R/upstream/fpga-mgr.ko c
@@ -45,3 +46,10 @@ for b in get_put lock_unlock load_buf; do
 	c=$(median c $b) r=$(median rust $b)
 	printf "%-12s %12s %12s %8s\n" $b $c $r "$(awk -v c=$c -v r=$r 'BEGIN { if (c > 0) printf "%.2f", r / c; else print "-" }')"
 done
+
+# The verdict `make bench` reads: every round ran and produced all three figures.
+if [ -z "$failed" ] && [ "$(wc -l </tmp/bench)" -eq $((ROUNDS * 2 * 3)) ]; then
+	echo "fpga-rs: bench ok"
+else
+	echo "fpga-rs: bench FAILED: $(wc -l </tmp/bench) of $((ROUNDS * 2 * 3)) figures"
+fi
