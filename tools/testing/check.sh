@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: the whole test plan on each architecture given (default:
-# x86_64 arm64 arm), one after the other (one kernel build at a time): set
-# up that architecture's kernel, then run the static checks and the VM test
-# plan on it (tools/testing/run-vm.sh --tests). Prints a table of the
+# x86_64 arm64 arm), one after the other: set up that architecture's kernel,
+# then run the static checks and the VM test plan on it
+# (tools/testing/run-vm.sh --tests), while the next one's kernel builds. Prints a table of the
 # results per architecture and ends with the total "N passed, N failed";
 # exits 1 if any architecture failed or could not be set up.
 #
@@ -14,17 +14,39 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 [ $# -gt 0 ] || set -- x86_64 arm64 arm
 
 passed=0 failed=0 rc=0 table=()
-for arch in "$@"; do
+logs=${FPGA_RS_OUT:-$root/out}
+mkdir -p "$logs"
+archs=("$@")
+# The first architecture is set up in the foreground (its output live); each
+# next one's setup (mostly its kernel build) runs in the background while the
+# tests of the one before run in the VM. Still one kernel build at a time,
+# and the long single-threaded steps of each (rustc on the kernel crate,
+# TCG) leave room for the other. Its output is shown when its turn comes.
+ARCH=${archs[0]} "$root/tools/testing/setup.sh"
+setup_rc=$? setup_pid=
+for i in "${!archs[@]}"; do
+	arch=${archs[$i]}
 	echo "==== ARCH=$arch ===="
 	start=$(date +%s)
-	out=${FPGA_RS_OUT:-$root/out}/$arch-${KERNEL_FLAVOR:-default}
+	if [ -n "$setup_pid" ]; then
+		wait "$setup_pid"
+		setup_rc=$?
+		cat "$logs/setup-$arch.log"
+	fi
+	next=${archs[$((i + 1))]:-} setup_pid=
+	if [ -n "$next" ]; then
+		ARCH=$next "$root/tools/testing/setup.sh" >"$logs/setup-$next.log" 2>&1 &
+		setup_pid=$!
+	fi
+	out=$logs/$arch-${KERNEL_FLAVOR:-default}
 	mkdir -p "$out"
 	line= run_failed=
-	if ARCH=$arch "$root/tools/testing/setup.sh"; then
+	if [ "$setup_rc" = 0 ]; then
 		ARCH=$arch FPGA_RS_OUT=$out "$root/tools/testing/run-vm.sh" --tests | tee "$out.log"
 		[ "${PIPESTATUS[0]}" = 0 ] || run_failed=1
 		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out.log" | tail -n1)
 	else
+		echo "==== ARCH=$arch: setup failed (above), no tests run ===="
 		run_failed=1
 	fi
 	# An architecture that could not be set up, or whose run failed or ended
