@@ -52,9 +52,9 @@ KERNEL_TREE=$KERNEL_BUILD
 
 # The kernel make variables (toolchain) come from the top-level Makefile, the
 # one place they are defined.
-if [ -z "${KMAKE_ARGS:-}" ]; then
-	KMAKE_ARGS=$(make -s --no-print-directory -C "$FPGA_RS_ROOT" print-kmake-args)
-fi
+# Always for this script's ARCH: `make check` exports the KMAKE_ARGS of the
+# architecture it was started for, and runs the others from the same shell.
+KMAKE_ARGS=$(make -s --no-print-directory -C "$FPGA_RS_ROOT" print-kmake-args ARCH="$ARCH")
 export LIBCLANG_PATH=${LIBCLANG_PATH:-/usr/lib/llvm-19/lib}
 
 # die MESSAGE: one clear line saying what is missing or wrong, then exit 1.
