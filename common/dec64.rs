@@ -3,9 +3,9 @@
 //! Decimal formatting of 64-bit integers that works on 32-bit kernels.
 //!
 //! On 32-bit ARM, `core`'s `Display` for `u64` and `i64` divides by powers of ten with
-//! `__aeabi_uldivmod` once a value reaches 1000 (rustc 1.96), and the kernel defines that intrinsic to panic
-//! ([`rust/compiler_builtins.rs`](srctree/rust/compiler_builtins.rs): "`u64` division/modulo
-//! should not be used"): `{}` of a large 64-bit value is a `BUG()` there. [`Dec64`] prints the
+//! `__aeabi_uldivmod` once a value reaches 1000 (rustc 1.96), and the kernel defines that
+//! intrinsic to panic ([`rust/compiler_builtins.rs`](srctree/rust/compiler_builtins.rs):
+//! "`u64` division/modulo should not be used"): `{}` of a large 64-bit value is a `BUG()` there. [`Dec64`] prints the
 //! same digits with 32-bit divisions only. Plain safe Rust, compiled into the crates that print
 //! 64-bit counters.
 

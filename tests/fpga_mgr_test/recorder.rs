@@ -201,6 +201,15 @@ pub(crate) fn recycle_pkmaps() -> Result {
     Ok(())
 }
 
+/// Whether the first `len` bytes at `buf` (none if NULL) are all header bytes, read after
+/// recycling the kmap slots if the test asked for it; `ENOMEM` if they could not be recycled.
+fn header_bytes_ok(r: &Record, buf: *const u8, len: usize) -> Result<bool> {
+    if r.recycle_kmaps {
+        recycle_pkmaps()?;
+    }
+    Ok(!buf.is_null() && all(buf, len, HEADER_FILL))
+}
+
 /// Records the header; asks for `want_header` bytes with `-EAGAIN`.
 ///
 /// # Safety
@@ -233,10 +242,10 @@ unsafe extern "C" fn parse_header(
         return EAGAIN.to_errno();
     }
     r.header_len = count;
-    if r.recycle_kmaps && recycle_pkmaps().is_err() {
-        return ENOMEM.to_errno();
-    }
-    r.header_ok = all(buf, HEADER_SIZE.min(want), HEADER_FILL);
+    r.header_ok = match header_bytes_ok(r, buf, HEADER_SIZE.min(want)) {
+        Ok(ok) => ok,
+        Err(e) => return e.to_errno(),
+    };
     info.data_size = r.data_size;
     0
 }
@@ -255,10 +264,10 @@ unsafe extern "C" fn write_init(
     let ret = enter(mgr, Op::WriteInit);
     let r = record(mgr);
     r.init_len = count;
-    if r.recycle_kmaps && recycle_pkmaps().is_err() {
-        return ENOMEM.to_errno();
-    }
-    r.init_ok = !buf.is_null() && all(buf, HEADER_SIZE.min(count), HEADER_FILL);
+    r.init_ok = match header_bytes_ok(r, buf, HEADER_SIZE.min(count)) {
+        Ok(ok) => ok,
+        Err(e) => return e.to_errno(),
+    };
     ret
 }
 

@@ -23,8 +23,8 @@ mode=${1:---tests}
 # Every VM is SMP: the test plan fails if fewer CPUs than this come up.
 VM_CPUS=${VM_CPUS:-2}
 OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out/$ARCH-$KERNEL_FLAVOR}
-# A guard against a hung VM, not a verdict on speed: TCG on a loaded 2-core
-# host runs the arm plan in about 4 minutes.
+# A guard against a hung VM, not a verdict on speed: TCG on a 2-core host
+# runs the arm plan, the slowest, in about 400 s.
 VM_TIMEOUT=${VM_TIMEOUT:-$([ "$KERNEL_FLAVOR" = default ] && echo 900 || echo 2400)}
 STAGE=$OUT/initramfs
 

@@ -81,19 +81,27 @@ kmake() {
 	make -C "$KERNEL_SRC" $KMAKE_ARGS "$@"
 }
 
+# The kernel build the tree's module objects were built against.
+OBJECTS_MARKER=$FPGA_RS_ROOT/.fpga-rs-kernel.id
+kernel_id() {
+	echo "$KERNEL_BUILD $(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$KERNEL_IMAGE" | tr '\n' ' ')"
+}
+
+# clean_objects: removes the tree's module objects; what is built next is for
+# this kernel, and the marker says so.
+clean_objects() {
+	make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1 ||
+		die "make clean failed: objects of another kernel build may remain"
+	kernel_id >"$OBJECTS_MARKER"
+}
+
 # objects_for_this_kernel: cleans the tree's module objects if they were built
 # against another kernel build (another ARCH or flavour). Kbuild does not
 # notice that the kernel under an external module changed (e.g. the size of
 # struct module after a config change), and the objects live in the source
 # tree, shared by every architecture and flavour.
 objects_for_this_kernel() {
-	local kernel_id marker=$FPGA_RS_ROOT/.fpga-rs-kernel.id
-	kernel_id="$KERNEL_BUILD $(stat -c %Y "$KERNEL_BUILD/Module.symvers" "$KERNEL_IMAGE" | tr '\n' ' ')"
-	if [ "$(cat "$marker" 2>/dev/null)" != "$kernel_id" ]; then
-		make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1 ||
-			die "make clean failed: objects of another kernel build may remain"
-		echo "$kernel_id" >"$marker"
-	fi
+	[ "$(cat "$OBJECTS_MARKER" 2>/dev/null)" = "$(kernel_id)" ] || clean_objects
 }
 
 # build_modules_with_clippy LOG: builds every module of the tree for this
@@ -101,7 +109,6 @@ objects_for_this_kernel() {
 # CLIPPY=1), output to LOG: from clean, so that every crate is compiled and
 # linted, whatever was built before.
 build_modules_with_clippy() {
-	objects_for_this_kernel
-	make -s -C "$FPGA_RS_ROOT" clean >/dev/null 2>&1 || die "make clean failed"
+	clean_objects
 	make -s -C "$FPGA_RS_ROOT" modules CLIPPY=1 >"$1" 2>&1
 }

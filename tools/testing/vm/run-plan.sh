@@ -19,18 +19,24 @@ block() {
 	echo "# fpga-rs-end"
 }
 
-# fail_block NAME REASON: a suite that could not run, as one failed test.
-fail_block() {
+# one_test_suite SUITE TEST VERDICT DIAGNOSTIC: a suite of one test, whose
+# verdict ("ok" or "not ok") is the suite's too.
+one_test_suite() {
 	{
 		echo "KTAP version 1"
 		echo "1..1"
 		echo "    KTAP version 1"
 		echo "    # Subtest: $1"
 		echo "    1..1"
-		echo "    # $2"
-		echo "    not ok 1 $1_ran"
-		echo "not ok 1 $1"
+		echo "    # $4"
+		echo "    $3 1 $2"
+		echo "$3 1 $1"
 	} | block "$1"
+}
+
+# fail_block NAME REASON: a suite that could not run, as one failed test.
+fail_block() {
+	one_test_suite "$1" "$1_ran" "not ok" "$2"
 }
 
 # wanted NAME: whether the plan runs the module or scenario NAME. All of them,
@@ -90,21 +96,10 @@ scenario() {
 # asked QEMU for FPGA_RS_CPUS CPUs (fpga_rs.cpus= on the command line); all
 # of them must be online.
 online=$(grep -c '^processor' /proc/cpuinfo)
-{
-	echo "KTAP version 1"
-	echo "1..1"
-	echo "    KTAP version 1"
-	echo "    # Subtest: vm_smp"
-	echo "    1..1"
-	echo "    # $(uname -m): $online of ${FPGA_RS_CPUS:-2} CPUs online ($(cat /sys/devices/system/cpu/online))"
-	if [ "$online" -ge "${FPGA_RS_CPUS:-2}" ] && [ "$online" -ge 2 ]; then
-		echo "    ok 1 all_cpus_online"
-		echo "ok 1 vm_smp"
-	else
-		echo "    not ok 1 all_cpus_online"
-		echo "not ok 1 vm_smp"
-	fi
-} | block vm_smp
+smp="not ok"
+[ "$online" -ge "${FPGA_RS_CPUS:-2}" ] && [ "$online" -ge 2 ] && smp=ok
+one_test_suite vm_smp all_cpus_online "$smp" \
+	"$(uname -m): $online of ${FPGA_RS_CPUS:-2} CPUs online ($(cat /sys/devices/system/cpu/online))"
 
 # The upstream C core and its own KUnit suites, as the baseline the Rust core
 # is compared against. The two cores export the same symbols and class names,
