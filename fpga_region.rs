@@ -31,6 +31,8 @@ mod export;
 mod ffi_sysfs;
 #[path = "ffi/ida.rs"]
 mod ida;
+#[path = "ffi/lifecycle.rs"]
+mod lifecycle;
 #[path = "ffi/list.rs"]
 mod list;
 #[path = "ffi/owners.rs"]

@@ -2,164 +2,181 @@
 
 //! The lifecycle protocol of one FPGA manager, bridge or region, in plain safe Rust.
 //!
-//! This is the logic that decides who may proceed: it holds no kernel object and calls no C
-//! function, so it compiles on the host too (and can be model-checked there). The FFI layer keeps
-//! one [`Lifecycle`] per manager, bridge and region behind a lock and does what the answers say: it calls
-//! `try_module_get()` on the owner only when [`Lifecycle::begin_get`] said yes, inside the same
-//! critical section, and it calls the driver's ops only between [`Lifecycle::begin_op`] and
-//! [`Lifecycle::end_op`].
+//! This is the logic that decides who may proceed. It holds no kernel object and calls no C
+//! function, so it compiles on the host too (and can be model-checked there); it uses `core`'s
+//! atomics for that reason. `ffi/lifecycle.rs` wraps it with what the kernel adds: the owner
+//! modules it pins, the wait of unregistration, and the typed handles the cores hand out.
 //!
 //! # The protocol
 //!
-//! - `registered` becomes false once, when unregistration begins, under the lock. After that no
-//!   get succeeds and no op starts: both answer `ENODEV`.
-//! - A get checks `registered` and takes the owner's module reference in one critical section.
-//!   The owner's `exit()` (which unregisters) must take the same lock to clear `registered`, and
-//!   the module's memory is freed only after `exit()` returns, so a get that saw `registered`
-//!   touches a live `struct module`, and a get that did not never touches it.
-//! - Every call into the driver's ops (a load, a `status` read, `fpga_remove`) is counted in
-//!   `ops_in_flight`. Unregistration waits until the count is zero before it calls
-//!   `fpga_remove` and removes the device: no op runs after its driver is gone.
-//! - The exclusive hold of `fpga_mgr_lock()` is a flag, not a mutex: it may be taken and released
-//!   by different tasks and be held across a return to user space (upstream's bridge mutex is,
-//!   hole L7).
-//! - A bridge's get and a region's programming are *exclusive gets*: the hold flag is taken in the
-//!   same critical section as the owner's module reference ([`Lifecycle::begin_exclusive_get`],
-//!   [`Lifecycle::got_exclusive`]), and given back by [`Lifecycle::put_exclusive`].
+//! One atomic word holds the whole state, so that the hot paths (a get, a put, `fpga_mgr_lock()`
+//! and `fpga_mgr_unlock()`, the start and end of an op) are one atomic read-modify-write each,
+//! and the only lock is the one unregistration sleeps on:
+//!
+//! - `GONE` is set once, when unregistration begins. After that no get succeeds, no op starts
+//!   and no lock is taken: each answers [`Refusal::Gone`] (`ENODEV`).
+//! - `ACTIVE` counts the sections that touch what the driver owns: the ops in flight (a load, a
+//!   `status` read, `fpga_remove`) and the gets that are pinning the owner module. Entering one
+//!   and checking `GONE` are one compare-and-exchange, so entering and the setting of `GONE` are
+//!   ordered: either the section entered first and unregistration waits for it to leave
+//!   ([`State::is_idle`]), or `GONE` was set first and the section was refused. A get therefore
+//!   pins the owner's module only while that module's `exit()` (which unregisters) has not
+//!   returned, and no op runs after unregistration returned.
+//! - `LOCKED` is the exclusive hold: `fpga_mgr_lock()`, a bridge's get, a region's programming.
+//!   It is a flag, not a mutex: it may be taken and released by different tasks and be held
+//!   across a return to user space (upstream's bridge mutex is, hole L7). An exclusive get sets
+//!   it in the same compare-and-exchange in which it enters.
+//!
+//! Holders (gets not yet put) are counted apart ([`Holders`]): unregistration does not wait for
+//! them, since they pin the owner module and so keep it from unregistering through `exit()`.
 
-// Each core module uses a different subset of these shared items.
-#![allow(dead_code)]
+use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Why a step of the protocol was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Refusal {
-    /// The manager is being or has been unregistered (`ENODEV`).
+    /// The object is being or has been unregistered (`ENODEV`).
     Gone,
-    /// Another user holds the manager exclusively (`EBUSY`).
+    /// Another user holds the object exclusively (`EBUSY`).
     Busy,
 }
 
-/// The lifecycle state of one manager. All methods run under the manager's lifecycle lock.
-#[derive(Debug)]
-pub(crate) struct Lifecycle {
-    registered: bool,
-    holders: usize,
-    locked: bool,
-    ops_in_flight: usize,
+/// Unregistration has begun.
+const GONE: usize = 1 << 0;
+/// Someone holds the object exclusively.
+const LOCKED: usize = 1 << 1;
+/// One section in `ACTIVE` (ops in flight and gets pinning the owner), counted from bit 2.
+const ACTIVE: usize = 1 << 2;
+
+/// Whether to take the exclusive hold when entering.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hold {
+    /// A shared section: a manager's get, an op.
+    Shared,
+    /// An exclusive one: a bridge's get, a region's programming.
+    Exclusive,
 }
 
-impl Lifecycle {
-    /// A registered manager with no users.
+/// The lifecycle state word of one manager, bridge or region.
+#[derive(Debug)]
+pub(crate) struct State(AtomicUsize);
+
+impl State {
+    /// A registered object with no users.
     pub(crate) const fn new() -> Self {
-        Self {
-            registered: true,
-            holders: 0,
-            locked: false,
-            ops_in_flight: 0,
+        Self(AtomicUsize::new(0))
+    }
+
+    /// Applies `step` to the word until it sticks or `step` refuses.
+    fn update(&self, step: impl Fn(usize) -> Result<usize, Refusal>) -> Result<usize, Refusal> {
+        let mut old = self.0.load(Ordering::Relaxed);
+        loop {
+            let new = step(old)?;
+            match self
+                .0
+                .compare_exchange_weak(old, new, Ordering::AcqRel, Ordering::Relaxed)
+            {
+                Ok(_) => return Ok(old),
+                Err(seen) => old = seen,
+            }
         }
     }
 
-    /// Number of outstanding gets.
-    pub(crate) fn holders(&self) -> usize {
-        self.holders
+    /// Enters a section unregistration waits for (an op, or a get while it pins the owner),
+    /// taking the exclusive hold too if `hold` says so. End it with [`Self::leave`].
+    pub(crate) fn enter(&self, hold: Hold) -> Result<(), Refusal> {
+        self.update(|s| {
+            if s & GONE != 0 {
+                Err(Refusal::Gone)
+            } else if hold == Hold::Shared {
+                Ok(s + ACTIVE)
+            } else if s & LOCKED != 0 {
+                Err(Refusal::Busy)
+            } else {
+                Ok(s + ACTIVE + LOCKED)
+            }
+        })
+        .map(|_| ())
     }
 
-    /// A get may take the owner's module reference only if this returns `Ok`; the caller must
-    /// then call [`Self::got`] or nothing, within the same critical section.
-    pub(crate) fn begin_get(&self) -> Result<(), Refusal> {
-        if self.registered {
-            Ok(())
+    /// Leaves a section entered with [`Self::enter`], also giving back the exclusive hold if
+    /// `release` says so. Returns whether an unregistration waits for exactly this: it must then
+    /// be woken.
+    pub(crate) fn leave(&self, release: Hold) -> bool {
+        let sub = if release == Hold::Exclusive {
+            ACTIVE + LOCKED
         } else {
-            Err(Refusal::Gone)
-        }
-    }
-
-    /// The owner's module reference was taken: one more holder.
-    pub(crate) fn got(&mut self) {
-        self.holders += 1;
-    }
-
-    /// A holder puts the manager back.
-    pub(crate) fn put(&mut self) {
-        self.holders = self.holders.saturating_sub(1);
-    }
-
-    /// An exclusive get (a bridge's get, a region's programming) may take the owner's module
-    /// reference only if this returns `Ok`; the caller must then call [`Self::got_exclusive`]
-    /// within the same critical section.
-    pub(crate) fn begin_exclusive_get(&self) -> Result<(), Refusal> {
-        self.begin_get()?;
-        if self.locked {
-            Err(Refusal::Busy)
-        } else {
-            Ok(())
-        }
-    }
-
-    /// The owner's module reference of an exclusive get was taken: one holder, who holds it.
-    pub(crate) fn got_exclusive(&mut self) {
-        self.holders += 1;
-        self.locked = true;
-    }
-
-    /// As [`Self::got_exclusive`], for a hold that is also an op unregistration waits for (a
-    /// region's programming); end it with [`Self::end_op`] and [`Self::put_exclusive`].
-    pub(crate) fn got_exclusive_op(&mut self) {
-        self.got_exclusive();
-        self.ops_in_flight += 1;
-    }
-
-    /// The exclusive holder puts it back; returns whether it was held.
-    pub(crate) fn put_exclusive(&mut self) -> bool {
-        self.put();
-        self.unlock()
+            ACTIVE
+        };
+        let old = self.0.fetch_sub(sub, Ordering::AcqRel);
+        old & GONE != 0 && (old & !(GONE | LOCKED)) == ACTIVE
     }
 
     /// Takes the exclusive hold (`fpga_mgr_lock()`).
-    pub(crate) fn lock(&mut self) -> Result<(), Refusal> {
-        if !self.registered {
-            return Err(Refusal::Gone);
-        }
-        if self.locked {
-            return Err(Refusal::Busy);
-        }
-        self.locked = true;
-        Ok(())
+    pub(crate) fn lock(&self) -> Result<(), Refusal> {
+        self.update(|s| {
+            if s & GONE != 0 {
+                Err(Refusal::Gone)
+            } else if s & LOCKED != 0 {
+                Err(Refusal::Busy)
+            } else {
+                Ok(s | LOCKED)
+            }
+        })
+        .map(|_| ())
     }
 
-    /// Releases the exclusive hold; returns whether it was held.
-    pub(crate) fn unlock(&mut self) -> bool {
-        core::mem::replace(&mut self.locked, false)
+    /// Gives the exclusive hold back; returns whether it was held.
+    pub(crate) fn unlock(&self) -> bool {
+        self.0.fetch_and(!LOCKED, Ordering::AcqRel) & LOCKED != 0
     }
 
-    /// Whether someone holds the manager exclusively.
+    /// Whether someone holds the object exclusively.
     pub(crate) fn is_locked(&self) -> bool {
-        self.locked
+        self.0.load(Ordering::Acquire) & LOCKED != 0
     }
 
-    /// Starts a call into the driver's ops.
-    pub(crate) fn begin_op(&mut self) -> Result<(), Refusal> {
-        if !self.registered {
-            return Err(Refusal::Gone);
-        }
-        self.ops_in_flight += 1;
-        Ok(())
+    /// Starts unregistration: from now on every get, op and lock is refused. Returns whether the
+    /// object was registered (a second unregistration is a no-op).
+    pub(crate) fn begin_unregister(&self) -> bool {
+        self.0.fetch_or(GONE, Ordering::AcqRel) & GONE == 0
     }
 
-    /// Ends a call into the driver's ops; returns whether an unregistration waits for it.
-    pub(crate) fn end_op(&mut self) -> bool {
-        self.ops_in_flight = self.ops_in_flight.saturating_sub(1);
-        !self.registered && self.ops_in_flight == 0
+    /// Whether no section is active; once `GONE` is set and this is true, none ever will be.
+    pub(crate) fn is_idle(&self) -> bool {
+        self.0.load(Ordering::Acquire) < ACTIVE
+    }
+}
+
+/// A put without a get: the count was already zero and stays so.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Unbalanced;
+
+/// The number of gets not yet put.
+#[derive(Debug)]
+pub(crate) struct Holders(AtomicUsize);
+
+impl Holders {
+    /// No holders.
+    pub(crate) const fn new() -> Self {
+        Self(AtomicUsize::new(0))
     }
 
-    /// Starts unregistration: from now on every get and op is refused. Returns whether the
-    /// manager was registered (a second unregistration is a no-op).
-    pub(crate) fn begin_unregister(&mut self) -> bool {
-        core::mem::replace(&mut self.registered, false)
+    /// One more holder.
+    pub(crate) fn get(&self) {
+        self.0.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Whether unregistration must still wait for ops in flight.
-    pub(crate) fn must_wait(&self) -> bool {
-        !self.registered && self.ops_in_flight > 0
+    /// One holder less; a put without a get is reported, never counted below zero.
+    pub(crate) fn put(&self) -> Result<(), Unbalanced> {
+        self.0
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |h| h.checked_sub(1))
+            .map(|_| ())
+            .map_err(|_| Unbalanced)
+    }
+
+    /// The number of holders.
+    pub(crate) fn count(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
     }
 }

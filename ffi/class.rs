@@ -9,7 +9,8 @@
 #![allow(dead_code)]
 
 use crate::bindings;
-use kernel::prelude::*;
+use core::ptr::NonNull;
+use kernel::{device::Device, prelude::*, sync::aref::ARef};
 
 /// A match function of `class_find_device()`.
 pub(crate) type MatchFn =
@@ -27,6 +28,12 @@ pub(crate) unsafe extern "C" fn match_parent(
 ) -> i32 {
     // SAFETY: The class iterator passes a valid device; `data` is only compared.
     i32::from(unsafe { (*dev).parent }.cast_const().cast() == data)
+}
+
+/// The C `struct device` of `dev`.
+pub(crate) fn raw_device(dev: &Device) -> *mut bindings::device {
+    // `Device` is a `#[repr(transparent)]` wrapper of an `Opaque<bindings::device>`.
+    core::ptr::from_ref(dev).cast_mut().cast()
 }
 
 /// The constant description of a device class, as a `static` that C may point at.
@@ -78,11 +85,13 @@ impl ClassDesc {
         start: *mut bindings::device,
         data: *const core::ffi::c_void,
         match_: Option<MatchFn>,
-    ) -> Option<*mut bindings::device> {
+    ) -> Option<ARef<Device>> {
         // SAFETY: The class is a valid static (an unregistered class finds nothing); the rest is
         // the caller's requirement.
         let dev = unsafe { bindings::class_find_device(self.as_raw(), start, data, match_) };
-        (!dev.is_null()).then_some(dev)
+        // SAFETY: A non-NULL result is a valid device with a reference taken for the caller,
+        // which the `ARef` owns from now on.
+        NonNull::new(dev).map(|dev| unsafe { ARef::from_raw(dev.cast()) })
     }
 
     /// Initialises the class device `dev` of a core object, names it from `name_fmt` (one `%d`,
@@ -207,3 +216,51 @@ macro_rules! class_object_accessors {
     };
 }
 pub(crate) use class_object_accessors;
+
+/// Implements [`crate::lifecycle::Object`] for a core object with [`class_object_accessors`],
+/// whose lifecycle is its field `life` and whose gets hold it as `$hold` says; a fourth argument
+/// names the object's method to run on each put.
+macro_rules! impl_object {
+    (@on_put none) => {};
+    (@on_put $on_put:ident) => {
+        fn on_put(&self) {
+            <Self>::$on_put(self)
+        }
+    };
+    ($t:ty, $c:ident, $hold:expr) => {
+        $crate::class::impl_object!($t, $c, $hold, none);
+    };
+    ($t:ty, $c:ident, $hold:expr, $on_put:ident) => {
+        // SAFETY: By the object's type invariants `c` is its first field and `dev` the class
+        // device whose `dev_release` frees it.
+        unsafe impl $crate::lifecycle::Object for $t {
+            type C = $crate::bindings::$c;
+            const HOLD: $crate::protocol::Hold = $hold;
+
+            fn lifecycle(&self) -> &$crate::lifecycle::Lifecycle {
+                &self.life
+            }
+
+            fn raw_dev(&self) -> *mut $crate::bindings::device {
+                <$t>::raw_dev(self)
+            }
+
+            fn as_c(&self) -> *mut Self::C {
+                <$t>::as_c(self)
+            }
+
+            unsafe fn from_dev<'a>(dev: *mut $crate::bindings::device) -> &'a Self {
+                // SAFETY: Forwarded requirement.
+                unsafe { <$t>::from_dev(dev) }
+            }
+
+            unsafe fn from_c<'a>(ptr: *mut Self::C) -> &'a Self {
+                // SAFETY: Forwarded requirement.
+                unsafe { <$t>::from_c(ptr) }
+            }
+
+            $crate::class::impl_object!(@on_put $on_put);
+        }
+    };
+}
+pub(crate) use impl_object;

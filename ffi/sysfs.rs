@@ -88,7 +88,9 @@ impl<const N: usize> GroupList<N> {
     }
 }
 
-/// Writes `lines` into a sysfs `show` buffer, each followed by a newline; returns the length.
+/// Writes `lines` into a sysfs `show` buffer, each followed by a newline, with
+/// `sysfs_emit_at()` as upstream's `sysfs_emit(buf, "%s\n", ...)` does: what does not fit in the
+/// page is cut, and the length returned is below `PAGE_SIZE`.
 ///
 /// # Safety
 ///
@@ -97,19 +99,21 @@ pub(crate) unsafe fn emit_lines<'a>(
     buf: *mut u8,
     lines: impl IntoIterator<Item = &'a [u8]>,
 ) -> isize {
-    let mut len = 0usize;
+    let mut len = 0i32;
     for line in lines {
-        // Keep room for the newline; sysfs buffers are one page.
-        let n = line.len().min(kernel::page::PAGE_SIZE - 1 - len);
-        // SAFETY: `buf` has `PAGE_SIZE` bytes and `len + n + 1 <= PAGE_SIZE`.
-        unsafe {
-            ptr::copy_nonoverlapping(line.as_ptr(), buf.add(len), n);
-            *buf.add(len + n) = b'\n';
-        }
-        len += n + 1;
-        if len >= kernel::page::PAGE_SIZE - 1 {
-            break;
-        }
+        // `%.*s` takes an `int` precision; a line is at most a page anyway.
+        let n = i32::try_from(line.len()).unwrap_or(i32::MAX);
+        // SAFETY: `buf` is a sysfs page (caller's requirement) and `len` is what was written to
+        // it so far; the format takes an `int` and a pointer to `n` readable bytes.
+        len += unsafe {
+            bindings::sysfs_emit_at(
+                buf.cast(),
+                len,
+                c"%.*s\n".as_char_ptr(),
+                n,
+                line.as_ptr(),
+            )
+        };
     }
     len as isize
 }

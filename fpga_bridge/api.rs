@@ -11,6 +11,7 @@ use crate::{
     bridge::Bridge,
     c_result::{is_valid, to_ptr, to_ret},
     class::{match_parent, MatchFn},
+    lifecycle::Held,
     list,
 };
 use core::ptr;
@@ -70,8 +71,8 @@ fn find_and_get(
 ) -> Result<*mut bindings::fpga_bridge> {
     // SAFETY: The match functions passed here only compare.
     let dev = unsafe { crate::FPGA_BRIDGE_CLASS.find_device(ptr::null_mut(), data, Some(match_)) };
-    // SAFETY: `dev` is a bridge device with the reference the lookup took.
-    unsafe { Bridge::get_found(dev.ok_or(ENODEV)?, info) }
+    // SAFETY: The class lookup found a bridge device.
+    Ok(unsafe { Bridge::get_found(dev.ok_or(ENODEV)?, info) }?.into_c())
 }
 
 /// Takes an exclusive reference to the bridge of the device-tree node `np`: pins its driver's
@@ -118,10 +119,11 @@ export_symbol_gpl!(fpga_bridge_get);
 /// `bridge` must come from a get that has not been put; it must not be used afterwards.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_bridge_put(bridge_: *mut bindings::fpga_bridge) {
-    // SAFETY: The caller owns a get, which `put` consumes.
-    if let Some(b) = unsafe { bridge(bridge_, "fpga_bridge_put") } {
-        // SAFETY: As above.
-        unsafe { b.put() };
+    // SAFETY: The caller owns a get of `bridge_`.
+    if unsafe { bridge(bridge_, "fpga_bridge_put") }.is_some() {
+        // SAFETY: `bridge_` came from `Held::into_c` (every get hands it out so), and the caller
+        // gives that get back here, once.
+        drop(unsafe { Held::<Bridge>::from_c(bridge_) });
     }
 }
 export_symbol_gpl!(fpga_bridge_put);
@@ -193,9 +195,9 @@ pub(crate) unsafe extern "C" fn fpga_bridges_put(bridge_list: *mut bindings::lis
             unsafe { list::del_init(node) };
             node
         };
-        // SAFETY: `node` is the node of a bridge the caller held through the list; this put
-        // consumes that hold.
-        unsafe { Bridge::from_node(node).put() };
+        // SAFETY: `node` is the node of a bridge the caller held through the list (a get handed
+        // out by `Held::into_c`); this put consumes that hold, once.
+        drop(unsafe { Held::<Bridge>::from_c(Bridge::from_node(node).as_c()) });
     }
 }
 export_symbol_gpl!(fpga_bridges_put);

@@ -7,17 +7,13 @@
 
 use crate::{
     bindings,
+    class::impl_object,
+    lifecycle::{Held, Lifecycle, Object, Op},
     owners::Owners,
-    protocol::{Lifecycle, Refusal},
+    protocol::Hold,
 };
 use core::{pin::Pin, ptr};
-use kernel::{
-    device::Device,
-    new_condvar, new_mutex,
-    prelude::*,
-    sync::{CondVar, Mutex},
-    types::Opaque,
-};
+use kernel::{device::Device, prelude::*, sync::aref::ARef, types::Opaque};
 
 /// The core's allocation for one bridge.
 ///
@@ -28,9 +24,9 @@ use kernel::{
 /// - From [`Bridge::register`] on, `c.dev` is an initialised device of the `fpga_bridge` class
 ///   and the allocation is freed only by the class's `dev_release` ([`release`]).
 /// - `c.name` points into `name`, the core's own copy.
-/// - `owners` are the module whose ops `c.br_ops` points to and the module of the parent's
-///   driver (`ffi/owners.rs`); they are only pinned under `life`, while `life` says the bridge is
-///   registered (see `protocol.rs`).
+/// - `life` pins the module whose ops `c.br_ops` points to and the module of the parent's driver
+///   (`ffi/owners.rs`), for each get, while the bridge is registered (`ffi/lifecycle.rs`). A get
+///   holds the bridge exclusively.
 /// - `c.info` is written only by the exclusive holder: set after its get succeeded, cleared by
 ///   its put (upstream sets it before checking, hole L4).
 #[pin_data]
@@ -38,29 +34,18 @@ use kernel::{
 pub(crate) struct Bridge {
     c: Opaque<bindings::fpga_bridge>,
     name: KVec<u8>,
-    owners: Owners,
     #[pin]
-    life: Mutex<Lifecycle>,
-    #[pin]
-    idle: CondVar,
+    life: Lifecycle,
 }
 
-// SAFETY: The C parts are protected by the device core and the protocol; the Rust parts are
-// immutable after registration or behind `life`.
+// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
+// immutable after registration.
 unsafe impl Send for Bridge {}
-// SAFETY: As above.
+// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
+// immutable after registration.
 unsafe impl Sync for Bridge {}
 
-/// A call into the driver's ops, counted so that unregistration waits for it.
-pub(crate) struct OpGuard<'a>(&'a Bridge);
-
-impl Drop for OpGuard<'_> {
-    fn drop(&mut self) {
-        if self.0.life.lock().end_op() {
-            self.0.idle.notify_all();
-        }
-    }
-}
+impl_object!(Bridge, fpga_bridge, Hold::Exclusive, forget_info);
 
 impl Bridge {
     crate::class::class_object_accessors!(fpga_bridge);
@@ -91,15 +76,14 @@ impl Bridge {
     /// The low-level driver's ops.
     pub(crate) fn ops(&self) -> &bindings::fpga_bridge_ops {
         // SAFETY: `br_ops` was checked non-NULL at registration and points to the driver's ops,
-        // which live as long as the driver module. Every caller is inside an op (`OpGuard`), a
-        // get or the registration, so that module is alive.
+        // which live as long as the driver module. Every caller is inside an op (`Op`), a get or
+        // the registration, so that module is alive.
         unsafe { &*(*self.c.get()).br_ops }
     }
 
     /// Starts a call into the driver's ops: refused with `ENODEV` once unregistration began.
-    pub(crate) fn enter(&self) -> Result<OpGuard<'_>> {
-        self.life.lock().begin_op().map_err(|_| ENODEV)?;
-        Ok(OpGuard(self))
+    pub(crate) fn enter(&self) -> Result<Op<'_>> {
+        Ok(self.life.enter_op()?)
     }
 
     /// Creates and registers a bridge for `parent` with the given name, ops and owner module.
@@ -135,9 +119,7 @@ impl Bridge {
         let (id, b) = crate::IDA.alloc_with(try_pin_init!(Bridge {
             c: Opaque::zeroed(),
             name: name_copy,
-            owners,
-            life <- new_mutex!(Lifecycle::new()),
-            idle <- new_condvar!(),
+            life <- Lifecycle::new(owners),
         }))?;
 
         // SAFETY: `b` is a fresh, exclusively owned allocation.
@@ -186,63 +168,29 @@ impl Bridge {
         Ok(b.as_c())
     }
 
-    /// Takes the exclusive reference for a user of a device found by a class lookup: the owner
-    /// module is pinned and the bridge held only if it is still registered and not held, in one
-    /// critical section with unregistration (see `protocol.rs`). `info` is recorded only once
-    /// the get succeeded (L4).
+    /// Takes the exclusive reference for a user of a device found by a class lookup and records
+    /// `info` for it once the get succeeded (L4).
     ///
     /// # Safety
     ///
-    /// `dev` must be a bridge device returned by `class_find_device()`; its reference is kept
-    /// on success and dropped on failure.
+    /// `dev` must be a bridge device; its reference is kept on success and dropped on failure.
     pub(crate) unsafe fn get_found(
-        dev: *mut bindings::device,
+        dev: ARef<Device>,
         info: *mut bindings::fpga_image_info,
-    ) -> Result<*mut bindings::fpga_bridge> {
-        // SAFETY: `dev` is a bridge device and we hold a reference (caller's requirement).
-        let b = unsafe { Self::from_dev(dev) };
-        let res = {
-            let mut life = b.life.lock();
-            match life.begin_exclusive_get() {
-                // SAFETY: `begin_exclusive_get` succeeded under `life`, so unregistration has
-                // not started and the owners' `exit()` has not returned: their `struct module`s
-                // are alive.
-                Ok(()) if unsafe { b.owners.try_pin() } => {
-                    life.got_exclusive();
-                    // SAFETY: Only the holder writes `info`, and we are it now.
-                    unsafe { (*b.c.get()).info = info };
-                    Ok(b.as_c())
-                }
-                Ok(()) | Err(Refusal::Gone) => Err(ENODEV),
-                Err(Refusal::Busy) => Err(EBUSY),
-            }
-        };
-        match res {
-            Ok(_) => dev_dbg!(b.dev(), "get\n"),
-            // SAFETY: Drops the lookup's reference.
-            Err(_) => unsafe { bindings::put_device(dev) },
-        }
-        res
+    ) -> Result<Held<Bridge>> {
+        // SAFETY: `dev` is a bridge device (caller's requirement).
+        let b = unsafe { Held::<Bridge>::get(dev) }?;
+        // SAFETY: Only the exclusive holder writes `info`, and we are it now.
+        unsafe { (*b.c.get()).info = info };
+        dev_dbg!(b.dev(), "get\n");
+        Ok(b)
     }
 
-    /// Drops the exclusive reference: clears `info`, gives the hold back, unpins the owner
-    /// module, and drops the device reference last (L6).
-    ///
-    /// # Safety
-    ///
-    /// The caller must own a reference from a successful get, which this consumes.
-    pub(crate) unsafe fn put(&self) {
+    /// The exclusive holder's put: forgets its image info before the hold is given back.
+    fn forget_info(&self) {
         dev_dbg!(self.dev(), "put\n");
-        {
-            let mut life = self.life.lock();
-            // SAFETY: We are the holder, the only writer of `info`.
-            unsafe { (*self.c.get()).info = ptr::null_mut() };
-            life.put_exclusive();
-        }
-        // SAFETY: The get pinned the owners; this drops those pins.
-        unsafe { self.owners.unpin() };
-        // SAFETY: Drops the get's device reference; `self` may be freed after this.
-        unsafe { bindings::put_device(self.raw_dev()) };
+        // SAFETY: The holder is putting the bridge; it is the only writer of `info`.
+        unsafe { (*self.c.get()).info = ptr::null_mut() };
     }
 
     /// Lets transactions through the bridge (`enable`) or stops them.
@@ -283,22 +231,15 @@ impl Bridge {
     ///
     /// The caller must own the registration's reference, which this consumes.
     pub(crate) unsafe fn unregister(&self) {
-        {
-            let mut life = self.life.lock();
-            if !life.begin_unregister() {
-                drop(life);
-                dev_warn!(self.dev(), "FPGA bridge unregistered twice\n");
-                return;
-            }
-            while life.must_wait() {
-                self.idle.wait(&mut life);
-            }
-            if life.is_locked() {
-                dev_info!(
-                    self.dev(),
-                    "unregistered while held; its holder's calls now fail with -ENODEV\n"
-                );
-            }
+        if self.life.unregister().is_none() {
+            dev_warn!(self.dev(), "FPGA bridge unregistered twice\n");
+            return;
+        }
+        if self.life.is_locked() {
+            dev_info!(
+                self.dev(),
+                "unregistered while held; its holder's calls now fail with -ENODEV\n"
+            );
         }
         if let Some(remove) = self.ops().fpga_bridge_remove {
             // SAFETY: The driver is unregistering, so still alive, and no other op runs any more.

@@ -10,6 +10,7 @@ use crate::{
     bindings,
     c_result::{is_valid, to_ptr, to_ret},
     class::{match_parent, MatchFn},
+    lifecycle::Held,
     load,
     manager::Manager,
 };
@@ -94,8 +95,8 @@ fn find_and_get(
 ) -> Result<*mut bindings::fpga_manager> {
     // SAFETY: The match functions passed here only compare.
     let dev = unsafe { crate::FPGA_MGR_CLASS.find_device(ptr::null_mut(), data, Some(match_)) };
-    // SAFETY: `dev` is a manager device with the reference the lookup took.
-    unsafe { Manager::get_found(dev.ok_or(ENODEV)?) }
+    // SAFETY: The class lookup found a manager device.
+    Ok(unsafe { Held::<Manager>::get(dev.ok_or(ENODEV)?) }?.into_c())
 }
 
 /// Gets the manager registered for the parent device `dev`: pins its driver's module and takes
@@ -146,7 +147,7 @@ pub(crate) unsafe extern "C" fn fpga_mgr_get_current(
 ) -> *mut bindings::fpga_manager {
     // SAFETY: The caller holds a reference to the manager's device.
     match unsafe { manager(mgr, "fpga_mgr_get_current") } {
-        Some(m) => to_ptr(m.get_current()),
+        Some(m) => to_ptr(m.get_current().map(Held::into_c)),
         None => EINVAL.to_ptr(),
     }
 }
@@ -159,10 +160,11 @@ export_symbol_gpl!(fpga_mgr_get_current);
 /// `mgr` must come from a get that has not been put; it must not be used afterwards.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_mgr_put(mgr: *mut bindings::fpga_manager) {
-    // SAFETY: The caller owns a get, which `put` consumes.
-    if let Some(m) = unsafe { manager(mgr, "fpga_mgr_put") } {
-        // SAFETY: As above.
-        unsafe { m.put() };
+    // SAFETY: The caller owns a get of `mgr`.
+    if unsafe { manager(mgr, "fpga_mgr_put") }.is_some() {
+        // SAFETY: `mgr` came from `Held::into_c` (every get hands it out so), and the caller
+        // gives that get back here, once.
+        drop(unsafe { Held::<Manager>::from_c(mgr) });
     }
 }
 export_symbol_gpl!(fpga_mgr_put);

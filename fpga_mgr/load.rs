@@ -140,6 +140,33 @@ impl Load<'_> {
         ret
     }
 
+    /// Where the data to write starts in an image of `count` bytes and how long it is: after the
+    /// header if the driver skips it, `data_size` bytes if it set that, else to the end. A C
+    /// driver may change `header_size` and `data_size` in `write_init` (the info is not `const`
+    /// there), so they are checked against the image again here: `EINVAL` if they outrun it.
+    fn data_range(&self, count: usize) -> Result<(usize, usize)> {
+        let skip = if self.m.ops().skip_header {
+            self.header_size()
+        } else {
+            0
+        };
+        let len = match self.data_size() {
+            0 => count.checked_sub(skip),
+            n => skip.checked_add(n).filter(|&end| end <= count).map(|_| n),
+        };
+        len.map(|len| (skip, len)).ok_or_else(|| {
+            dev_err!(
+                self.m.dev(),
+                "header_size {} and data_size {} set by write_init outrun the {}-byte image\n",
+                self.header_size(),
+                self.data_size(),
+                count
+            );
+            self.m.set_state(WRITE_ERR);
+            EINVAL
+        })
+    }
+
     fn write_failed(&self, e: Error) -> Result {
         dev_err!(self.m.dev(), "Error while writing image data to FPGA\n");
         self.m.set_state(WRITE_ERR);
@@ -150,14 +177,9 @@ impl Load<'_> {
     fn buf_mapped(&self, mut buf: *const u8, mut count: usize) -> Result {
         self.parse_header_mapped(buf, count)?;
         self.write_init_buf(buf, count)?;
-        if self.m.ops().skip_header {
-            // `parse_header_mapped` checked `header_size + data_size <= count`.
-            buf = buf.wrapping_add(self.header_size());
-            count -= self.header_size();
-        }
-        if self.data_size() != 0 {
-            count = self.data_size();
-        }
+        let (skip, len) = self.data_range(count)?;
+        buf = buf.wrapping_add(skip);
+        count = len;
         self.m.set_state(WRITE);
         if let Err(e) = self.write(buf, count) {
             return self.write_failed(e);
@@ -243,6 +265,7 @@ impl Load<'_> {
         let ret = if self.m.ops().write_sg.is_some() {
             self.write_sg(sgt)
         } else {
+            // Past the table's end, the skip fails with `EINVAL` and the limit stops at the end.
             let skip = if self.m.ops().skip_header {
                 self.header_size()
             } else {

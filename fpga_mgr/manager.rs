@@ -7,17 +7,13 @@
 
 use crate::{
     bindings,
+    class::impl_object,
+    lifecycle::{Held, Lifecycle, Op},
     owners::Owners,
-    protocol::{Lifecycle, Refusal},
+    protocol::Hold,
 };
 use core::{pin::Pin, ptr};
-use kernel::{
-    device::Device,
-    new_condvar, new_mutex,
-    prelude::*,
-    sync::{CondVar, Mutex},
-    types::Opaque,
-};
+use kernel::{device::Device, prelude::*, sync::aref::ARef, types::Opaque};
 
 /// The core's allocation for one manager.
 ///
@@ -30,9 +26,8 @@ use kernel::{
 ///   reference to `c.dev` is dropped.
 /// - `c.name` points into `name` and `c.compat_id` to `compat_id` (or is NULL): the core's own
 ///   copies, which live as long as the manager (upstream borrows the driver's, hole L9).
-/// - `owners` are the module whose ops `c.mops` points to and the module of the parent's driver
-///   (`ffi/owners.rs`); they are only pinned under `life`, while `life` says the manager is
-///   registered (see `protocol.rs`).
+/// - `life` pins the module whose ops `c.mops` points to and the module of the parent's driver
+///   (`ffi/owners.rs`), for each get, while the manager is registered (`ffi/lifecycle.rs`).
 /// - `of_node` is NULL or holds a reference to the parent's device-tree node; `parent_key` is
 ///   `<bus>/<name>` of the parent device. Both identify the device the manager programs, even
 ///   after the manager is unregistered (see [`Manager::get_current`]).
@@ -42,39 +37,20 @@ pub(crate) struct Manager {
     c: Opaque<bindings::fpga_manager>,
     name: KVec<u8>,
     compat_id: Opaque<bindings::fpga_compat_id>,
-    owners: Owners,
     of_node: *mut bindings::device_node,
     parent_key: KVec<u8>,
     #[pin]
-    life: Mutex<Lifecycle>,
-    #[pin]
-    idle: CondVar,
+    life: Lifecycle,
 }
 
-// SAFETY: The C parts are protected by the device core and the protocol; the Rust parts are
-// immutable after registration or behind `life`.
+// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
+// immutable after registration.
 unsafe impl Send for Manager {}
-// SAFETY: As above.
+// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
+// immutable after registration.
 unsafe impl Sync for Manager {}
 
-/// Maps a protocol refusal to its errno.
-fn errno(refusal: Refusal) -> Error {
-    match refusal {
-        Refusal::Gone => ENODEV,
-        Refusal::Busy => EBUSY,
-    }
-}
-
-/// A call into the driver's ops, counted so that unregistration waits for it.
-pub(crate) struct OpGuard<'a>(&'a Manager);
-
-impl Drop for OpGuard<'_> {
-    fn drop(&mut self) {
-        if self.0.life.lock().end_op() {
-            self.0.idle.notify_all();
-        }
-    }
-}
+impl_object!(Manager, fpga_manager, Hold::Shared);
 
 impl Manager {
     crate::class::class_object_accessors!(fpga_manager);
@@ -87,8 +63,8 @@ impl Manager {
     /// The low-level driver's ops.
     pub(crate) fn ops(&self) -> &bindings::fpga_manager_ops {
         // SAFETY: `mops` was checked non-NULL at registration and points to the driver's ops,
-        // which live as long as the driver module. Every caller is inside an op (`OpGuard`), a
-        // get or the registration, so that module is alive.
+        // which live as long as the driver module. Every caller is inside an op (`Op`), a get or
+        // the registration, so that module is alive.
         unsafe { &*(*self.c.get()).mops }
     }
 
@@ -106,9 +82,8 @@ impl Manager {
     }
 
     /// Starts a call into the driver's ops: refused with `ENODEV` once unregistration began.
-    pub(crate) fn enter(&self) -> Result<OpGuard<'_>> {
-        self.life.lock().begin_op().map_err(errno)?;
-        Ok(OpGuard(self))
+    pub(crate) fn enter(&self) -> Result<Op<'_>> {
+        Ok(self.life.enter_op()?)
     }
 
     /// Creates and registers a manager for `parent` with the given info and owner module.
@@ -154,11 +129,9 @@ impl Manager {
             c: Opaque::zeroed(),
             name: name_copy,
             compat_id: Opaque::new(compat_id),
-            owners,
             of_node: ptr::null_mut(),
             parent_key,
-            life <- new_mutex!(Lifecycle::new()),
-            idle <- new_condvar!(),
+            life <- Lifecycle::new(owners),
         }))?;
 
         // SAFETY: `m` is a fresh, exclusively owned allocation; `parent` and `info` are valid.
@@ -206,37 +179,6 @@ impl Manager {
         Ok(m.as_c())
     }
 
-    /// Takes a reference for a user of a device found by a class lookup: the owner module is
-    /// pinned only if the manager is still registered, in one critical section with
-    /// unregistration (see `protocol.rs`).
-    ///
-    /// # Safety
-    ///
-    /// `dev` must be a manager device returned by `class_find_device()`; its reference is kept
-    /// on success and dropped on failure.
-    pub(crate) unsafe fn get_found(
-        dev: *mut bindings::device,
-    ) -> Result<*mut bindings::fpga_manager> {
-        // SAFETY: `dev` is a manager device and we hold a reference (caller's requirement).
-        let m = unsafe { Self::from_dev(dev) };
-        let pinned = {
-            let mut life = m.life.lock();
-            // SAFETY: `begin_get` succeeded under `life`, so unregistration has not started and
-            // the owners' `exit()` has not returned: their `struct module`s are alive.
-            let ok = life.begin_get().is_ok() && unsafe { m.owners.try_pin() };
-            if ok {
-                life.got();
-            }
-            ok
-        };
-        if !pinned {
-            // SAFETY: Drops the lookup's reference.
-            unsafe { bindings::put_device(dev) };
-            return Err(ENODEV);
-        }
-        Ok(m.as_c())
-    }
-
     /// Whether `self` programs the same device as `other`: the same device-tree node, or the same
     /// bus and parent device name.
     fn same_device_as(&self, other: &Manager) -> bool {
@@ -248,12 +190,11 @@ impl Manager {
     /// device (`fpga_mgr_get_current()`, see `api.rs`).
     ///
     /// The caller must hold a reference to this manager's device.
-    pub(crate) fn get_current(&self) -> Result<*mut bindings::fpga_manager> {
-        // SAFETY: The caller holds a reference, so taking another one is valid.
-        unsafe { bindings::get_device(self.raw_dev()) };
-        // SAFETY: The reference just taken is handed to `get_found`.
-        if let Ok(mgr) = unsafe { Self::get_found(self.raw_dev()) } {
-            return Ok(mgr);
+    pub(crate) fn get_current(&self) -> Result<Held<Manager>> {
+        // SAFETY: The caller holds a reference to the device, so taking another one is valid and
+        // the device is a manager's.
+        if let Ok(m) = unsafe { Held::get(ARef::from(self.dev())) } {
+            return Ok(m);
         }
         // SAFETY: `match_successor` only compares `self`, which outlives the call, with live
         // managers.
@@ -264,38 +205,26 @@ impl Manager {
                 Some(match_successor),
             )
         };
-        // SAFETY: `dev` is a manager device with the reference the lookup took.
-        unsafe { Self::get_found(dev.ok_or(ENODEV)?) }
-    }
-
-    /// Drops a user's reference: the owner module's pin, then the device reference.
-    ///
-    /// # Safety
-    ///
-    /// The caller must own a reference from a successful get, which this consumes.
-    pub(crate) unsafe fn put(&self) {
-        self.life.lock().put();
-        // SAFETY: The get pinned the owners; this drops those pins.
-        unsafe { self.owners.unpin() };
-        // SAFETY: Drops the get's device reference; `self` may be freed after this.
-        unsafe { bindings::put_device(self.raw_dev()) };
+        // SAFETY: The class lookup found a manager device.
+        unsafe { Held::get(dev.ok_or(ENODEV)?) }
     }
 
     /// Takes the manager for exclusive use (`fpga_mgr_lock()`).
     pub(crate) fn lock(&self) -> Result {
-        let res = self.life.lock().lock();
-        res.map_err(|refusal| {
-            match refusal {
-                Refusal::Busy => dev_err!(self.dev(), "FPGA manager is in use.\n"),
-                Refusal::Gone => dev_err!(self.dev(), "FPGA manager is unregistered.\n"),
+        self.life.lock().map_err(|refusal| {
+            let e = Error::from(refusal);
+            if e == EBUSY {
+                dev_err!(self.dev(), "FPGA manager is in use.\n");
+            } else {
+                dev_err!(self.dev(), "FPGA manager is unregistered.\n");
             }
-            errno(refusal)
+            e
         })
     }
 
     /// Ends exclusive use (`fpga_mgr_unlock()`).
     pub(crate) fn unlock(&self) {
-        if !self.life.lock().unlock() {
+        if !self.life.unlock() {
             dev_warn!(
                 self.dev(),
                 "fpga_mgr_unlock() of a manager that is not locked\n"
@@ -315,23 +244,16 @@ impl Manager {
             "fpga_mgr_unregister {}\n",
             kernel::str::BStr::from_bytes(self.name())
         );
-        {
-            let mut life = self.life.lock();
-            if !life.begin_unregister() {
-                drop(life);
-                dev_warn!(self.dev(), "FPGA manager unregistered twice\n");
-                return;
-            }
-            while life.must_wait() {
-                self.idle.wait(&mut life);
-            }
-            if life.holders() > 0 || life.is_locked() {
-                dev_info!(
-                    self.dev(),
-                    "unregistered with {} user(s); their calls now fail with -ENODEV\n",
-                    life.holders()
-                );
-            }
+        let Some(holders) = self.life.unregister() else {
+            dev_warn!(self.dev(), "FPGA manager unregistered twice\n");
+            return;
+        };
+        if holders > 0 || self.life.is_locked() {
+            dev_info!(
+                self.dev(),
+                "unregistered with {} user(s); their calls now fail with -ENODEV\n",
+                holders
+            );
         }
         if let Some(remove) = self.ops().fpga_remove {
             // SAFETY: The driver is still registering-side alive (it is unregistering), and no

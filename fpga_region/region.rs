@@ -8,26 +8,14 @@
 use crate::{
     bindings,
     c_result::is_valid,
+    lifecycle::{Get, Lifecycle, Op},
     owners::Owners,
-    protocol::{Lifecycle, Refusal},
+    protocol::{Hold, Refusal},
 };
 use core::{pin::Pin, ptr};
 use kernel::{
-    device::Device,
-    new_condvar, new_mutex,
-    prelude::*,
-    sync::{CondVar, Mutex},
-    types::Opaque,
+    device::Device, new_mutex, prelude::*, sync::aref::ARef, sync::Mutex, types::Opaque,
 };
-
-/// What the region's lock protects.
-pub(crate) struct RegionState {
-    life: Lifecycle,
-    /// The manager the region programs through, with a device reference (never a module
-    /// reference): the one given at registration, or the one that replaced it after its driver
-    /// was reloaded. NULL for a region without a manager.
-    mgr: *mut bindings::fpga_manager,
-}
 
 /// The core's allocation for one region.
 ///
@@ -40,25 +28,26 @@ pub(crate) struct RegionState {
 /// - `c.compat_id` is NULL or points to `compat_id`, the core's own copy.
 /// - `c.mgr` is the manager given at registration: NULL, or a manager whose device this region
 ///   holds a reference to until [`release`], so the pointer stays valid for C readers.
-///   `state.mgr` likewise holds its own device reference.
-/// - `owners` are the module of `c.get_bridges` and the module of the parent's driver
-///   (`ffi/owners.rs`); they are only pinned under `state`, while the region is registered.
+///   `mgr` (the manager the region programs through: the one given at registration, or the one
+///   that replaced it after its driver was reloaded) likewise holds its own device reference.
+/// - `life` pins the module of `c.get_bridges` and the module of the parent's driver
+///   (`ffi/owners.rs`) while the region programs, and only while it is registered.
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Region {
     c: Opaque<bindings::fpga_region>,
     compat_id: Opaque<bindings::fpga_compat_id>,
-    owners: Owners,
     #[pin]
-    state: Mutex<RegionState>,
+    life: Lifecycle,
     #[pin]
-    idle: CondVar,
+    mgr: Mutex<*mut bindings::fpga_manager>,
 }
 
-// SAFETY: The C parts are protected by the device core and the protocol; the Rust parts are
-// immutable after registration or behind `state`.
+// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
+// immutable after registration or behind `mgr`'s lock.
 unsafe impl Send for Region {}
-// SAFETY: As above.
+// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
+// immutable after registration or behind `mgr`'s lock.
 unsafe impl Sync for Region {}
 
 /// The device of a manager.
@@ -67,25 +56,18 @@ fn mgr_dev(mgr: *mut bindings::fpga_manager) -> *mut bindings::device {
     unsafe { &raw mut (*mgr).dev }
 }
 
-/// An exclusive programming of a region: its owner module is pinned, its device referenced,
-/// and unregistration waits for it. Dropping it releases them, the device reference last (L6).
-pub(crate) struct Programming<'a>(&'a Region);
+/// An exclusive programming of a region: its owner modules are pinned, its device referenced,
+/// and unregistration waits for it. Dropping it releases them in reverse order, the device
+/// reference last (L6).
+pub(crate) struct Programming<'a> {
+    _op: Op<'a>,
+    _get: Get<'a>,
+    dev: ARef<Device>,
+}
 
 impl Drop for Programming<'_> {
     fn drop(&mut self) {
-        let r = self.0;
-        dev_dbg!(r.dev(), "put\n");
-        {
-            let mut state = r.state.lock();
-            state.life.put_exclusive();
-            if state.life.end_op() {
-                r.idle.notify_all();
-            }
-        }
-        // SAFETY: `begin_programming` pinned the owners; this drops those pins.
-        unsafe { r.owners.unpin() };
-        // SAFETY: Drops `begin_programming`'s reference; `r` may be freed after this.
-        unsafe { bindings::put_device(r.raw_dev()) };
+        dev_dbg!(self.dev, "put\n");
     }
 }
 
@@ -136,7 +118,7 @@ impl Region {
     /// The manager the region currently programs through, with the device reference the region
     /// holds (valid while `self` is).
     pub(crate) fn current_mgr(&self) -> *mut bindings::fpga_manager {
-        self.state.lock().mgr
+        *self.mgr.lock()
     }
 
     /// Makes `mgr` the manager the region programs through (after its predecessor's driver was
@@ -148,7 +130,7 @@ impl Region {
     pub(crate) unsafe fn replace_mgr(&self, mgr: *mut bindings::fpga_manager) {
         // SAFETY: The caller holds `mgr`, so taking a device reference is valid.
         unsafe { bindings::get_device(mgr_dev(mgr)) };
-        let old = core::mem::replace(&mut self.state.lock().mgr, mgr);
+        let old = core::mem::replace(&mut *self.mgr.lock(), mgr);
         // SAFETY: The region held a device reference to `old`; this drops it.
         unsafe { bindings::put_device(mgr_dev(old)) };
     }
@@ -157,26 +139,19 @@ impl Region {
     /// `-ENODEV` once unregistration began. The owner module is pinned in the same critical
     /// section in which the region is seen registered, so the owner cannot be freed meanwhile.
     pub(crate) fn begin_programming(&self) -> Result<Programming<'_>> {
-        {
-            let mut state = self.state.lock();
-            match state.life.begin_exclusive_get() {
-                // SAFETY: The region is registered under the lock, so the owners' `exit()`
-                // (which unregisters it) has not returned: their `struct module`s are alive.
-                Ok(()) if unsafe { self.owners.try_pin() } => {
-                    state.life.got_exclusive_op();
-                }
-                Ok(()) | Err(Refusal::Gone) => return Err(ENODEV),
-                Err(Refusal::Busy) => {
-                    drop(state);
-                    dev_dbg!(self.dev(), "FPGA Region already in use\n");
-                    return Err(EBUSY);
-                }
+        let get = self.life.get(Hold::Exclusive).map_err(|refusal| {
+            if refusal == Refusal::Busy {
+                dev_dbg!(self.dev(), "FPGA Region already in use\n");
             }
-        }
-        // SAFETY: The caller holds a reference, so taking another one is valid.
-        unsafe { bindings::get_device(self.raw_dev()) };
+            Error::from(refusal)
+        })?;
+        let op = self.life.enter_op()?;
         dev_dbg!(self.dev(), "get\n");
-        Ok(Programming(self))
+        Ok(Programming {
+            _op: op,
+            _get: get,
+            dev: ARef::from(self.dev()),
+        })
     }
 
     /// Creates and registers a region (`region%d`) under `parent`.
@@ -214,12 +189,8 @@ impl Region {
         let (id, r) = crate::IDA.alloc_with(try_pin_init!(Region {
             c: Opaque::zeroed(),
             compat_id: Opaque::new(compat_id),
-            owners,
-            state <- new_mutex!(RegionState {
-                life: Lifecycle::new(),
-                mgr,
-            }),
-            idle <- new_condvar!(),
+            life <- Lifecycle::new(owners),
+            mgr <- new_mutex!(mgr),
         }))?;
 
         // SAFETY: `r` is a fresh, exclusively owned allocation; the caller holds `mgr` (C API
@@ -240,7 +211,7 @@ impl Region {
             );
             crate::list::init(&raw mut (*c).bridge_list);
             if !mgr.is_null() {
-                // INVARIANT: One reference for `c.mgr`, one for `state.mgr`; `release` drops
+                // INVARIANT: One reference for `c.mgr`, one for `mgr`; `release` drops
                 // both.
                 bindings::get_device(mgr_dev(mgr));
                 bindings::get_device(mgr_dev(mgr));
@@ -271,16 +242,9 @@ impl Region {
     ///
     /// The caller must own the registration's reference, which this consumes.
     pub(crate) unsafe fn unregister(&self) {
-        {
-            let mut state = self.state.lock();
-            if !state.life.begin_unregister() {
-                drop(state);
-                dev_warn!(self.dev(), "FPGA region unregistered twice\n");
-                return;
-            }
-            while state.life.must_wait() {
-                self.idle.wait(&mut state);
-            }
+        if self.life.unregister().is_none() {
+            dev_warn!(self.dev(), "FPGA region unregistered twice\n");
+            return;
         }
         // SAFETY: Drops the registration's reference; `self` may be freed after this.
         unsafe { bindings::device_unregister(self.raw_dev()) };
@@ -301,7 +265,7 @@ pub(crate) unsafe extern "C" fn release(dev: *mut bindings::device) {
     if r.has_manager() {
         let current = r.current_mgr();
         // SAFETY: By the type invariant the region holds one device reference for `c.mgr` and
-        // one for `state.mgr`; both are dropped here, once.
+        // one for `mgr`; both are dropped here, once.
         unsafe {
             bindings::put_device(mgr_dev((*r.c.get()).mgr));
             bindings::put_device(mgr_dev(current));

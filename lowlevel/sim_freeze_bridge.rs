@@ -19,7 +19,6 @@
 use kernel::{
     device::Device,
     fmt,
-    io::poll::read_poll_timeout,
     of,
     prelude::*,
     sync::aref::ARef,
@@ -29,6 +28,8 @@ use kernel::{
 
 #[path = "sim/binding.rs"]
 mod binding;
+#[path = "sim/poll.rs"]
+mod poll;
 #[path = "../ffi/bindings.rs"]
 mod bindings;
 #[path = "../abstractions/bridge.rs"]
@@ -102,7 +103,7 @@ impl FreezeBridge {
             dev_dbg!(self.dev, "{}: nothing to do\n", request.name());
             return Ok(());
         }
-        let acknowledged = read_poll_timeout(
+        let acknowledged = poll::poll_timeout(
             || {
                 let elapsed = u64::try_from(start.elapsed().as_micros_ceil()).unwrap_or(0);
                 Ok(self.ctrl.lock().poll(elapsed, ack_delay_us))
@@ -110,6 +111,7 @@ impl FreezeBridge {
             |&acknowledged| acknowledged,
             Delta::from_micros(ack_delay_us.map_or(100, |d| d.clamp(1, 100)) as i64),
             Delta::from_micros(timeout_us.into()),
+            Delta::ZERO,
         );
         if acknowledged.is_err() {
             self.ctrl.lock().timeout();

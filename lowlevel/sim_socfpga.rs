@@ -15,7 +15,6 @@
 use kernel::{
     device::Device,
     fmt,
-    io::poll::read_poll_timeout,
     of,
     prelude::*,
     sync::aref::ARef,
@@ -25,6 +24,8 @@ use kernel::{
 
 #[path = "sim/binding.rs"]
 mod binding;
+#[path = "sim/poll.rs"]
+mod poll;
 #[path = "../ffi/bindings.rs"]
 mod bindings;
 #[path = "sim/crc32.rs"]
@@ -71,6 +72,11 @@ module! {
             default: 100,
             description: "How long write_complete waits for CONF_DONE when the image info has no \
                           config_complete_timeout_us",
+        },
+        poll_stall_ms: u32 {
+            default: 0,
+            description: "Stall the CONF_DONE poller this many milliseconds after its first sample \
+                          (a preemption past the deadline, for tests)",
         },
         fail_write: u32 {
             default: 0,
@@ -172,7 +178,7 @@ impl Ops for SimSocfpga {
             us => i64::from(us),
         };
         let rise_us = i64::from(*module_parameters::conf_done_delay_ms.value()) * 1000;
-        let conf_done = read_poll_timeout(
+        let conf_done = poll::poll_timeout(
             || {
                 Ok(self
                     .fpga
@@ -183,6 +189,7 @@ impl Ops for SimSocfpga {
             |&conf_done| conf_done,
             Delta::from_micros(200),
             Delta::from_micros(timeout_us),
+            Delta::from_millis((*module_parameters::poll_stall_ms.value()).into()),
         );
         let mut fpga = self.fpga.lock();
         if conf_done.is_err() {

@@ -17,7 +17,6 @@
 use kernel::{
     device::Device,
     fmt,
-    io::poll::read_poll_timeout,
     of,
     prelude::*,
     sync::aref::ARef,
@@ -27,6 +26,8 @@ use kernel::{
 
 #[path = "sim/binding.rs"]
 mod binding;
+#[path = "sim/poll.rs"]
+mod poll;
 #[path = "../ffi/bindings.rs"]
 mod bindings;
 #[path = "sim_zynq/bit_header.rs"]
@@ -220,11 +221,12 @@ impl Ops for SimZynq {
             0 => i64::from(*module_parameters::done_timeout_ms.value()) * 1000,
             us => i64::from(us),
         };
-        let done = read_poll_timeout(
+        let done = poll::poll_timeout(
             || Ok(self.fpga.lock().engine.done()),
             |&done| done,
             Delta::from_micros(200),
             Delta::from_micros(timeout_us),
+            Delta::ZERO,
         );
         let mut fpga = self.fpga.lock();
         if done.is_err() {

@@ -54,14 +54,59 @@ unsafe fn read_u32(np: *const bindings::device_node, name: &CStr, val: &mut u32)
     unsafe { bindings::of_property_read_variable_u32_array(np, name.as_char_ptr(), val, 1, 0) };
 }
 
-/// Whether `np` has the property `name`.
+/// Whether `np` has the boolean property `name`.
 ///
 /// # Safety
 ///
 /// `np` must be a valid node.
-unsafe fn has(np: *const bindings::device_node, name: &CStr) -> bool {
+unsafe fn has_flag(np: *const bindings::device_node, name: &CStr) -> bool {
     // SAFETY: `np` is valid.
     unsafe { bindings::of_property_read_bool(np, name.as_char_ptr()) }
+}
+
+/// Whether `np` names an image: a `firmware-name` string, read as upstream reads it (7.2 warns
+/// about a boolean read of a property with a value).
+///
+/// # Safety
+///
+/// `np` must be a valid node.
+unsafe fn names_firmware(np: *const bindings::device_node) -> bool {
+    let mut name: *const u8 = ptr::null();
+    // SAFETY: `np` is valid and `name` a place for the string pointer.
+    unsafe { bindings::of_property_read_string(np, c"firmware-name".as_char_ptr(), &mut name) == 0 }
+}
+
+/// The node after `node` in a depth-first walk of the subtree below `root`, or NULL at its end;
+/// consumes the reference to `node` and returns the next node referenced. Iterative, so an
+/// overlay of any depth takes no more stack.
+///
+/// # Safety
+///
+/// `root` must be a valid node and `node` a referenced node below it.
+unsafe fn next_below(
+    root: *mut bindings::device_node,
+    mut node: *mut bindings::device_node,
+) -> *mut bindings::device_node {
+    // SAFETY: `node` is referenced; the first child comes referenced.
+    let child = unsafe { bindings::of_get_next_child(node, ptr::null_mut()) };
+    if !child.is_null() {
+        // SAFETY: Drops the reference the caller handed over.
+        unsafe { bindings::of_node_put(node) };
+        return child;
+    }
+    loop {
+        // SAFETY: `node` is referenced and below `root`, so it has a parent, returned referenced.
+        let parent = unsafe { bindings::of_get_parent(node) };
+        // SAFETY: `parent` is referenced; this drops the reference to `node` and returns its
+        // next sibling referenced.
+        let sibling = unsafe { bindings::of_get_next_child(parent, node) };
+        if !sibling.is_null() || parent == root {
+            // SAFETY: Drops the reference `of_get_parent` took.
+            unsafe { bindings::of_node_put(parent) };
+            return sibling;
+        }
+        node = parent;
+    }
 }
 
 /// Whether a descendant of `np` is an FPGA region with a `firmware-name`: a region the overlay
@@ -71,26 +116,24 @@ unsafe fn has(np: *const bindings::device_node, name: &CStr) -> bool {
 ///
 /// `np` must be a valid node.
 unsafe fn child_region_with_firmware(np: *mut bindings::device_node) -> bool {
-    let mut child = ptr::null_mut();
-    loop {
-        // SAFETY: `np` is valid; the iteration drops the previous child's reference.
-        child = unsafe { bindings::of_get_next_child(np, child) };
-        if child.is_null() {
-            return false;
-        }
-        // SAFETY: `child` is referenced.
+    // SAFETY: `np` is valid; its first child comes referenced.
+    let mut node = unsafe { bindings::of_get_next_child(np, ptr::null_mut()) };
+    while !node.is_null() {
+        // SAFETY: `node` is referenced.
         let bad = unsafe {
-            (bindings::of_device_is_compatible(child, c"fpga-region".as_char_ptr()) != 0
-                && has(child, c"firmware-name"))
-                || child_region_with_firmware(child)
+            bindings::of_device_is_compatible(node, c"fpga-region".as_char_ptr()) != 0
+                && names_firmware(node)
         };
         if bad {
             pr_err!("firmware-name not allowed in child FPGA region\n");
-            // SAFETY: Drops the iteration's reference.
-            unsafe { bindings::of_node_put(child) };
+            // SAFETY: Drops the walk's reference.
+            unsafe { bindings::of_node_put(node) };
             return true;
         }
+        // SAFETY: `node` is referenced and below `np`; the walk takes its reference.
+        node = unsafe { next_below(np, node) };
     }
+    false
 }
 
 /// The image info the overlay describes for `region`: `Ok(None)` if it programs nothing.
@@ -138,7 +181,7 @@ unsafe fn parse(
                 bindings::FPGA_MGR_ENCRYPTED_BITSTREAM,
             ),
         ] {
-            if has(overlay, prop) {
+            if has_flag(overlay, prop) {
                 (*info).flags |= flag;
             }
         }

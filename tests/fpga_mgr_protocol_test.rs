@@ -28,94 +28,131 @@ impl kernel::Module for ProtocolTest {
 
 #[kunit_tests(fpga_mgr_protocol)]
 mod tests {
-    use super::protocol::{Lifecycle, Refusal};
+    use super::protocol::{Hold, Holders, Refusal, State, Unbalanced};
 
     #[test]
     fn get_that_found_the_device_before_unregister_is_refused_after_it() {
-        // T1 found the device (class lookup, device reference), then T2 unregistered before T1
-        // took the lifecycle lock: T1 must not pin the owner (whose module may be freed).
-        let mut life = Lifecycle::new();
-        assert!(life.begin_unregister());
-        assert_eq!(life.begin_get(), Err(Refusal::Gone));
-        assert_eq!(life.holders(), 0);
+        // T1 found the device (class lookup, device reference), then T2 began unregistering
+        // before T1 entered: T1 must not pin the owner (whose module may be freed).
+        let state = State::new();
+        assert!(state.begin_unregister());
+        assert_eq!(state.enter(Hold::Shared), Err(Refusal::Gone));
+        assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Gone));
+        assert!(state.is_idle());
     }
 
     #[test]
-    fn get_before_unregister_holds_and_unregister_does_not_wait_for_holders() {
-        let mut life = Lifecycle::new();
-        assert_eq!(life.begin_get(), Ok(()));
-        life.got();
-        assert!(life.begin_unregister());
-        // Holders are not ops: unregistration need not wait for them.
-        assert!(!life.must_wait());
-        assert_eq!(life.holders(), 1);
-        life.put();
-        assert_eq!(life.holders(), 0);
-    }
-
-    #[test]
-    fn ops_are_refused_after_unregister_begins() {
-        let mut life = Lifecycle::new();
-        assert!(life.begin_unregister());
-        assert_eq!(life.begin_op(), Err(Refusal::Gone));
-        assert_eq!(life.lock(), Err(Refusal::Gone));
+    fn get_that_entered_before_unregister_is_waited_for() {
+        // T1 entered (it is pinning the owner) when T2 began unregistering: T2 must wait until
+        // T1 left, and T1's leave is the one that wakes it.
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(state.begin_unregister());
+        assert!(!state.is_idle());
+        assert!(state.leave(Hold::Shared));
+        assert!(state.is_idle());
     }
 
     #[test]
     fn unregister_waits_until_the_last_op_ends() {
-        let mut life = Lifecycle::new();
-        assert_eq!(life.begin_op(), Ok(()));
-        assert_eq!(life.begin_op(), Ok(()));
-        assert!(life.begin_unregister());
-        assert!(life.must_wait());
-        // The first end does not wake the unregistration, the last does.
-        assert!(!life.end_op());
-        assert!(life.must_wait());
-        assert!(life.end_op());
-        assert!(!life.must_wait());
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(state.begin_unregister());
+        assert!(!state.is_idle());
+        // The first leave does not wake the unregistration, the last does.
+        assert!(!state.leave(Hold::Shared));
+        assert!(!state.is_idle());
+        assert!(state.leave(Hold::Shared));
+        assert!(state.is_idle());
+    }
+
+    #[test]
+    fn leave_before_unregister_wakes_nobody() {
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(!state.leave(Hold::Shared));
+        assert!(state.is_idle());
+        assert!(state.begin_unregister());
+    }
+
+    #[test]
+    fn ops_and_locks_are_refused_after_unregister_begins() {
+        let state = State::new();
+        assert!(state.begin_unregister());
+        assert_eq!(state.enter(Hold::Shared), Err(Refusal::Gone));
+        assert_eq!(state.lock(), Err(Refusal::Gone));
     }
 
     #[test]
     fn lock_is_an_exclusive_flag() {
-        let mut life = Lifecycle::new();
-        assert_eq!(life.lock(), Ok(()));
-        assert_eq!(life.lock(), Err(Refusal::Busy));
-        assert!(life.unlock());
-        assert!(!life.unlock());
-        assert_eq!(life.lock(), Ok(()));
+        let state = State::new();
+        assert_eq!(state.lock(), Ok(()));
+        assert!(state.is_locked());
+        assert_eq!(state.lock(), Err(Refusal::Busy));
+        assert!(state.unlock());
+        assert!(!state.unlock());
+        assert_eq!(state.lock(), Ok(()));
     }
 
     #[test]
     fn exclusive_get_is_refused_while_held_and_after_unregister() {
-        let mut life = Lifecycle::new();
-        assert_eq!(life.begin_exclusive_get(), Ok(()));
-        life.got_exclusive();
-        assert_eq!(life.holders(), 1);
-        assert_eq!(life.begin_exclusive_get(), Err(Refusal::Busy));
-        assert!(life.put_exclusive());
-        assert_eq!(life.holders(), 0);
-        assert_eq!(life.begin_exclusive_get(), Ok(()));
-        assert!(life.begin_unregister());
-        assert_eq!(life.begin_exclusive_get(), Err(Refusal::Gone));
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        // The get pinned the owner and leaves its pinning section, keeping the hold.
+        assert!(!state.leave(Hold::Shared));
+        assert!(state.is_locked());
+        assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Busy));
+        assert_eq!(state.lock(), Err(Refusal::Busy));
+        // Shared sections (ops of the holder) still enter.
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(!state.leave(Hold::Shared));
+        assert!(state.unlock());
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        assert!(!state.leave(Hold::Exclusive));
+        assert!(state.begin_unregister());
+        assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Gone));
     }
 
     #[test]
-    fn unregister_waits_for_an_exclusive_op() {
-        let mut life = Lifecycle::new();
-        assert_eq!(life.begin_exclusive_get(), Ok(()));
-        life.got_exclusive_op();
-        assert!(life.begin_unregister());
-        assert!(life.must_wait());
-        assert!(life.end_op());
-        assert!(life.put_exclusive());
-        assert!(!life.must_wait());
+    fn unregister_waits_for_an_exclusive_programming() {
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        assert!(state.begin_unregister());
+        assert!(!state.is_idle());
+        assert!(state.is_locked());
+        assert!(state.leave(Hold::Exclusive));
+        assert!(state.is_idle());
+        assert!(!state.is_locked());
+    }
+
+    #[test]
+    fn failed_exclusive_get_gives_the_hold_back() {
+        // The owner's module was going: the get leaves with the hold it took.
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        assert!(!state.leave(Hold::Exclusive));
+        assert!(!state.is_locked());
+        assert_eq!(state.lock(), Ok(()));
     }
 
     #[test]
     fn second_unregister_is_a_no_op() {
-        let mut life = Lifecycle::new();
-        assert!(life.begin_unregister());
-        assert!(!life.begin_unregister());
+        let state = State::new();
+        assert!(state.begin_unregister());
+        assert!(!state.begin_unregister());
+    }
+
+    #[test]
+    fn put_without_get_is_reported_and_not_counted() {
+        let holders = Holders::new();
+        holders.get();
+        assert_eq!(holders.count(), 1);
+        assert_eq!(holders.put(), Ok(()));
+        assert_eq!(holders.put(), Err(Unbalanced));
+        assert_eq!(holders.count(), 0);
+        holders.get();
+        assert_eq!(holders.count(), 1);
     }
 }
 

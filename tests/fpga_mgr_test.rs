@@ -696,6 +696,22 @@ mod load_tests {
     }
 
     #[test]
+    fn header_grown_by_write_init_past_the_image_is_einval() -> Result {
+        // A C driver may write `info->header_size` in `write_init`; the core must not compute
+        // the data length from it without checking (an overflow, a panic with overflow checks).
+        let img = kimage(IMAGE_SIZE)?;
+        let mut t = TestMgr::new(c"fpga-rs-test-growinit", write_ops())?;
+        t.record.header_in_init = IMAGE_SIZE + 1;
+        let ret = load(&t, Some(&img), None);
+        let (state, written) = (t.state(), t.record.written);
+        drop(t);
+        assert_eq!(ret, EINVAL.to_errno());
+        assert_eq!(state, bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_ERR);
+        assert_eq!(written, 0);
+        Ok(())
+    }
+
+    #[test]
     fn header_request_that_does_not_grow_is_efault() -> Result {
         let img = vimage(IMAGE_SIZE)?;
         let mut sgt = PageTable::new(&img)?;

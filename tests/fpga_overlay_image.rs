@@ -4,7 +4,7 @@
 //! overlay-flow scenarios (`tools/testing/overlays`): on the test board `image=1`
 //! `fpga-rs/image.dtbo`, `2` `image-corrupt.dtbo`, `3` `image-ambiguous.dtbo`; on the simulated
 //! board `4` `sim-socfpga-demo.dtbo`, `5` `sim-socfpga-image.dtbo`, `6` `sim-zynq-image.dtbo`,
-//! `7` `sim-zynq-partial.dtbo`. Loading fails with the overlay's error,
+//! `7` `sim-zynq-partial.dtbo`; `8` `image-child-region.dtbo` on the test board. Loading fails with the overlay's error,
 //! which is the region's programming error.
 
 use kernel::{faux, prelude::*};
@@ -24,7 +24,7 @@ module! {
         image: u32 {
             default: 1,
             description: "1: valid image, 2: corrupt image, 3: firmware with external-fpga-config, \
-                          4-7: the simulated board's overlays",
+                          4-7: the simulated board's overlays, 8: a child region with an image",
         },
     },
 }
@@ -44,6 +44,7 @@ impl kernel::Module for Image {
             5 => c"fpga-rs/sim-socfpga-image.dtbo",
             6 => c"fpga-rs/sim-zynq-image.dtbo",
             7 => c"fpga-rs/sim-zynq-partial.dtbo",
+            8 => c"fpga-rs/image-child-region.dtbo",
             _ => return Err(EINVAL),
         };
         let dev = faux::Registration::new(c"fpga-rs-overlay-image", None)?;

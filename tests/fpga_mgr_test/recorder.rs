@@ -73,6 +73,9 @@ pub(crate) struct Record {
     pub(crate) want_header: usize,
     /// `parse_header` keeps answering `-EAGAIN` without growing the header (a driver bug).
     pub(crate) stuck_header: bool,
+    /// `write_init` sets `header_size` to this many bytes (0: leaves it), as a C driver that
+    /// finds a longer header there may.
+    pub(crate) header_in_init: usize,
     /// `parse_header` sets `data_size` to this many bytes (0: to the end of the image).
     pub(crate) data_size: usize,
     /// The ops called, in order.
@@ -257,12 +260,16 @@ unsafe extern "C" fn parse_header(
 /// Called by the manager core only, for a manager registered with these ops.
 unsafe extern "C" fn write_init(
     mgr: *mut bindings::fpga_manager,
-    _info: *mut bindings::fpga_image_info,
+    info: *mut bindings::fpga_image_info,
     buf: *const u8,
     count: usize,
 ) -> i32 {
     let ret = enter(mgr, Op::WriteInit);
     let r = record(mgr);
+    if r.header_in_init != 0 {
+        // SAFETY: The core passes the valid image info of the load in progress.
+        unsafe { (*info).header_size = r.header_in_init };
+    }
     r.init_len = count;
     r.init_ok = match header_bytes_ok(r, buf, HEADER_SIZE.min(count)) {
         Ok(ok) => ok,

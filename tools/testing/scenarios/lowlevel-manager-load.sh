@@ -148,6 +148,14 @@ valid socfpga_conf_done_within_timeout 1 socfpga-valid.rbf $A $AF
 broken socfpga_conf_done_after_timeout 1 socfpga-valid.rbf "timed out" "write complete error" \
 	"reconfig operation error" timeout_us=2000
 rmmod sim_socfpga
+# The poller samples CONF_DONE low, then stalls 50 ms (a preemption) while CONF_DONE
+# rises after 10 ms and the 2 ms timeout passes: like C's read_poll_timeout(), it
+# must sample once more after the deadline and see CONF_DONE high.
+check insmod_socfpga_stalled_poller insmod $R/lowlevel/sim_socfpga.ko conf_done_delay_ms=10 \
+	poll_stall_ms=50
+A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
+valid socfpga_stalled_poller_samples_after_deadline 1 socfpga-valid.rbf $A $AF timeout_us=2000
+rmmod sim_socfpga
 check insmod_socfpga_slow insmod $R/lowlevel/sim_socfpga.ko chunk_delay_ms=3000
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
 cp $FW/socfpga-valid.rbf $FW/load.img

@@ -83,6 +83,15 @@ check_eq no_pin_after_rejected_overlay "0 0 0" "$(refs)"
 check rejected_overlay_leaves_no_logic_device sh -c "! ls /sys/bus/platform/devices | grep -q fpga-rs-logic"
 check_fails_with ambiguous_overlay_is_rejected "nvalid" \
 	insmod $R/fixtures/fpga_overlay_image.ko image=3
+# A child region that names an image is refused, and finding its (string)
+# firmware-name is no boolean read (7.2 warns "Read of boolean property").
+check_fails_with child_region_with_firmware_is_rejected "nvalid" \
+	insmod $R/fixtures/fpga_overlay_image.ko image=8
+check child_region_with_firmware_logged sh -c \
+	"dmesg | grep -q 'firmware-name not allowed in child FPGA region'"
+check child_region_firmware_name_read_as_string sh -c \
+	"! dmesg | grep -q \"Read of boolean property 'firmware-name'\""
+check_eq no_pin_after_child_region_overlay "0 0 0" "$(refs)"
 
 # Unbinding the region with an overlay applied releases what it took (L3):
 # upstream keeps the bridges held (module pinned) and leaks the image info.

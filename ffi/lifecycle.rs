@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The lifecycle of one FPGA manager, bridge or region in the kernel: the protocol of
+//! `common/protocol.rs` plus the owner modules it pins, the wait of unregistration and the typed
+//! handles the cores hand out.
+//!
+//! The one rule the whole project exists for, "pin the owner module only while the object is
+//! registered, in one section unregistration waits for", is not a comment here but the only way
+//! to pin: the owners are a private field, pinned by [`Lifecycle::get`] alone, and a successful
+//! get is a [`Get`] whose drop unpins them. Objects reach C as [`Held`] handles: a get together
+//! with a reference to the object's device, converted to the C pointer with [`Held::into_c`] and
+//! back, when C puts it, with [`Held::from_c`].
+
+use crate::{
+    bindings,
+    owners::Owners,
+    protocol::{Hold, Holders, Refusal, State},
+};
+use core::{marker::PhantomData, ptr::NonNull};
+use kernel::{
+    device::Device,
+    new_condvar, new_mutex,
+    prelude::*,
+    sync::{aref::ARef, CondVar, Mutex},
+};
+
+impl From<Refusal> for Error {
+    fn from(refusal: Refusal) -> Self {
+        match refusal {
+            Refusal::Gone => ENODEV,
+            Refusal::Busy => EBUSY,
+        }
+    }
+}
+
+/// The lifecycle of one manager, bridge or region.
+///
+/// # Invariants
+///
+/// `owners` are pinned once per live [`Get`] of this lifecycle and at no other time.
+#[pin_data]
+pub(crate) struct Lifecycle {
+    state: State,
+    holders: Holders,
+    owners: Owners,
+    /// What unregistration sleeps on until the last active section leaves.
+    #[pin]
+    waiter: Mutex<()>,
+    #[pin]
+    idle: CondVar,
+}
+
+impl Lifecycle {
+    /// The lifecycle of a registered object whose users pin `owners`.
+    pub(crate) fn new(owners: Owners) -> impl PinInit<Self> {
+        pin_init!(Self {
+            state: State::new(),
+            holders: Holders::new(),
+            owners,
+            waiter <- new_mutex!(()),
+            idle <- new_condvar!(),
+        })
+    }
+
+    /// Leaves an active section and wakes an unregistration that waits for it.
+    fn leave(&self, release: Hold) {
+        if self.state.leave(release) {
+            let _waiter = self.waiter.lock();
+            self.idle.notify_all();
+        }
+    }
+
+    /// Gets the object: pins the owner modules, counts a holder and, for [`Hold::Exclusive`],
+    /// takes the exclusive hold. Refused with [`Refusal::Gone`] once unregistration began or
+    /// while an owner module is going away, and with [`Refusal::Busy`] while someone else holds
+    /// the object exclusively.
+    pub(crate) fn get(&self, hold: Hold) -> Result<Get<'_>, Refusal> {
+        self.state.enter(hold)?;
+        // SAFETY: `enter` succeeded, so this section is active: unregistration, which every
+        // owner's `exit()` calls (the owner's registration, or its driver's unbind), has not
+        // returned, and it returns only after this section leaves. Their `struct module`s are
+        // therefore alive.
+        if !unsafe { self.owners.try_pin() } {
+            self.leave(hold);
+            return Err(Refusal::Gone);
+        }
+        self.holders.get();
+        self.leave(Hold::Shared);
+        // INVARIANT: The owners were pinned for this get.
+        Ok(Get {
+            life: self,
+            hold,
+            _not_send: PhantomData,
+        })
+    }
+
+    /// Starts a call into the driver's ops (or a programming through it); unregistration waits
+    /// until the returned guard is dropped. Refused once unregistration began.
+    pub(crate) fn enter_op(&self) -> Result<Op<'_>, Refusal> {
+        self.state.enter(Hold::Shared)?;
+        Ok(Op(self))
+    }
+
+    /// Takes the exclusive hold (`fpga_mgr_lock()`).
+    pub(crate) fn lock(&self) -> Result<(), Refusal> {
+        self.state.lock()
+    }
+
+    /// Gives the exclusive hold back (`fpga_mgr_unlock()`); returns whether it was held.
+    pub(crate) fn unlock(&self) -> bool {
+        self.state.unlock()
+    }
+
+    /// Whether someone holds the object exclusively.
+    pub(crate) fn is_locked(&self) -> bool {
+        self.state.is_locked()
+    }
+
+    /// Unregisters: refuses every new get, op and lock, and sleeps (uninterruptibly) until the
+    /// ops and pinning gets in flight have left. Returns the number of holders left (their calls
+    /// now fail with `ENODEV`), or `None` if unregistration had begun before.
+    pub(crate) fn unregister(&self) -> Option<usize> {
+        if !self.state.begin_unregister() {
+            return None;
+        }
+        let mut waiter = self.waiter.lock();
+        while !self.state.is_idle() {
+            self.idle.wait(&mut waiter);
+        }
+        Some(self.holders.count())
+    }
+}
+
+/// A successful get: the owner modules are pinned and a holder counted (and, for an exclusive
+/// get, the exclusive hold taken) until it is dropped.
+///
+/// # Invariants
+///
+/// `life`'s owners are pinned for this get.
+#[must_use]
+pub(crate) struct Get<'a> {
+    life: &'a Lifecycle,
+    hold: Hold,
+    /// The pins may be dropped from any task, but a `Get` crosses to C only as a [`Held`].
+    _not_send: PhantomData<*mut ()>,
+}
+
+impl Drop for Get<'_> {
+    fn drop(&mut self) {
+        let life = self.life;
+        if life.holders.put().is_err() {
+            kernel::pr_warn_once!("fpga-rs: put without a matching get\n");
+        }
+        if self.hold == Hold::Exclusive {
+            life.state.unlock();
+        }
+        // SAFETY: By the type invariant the owners are pinned for this get; this drops those
+        // pins, once.
+        unsafe { life.owners.unpin() };
+    }
+}
+
+/// A call into the driver's ops in flight; unregistration waits until it is dropped.
+#[must_use]
+pub(crate) struct Op<'a>(&'a Lifecycle);
+
+impl Drop for Op<'_> {
+    fn drop(&mut self) {
+        self.0.leave(Hold::Shared);
+    }
+}
+
+/// A core object with a lifecycle: a manager, bridge or region, allocated by its core with the
+/// C struct it hands out as first field and freed by its class's `dev_release`.
+///
+/// # Safety
+///
+/// `from_c(as_c(x))` must be `x`; `raw_dev()` must be the object's class device, which keeps the
+/// object allocated while a reference to it is held.
+pub(crate) unsafe trait Object: Sized {
+    /// The C struct (`struct fpga_manager`, `struct fpga_bridge`, `struct fpga_region`).
+    type C;
+
+    /// Whether a get holds the object exclusively (bridges) or shares it (managers).
+    const HOLD: Hold;
+
+    /// The object's lifecycle.
+    fn lifecycle(&self) -> &Lifecycle;
+
+    /// The object's class device.
+    fn raw_dev(&self) -> *mut bindings::device;
+
+    /// The C pointer handed out.
+    fn as_c(&self) -> *mut Self::C;
+
+    /// The object of its class device.
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be the class device of a `Self`, and the caller must hold a reference to it.
+    unsafe fn from_dev<'a>(dev: *mut bindings::device) -> &'a Self;
+
+    /// The object of a C pointer.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must come from [`Self::as_c`] of an object whose device the caller holds a
+    /// reference to.
+    unsafe fn from_c<'a>(ptr: *mut Self::C) -> &'a Self;
+
+    /// Runs when a get is put, before the pins are dropped (a bridge forgets its image info).
+    fn on_put(&self) {}
+}
+
+/// A user's handle on a core object: a [`Get`] of it and a reference to its device. Dropping it
+/// is the put: the get is dropped first, the device reference last (hole L6).
+///
+/// # Invariants
+///
+/// `obj` is valid while `dev` (its device) is referenced, and a [`Get`] of its lifecycle with
+/// `T::HOLD` is owned by this handle.
+pub(crate) struct Held<T: Object> {
+    obj: NonNull<T>,
+    /// Dropped after [`Held::drop`] ran, so last.
+    dev: ARef<Device>,
+}
+
+impl<T: Object> Held<T> {
+    /// Gets the object `dev` belongs to, consuming the device reference (on success it is the
+    /// handle's, on failure it is dropped).
+    ///
+    /// # Safety
+    ///
+    /// `dev` must be the class device of a `T`.
+    pub(crate) unsafe fn get(dev: ARef<Device>) -> Result<Self> {
+        // SAFETY: `dev` is a `T`'s class device (caller's requirement) and referenced.
+        let obj = unsafe { T::from_dev(crate::class::raw_device(&dev)) };
+        core::mem::forget(obj.lifecycle().get(T::HOLD)?);
+        // INVARIANT: `obj` is `dev`'s object and the get just forgotten is this handle's.
+        Ok(Self {
+            obj: NonNull::from(obj),
+            dev,
+        })
+    }
+
+    /// The handle's object.
+    pub(crate) fn obj(&self) -> &T {
+        // SAFETY: By the type invariant `obj` is valid while `dev` is held, i.e. while `self` is.
+        unsafe { self.obj.as_ref() }
+    }
+
+    /// Hands the get to C: the returned pointer owns it until [`Self::from_c`] takes it back.
+    pub(crate) fn into_c(self) -> *mut T::C {
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: `this` is never used or dropped again, so its device reference is moved out
+        // once; it goes to C with the pointer and `from_c` takes it back.
+        ARef::into_raw(unsafe { core::ptr::read(&this.dev) });
+        this.obj().as_c()
+    }
+
+    /// Takes back a get that [`Self::into_c`] handed to C.
+    ///
+    /// # Safety
+    ///
+    /// `ptr` must come from `into_c` of a `Held<T>`, and be taken back once.
+    pub(crate) unsafe fn from_c(ptr: *mut T::C) -> Self {
+        // SAFETY: `ptr` carries a device reference and a get (caller's requirement).
+        let obj = unsafe { T::from_c(ptr) };
+        // SAFETY: The reference `into_c` forgot is taken over here, once; `raw_dev` is a valid
+        // device (`Object`'s requirement).
+        let dev = unsafe { ARef::from_raw(NonNull::from(Device::from_raw(obj.raw_dev()))) };
+        // INVARIANT: The get handed to C is owned again.
+        Self {
+            obj: NonNull::from(obj),
+            dev,
+        }
+    }
+}
+
+impl<T: Object> core::ops::Deref for Held<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        self.obj()
+    }
+}
+
+impl<T: Object> Drop for Held<T> {
+    fn drop(&mut self) {
+        let obj = self.obj();
+        obj.on_put();
+        // SAFETY: By the type invariant this handle owns a get of `obj`'s lifecycle with
+        // `T::HOLD`, which is dropped here, once.
+        drop(unsafe { Get::from_owned(obj.lifecycle(), T::HOLD) });
+        // `self.dev` is dropped after this, last: `obj` may be freed then.
+    }
+}
+
+impl<'a> Get<'a> {
+    /// The get a [`Held`] owns.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own a get of `life` with `hold` that no `Get` value represents.
+    unsafe fn from_owned(life: &'a Lifecycle, hold: Hold) -> Self {
+        // INVARIANT: The owners were pinned for that get (caller's requirement).
+        Self {
+            life,
+            hold,
+            _not_send: PhantomData,
+        }
+    }
+}
