@@ -13,10 +13,7 @@
 //! returns only when no op is running, and no op starts afterwards
 //! (`Documentation/lifecycle.rst`).
 
-// Each driver crate compiles this whole API and uses part of it.
-#![allow(dead_code)]
-
-use crate::bindings;
+use super::bindings;
 use core::{marker::PhantomData, pin::Pin, ptr};
 use kernel::{
     device::Device,
@@ -26,7 +23,7 @@ use kernel::{
 
 /// The operations of a low-level FPGA bridge driver. All are optional.
 #[vtable]
-pub(crate) trait Ops: Send + Sync + Sized {
+pub trait Ops: Send + Sync + Sized {
     /// Lets transactions through (`enable`) or stops them (freezes the region behind the
     /// bridge). `timeout_us` is the holder's `region-unfreeze-timeout-us` or
     /// `region-freeze-timeout-us` for this transition, if its image info gives one.
@@ -129,7 +126,7 @@ impl<T: Ops> Callbacks<T> {
 ///
 /// `br` is a bridge registered with `Callbacks::<T>::VTABLE` and `data` as `priv`, until `drop`
 /// unregisters it.
-pub(crate) struct Registration<T: Ops> {
+pub struct Registration<T: Ops> {
     br: *mut bindings::fpga_bridge,
     data: Pin<KBox<T>>,
 }
@@ -143,7 +140,7 @@ unsafe impl<T: Ops> Sync for Registration<T> {}
 impl<T: Ops> Registration<T> {
     /// Registers a bridge called `name` for `parent`, whose ops run on `data`, owned by `module`
     /// (the driver's `THIS_MODULE`).
-    pub(crate) fn new(
+    pub fn new(
         parent: &Device,
         name: &'static CStr,
         data: impl PinInit<T, Error>,
@@ -170,7 +167,7 @@ impl<T: Ops> Registration<T> {
     }
 
     /// The driver data.
-    pub(crate) fn data(&self) -> &T {
+    pub fn data(&self) -> &T {
         &self.data
     }
 }

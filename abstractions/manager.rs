@@ -15,10 +15,7 @@
 //! (`Documentation/lifecycle.rst`): `fpga_mgr_unregister()` returns only when no op is running,
 //! and no op starts afterwards.
 
-// Each driver crate compiles this whole API and uses part of it.
-#![allow(dead_code)]
-
-use crate::bindings;
+use super::bindings;
 use core::{marker::PhantomData, pin::Pin, ptr};
 use kernel::{
     device::Device,
@@ -29,7 +26,7 @@ use kernel::{
 /// The state of an FPGA, as `enum fpga_mgr_states` and sysfs `state` name it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 #[repr(u32)]
-pub(crate) enum State {
+pub enum State {
     /// "unknown"
     Unknown = bindings::fpga_mgr_states_FPGA_MGR_STATE_UNKNOWN,
     /// "power off"
@@ -43,19 +40,19 @@ pub(crate) enum State {
 }
 
 /// Status bits a driver reports through [`Ops::status`] (`FPGA_MGR_STATUS_*`).
-pub(crate) mod status {
-    use crate::bindings;
+pub mod status {
+    use super::bindings;
 
     /// "reconfig operation error"
-    pub(crate) const OPERATION_ERR: u64 = bindings::FPGA_MGR_STATUS_OPERATION_ERR;
+    pub const OPERATION_ERR: u64 = bindings::FPGA_MGR_STATUS_OPERATION_ERR;
     /// "reconfig CRC error"
-    pub(crate) const CRC_ERR: u64 = bindings::FPGA_MGR_STATUS_CRC_ERR;
+    pub const CRC_ERR: u64 = bindings::FPGA_MGR_STATUS_CRC_ERR;
     /// "reconfig incompatible image"
-    pub(crate) const INCOMPATIBLE_IMAGE_ERR: u64 = bindings::FPGA_MGR_STATUS_INCOMPATIBLE_IMAGE_ERR;
+    pub const INCOMPATIBLE_IMAGE_ERR: u64 = bindings::FPGA_MGR_STATUS_INCOMPATIBLE_IMAGE_ERR;
     /// "reconfig IP protocol error"
-    pub(crate) const IP_PROTOCOL_ERR: u64 = bindings::FPGA_MGR_STATUS_IP_PROTOCOL_ERR;
+    pub const IP_PROTOCOL_ERR: u64 = bindings::FPGA_MGR_STATUS_IP_PROTOCOL_ERR;
     /// "reconfig fifo overflow error"
-    pub(crate) const FIFO_OVERFLOW_ERR: u64 = bindings::FPGA_MGR_STATUS_FIFO_OVERFLOW_ERR;
+    pub const FIFO_OVERFLOW_ERR: u64 = bindings::FPGA_MGR_STATUS_FIFO_OVERFLOW_ERR;
 }
 
 /// The description of the image being programmed (`struct fpga_image_info`).
@@ -64,41 +61,41 @@ pub(crate) mod status {
 ///
 /// Only exists as a reference to a valid `struct fpga_image_info` the core passes to an op.
 #[repr(transparent)]
-pub(crate) struct ImageInfo(bindings::fpga_image_info);
+pub struct ImageInfo(bindings::fpga_image_info);
 
 impl ImageInfo {
     /// The `FPGA_MGR_*` flags of the image.
-    pub(crate) fn flags(&self) -> u32 {
+    pub fn flags(&self) -> u32 {
         self.0.flags
     }
 
     /// Whether this is a partial reconfiguration (`FPGA_MGR_PARTIAL_RECONFIG`).
-    pub(crate) fn partial(&self) -> bool {
+    pub fn partial(&self) -> bool {
         self.0.flags & bindings::FPGA_MGR_PARTIAL_RECONFIG != 0
     }
 
     /// How long `write_complete` may wait for the FPGA, in microseconds (0: driver's default).
-    pub(crate) fn config_complete_timeout_us(&self) -> u32 {
+    pub fn config_complete_timeout_us(&self) -> u32 {
         self.0.config_complete_timeout_us
     }
 
     /// The size of the image's header.
-    pub(crate) fn header_size(&self) -> usize {
+    pub fn header_size(&self) -> usize {
         self.0.header_size
     }
 
     /// Sets the size of the image's header (from [`Ops::parse_header`]).
-    pub(crate) fn set_header_size(&mut self, size: usize) {
+    pub fn set_header_size(&mut self, size: usize) {
         self.0.header_size = size;
     }
 
     /// The size of the image's data after the header (0: to the end).
-    pub(crate) fn data_size(&self) -> usize {
+    pub fn data_size(&self) -> usize {
         self.0.data_size
     }
 
     /// Sets the size of the image's data (from [`Ops::parse_header`]).
-    pub(crate) fn set_data_size(&mut self, size: usize) {
+    pub fn set_data_size(&mut self, size: usize) {
         self.0.data_size = size;
     }
 }
@@ -107,7 +104,7 @@ impl ImageInfo {
 /// `Documentation/driver-api/fpga/fpga-mgr.rst`: `parse_header`, `write_init`, `write` (once
 /// per chunk), `write_complete`. All are optional.
 #[vtable]
-pub(crate) trait Ops: Send + Sync + Sized {
+pub trait Ops: Send + Sync + Sized {
     /// Bytes of the image `parse_header` and `write_init` need at least.
     const INITIAL_HEADER_SIZE: usize = 0;
     /// Whether `write` starts after the header.
@@ -325,7 +322,7 @@ fn to_ret(res: Result) -> i32 {
 ///
 /// `mgr` is a manager registered with `Callbacks::<T>::VTABLE` and `data` as `priv`, until
 /// `drop` unregisters it.
-pub(crate) struct Registration<T: Ops> {
+pub struct Registration<T: Ops> {
     mgr: *mut bindings::fpga_manager,
     data: Pin<KBox<T>>,
 }
@@ -339,7 +336,7 @@ unsafe impl<T: Ops> Sync for Registration<T> {}
 impl<T: Ops> Registration<T> {
     /// Registers a manager called `name` for `parent`, whose ops run on `data`, owned by
     /// `module` (the driver's `THIS_MODULE`).
-    pub(crate) fn new(
+    pub fn new(
         parent: &Device,
         name: &'static CStr,
         data: impl PinInit<T, Error>,
@@ -366,7 +363,7 @@ impl<T: Ops> Registration<T> {
     }
 
     /// The driver data.
-    pub(crate) fn data(&self) -> &T {
+    pub fn data(&self) -> &T {
         &self.data
     }
 }

@@ -32,7 +32,7 @@ const fn div_rem(n: u64, d: u32) -> (u64, u32) {
 /// or sign flags, which it ignores). `Debug` prints the same: the derived one would go through
 /// `core`'s `u64` formatting.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Dec64(pub(crate) u64);
+pub struct Dec64(pub u64);
 
 impl fmt::Debug for Dec64 {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

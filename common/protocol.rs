@@ -34,7 +34,7 @@ use core::sync::atomic::{AtomicUsize, Ordering};
 
 /// Why a step of the protocol was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Refusal {
+pub enum Refusal {
     /// The object is being or has been unregistered (`ENODEV`).
     Gone,
     /// Another user holds the object exclusively (`EBUSY`).
@@ -50,7 +50,7 @@ const ACTIVE: usize = 1 << 2;
 
 /// Whether to take the exclusive hold when entering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Hold {
+pub enum Hold {
     /// A shared section: a manager's get, an op.
     Shared,
     /// An exclusive one: a bridge's get, a region's programming.
@@ -59,11 +59,17 @@ pub(crate) enum Hold {
 
 /// The lifecycle state word of one manager, bridge or region.
 #[derive(Debug)]
-pub(crate) struct State(AtomicUsize);
+pub struct State(AtomicUsize);
+
+impl Default for State {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl State {
     /// A registered object with no users.
-    pub(crate) const fn new() -> Self {
+    pub const fn new() -> Self {
         Self(AtomicUsize::new(0))
     }
 
@@ -84,7 +90,7 @@ impl State {
 
     /// Enters a section unregistration waits for (an op, or a get while it pins the owner),
     /// taking the exclusive hold too if `hold` says so. End it with [`Self::leave`].
-    pub(crate) fn enter(&self, hold: Hold) -> Result<(), Refusal> {
+    pub fn enter(&self, hold: Hold) -> Result<(), Refusal> {
         self.update(|s| {
             if s & GONE != 0 {
                 Err(Refusal::Gone)
@@ -102,7 +108,7 @@ impl State {
     /// Leaves a section entered with [`Self::enter`], also giving back the exclusive hold if
     /// `release` says so. Returns whether an unregistration waits for exactly this: it must then
     /// be woken.
-    pub(crate) fn leave(&self, release: Hold) -> bool {
+    pub fn leave(&self, release: Hold) -> bool {
         let sub = if release == Hold::Exclusive {
             ACTIVE + LOCKED
         } else {
@@ -113,7 +119,7 @@ impl State {
     }
 
     /// Takes the exclusive hold (`fpga_mgr_lock()`).
-    pub(crate) fn lock(&self) -> Result<(), Refusal> {
+    pub fn lock(&self) -> Result<(), Refusal> {
         self.update(|s| {
             if s & GONE != 0 {
                 Err(Refusal::Gone)
@@ -127,48 +133,54 @@ impl State {
     }
 
     /// Gives the exclusive hold back; returns whether it was held.
-    pub(crate) fn unlock(&self) -> bool {
+    pub fn unlock(&self) -> bool {
         self.0.fetch_and(!LOCKED, Ordering::AcqRel) & LOCKED != 0
     }
 
     /// Whether someone holds the object exclusively.
-    pub(crate) fn is_locked(&self) -> bool {
+    pub fn is_locked(&self) -> bool {
         self.0.load(Ordering::Acquire) & LOCKED != 0
     }
 
     /// Starts unregistration: from now on every get, op and lock is refused. Returns whether the
     /// object was registered (a second unregistration is a no-op).
-    pub(crate) fn begin_unregister(&self) -> bool {
+    pub fn begin_unregister(&self) -> bool {
         self.0.fetch_or(GONE, Ordering::AcqRel) & GONE == 0
     }
 
     /// Whether no section is active; once `GONE` is set and this is true, none ever will be.
-    pub(crate) fn is_idle(&self) -> bool {
+    pub fn is_idle(&self) -> bool {
         self.0.load(Ordering::Acquire) < ACTIVE
     }
 }
 
 /// A put without a get: the count was already zero and stays so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Unbalanced;
+pub struct Unbalanced;
 
 /// The number of gets not yet put.
 #[derive(Debug)]
-pub(crate) struct Holders(AtomicUsize);
+pub struct Holders(AtomicUsize);
+
+impl Default for Holders {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Holders {
     /// No holders.
-    pub(crate) const fn new() -> Self {
+    pub const fn new() -> Self {
         Self(AtomicUsize::new(0))
     }
 
     /// One more holder.
-    pub(crate) fn get(&self) {
+    pub fn get(&self) {
         self.0.fetch_add(1, Ordering::Relaxed);
     }
 
     /// One holder less; a put without a get is reported, never counted below zero.
-    pub(crate) fn put(&self) -> Result<(), Unbalanced> {
+    pub fn put(&self) -> Result<(), Unbalanced> {
         self.0
             .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |h| h.checked_sub(1))
             .map(|_| ())
@@ -176,7 +188,7 @@ impl Holders {
     }
 
     /// The number of holders.
-    pub(crate) fn count(&self) -> usize {
+    pub fn count(&self) -> usize {
         self.0.load(Ordering::Relaxed)
     }
 }

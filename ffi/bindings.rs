@@ -12,6 +12,7 @@
 
 #![allow(
     dead_code,
+    missing_docs,
     non_camel_case_types,
     non_upper_case_globals,
     non_snake_case,

@@ -4,29 +4,26 @@
 //!
 //! C header: [`include/linux/err.h`](srctree/include/linux/err.h)
 
-// Each core module uses a different subset of these shared items.
-#![allow(dead_code)]
-
-use crate::bindings;
+use super::bindings;
 use kernel::prelude::*;
 
 /// Whether `p` is a real pointer (neither NULL nor an `ERR_PTR()`).
-pub(crate) fn is_valid<T>(p: *const T) -> bool {
+pub fn is_valid<T>(p: *const T) -> bool {
     !p.is_null() && (p as usize) < (-(bindings::MAX_ERRNO as isize)) as usize
 }
 
 /// The error of an `ERR_PTR()` (`PTR_ERR()`), or `None` for a real or NULL pointer.
-pub(crate) fn ptr_err<T>(p: *const T) -> Option<Error> {
+pub fn ptr_err<T>(p: *const T) -> Option<Error> {
     (!p.is_null() && !is_valid(p)).then(|| Error::from_errno(p as isize as i32))
 }
 
 /// Converts a core result to the C convention for pointers.
-pub(crate) fn to_ptr<T>(res: Result<*mut T>) -> *mut T {
+pub fn to_ptr<T>(res: Result<*mut T>) -> *mut T {
     res.unwrap_or_else(|e| e.to_ptr())
 }
 
 /// Converts a core result to the C convention for status codes.
-pub(crate) fn to_ret(res: Result) -> i32 {
+pub fn to_ret(res: Result) -> i32 {
     match res {
         Ok(()) => 0,
         Err(e) => e.to_errno(),

@@ -5,16 +5,12 @@
 //!
 //! C header: [`include/linux/device/class.h`](srctree/include/linux/device/class.h)
 
-// Each core module uses a different subset of these shared items.
-#![allow(dead_code)]
-
-use crate::bindings;
+use super::bindings;
 use core::ptr::NonNull;
 use kernel::{device::Device, prelude::*, sync::aref::ARef};
 
 /// A match function of `class_find_device()`.
-pub(crate) type MatchFn =
-    unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32;
+pub type MatchFn = unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32;
 
 /// Matches the device whose parent is `data` (how `fpga_mgr_get()` and `fpga_bridge_get()` find
 /// the object registered for a low-level device).
@@ -22,7 +18,7 @@ pub(crate) type MatchFn =
 /// # Safety
 ///
 /// Called by `class_find_device()` only, with a device of the class.
-pub(crate) unsafe extern "C" fn match_parent(
+pub unsafe extern "C" fn match_parent(
     dev: *mut bindings::device,
     data: *const core::ffi::c_void,
 ) -> i32 {
@@ -31,7 +27,7 @@ pub(crate) unsafe extern "C" fn match_parent(
 }
 
 /// The C `struct device` of `dev`.
-pub(crate) fn raw_device(dev: &Device) -> *mut bindings::device {
+pub fn raw_device(dev: &Device) -> *mut bindings::device {
     // `Device` is a `#[repr(transparent)]` wrapper of an `Opaque<bindings::device>`.
     core::ptr::from_ref(dev).cast_mut().cast()
 }
@@ -41,7 +37,7 @@ pub(crate) fn raw_device(dev: &Device) -> *mut bindings::device {
 /// The driver core only reads a `struct class` (`class_register()` takes it `const`), so a plain
 /// immutable static holds it for as long as the module is loaded.
 #[repr(transparent)]
-pub(crate) struct ClassDesc(bindings::class);
+pub struct ClassDesc(bindings::class);
 
 // SAFETY: `ClassDesc` is never mutated after its constant initialisation: the raw pointers in it
 // refer to `'static` strings, attribute groups and functions, so sharing it between threads is
@@ -51,7 +47,7 @@ unsafe impl Sync for ClassDesc {}
 impl ClassDesc {
     /// Describes the class `name`, whose devices are released by `dev_release` and carry the
     /// attribute groups `dev_groups` (a NULL-terminated array, or NULL).
-    pub(crate) const fn new(
+    pub const fn new(
         name: &'static CStr,
         dev_groups: *const *const bindings::attribute_group,
         dev_release: Option<unsafe extern "C" fn(*mut bindings::device)>,
@@ -69,7 +65,7 @@ impl ClassDesc {
     }
 
     /// The C `struct class` pointer, for `dev->class` and the class iteration functions.
-    pub(crate) const fn as_raw(&'static self) -> *const bindings::class {
+    pub const fn as_raw(&'static self) -> *const bindings::class {
         &self.0
     }
 
@@ -80,7 +76,7 @@ impl ClassDesc {
     ///
     /// `start` must be NULL or a device of this class; `match_` must be safe to call with any
     /// device of the class and `data`.
-    pub(crate) unsafe fn find_device(
+    pub unsafe fn find_device(
         &'static self,
         start: *mut bindings::device,
         data: *const core::ffi::c_void,
@@ -106,7 +102,7 @@ impl ClassDesc {
     /// `dev` must be the zeroed `struct device` of an object that this class's `dev_release`
     /// frees, with `id` allocated for it; `parent` must be a valid device; `groups` must be NULL
     /// or a NULL-terminated array that outlives the device.
-    pub(crate) unsafe fn add_device(
+    pub unsafe fn add_device(
         &'static self,
         dev: *mut bindings::device,
         parent: *mut bindings::device,
@@ -144,11 +140,11 @@ impl ClassDesc {
 /// # Invariants
 ///
 /// `self.0` is registered with the driver core.
-pub(crate) struct ClassRegistration(&'static ClassDesc);
+pub struct ClassRegistration(&'static ClassDesc);
 
 impl ClassRegistration {
     /// Registers `desc` with the driver core (`/sys/class/<name>`).
-    pub(crate) fn new(desc: &'static ClassDesc) -> Result<Self> {
+    pub fn new(desc: &'static ClassDesc) -> Result<Self> {
         // SAFETY: `desc` is a valid `struct class` that lives forever and is not registered yet:
         // only this type registers it, once per module lifetime.
         kernel::error::to_result(unsafe { bindings::class_register(desc.as_raw()) })?;
@@ -177,7 +173,7 @@ macro_rules! class_object_accessors {
         ///
         /// `ptr` must come from this core's registration and the caller must hold a reference
         /// to its device (the registration, a get, a class lookup, or a sysfs callback).
-        pub(crate) unsafe fn from_c<'a>(ptr: *mut $crate::bindings::$c) -> &'a Self {
+        pub(crate) unsafe fn from_c<'a>(ptr: *mut $crate::ffi::bindings::$c) -> &'a Self {
             // SAFETY: By the type invariant `c` is the first field of a `repr(C)` struct, and
             // the reference the caller holds keeps the allocation alive.
             unsafe { &*ptr.cast::<Self>() }
@@ -189,20 +185,20 @@ macro_rules! class_object_accessors {
         ///
         /// `dev` must be the device of an object registered by this core, and the caller must
         /// hold a reference to it.
-        pub(crate) unsafe fn from_dev<'a>(dev: *mut $crate::bindings::device) -> &'a Self {
+        pub(crate) unsafe fn from_dev<'a>(dev: *mut $crate::ffi::bindings::device) -> &'a Self {
             // SAFETY: `dev` is the `dev` field of a C object (caller's requirement).
-            let ptr = unsafe { ::kernel::container_of!(dev, $crate::bindings::$c, dev) };
+            let ptr = unsafe { ::kernel::container_of!(dev, $crate::ffi::bindings::$c, dev) };
             // SAFETY: Same requirement.
             unsafe { Self::from_c(ptr) }
         }
 
         /// The C struct that drivers and callers use.
-        pub(crate) fn as_c(&self) -> *mut $crate::bindings::$c {
+        pub(crate) fn as_c(&self) -> *mut $crate::ffi::bindings::$c {
             self.c.get()
         }
 
         /// The object's device.
-        pub(crate) fn raw_dev(&self) -> *mut $crate::bindings::device {
+        pub(crate) fn raw_dev(&self) -> *mut $crate::ffi::bindings::device {
             // SAFETY: `c` is valid memory; only the address of the field is taken.
             unsafe { &raw mut (*self.c.get()).dev }
         }
@@ -217,7 +213,7 @@ macro_rules! class_object_accessors {
 }
 pub(crate) use class_object_accessors;
 
-/// Implements [`crate::lifecycle::Object`] for a core object with [`class_object_accessors`],
+/// Implements [`super::lifecycle::Object`] for a core object with [`class_object_accessors`],
 /// whose lifecycle is its field `life` and whose gets hold it as `$hold` says; a fourth argument
 /// names the object's method to run on each put.
 macro_rules! impl_object {
@@ -228,20 +224,20 @@ macro_rules! impl_object {
         }
     };
     ($t:ty, $c:ident, $hold:expr) => {
-        $crate::class::impl_object!($t, $c, $hold, none);
+        $crate::ffi::class::impl_object!($t, $c, $hold, none);
     };
     ($t:ty, $c:ident, $hold:expr, $on_put:ident) => {
         // SAFETY: By the object's type invariants `c` is its first field and `dev` the class
         // device whose `dev_release` frees it.
-        unsafe impl $crate::lifecycle::Object for $t {
-            type C = $crate::bindings::$c;
-            const HOLD: $crate::protocol::Hold = $hold;
+        unsafe impl $crate::ffi::lifecycle::Object for $t {
+            type C = $crate::ffi::bindings::$c;
+            const HOLD: $crate::ffi::protocol::Hold = $hold;
 
-            fn lifecycle(&self) -> &$crate::lifecycle::Lifecycle {
+            fn lifecycle(&self) -> &$crate::ffi::lifecycle::Lifecycle {
                 &self.life
             }
 
-            fn raw_dev(&self) -> *mut $crate::bindings::device {
+            fn raw_dev(&self) -> *mut $crate::ffi::bindings::device {
                 <$t>::raw_dev(self)
             }
 
@@ -249,7 +245,7 @@ macro_rules! impl_object {
                 <$t>::as_c(self)
             }
 
-            unsafe fn from_dev<'a>(dev: *mut $crate::bindings::device) -> &'a Self {
+            unsafe fn from_dev<'a>(dev: *mut $crate::ffi::bindings::device) -> &'a Self {
                 // SAFETY: Forwarded requirement.
                 unsafe { <$t>::from_dev(dev) }
             }
@@ -259,7 +255,7 @@ macro_rules! impl_object {
                 unsafe { <$t>::from_c(ptr) }
             }
 
-            $crate::class::impl_object!(@on_put $on_put);
+            $crate::ffi::class::impl_object!(@on_put $on_put);
         }
     };
 }

@@ -5,7 +5,7 @@
 /// Exports a `#[no_mangle] extern "C"` function with `EXPORT_SYMBOL_GPL` semantics.
 ///
 /// The function must be declared by the kernel's C headers (it is checked at compile time against
-/// the bindgen declaration in [`crate::bindings`], as the kernel's `#[export]` attribute does), so
+/// the bindgen declaration in [`super::bindings`], as the kernel's `#[export]` attribute does), so
 /// C modules built against those headers link to it unchanged.
 ///
 /// It emits the same `.export_symbol` record as the C macro `EXPORT_SYMBOL_GPL()`
@@ -22,7 +22,7 @@ macro_rules! export_symbol_gpl {
         // coerce to the same function pointer type.
         const _: () = {
             if true {
-                $crate::bindings::$name
+                $crate::ffi::bindings::$name
             } else {
                 $name
             };

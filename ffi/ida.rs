@@ -4,19 +4,25 @@
 //!
 //! C header: [`include/linux/idr.h`](srctree/include/linux/idr.h)
 
-use crate::bindings;
+use super::bindings;
 use core::pin::Pin;
 use kernel::{prelude::*, types::Opaque};
 
 /// An IDA in static storage, initialised when its module loads.
-pub(crate) struct StaticIda(Opaque<bindings::ida>);
+pub struct StaticIda(Opaque<bindings::ida>);
 
 // SAFETY: The IDA has its own internal lock; all methods may be called from any thread.
 unsafe impl Sync for StaticIda {}
 
+impl Default for StaticIda {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl StaticIda {
     /// An IDA that must be initialised with [`Self::init`] before use.
-    pub(crate) const fn new() -> Self {
+    pub const fn new() -> Self {
         Self(Opaque::zeroed())
     }
 
@@ -25,7 +31,7 @@ impl StaticIda {
     /// # Safety
     ///
     /// Must be called once, in the module's `init`, before any other method.
-    pub(crate) unsafe fn init(&self) {
+    pub unsafe fn init(&self) {
         // SAFETY: The IDA is not in use yet (caller's requirement).
         unsafe {
             bindings::xa_init_flags(&raw mut (*self.0.get()).xa, bindings::FPGA_IDA_INIT_FLAGS)
@@ -33,7 +39,7 @@ impl StaticIda {
     }
 
     /// Allocates the lowest free ID.
-    pub(crate) fn alloc(&self) -> Result<u32> {
+    pub fn alloc(&self) -> Result<u32> {
         // SAFETY: The IDA is initialised (`init`'s requirement).
         let id =
             unsafe { bindings::ida_alloc_range(self.0.get(), 0, u32::MAX, bindings::GFP_KERNEL) };
@@ -42,7 +48,7 @@ impl StaticIda {
 
     /// Allocates an ID and a pinned object for it, which is never moved: the caller hands both
     /// to a device whose class's `dev_release` frees them in place.
-    pub(crate) fn alloc_with<T>(&self, init: impl PinInit<T, Error>) -> Result<(u32, *mut T)> {
+    pub fn alloc_with<T>(&self, init: impl PinInit<T, Error>) -> Result<(u32, *mut T)> {
         let id = self.alloc()?;
         match KBox::pin_init(init, GFP_KERNEL) {
             // SAFETY: The object is not moved out of its allocation: `dev_release` frees it in
@@ -59,7 +65,7 @@ impl StaticIda {
     }
 
     /// Frees an ID returned by [`Self::alloc`].
-    pub(crate) fn free(&self, id: u32) {
+    pub fn free(&self, id: u32) {
         // SAFETY: The IDA is initialised; freeing an ID that is not allocated only warns.
         unsafe { bindings::ida_free(self.0.get(), id) };
     }
@@ -69,7 +75,7 @@ impl StaticIda {
     /// # Safety
     ///
     /// Must be called once, when the module goes, after the last use.
-    pub(crate) unsafe fn destroy(&self) {
+    pub unsafe fn destroy(&self) {
         // SAFETY: Nothing uses the IDA any more (caller's requirement).
         unsafe { bindings::ida_destroy(self.0.get()) };
     }

@@ -11,7 +11,7 @@
 //! with a reference to the object's device, converted to the C pointer with [`Held::into_c`] and
 //! back, when C puts it, with [`Held::from_c`].
 
-use crate::{
+use super::{
     bindings,
     owners::Owners,
     protocol::{Hold, Holders, Refusal, State},
@@ -39,7 +39,7 @@ impl From<Refusal> for Error {
 ///
 /// `owners` are pinned once per live [`Get`] of this lifecycle and at no other time.
 #[pin_data]
-pub(crate) struct Lifecycle {
+pub struct Lifecycle {
     state: State,
     holders: Holders,
     owners: Owners,
@@ -52,7 +52,7 @@ pub(crate) struct Lifecycle {
 
 impl Lifecycle {
     /// The lifecycle of a registered object whose users pin `owners`.
-    pub(crate) fn new(owners: Owners) -> impl PinInit<Self> {
+    pub fn new(owners: Owners) -> impl PinInit<Self> {
         pin_init!(Self {
             state: State::new(),
             holders: Holders::new(),
@@ -74,7 +74,7 @@ impl Lifecycle {
     /// takes the exclusive hold. Refused with [`Refusal::Gone`] once unregistration began or
     /// while an owner module is going away, and with [`Refusal::Busy`] while someone else holds
     /// the object exclusively.
-    pub(crate) fn get(&self, hold: Hold) -> Result<Get<'_>, Refusal> {
+    pub fn get(&self, hold: Hold) -> Result<Get<'_>, Refusal> {
         self.state.enter(hold)?;
         // SAFETY: `enter` succeeded, so this section is active: unregistration, which every
         // owner's `exit()` calls (the owner's registration, or its driver's unbind), has not
@@ -96,30 +96,30 @@ impl Lifecycle {
 
     /// Starts a call into the driver's ops (or a programming through it); unregistration waits
     /// until the returned guard is dropped. Refused once unregistration began.
-    pub(crate) fn enter_op(&self) -> Result<Op<'_>, Refusal> {
+    pub fn enter_op(&self) -> Result<Op<'_>, Refusal> {
         self.state.enter(Hold::Shared)?;
         Ok(Op(self))
     }
 
     /// Takes the exclusive hold (`fpga_mgr_lock()`).
-    pub(crate) fn lock(&self) -> Result<(), Refusal> {
+    pub fn lock(&self) -> Result<(), Refusal> {
         self.state.lock()
     }
 
     /// Gives the exclusive hold back (`fpga_mgr_unlock()`); returns whether it was held.
-    pub(crate) fn unlock(&self) -> bool {
+    pub fn unlock(&self) -> bool {
         self.state.unlock()
     }
 
     /// Whether someone holds the object exclusively.
-    pub(crate) fn is_locked(&self) -> bool {
+    pub fn is_locked(&self) -> bool {
         self.state.is_locked()
     }
 
     /// Unregisters: refuses every new get, op and lock, and sleeps (uninterruptibly) until the
     /// ops and pinning gets in flight have left. Returns the number of holders left (their calls
     /// now fail with `ENODEV`), or `None` if unregistration had begun before.
-    pub(crate) fn unregister(&self) -> Option<usize> {
+    pub fn unregister(&self) -> Option<usize> {
         if !self.state.begin_unregister() {
             return None;
         }
@@ -138,7 +138,7 @@ impl Lifecycle {
 ///
 /// `life`'s owners are pinned for this get.
 #[must_use]
-pub(crate) struct Get<'a> {
+pub struct Get<'a> {
     life: &'a Lifecycle,
     hold: Hold,
     /// The pins may be dropped from any task, but a `Get` crosses to C only as a [`Held`].
@@ -162,7 +162,7 @@ impl Drop for Get<'_> {
 
 /// A call into the driver's ops in flight; unregistration waits until it is dropped.
 #[must_use]
-pub(crate) struct Op<'a>(&'a Lifecycle);
+pub struct Op<'a>(&'a Lifecycle);
 
 impl Drop for Op<'_> {
     fn drop(&mut self) {
@@ -177,7 +177,7 @@ impl Drop for Op<'_> {
 ///
 /// `from_c(as_c(x))` must be `x`; `raw_dev()` must be the object's class device, which keeps the
 /// object allocated while a reference to it is held.
-pub(crate) unsafe trait Object: Sized {
+pub unsafe trait Object: Sized {
     /// The C struct (`struct fpga_manager`, `struct fpga_bridge`, `struct fpga_region`).
     type C;
 
@@ -219,7 +219,7 @@ pub(crate) unsafe trait Object: Sized {
 ///
 /// `obj` is valid while `dev` (its device) is referenced, and a [`Get`] of its lifecycle with
 /// `T::HOLD` is owned by this handle.
-pub(crate) struct Held<T: Object> {
+pub struct Held<T: Object> {
     obj: NonNull<T>,
     /// Dropped after [`Held::drop`] ran, so last.
     dev: ARef<Device>,
@@ -232,9 +232,9 @@ impl<T: Object> Held<T> {
     /// # Safety
     ///
     /// `dev` must be the class device of a `T`.
-    pub(crate) unsafe fn get(dev: ARef<Device>) -> Result<Self> {
+    pub unsafe fn get(dev: ARef<Device>) -> Result<Self> {
         // SAFETY: `dev` is a `T`'s class device (caller's requirement) and referenced.
-        let obj = unsafe { T::from_dev(crate::class::raw_device(&dev)) };
+        let obj = unsafe { T::from_dev(super::class::raw_device(&dev)) };
         core::mem::forget(obj.lifecycle().get(T::HOLD)?);
         // INVARIANT: `obj` is `dev`'s object and the get just forgotten is this handle's.
         Ok(Self {
@@ -244,13 +244,13 @@ impl<T: Object> Held<T> {
     }
 
     /// The handle's object.
-    pub(crate) fn obj(&self) -> &T {
+    pub fn obj(&self) -> &T {
         // SAFETY: By the type invariant `obj` is valid while `dev` is held, i.e. while `self` is.
         unsafe { self.obj.as_ref() }
     }
 
     /// Hands the get to C: the returned pointer owns it until [`Self::from_c`] takes it back.
-    pub(crate) fn into_c(self) -> *mut T::C {
+    pub fn into_c(self) -> *mut T::C {
         let this = core::mem::ManuallyDrop::new(self);
         // SAFETY: `this` is never used or dropped again, so its device reference is moved out
         // once; it goes to C with the pointer and `from_c` takes it back.
@@ -263,7 +263,7 @@ impl<T: Object> Held<T> {
     /// # Safety
     ///
     /// `ptr` must come from `into_c` of a `Held<T>`, and be taken back once.
-    pub(crate) unsafe fn from_c(ptr: *mut T::C) -> Self {
+    pub unsafe fn from_c(ptr: *mut T::C) -> Self {
         // SAFETY: `ptr` carries a device reference and a get (caller's requirement).
         let obj = unsafe { T::from_c(ptr) };
         // SAFETY: The reference `into_c` forgot is taken over here, once; `raw_dev` is a valid

@@ -5,17 +5,14 @@
 //! C header: [`include/linux/list.h`](srctree/include/linux/list.h). Its functions are
 //! `static inline`, so the three the core needs are written here the same way.
 
-// Each core module uses a different subset of these shared items.
-#![allow(dead_code)]
-
-use crate::bindings::list_head;
+use super::bindings::list_head;
 
 /// Makes `head` an empty list (`INIT_LIST_HEAD()`).
 ///
 /// # Safety
 ///
 /// `head` must be valid for writes.
-pub(crate) unsafe fn init(head: *mut list_head) {
+pub unsafe fn init(head: *mut list_head) {
     // SAFETY: `head` is valid (caller's requirement).
     unsafe {
         (*head).next = head;
@@ -29,7 +26,7 @@ pub(crate) unsafe fn init(head: *mut list_head) {
 ///
 /// `head` must be a valid list and `entry` a valid entry that is on no list; the caller must
 /// serialise changes to the list.
-pub(crate) unsafe fn add(entry: *mut list_head, head: *mut list_head) {
+pub unsafe fn add(entry: *mut list_head, head: *mut list_head) {
     // SAFETY: All three nodes are valid (caller's requirement).
     unsafe {
         let next = (*head).next;
@@ -46,7 +43,7 @@ pub(crate) unsafe fn add(entry: *mut list_head, head: *mut list_head) {
 ///
 /// `entry` must be valid and on a valid list (or empty); the caller must serialise changes to the
 /// list.
-pub(crate) unsafe fn del_init(entry: *mut list_head) {
+pub unsafe fn del_init(entry: *mut list_head) {
     // SAFETY: `entry` and its neighbours are valid (caller's requirement).
     unsafe {
         let (prev, next) = ((*entry).prev, (*entry).next);
@@ -61,7 +58,7 @@ pub(crate) unsafe fn del_init(entry: *mut list_head) {
 /// # Safety
 ///
 /// `head` must be a valid list.
-pub(crate) unsafe fn first(head: *mut list_head) -> Option<*mut list_head> {
+pub unsafe fn first(head: *mut list_head) -> Option<*mut list_head> {
     // SAFETY: `head` is valid (caller's requirement).
     let next = unsafe { (*head).next };
     (next != head).then_some(next)
@@ -73,7 +70,7 @@ pub(crate) unsafe fn first(head: *mut list_head) -> Option<*mut list_head> {
 /// # Safety
 ///
 /// `head` must be a valid list that does not change while the iterator is used.
-pub(crate) unsafe fn entries(head: *mut list_head) -> impl Iterator<Item = *mut list_head> {
+pub unsafe fn entries(head: *mut list_head) -> impl Iterator<Item = *mut list_head> {
     // SAFETY: `head` is valid (caller's requirement).
     let mut pos = unsafe { (*head).next };
     core::iter::from_fn(move || {

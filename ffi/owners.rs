@@ -14,14 +14,11 @@
 //! remove), and a driver's module is freed only after its `exit()` unbound its devices; the core
 //! pins only under its lifecycle lock while the object is registered.
 
-// Each core module uses a different subset of these shared items.
-#![allow(dead_code)]
-
-use crate::bindings;
+use super::bindings;
 use core::ptr;
 
 /// The owner module and, if different, the module of the parent's driver.
-pub(crate) struct Owners {
+pub struct Owners {
     owner: *mut bindings::module,
     driver: *mut bindings::module,
 }
@@ -33,7 +30,7 @@ impl Owners {
     ///
     /// `parent` must be a valid device; the caller must be its driver's probe or a caller that
     /// otherwise keeps the binding stable during the call (registrations happen in probe).
-    pub(crate) unsafe fn of_registration(
+    pub unsafe fn of_registration(
         parent: *mut bindings::device,
         owner: *mut bindings::module,
     ) -> Self {
@@ -55,7 +52,7 @@ impl Owners {
     /// # Safety
     ///
     /// Must be called under the object's lifecycle lock while the protocol says it is registered.
-    pub(crate) unsafe fn try_pin(&self) -> bool {
+    pub unsafe fn try_pin(&self) -> bool {
         // SAFETY: While the object is registered both modules are alive (module doc).
         unsafe {
             if !bindings::try_module_get(self.owner) {
@@ -74,7 +71,7 @@ impl Owners {
     /// # Safety
     ///
     /// Must follow a successful `try_pin`, once.
-    pub(crate) unsafe fn unpin(&self) {
+    pub unsafe fn unpin(&self) {
         // SAFETY: `try_pin` pinned both (caller's requirement).
         unsafe {
             if !self.driver.is_null() {

@@ -6,24 +6,24 @@
 //! C header: [`include/linux/device.h`](srctree/include/linux/device.h),
 //! [`include/linux/sysfs.h`](srctree/include/linux/sysfs.h)
 
-use crate::bindings;
+use super::bindings;
 use core::ptr;
 use kernel::prelude::*;
 
 /// The `show` callback of a device attribute.
-pub(crate) type ShowFn =
+pub type ShowFn =
     unsafe extern "C" fn(*mut bindings::device, *mut bindings::device_attribute, *mut u8) -> isize;
 
 /// A read-only (0444) device attribute, as `DEVICE_ATTR_RO(name)` declares it.
 #[repr(transparent)]
-pub(crate) struct DeviceAttrRo(bindings::device_attribute);
+pub struct DeviceAttrRo(bindings::device_attribute);
 
 // SAFETY: The attribute is constant after its initialisation; sysfs only reads it.
 unsafe impl Sync for DeviceAttrRo {}
 
 impl DeviceAttrRo {
     /// An attribute called `name` whose contents `show` writes.
-    pub(crate) const fn new(name: &'static CStr, show: ShowFn) -> Self {
+    pub const fn new(name: &'static CStr, show: ShowFn) -> Self {
         // SAFETY: All-zero is a valid `struct device_attribute` (NULL name and callbacks).
         let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
         // `CStrExt::as_char_ptr` is not `const`; this is the same cast.
@@ -37,20 +37,20 @@ impl DeviceAttrRo {
     }
 
     /// The generic `struct attribute` of this attribute, for an attribute list.
-    pub(crate) const fn attr(&'static self) -> *mut bindings::attribute {
+    pub const fn attr(&'static self) -> *mut bindings::attribute {
         ptr::from_ref(&self.0.attr).cast_mut()
     }
 }
 
 /// A NULL-terminated list of `N - 1` attributes.
 #[repr(transparent)]
-pub(crate) struct AttrList<const N: usize>(pub(crate) [*mut bindings::attribute; N]);
+pub struct AttrList<const N: usize>(pub [*mut bindings::attribute; N]);
 
 // SAFETY: The list is constant and points to `'static` attributes.
 unsafe impl<const N: usize> Sync for AttrList<N> {}
 
 /// An attribute group and the NULL-terminated one-group array a class's `dev_groups` takes.
-pub(crate) struct AttrGroups {
+pub struct AttrGroups {
     group: bindings::attribute_group,
 }
 
@@ -59,7 +59,7 @@ unsafe impl Sync for AttrGroups {}
 
 impl AttrGroups {
     /// The unnamed group of the attributes in `list`.
-    pub(crate) const fn new<const N: usize>(list: &'static AttrList<N>) -> Self {
+    pub const fn new<const N: usize>(list: &'static AttrList<N>) -> Self {
         // SAFETY: All-zero is a valid `struct attribute_group`.
         let mut group: bindings::attribute_group = unsafe { core::mem::zeroed() };
         group.__bindgen_anon_2.attrs = ptr::from_ref(&list.0)
@@ -69,21 +69,21 @@ impl AttrGroups {
     }
 
     /// The group, for a `NULL`-terminated groups array.
-    pub(crate) const fn group(&'static self) -> *const bindings::attribute_group {
+    pub const fn group(&'static self) -> *const bindings::attribute_group {
         &self.group
     }
 }
 
 /// A NULL-terminated array of attribute groups (`dev_groups`).
 #[repr(transparent)]
-pub(crate) struct GroupList<const N: usize>(pub(crate) [*const bindings::attribute_group; N]);
+pub struct GroupList<const N: usize>(pub [*const bindings::attribute_group; N]);
 
 // SAFETY: The list is constant and points to `'static` groups.
 unsafe impl<const N: usize> Sync for GroupList<N> {}
 
 impl<const N: usize> GroupList<N> {
     /// The array, as `struct class::dev_groups` takes it.
-    pub(crate) const fn as_ptr(&'static self) -> *const *const bindings::attribute_group {
+    pub const fn as_ptr(&'static self) -> *const *const bindings::attribute_group {
         self.0.as_ptr()
     }
 }
@@ -95,10 +95,7 @@ impl<const N: usize> GroupList<N> {
 /// # Safety
 ///
 /// `buf` must be the `PAGE_SIZE` buffer sysfs passes to a `show` callback.
-pub(crate) unsafe fn emit_lines<'a>(
-    buf: *mut u8,
-    lines: impl IntoIterator<Item = &'a [u8]>,
-) -> isize {
+pub unsafe fn emit_lines<'a>(buf: *mut u8, lines: impl IntoIterator<Item = &'a [u8]>) -> isize {
     let mut len = 0i32;
     for line in lines {
         // `%.*s` takes an `int` precision; a line is at most a page anyway.
@@ -106,13 +103,7 @@ pub(crate) unsafe fn emit_lines<'a>(
         // SAFETY: `buf` is a sysfs page (caller's requirement) and `len` is what was written to
         // it so far; the format takes an `int` and a pointer to `n` readable bytes.
         len += unsafe {
-            bindings::sysfs_emit_at(
-                buf.cast(),
-                len,
-                c"%.*s\n".as_char_ptr(),
-                n,
-                line.as_ptr(),
-            )
+            bindings::sysfs_emit_at(buf.cast(), len, c"%.*s\n".as_char_ptr(), n, line.as_ptr())
         };
     }
     len as isize

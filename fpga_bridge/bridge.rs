@@ -8,7 +8,7 @@
 use crate::{
     bindings,
     class::impl_object,
-    lifecycle::{Held, Lifecycle, Object, Op},
+    lifecycle::{Held, Lifecycle, Op},
     owners::Owners,
     protocol::Hold,
 };

@@ -8,14 +8,13 @@
 use crate::{
     bindings,
     c_result::is_valid,
+    class::impl_object,
     lifecycle::{Get, Lifecycle, Op},
     owners::Owners,
     protocol::{Hold, Refusal},
 };
 use core::{pin::Pin, ptr};
-use kernel::{
-    device::Device, new_mutex, prelude::*, sync::aref::ARef, sync::Mutex, types::Opaque,
-};
+use kernel::{device::Device, new_mutex, prelude::*, sync::aref::ARef, sync::Mutex, types::Opaque};
 
 /// The core's allocation for one region.
 ///
@@ -49,6 +48,8 @@ unsafe impl Send for Region {}
 // SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
 // immutable after registration or behind `mgr`'s lock.
 unsafe impl Sync for Region {}
+
+impl_object!(Region, fpga_region, Hold::Exclusive);
 
 /// The device of a manager.
 fn mgr_dev(mgr: *mut bindings::fpga_manager) -> *mut bindings::device {

@@ -17,12 +17,15 @@ use kernel::{
     time::{Delta, Instant, Monotonic},
 };
 
-#[path = "../ffi/bindings.rs"]
-mod bindings;
-#[path = "../common/dec64.rs"]
-mod dec64;
 #[path = "common/faux_lookup.rs"]
 mod faux_lookup;
+#[path = "../abstractions/mod.rs"]
+pub mod fpga;
+#[path = "../lowlevel/sim/mod.rs"]
+pub mod sim;
+
+use fpga::bindings;
+use sim::dec64;
 
 module! {
     type: Bench,

@@ -5,10 +5,12 @@
 
 use kernel::prelude::*;
 
-#[path = "../common/dec64.rs"]
-mod dec64;
 #[path = "../common/protocol.rs"]
-mod protocol;
+pub mod protocol;
+#[path = "../lowlevel/sim/mod.rs"]
+pub mod sim;
+
+use sim::dec64;
 
 module! {
     type: ProtocolTest,

@@ -10,10 +10,10 @@
 
 use kernel::{device::Core, faux, of, platform, prelude::*, sync::Mutex};
 
-#[path = "../ffi/bindings.rs"]
-mod bindings;
-#[path = "../abstractions/bridge.rs"]
-mod bridge;
+#[path = "../abstractions/mod.rs"]
+pub mod fpga;
+
+use fpga::bridge;
 
 use bridge::{Ops, Registration};
 

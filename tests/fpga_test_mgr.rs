@@ -27,10 +27,10 @@ use kernel::{
     uaccess::UserSliceReader,
 };
 
-#[path = "../ffi/bindings.rs"]
-mod bindings;
-#[path = "../abstractions/manager.rs"]
-mod manager;
+#[path = "../abstractions/mod.rs"]
+pub mod fpga;
+
+use fpga::manager;
 
 use manager::{status, ImageInfo, Ops, Registration, State};
 

@@ -5,20 +5,19 @@
 
 use kernel::prelude::*;
 
-#[path = "../ffi/bindings.rs"]
-mod bindings;
-#[path = "../lowlevel/sim/crc32.rs"]
-mod crc32;
+#[path = "../abstractions/mod.rs"]
+pub mod fpga;
+#[path = "../lowlevel/sim/mod.rs"]
+pub mod sim;
 // The driver uses what the tests do not.
 #[allow(dead_code)]
 #[path = "../lowlevel/sim_socfpga/engine.rs"]
 mod engine;
-#[path = "../lowlevel/sim/fault.rs"]
-mod fault;
-#[path = "../abstractions/manager.rs"]
-mod manager;
 #[path = "common/sim_images.rs"]
 mod sim_images;
+
+use fpga::manager;
+use sim::{crc32, fault};
 
 module! {
     type: SimSocfpgaTest,

@@ -6,26 +6,21 @@
 
 use kernel::prelude::*;
 
-#[path = "../ffi/bindings.rs"]
-mod bindings;
 #[path = "../lowlevel/sim_zynq/bit_header.rs"]
 mod bit_header;
-#[path = "../lowlevel/sim/crc32.rs"]
-mod crc32;
+#[path = "../abstractions/mod.rs"]
+pub mod fpga;
+#[path = "../lowlevel/sim/mod.rs"]
+pub mod sim;
 // The driver uses what the tests do not.
 #[allow(dead_code)]
 #[path = "../lowlevel/sim_zynq/engine.rs"]
 mod engine;
-#[path = "../lowlevel/sim/fault.rs"]
-mod fault;
-#[path = "../abstractions/manager.rs"]
-mod manager;
-// The driver uses what the tests do not.
-#[allow(dead_code)]
-#[path = "../lowlevel/sim/name.rs"]
-mod name;
 #[path = "common/sim_images.rs"]
 mod sim_images;
+
+use fpga::manager;
+use sim::{crc32, fault, name};
 
 module! {
     type: SimZynqTest,

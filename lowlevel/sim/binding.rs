@@ -15,7 +15,7 @@ use kernel::{
 
 /// The state of one bound simulated device: its manager or bridge registration, its debugfs
 /// files. Dropping it unregisters them.
-pub(crate) trait SimDevice: Send + Sync + Sized + 'static {
+pub trait SimDevice: Send + Sync + Sized + 'static {
     /// The name of the module's faux device.
     const FAUX_NAME: &'static CStr;
     /// The driver's name (and the platform driver's).
@@ -47,7 +47,7 @@ impl<T: SimDevice> OnFaux<T> {
 }
 
 /// The platform driver of simulated devices described in the device tree.
-pub(crate) struct OfDriver<T>(PhantomData<T>);
+pub struct OfDriver<T>(PhantomData<T>);
 
 impl<T: SimDevice> platform::Driver for OfDriver<T> {
     type IdInfo = ();
@@ -64,7 +64,7 @@ impl<T: SimDevice> platform::Driver for OfDriver<T> {
 
 /// The module of a simulated-device driver.
 #[pin_data]
-pub(crate) struct SimModule<T: SimDevice> {
+pub struct SimModule<T: SimDevice> {
     #[pin]
     _driver: driver::Registration<platform::Adapter<OfDriver<T>>>,
     _faux: Option<OnFaux<T>>,

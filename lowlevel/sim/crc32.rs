@@ -28,16 +28,22 @@ const TABLE: [u32; 256] = {
 
 /// A running CRC-32.
 #[derive(Clone, Copy)]
-pub(crate) struct Crc32(u32);
+pub struct Crc32(u32);
+
+impl Default for Crc32 {
+    fn default() -> Self {
+        Self::new()
+    }
+}
 
 impl Crc32 {
     /// The CRC of no bytes.
-    pub(crate) const fn new() -> Self {
+    pub const fn new() -> Self {
         Self(!0)
     }
 
     /// Adds `bytes` to the CRC.
-    pub(crate) fn update(&mut self, bytes: &[u8]) {
+    pub fn update(&mut self, bytes: &[u8]) {
         let mut crc = self.0;
         for &b in bytes {
             crc = TABLE[((crc ^ u32::from(b)) & 0xff) as usize] ^ (crc >> 8);
@@ -46,7 +52,7 @@ impl Crc32 {
     }
 
     /// The CRC of the bytes added so far.
-    pub(crate) const fn value(&self) -> u32 {
+    pub const fn value(&self) -> u32 {
         !self.0
     }
 }
@@ -54,7 +60,7 @@ impl Crc32 {
 /// The CRC-32 of `bytes`.
 // Not every crate that compiles this file uses it.
 #[allow(dead_code)]
-pub(crate) fn crc32(bytes: &[u8]) -> u32 {
+pub fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = Crc32::new();
     crc.update(bytes);
     crc.value()

@@ -8,20 +8,20 @@ use kernel::prelude::*;
 
 /// A configuration failure of a simulated FPGA.
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct Fault {
+pub struct Fault {
     /// The errno the op returns.
-    pub(crate) errno: Error,
+    pub errno: Error,
     /// The `FPGA_MGR_STATUS_*` bits the failure raises (`crate::manager::status`).
-    pub(crate) status: u64,
+    pub status: u64,
     /// What went wrong, for the kernel log.
-    pub(crate) what: &'static str,
+    pub what: &'static str,
     /// A value that locates or explains the failure (a frame number, a word offset, an IDCODE).
-    pub(crate) detail: u64,
+    pub detail: u64,
 }
 
 impl Fault {
     /// A failure returning `errno`, raising `status`, described by `what` and `detail`.
-    pub(crate) const fn new(errno: Error, status: u64, what: &'static str, detail: u64) -> Self {
+    pub const fn new(errno: Error, status: u64, what: &'static str, detail: u64) -> Self {
         Self {
             errno,
             status,

@@ -5,23 +5,23 @@
 
 /// A name of at most [`Name::CAPACITY`] bytes (longer ones are cut).
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct Name {
+pub struct Name {
     bytes: [u8; Name::CAPACITY],
     len: usize,
 }
 
 impl Name {
     /// The most bytes kept.
-    pub(crate) const CAPACITY: usize = 64;
+    pub const CAPACITY: usize = 64;
 
     /// No name.
-    pub(crate) const EMPTY: Self = Self {
+    pub const EMPTY: Self = Self {
         bytes: [0; Self::CAPACITY],
         len: 0,
     };
 
     /// A copy of `name` up to its first NUL, cut at [`Self::CAPACITY`] bytes.
-    pub(crate) fn new(name: &[u8]) -> Self {
+    pub fn new(name: &[u8]) -> Self {
         let end = name.iter().position(|&b| b == 0).unwrap_or(name.len());
         let len = end.min(Self::CAPACITY);
         let mut bytes = [0; Self::CAPACITY];
@@ -30,12 +30,12 @@ impl Name {
     }
 
     /// The name's bytes.
-    pub(crate) fn as_bytes(&self) -> &[u8] {
+    pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
 
     /// Whether there is no name.
-    pub(crate) fn is_empty(&self) -> bool {
+    pub fn is_empty(&self) -> bool {
         self.len == 0
     }
 }

@@ -18,7 +18,7 @@ use kernel::{
 /// Samples `op` every `sleep` until `cond` holds, and once more after `timeout` (in µs through
 /// [`Delta`]) before it returns `ETIMEDOUT`. `stall`, when not zero, stalls the poller that long
 /// after its first sample: a test's stand-in for a preemption.
-pub(crate) fn poll_timeout<T>(
+pub fn poll_timeout<T>(
     mut op: impl FnMut() -> Result<T>,
     mut cond: impl FnMut(&T) -> bool,
     sleep: Delta,

@@ -13,14 +13,14 @@ use kernel::{
 
 /// The debugfs directory of a simulated device and the file that shows its state; both go
 /// when this is dropped.
-pub(crate) struct StateFile<T: Send + 'static> {
+pub struct StateFile<T: Send + 'static> {
     _file: Pin<KBox<debugfs::File<Arc<Mutex<T>>>>>,
     dir: debugfs::Dir,
 }
 
 impl<T: Send + 'static> StateFile<T> {
     /// Creates the state `init` of the device `dev`, and its file `name`, which `show` writes.
-    pub(crate) fn new<F>(
+    pub fn new<F>(
         dev: &Device,
         name: &CStr,
         init: T,
@@ -41,7 +41,7 @@ impl<T: Send + 'static> StateFile<T> {
     /// The device's debugfs directory, for more files.
     // Only the bridges, which add their traffic file, use it.
     #[allow(dead_code)]
-    pub(crate) fn dir(&self) -> &debugfs::Dir {
+    pub fn dir(&self) -> &debugfs::Dir {
         &self.dir
     }
 }

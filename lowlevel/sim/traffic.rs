@@ -13,20 +13,20 @@ use kernel::{
 };
 
 /// A bridge that transactions try to cross.
-pub(crate) trait Gate: Send + Sync {
+pub trait Gate: Send + Sync {
     /// Sends `count` transactions; whether they crossed. Counts them either way.
     fn transfer(&self, count: u64) -> bool;
 }
 
 /// A bridge's `traffic` file.
-pub(crate) type TrafficFile<G> = Pin<KBox<debugfs::File<Port<G>>>>;
+pub type TrafficFile<G> = Pin<KBox<debugfs::File<Port<G>>>>;
 
 /// The data of a bridge's `traffic` file.
-pub(crate) struct Port<G: Gate>(Arc<G>);
+pub struct Port<G: Gate>(Arc<G>);
 
 impl<G: Gate + 'static> Port<G> {
     /// Creates the file `traffic` in `dir`, sending transactions across `gate`.
-    pub(crate) fn file(dir: &debugfs::Dir, gate: &Arc<G>) -> Result<TrafficFile<G>> {
+    pub fn file(dir: &debugfs::Dir, gate: &Arc<G>) -> Result<TrafficFile<G>> {
         KBox::pin_init(
             dir.write_only_file(c"traffic", Ok::<_, Error>(Self(gate.clone()))),
             GFP_KERNEL,

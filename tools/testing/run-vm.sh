@@ -83,8 +83,8 @@ build_initramfs() {
 	# The scenario tests' helper modules (tests/ modules that are not KUnit
 	# suites) are "fixtures".
 	local r=$FPGA_RS_ROOT
-	stage_modules modules "$r"/*.ko
-	stage_modules lowlevel "$r"/lowlevel/*.ko
+	stage_modules modules "$r"/{fpga_mgr,fpga_bridge,fpga_region,of_fpga_region}/*.ko
+	stage_modules lowlevel "$r"/lowlevel/*/*.ko
 	stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
 	stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
 	if [ -d "$KERNEL_BUILD/drivers/fpga/tests" ]; then

@@ -12,8 +12,8 @@
 //! removal releases everything the region took (holes L2, L3; see
 //! `Documentation/lifecycle.rst`).
 //!
-//! - `of_fpga_region/tree.rs`: the manager and bridges a region's node names.
-//! - `of_fpga_region/overlay.rs`: the overlay notifier and the image info an overlay describes.
+//! - `tree.rs`: the manager and bridges a region's node names.
+//! - `overlay.rs`: the overlay notifier and the image info an overlay describes.
 
 use core::ptr;
 use kernel::{
@@ -23,14 +23,14 @@ use kernel::{
     sync::atomic::{AtomicFlag, Relaxed},
 };
 
-#[path = "ffi/bindings.rs"]
-mod bindings;
-#[path = "ffi/c_result.rs"]
-mod c_result;
+// A user of the C API, not a core: of the FFI layer it needs the bindings and the result
+// conversions only.
+#[path = "../ffi/bindings.rs"]
+pub mod bindings;
+#[path = "../ffi/c_result.rs"]
+pub mod c_result;
 
-#[path = "of_fpga_region/overlay.rs"]
 mod overlay;
-#[path = "of_fpga_region/tree.rs"]
 mod tree;
 
 module! {

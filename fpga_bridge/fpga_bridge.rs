@@ -8,40 +8,21 @@
 //! symbol names, so C low-level drivers and C callers work unchanged.
 //!
 //! - `common/protocol.rs`: who may get, use and unregister a bridge, and when (safe Rust).
-//! - `fpga_bridge/bridge.rs`: the bridge object, its registration and exclusive references.
-//! - `fpga_bridge/sysfs.rs`: `name`, `state`.
-//! - `fpga_bridge/api.rs`: the exported C functions, including the bridge lists.
+//! - `bridge.rs`: the bridge object, its registration and exclusive references.
+//! - `sysfs.rs`: `name`, `state`.
+//! - `api.rs`: the exported C functions, including the bridge lists.
 
 use kernel::prelude::*;
 
-#[path = "ffi/bindings.rs"]
-mod bindings;
-#[path = "ffi/c_result.rs"]
-mod c_result;
-#[path = "ffi/class.rs"]
-mod class;
 #[macro_use]
-#[path = "ffi/export.rs"]
-mod export;
-#[path = "ffi/sysfs.rs"]
-mod ffi_sysfs;
-#[path = "ffi/ida.rs"]
-mod ida;
-#[path = "ffi/lifecycle.rs"]
-mod lifecycle;
-#[path = "ffi/list.rs"]
-mod list;
-#[path = "ffi/owners.rs"]
-mod owners;
+#[path = "../ffi/mod.rs"]
+pub mod ffi;
 
-#[path = "fpga_bridge/api.rs"]
 mod api;
-#[path = "fpga_bridge/bridge.rs"]
 mod bridge;
-#[path = "common/protocol.rs"]
-mod protocol;
-#[path = "fpga_bridge/sysfs.rs"]
 mod sysfs;
+
+use ffi::{bindings, c_result, class, ida, lifecycle, list, owners, protocol, sysfs as ffi_sysfs};
 
 module! {
     type: FpgaBridgeCore,

@@ -18,30 +18,21 @@
 
 use kernel::{
     device::Device,
-    fmt,
-    of,
+    fmt, of,
     prelude::*,
     sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{Delta, Instant, Monotonic},
 };
 
-#[path = "sim/binding.rs"]
-mod binding;
-#[path = "sim/poll.rs"]
-mod poll;
-#[path = "../ffi/bindings.rs"]
-mod bindings;
-#[path = "../abstractions/bridge.rs"]
-mod bridge;
-#[path = "sim_freeze_bridge/controller.rs"]
 mod controller;
-#[path = "../common/dec64.rs"]
-mod dec64;
-#[path = "sim/state_file.rs"]
-mod state_file;
-#[path = "sim/traffic.rs"]
-mod traffic;
+#[path = "../../abstractions/mod.rs"]
+pub mod fpga;
+#[path = "../sim/mod.rs"]
+pub mod sim;
+
+use fpga::bridge;
+use sim::{binding, dec64, poll, state_file, traffic};
 
 use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};

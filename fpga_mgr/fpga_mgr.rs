@@ -7,45 +7,25 @@
 //! under the same symbol names, so C low-level drivers and C callers work unchanged.
 //!
 //! - `common/protocol.rs`: who may get, lock, program and unregister, and when (safe Rust).
-//! - `fpga_mgr/manager.rs`: the manager object, its registration and references.
-//! - `fpga_mgr/load.rs`, `fpga_mgr/sg.rs`: the programming state machine.
-//! - `fpga_mgr/sysfs.rs`: `name`, `state`, `status`.
-//! - `fpga_mgr/api.rs`, `fpga_mgr/image_info.rs`: the exported C functions.
+//! - `manager.rs`: the manager object, its registration and references.
+//! - `load.rs`, `sg.rs`: the programming state machine.
+//! - `sysfs.rs`: `name`, `state`, `status`.
+//! - `api.rs`, `image_info.rs`: the exported C functions.
 
 use kernel::prelude::*;
 
-#[path = "ffi/bindings.rs"]
-mod bindings;
-#[path = "ffi/c_result.rs"]
-mod c_result;
-#[path = "ffi/class.rs"]
-mod class;
 #[macro_use]
-#[path = "ffi/export.rs"]
-mod export;
-#[path = "ffi/sysfs.rs"]
-mod ffi_sysfs;
-#[path = "ffi/ida.rs"]
-mod ida;
-#[path = "ffi/lifecycle.rs"]
-mod lifecycle;
-#[path = "ffi/owners.rs"]
-mod owners;
+#[path = "../ffi/mod.rs"]
+pub mod ffi;
 
-#[path = "fpga_mgr/api.rs"]
 mod api;
-#[path = "fpga_mgr/image_info.rs"]
 mod image_info;
-#[path = "fpga_mgr/load.rs"]
 mod load;
-#[path = "fpga_mgr/manager.rs"]
 mod manager;
-#[path = "common/protocol.rs"]
-mod protocol;
-#[path = "fpga_mgr/sg.rs"]
 mod sg;
-#[path = "fpga_mgr/sysfs.rs"]
 mod sysfs;
+
+use ffi::{bindings, c_result, class, ida, lifecycle, owners, protocol, sysfs as ffi_sysfs};
 
 module! {
     type: FpgaMgrCore,

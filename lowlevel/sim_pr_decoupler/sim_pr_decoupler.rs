@@ -20,20 +20,14 @@ use kernel::{
     sync::{Arc, Mutex},
 };
 
-#[path = "sim/binding.rs"]
-mod binding;
-#[path = "../ffi/bindings.rs"]
-mod bindings;
-#[path = "../abstractions/bridge.rs"]
-mod bridge;
-#[path = "../common/dec64.rs"]
-mod dec64;
-#[path = "sim_pr_decoupler/regs.rs"]
+#[path = "../../abstractions/mod.rs"]
+pub mod fpga;
 mod regs;
-#[path = "sim/state_file.rs"]
-mod state_file;
-#[path = "sim/traffic.rs"]
-mod traffic;
+#[path = "../sim/mod.rs"]
+pub mod sim;
+
+use fpga::bridge;
+use sim::{binding, dec64, state_file, traffic};
 
 use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};

@@ -11,43 +11,23 @@
 //! is pinned while the region programs, never in between (see `Documentation/lifecycle.rst`).
 //!
 //! - `common/protocol.rs`: who may program and unregister a region, and when (safe Rust).
-//! - `fpga_region/region.rs`: the region object, its registration and manager reference.
-//! - `fpga_region/program.rs`: `fpga_region_program_fpga()`, each pin and lock a guard.
-//! - `fpga_region/sysfs.rs`: `compat_id`.
-//! - `fpga_region/api.rs`: the exported C functions.
+//! - `region.rs`: the region object, its registration and manager reference.
+//! - `program.rs`: `fpga_region_program_fpga()`, each pin and lock a guard.
+//! - `sysfs.rs`: `compat_id`.
+//! - `api.rs`: the exported C functions.
 
 use kernel::prelude::*;
 
-#[path = "ffi/bindings.rs"]
-mod bindings;
-#[path = "ffi/c_result.rs"]
-mod c_result;
-#[path = "ffi/class.rs"]
-mod class;
 #[macro_use]
-#[path = "ffi/export.rs"]
-mod export;
-#[path = "ffi/sysfs.rs"]
-mod ffi_sysfs;
-#[path = "ffi/ida.rs"]
-mod ida;
-#[path = "ffi/lifecycle.rs"]
-mod lifecycle;
-#[path = "ffi/list.rs"]
-mod list;
-#[path = "ffi/owners.rs"]
-mod owners;
+#[path = "../ffi/mod.rs"]
+pub mod ffi;
 
-#[path = "fpga_region/api.rs"]
 mod api;
-#[path = "fpga_region/program.rs"]
 mod program;
-#[path = "common/protocol.rs"]
-mod protocol;
-#[path = "fpga_region/region.rs"]
 mod region;
-#[path = "fpga_region/sysfs.rs"]
 mod sysfs;
+
+use ffi::{bindings, c_result, class, ida, lifecycle, list, owners, protocol, sysfs as ffi_sysfs};
 
 module! {
     type: FpgaRegionCore,

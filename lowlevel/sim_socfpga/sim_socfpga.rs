@@ -14,30 +14,21 @@
 
 use kernel::{
     device::Device,
-    fmt,
-    of,
+    fmt, of,
     prelude::*,
     sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{delay::fsleep, Delta, Instant, Monotonic},
 };
 
-#[path = "sim/binding.rs"]
-mod binding;
-#[path = "sim/poll.rs"]
-mod poll;
-#[path = "../ffi/bindings.rs"]
-mod bindings;
-#[path = "sim/crc32.rs"]
-mod crc32;
-#[path = "sim_socfpga/engine.rs"]
 mod engine;
-#[path = "sim/fault.rs"]
-mod fault;
-#[path = "../abstractions/manager.rs"]
-mod manager;
-#[path = "sim/state_file.rs"]
-mod state_file;
+#[path = "../../abstractions/mod.rs"]
+pub mod fpga;
+#[path = "../sim/mod.rs"]
+pub mod sim;
+
+use fpga::manager;
+use sim::{binding, crc32, fault, poll, state_file};
 
 use binding::{SimDevice, SimModule};
 use engine::{Engine, Mode};

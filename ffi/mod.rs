@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The FFI layer: everything that touches C, shared by the core crates.
+//!
+//! Each core module (`fpga_mgr`, `fpga_bridge`, `fpga_region`, `of_fpga_region`) is its own
+//! crate, since a Rust module cannot link against another module's crate, so each compiles this
+//! layer once, as `crate::ffi`. It is a public module of each crate: a core uses only part of it,
+//! and what one core does not call is that crate's API rather than dead code. The lint still
+//! catches dead code in each core's own modules.
+//!
+//! The lifecycle protocol (`common/protocol.rs`) is plain safe Rust with no C in it; it is part
+//! of this layer because [`lifecycle`] builds on it, and lives apart so that it compiles on the
+//! host too.
+
+pub mod bindings;
+pub mod c_result;
+pub mod class;
+#[macro_use]
+pub mod export;
+pub mod ida;
+pub mod lifecycle;
+pub mod list;
+pub mod owners;
+#[path = "../common/protocol.rs"]
+pub mod protocol;
+pub mod sysfs;

@@ -1,0 +1,18 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! What the simulated FPGAs and bridges of `lowlevel/` share: binding to a faux device or a
+//! device-tree node, checksums, failures, part names, status polling, the debugfs view of the
+//! fabric, and the traffic through a bridge.
+//!
+//! Each driver compiles this once, as a public module of its crate (`pub mod sim`): a driver
+//! uses only part of it.
+
+pub mod binding;
+pub mod crc32;
+#[path = "../../common/dec64.rs"]
+pub mod dec64;
+pub mod fault;
+pub mod name;
+pub mod poll;
+pub mod state_file;
+pub mod traffic;
