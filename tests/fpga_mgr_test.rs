@@ -28,7 +28,7 @@ impl kernel::Module for FpgaMgrTest {
 }
 
 #[path = "fpga_mgr_test/recorder.rs"]
-mod recorder;
+pub mod recorder;
 
 #[path = "common/kunit_util.rs"]
 mod kunit_util;

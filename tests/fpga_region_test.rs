@@ -29,9 +29,8 @@ impl kernel::Module for FpgaRegionTest {
 
 #[path = "fpga_region_test/bridge_recorder.rs"]
 mod bridge_recorder;
-#[allow(dead_code)]
 #[path = "fpga_mgr_test/recorder.rs"]
-mod recorder;
+pub mod recorder;
 
 #[path = "common/kunit_util.rs"]
 mod kunit_util;

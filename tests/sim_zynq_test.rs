@@ -17,7 +17,7 @@ pub mod sim;
 #[path = "../lowlevel/sim_zynq/engine.rs"]
 mod engine;
 #[path = "common/sim_images.rs"]
-mod sim_images;
+pub mod sim_images;
 
 use fpga::manager;
 use sim::{crc32, fault, name};

@@ -58,8 +58,6 @@ impl Crc32 {
 }
 
 /// The CRC-32 of `bytes`.
-// Not every crate that compiles this file uses it.
-#[allow(dead_code)]
 pub fn crc32(bytes: &[u8]) -> u32 {
     let mut crc = Crc32::new();
     crc.update(bytes);

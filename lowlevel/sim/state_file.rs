@@ -39,8 +39,6 @@ impl<T: Send + 'static> StateFile<T> {
     }
 
     /// The device's debugfs directory, for more files.
-    // Only the bridges, which add their traffic file, use it.
-    #[allow(dead_code)]
     pub fn dir(&self) -> &debugfs::Dir {
         &self.dir
     }

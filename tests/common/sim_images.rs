@@ -3,21 +3,19 @@
 //! Images for the KUnit suites of the simulated FPGAs, built the way
 //! `tools/testing/gen-images.py` builds the firmware files (`Documentation/lowlevel.rst`).
 
-// Each test crate uses part of it.
-#![allow(dead_code)]
 
 use crate::crc32::crc32;
 use kernel::prelude::*;
 
 /// The default IDCODE of `sim_socfpga`.
-pub(crate) const CYCLONE_V: u32 = 0x02d0_20dd;
+pub const CYCLONE_V: u32 = 0x02d0_20dd;
 /// The default IDCODE of `sim_zynq`.
-pub(crate) const XC7Z020: u32 = 0x0372_7093;
+pub const XC7Z020: u32 = 0x0372_7093;
 /// The IDCODE of another Zynq.
-pub(crate) const XC7Z010: u32 = 0x0372_2093;
+pub const XC7Z010: u32 = 0x0372_2093;
 
 /// `len` bytes of a fixed pseudo-random pattern (xorshift32 from `seed`).
-pub(crate) fn pattern(len: usize, seed: u32) -> Result<KVec<u8>> {
+pub fn pattern(len: usize, seed: u32) -> Result<KVec<u8>> {
     let mut x = seed | 1;
     let mut v = KVec::with_capacity(len, GFP_KERNEL)?;
     for _ in 0..len {
@@ -35,7 +33,7 @@ fn push(v: &mut KVec<u8>, bytes: &[u8]) -> Result {
 }
 
 /// A simulated .rbf image of `data` in frames of `frame_size` bytes, for `idcode`.
-pub(crate) fn rbf(data: &[u8], frame_size: usize, idcode: u32) -> Result<KVec<u8>> {
+pub fn rbf(data: &[u8], frame_size: usize, idcode: u32) -> Result<KVec<u8>> {
     let mut v = KVec::new();
     push(&mut v, &[0xff; 32])?;
     let mut fields = [0u8; 20];
@@ -71,22 +69,22 @@ fn type1(reg: u32, count: u32) -> u32 {
 
 /// How to build a Xilinx bitstream.
 #[derive(Clone, Copy)]
-pub(crate) struct Bitstream {
+pub struct Bitstream {
     /// The IDCODE packet's value.
-    pub(crate) idcode: u32,
+    pub idcode: u32,
     /// XOR applied to the CRC packet's value (0: correct).
-    pub(crate) crc_xor: u32,
+    pub crc_xor: u32,
     /// Whether WCFG precedes the frame data.
-    pub(crate) wcfg: bool,
+    pub wcfg: bool,
     /// Whether the bitstream ends with START and DESYNC.
-    pub(crate) end: bool,
+    pub end: bool,
     /// Whether the words are byte-swapped (Zynq PCAP .bin).
-    pub(crate) swapped: bool,
+    pub swapped: bool,
 }
 
 impl Bitstream {
     /// A valid bitstream for an XC7Z020, natural byte order.
-    pub(crate) const VALID: Self = Self {
+    pub const VALID: Self = Self {
         idcode: XC7Z020,
         crc_xor: 0,
         wcfg: true,
@@ -95,7 +93,7 @@ impl Bitstream {
     };
 
     /// The bitstream writing `data` (a multiple of 4 bytes) as frame data.
-    pub(crate) fn build(self, data: &[u8]) -> Result<KVec<u8>> {
+    pub fn build(self, data: &[u8]) -> Result<KVec<u8>> {
         let mut words = KVec::new();
         let mut w = |x: u32| words.push(x, GFP_KERNEL);
         for _ in 0..8 {
@@ -139,7 +137,7 @@ impl Bitstream {
 }
 
 /// A .bit file header for `part`, announcing `data_len` bytes.
-pub(crate) fn bit_header(design: &[u8], part: &[u8], data_len: u32) -> Result<KVec<u8>> {
+pub fn bit_header(design: &[u8], part: &[u8], data_len: u32) -> Result<KVec<u8>> {
     let mut v = KVec::new();
     push(
         &mut v,

@@ -16,39 +16,45 @@ use kernel::{
 };
 
 /// Header bytes of the test images, as in upstream's `fpga-mgr-test.c`.
-pub(crate) const HEADER_FILL: u8 = b'H';
+pub const HEADER_FILL: u8 = b'H';
 /// Data bytes of the test images.
-pub(crate) const IMAGE_FILL: u8 = b'P';
+pub const IMAGE_FILL: u8 = b'P';
 /// Size of the test images' header.
-pub(crate) const HEADER_SIZE: usize = 1024;
+pub const HEADER_SIZE: usize = 1024;
 
 /// The ops of the recorder, in the order the core calls them.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Op {
+pub enum Op {
+    /// `parse_header`.
     ParseHeader,
+    /// `write_init`.
     WriteInit,
+    /// `write`.
     Write,
+    /// `write_sg`.
     WriteSg,
+    /// `write_complete`.
     WriteComplete,
 }
 
 /// Holds a `write` op until the test releases it, and watches for ops after unregistration.
 #[pin_data]
-pub(crate) struct Gate {
+pub struct Gate {
     /// Completed when `write` starts.
     #[pin]
-    pub(crate) entered: Completion,
+    pub entered: Completion,
     /// `write` waits for this.
     #[pin]
-    pub(crate) release: Completion,
+    pub release: Completion,
     /// Set by the test when `fpga_mgr_unregister()` has returned.
-    pub(crate) unregistered: AtomicFlag,
+    pub unregistered: AtomicFlag,
     /// Set by any op that runs after that.
-    pub(crate) op_after_unregister: AtomicFlag,
+    pub op_after_unregister: AtomicFlag,
 }
 
 impl Gate {
-    pub(crate) fn new() -> Result<Arc<Self>> {
+    /// A gate that holds `write` until [`Gate::release`] is completed.
+    pub fn new() -> Result<Arc<Self>> {
         Arc::pin_init(
             try_pin_init!(Gate {
                 entered <- Completion::new(),
@@ -63,50 +69,55 @@ impl Gate {
 
 /// What the core did to the recorder.
 #[derive(Default)]
-pub(crate) struct Record {
+pub struct Record {
     /// A gate for `write`, for tests of concurrent unregistration.
-    pub(crate) gate: Option<Arc<Gate>>,
+    pub gate: Option<Arc<Gate>>,
     /// The op to fail, and with which errno.
-    pub(crate) fail: Option<(Op, i32)>,
+    pub fail: Option<(Op, i32)>,
     /// `parse_header` asks for this header size (0: `HEADER_SIZE`), with `-EAGAIN` while the
     /// buffer is shorter.
-    pub(crate) want_header: usize,
+    pub want_header: usize,
     /// `parse_header` keeps answering `-EAGAIN` without growing the header (a driver bug).
-    pub(crate) stuck_header: bool,
+    pub stuck_header: bool,
     /// `write_init` sets `header_size` to this many bytes (0: leaves it), as a C driver that
     /// finds a longer header there may.
-    pub(crate) header_in_init: usize,
+    pub header_in_init: usize,
     /// `parse_header` sets `data_size` to this many bytes (0: to the end of the image).
-    pub(crate) data_size: usize,
+    pub data_size: usize,
     /// The ops called, in order.
-    pub(crate) calls: KVec<Op>,
+    pub calls: KVec<Op>,
     /// The manager's state as each op saw it.
-    pub(crate) states: KVec<u32>,
-    /// Bytes `parse_header` saw last, and whether they were all header bytes.
-    pub(crate) header_len: usize,
-    pub(crate) header_ok: bool,
+    pub states: KVec<u32>,
+    /// Bytes `parse_header` saw last.
+    pub header_len: usize,
+    /// Whether they were all header bytes.
+    pub header_ok: bool,
     /// `parse_header` and `write_init` recycle the kernel's persistent kmap slots before they
     /// read the header (see [`recycle_pkmaps`]).
-    pub(crate) recycle_kmaps: bool,
-    /// Bytes `write_init` got, and whether the header bytes among them were all header bytes
-    /// (read while the core maps them).
-    pub(crate) init_len: usize,
-    pub(crate) init_ok: bool,
-    /// Image bytes `write` got, in how many calls, whether all were data bytes, and the first
-    /// buffer address (to check zero-copy).
-    pub(crate) written: usize,
-    pub(crate) write_calls: usize,
-    pub(crate) image_ok: bool,
-    pub(crate) first_write: usize,
-    /// The table `write_sg` got, how many image bytes it described, and whether they were the
-    /// image's (header bytes, then data bytes).
-    pub(crate) sg_table: usize,
-    pub(crate) sg_bytes: usize,
-    pub(crate) sg_ok: bool,
+    pub recycle_kmaps: bool,
+    /// Bytes `write_init` got.
+    pub init_len: usize,
+    /// Whether the header bytes among them were all header bytes (read while the core maps
+    /// them).
+    pub init_ok: bool,
+    /// Image bytes `write` got.
+    pub written: usize,
+    /// In how many `write` calls.
+    pub write_calls: usize,
+    /// Whether all were data bytes.
+    pub image_ok: bool,
+    /// The first buffer's address (to check zero-copy).
+    pub first_write: usize,
+    /// The table `write_sg` got (its address).
+    pub sg_table: usize,
+    /// How many image bytes it described.
+    pub sg_bytes: usize,
+    /// Whether they were the image's (header bytes, then data bytes).
+    pub sg_ok: bool,
     /// Value `status` reports.
-    pub(crate) status: u64,
+    pub status: u64,
     /// The test module's reference count during the last `write` (it owns every test object).
-    pub(crate) refs_in_write: i32,
+    pub refs_in_write: i32,
 }
 
 /// The recorder's state: `mgr->priv`.
@@ -156,7 +167,7 @@ fn all(buf: *const u8, len: usize, fill: u8) -> bool {
 /// Fails with `ENOMEM` if it cannot get enough highmem pages to wrap the slots around: the
 /// caller's check would then prove nothing.
 #[cfg(CONFIG_HIGHMEM)]
-pub(crate) fn recycle_pkmaps() -> Result {
+pub fn recycle_pkmaps() -> Result {
     use kernel::page::Page;
     // Twice the slots on ARM, and more than on any other 32-bit architecture.
     const PAGES: usize = 1024;
@@ -200,7 +211,7 @@ pub(crate) fn recycle_pkmaps() -> Result {
 
 /// Without `CONFIG_HIGHMEM` there are no persistent kmap slots.
 #[cfg(not(CONFIG_HIGHMEM))]
-pub(crate) fn recycle_pkmaps() -> Result {
+pub fn recycle_pkmaps() -> Result {
     Ok(())
 }
 
@@ -377,7 +388,7 @@ unsafe extern "C" fn status(mgr: *mut bindings::fpga_manager) -> u64 {
 }
 
 /// An ops table with every op but `write_sg`, a header to parse and skip.
-pub(crate) fn write_ops() -> bindings::fpga_manager_ops {
+pub fn write_ops() -> bindings::fpga_manager_ops {
     bindings::fpga_manager_ops {
         initial_header_size: HEADER_SIZE,
         skip_header: true,
@@ -392,7 +403,7 @@ pub(crate) fn write_ops() -> bindings::fpga_manager_ops {
 }
 
 /// An ops table for a DMA-style driver: `write_sg` and no `write`.
-pub(crate) fn sg_ops() -> bindings::fpga_manager_ops {
+pub fn sg_ops() -> bindings::fpga_manager_ops {
     bindings::fpga_manager_ops {
         write: None,
         write_sg: Some(write_sg),
@@ -404,17 +415,20 @@ pub(crate) fn sg_ops() -> bindings::fpga_manager_ops {
 ///
 /// The ops and record are boxed so that their addresses stay fixed while the core points at
 /// them.
-pub(crate) struct TestMgr {
-    pub(crate) mgr: *mut bindings::fpga_manager,
-    pub(crate) parent: *mut bindings::device,
-    pub(crate) record: KBox<Record>,
+pub struct TestMgr {
+    /// The registered manager.
+    pub mgr: *mut bindings::fpga_manager,
+    /// Its faux parent device.
+    pub parent: *mut bindings::device,
+    /// What the core did to it (`mgr->priv`).
+    pub record: KBox<Record>,
     _ops: KBox<bindings::fpga_manager_ops>,
     reg: Option<faux::Registration>,
 }
 
 impl TestMgr {
     /// Registers a manager called `name` with `ops`, owned by the test module.
-    pub(crate) fn new(name: &'static CStr, ops: bindings::fpga_manager_ops) -> Result<Self> {
+    pub fn new(name: &'static CStr, ops: bindings::fpga_manager_ops) -> Result<Self> {
         let reg = faux::Registration::new(name, None)?;
         let parent = super::raw(reg.as_ref());
         let mut record = KBox::new(Record::default(), GFP_KERNEL)?;
@@ -440,13 +454,13 @@ impl TestMgr {
     }
 
     /// The manager's state, as sysfs shows it.
-    pub(crate) fn state(&self) -> u32 {
+    pub fn state(&self) -> u32 {
         // SAFETY: The manager is registered.
         unsafe { ptr::read_volatile(&raw const (*self.mgr).state) }
     }
 
     /// Unregisters the manager now (the drop does it otherwise).
-    pub(crate) fn unregister(&mut self) {
+    pub fn unregister(&mut self) {
         if !self.mgr.is_null() {
             // SAFETY: The manager is registered, once.
             unsafe { bindings::fpga_mgr_unregister(self.mgr) };
