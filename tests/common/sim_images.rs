@@ -3,7 +3,6 @@
 //! Images for the KUnit suites of the simulated FPGAs, built the way
 //! `tools/testing/gen-images.py` builds the firmware files (`Documentation/lowlevel.rst`).
 
-
 use crate::crc32::crc32;
 use kernel::prelude::*;
 
