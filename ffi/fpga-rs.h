@@ -6,12 +6,25 @@
  * the manager's low-level module is pinned only while the region programs.
  * When that module was unloaded and loaded again, the region finds the new
  * manager of the same device with fpga_mgr_get_current().
+ *
+ * A region that programmed through bridges keeps a claim on them, not a module
+ * reference, until its overlay is removed: another region cannot program
+ * through them meanwhile (-EBUSY), as upstream's held bridges ensure, and the
+ * bridges' modules stay removable (fpga_bridge_claim() and friends).
  */
 #ifndef _FPGA_RS_H
 #define _FPGA_RS_H
 
+#include <linux/fpga/fpga-bridge.h>
 #include <linux/fpga/fpga-mgr.h>
+#include <linux/fpga/fpga-region.h>
 
 struct fpga_manager *fpga_mgr_get_current(struct fpga_manager *mgr);
+
+int fpga_bridge_claim(struct fpga_bridge *bridge, const void *claimant);
+void fpga_bridge_unclaim(struct fpga_bridge *bridge, const void *claimant);
+int fpga_bridge_freeze_claimed(struct fpga_bridge *bridge, const void *claimant);
+
+int fpga_region_freeze_bridges(struct fpga_region *region);
 
 #endif /* _FPGA_RS_H */

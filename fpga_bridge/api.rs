@@ -15,7 +15,7 @@ use crate::{
     list,
 };
 use core::ptr;
-use kernel::prelude::*;
+use kernel::{prelude::*, sync::aref::ARef};
 
 /// The bridge behind a caller's pointer, or `None`, with a warning naming `caller`, for NULL or
 /// an `ERR_PTR()` (a caller bug upstream would oops on).
@@ -303,3 +303,69 @@ pub(crate) unsafe extern "C" fn fpga_bridge_unregister(bridge_: *mut bindings::f
     }
 }
 export_symbol_gpl!(fpga_bridge_unregister);
+
+/// fpga-rs extension (`ffi/fpga-rs.h`): claims a bridge the caller holds for `claimant`, the
+/// region that programs through it, until [`fpga_bridge_unclaim`] or the bridge's
+/// unregistration. A claim does not pin the bridge's module. Return: 0, `-EBUSY` if another
+/// claimant has the bridge, `-EINVAL` for an invalid bridge or a NULL claimant.
+///
+/// # Safety
+///
+/// `bridge_` must come from a get the caller still owns; `claimant` is only compared.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridge_claim(
+    bridge_: *mut bindings::fpga_bridge,
+    claimant: *const core::ffi::c_void,
+) -> i32 {
+    // SAFETY: The caller holds a get of `bridge_`.
+    match unsafe { bridge(bridge_, "fpga_bridge_claim") } {
+        Some(b) if !claimant.is_null() => to_ret(b.claim(claimant as usize)),
+        _ => EINVAL.to_errno(),
+    }
+}
+export_symbol_gpl!(fpga_bridge_claim);
+
+/// fpga-rs extension (`ffi/fpga-rs.h`): gives up `claimant`'s claim on a bridge (nothing if it
+/// has none).
+///
+/// # Safety
+///
+/// The caller must hold a reference to `bridge_`'s device; `claimant` is only compared.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridge_unclaim(
+    bridge_: *mut bindings::fpga_bridge,
+    claimant: *const core::ffi::c_void,
+) {
+    // SAFETY: The caller holds a reference to the bridge's device.
+    if let Some(b) = unsafe { bridge(bridge_, "fpga_bridge_unclaim") } {
+        b.unclaim(claimant as usize);
+    }
+}
+export_symbol_gpl!(fpga_bridge_unclaim);
+
+/// fpga-rs extension (`ffi/fpga-rs.h`): freezes (disables) a bridge `claimant` claimed and gives
+/// the claim up, as a region does when its overlay is removed. The bridge is got exclusively for
+/// the disable (its module pinned meanwhile) and put again.
+///
+/// Return: 0; `-ENODEV` if the bridge was unregistered (its claim went with it), `-EBUSY` if
+/// another user holds it, or the driver's error. The claim is given up in every case.
+///
+/// # Safety
+///
+/// The caller must hold a reference to `bridge_`'s device; `claimant` is only compared.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_bridge_freeze_claimed(
+    bridge_: *mut bindings::fpga_bridge,
+    claimant: *const core::ffi::c_void,
+) -> i32 {
+    // SAFETY: The caller holds a reference to the bridge's device.
+    let Some(b) = (unsafe { bridge(bridge_, "fpga_bridge_freeze_claimed") }) else {
+        return EINVAL.to_errno();
+    };
+    // SAFETY: `b` is a bridge, and the caller's reference makes taking another one valid.
+    let frozen = unsafe { Bridge::get_found(ARef::from(b.dev()), ptr::null_mut()) }
+        .and_then(|held| held.enable_set(false));
+    b.unclaim(claimant as usize);
+    to_ret(frozen)
+}
+export_symbol_gpl!(fpga_bridge_freeze_claimed);

@@ -13,7 +13,13 @@ use crate::{
     protocol::Hold,
 };
 use core::{pin::Pin, ptr};
-use kernel::{device::Device, prelude::*, sync::aref::ARef, types::Opaque};
+use kernel::{
+    device::Device,
+    new_mutex,
+    prelude::*,
+    sync::{aref::ARef, Mutex},
+    types::Opaque,
+};
 
 /// The core's allocation for one bridge.
 ///
@@ -29,6 +35,8 @@ use kernel::{device::Device, prelude::*, sync::aref::ARef, types::Opaque};
 ///   holds the bridge exclusively.
 /// - `c.info` is written only by the exclusive holder: set after its get succeeded, cleared by
 ///   its put (upstream sets it before checking, hole L4).
+/// - `claimant` is 0 or the identity (an address, only compared) of the region that claimed the
+///   bridge when it programmed through it, until that region gives the claim up.
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Bridge {
@@ -36,6 +44,8 @@ pub(crate) struct Bridge {
     name: KVec<u8>,
     #[pin]
     life: Lifecycle,
+    #[pin]
+    claimant: Mutex<usize>,
 }
 
 // SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
@@ -120,6 +130,7 @@ impl Bridge {
             c: Opaque::zeroed(),
             name: name_copy,
             life <- Lifecycle::new(owners),
+            claimant <- new_mutex!(0),
         }))?;
 
         // SAFETY: `b` is a fresh, exclusively owned allocation.
@@ -191,6 +202,28 @@ impl Bridge {
         dev_dbg!(self.dev(), "put\n");
         // SAFETY: The holder is putting the bridge; it is the only writer of `info`.
         unsafe { (*self.c.get()).info = ptr::null_mut() };
+    }
+
+    /// Claims the bridge for `claimant`, a region that programs through it (upstream's region
+    /// keeps its bridges held until its overlay is removed; a claim keeps that exclusivity
+    /// without pinning the bridge's module). `EBUSY` if another claimant has it.
+    pub(crate) fn claim(&self, claimant: usize) -> Result {
+        let mut current = self.claimant.lock();
+        if *current != 0 && *current != claimant {
+            return Err(EBUSY);
+        }
+        *current = claimant;
+        Ok(())
+    }
+
+    /// Gives up `claimant`'s claim; returns whether it had one.
+    pub(crate) fn unclaim(&self, claimant: usize) -> bool {
+        let mut current = self.claimant.lock();
+        let had = *current == claimant;
+        if had {
+            *current = 0;
+        }
+        had
     }
 
     /// Lets transactions through the bridge (`enable`) or stops them.

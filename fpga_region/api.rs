@@ -143,3 +143,27 @@ pub(crate) unsafe extern "C" fn fpga_region_unregister(region_: *mut bindings::f
     }
 }
 export_symbol_gpl!(fpga_region_unregister);
+
+/// fpga-rs extension (`ffi/fpga-rs.h`): freezes (disables) the bridges `region` claimed when
+/// it programmed through them and gives the claims up, as the removal of the region's overlay
+/// does: exactly those bridges, not whatever `get_bridges` would find now. The region is held
+/// exclusively meanwhile, as for a programming.
+///
+/// Return: 0, `-EBUSY` if the region is programming, `-ENODEV` if it is unregistered, or the
+/// first bridge's error (`-ENODEV` for a bridge that went away); each bridge that cannot be
+/// frozen is named in the kernel log.
+///
+/// # Safety
+///
+/// `region` must come from a registration or a lookup whose reference the caller owns.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_region_freeze_bridges(
+    region_: *mut bindings::fpga_region,
+) -> i32 {
+    // SAFETY: Caller's requirement.
+    match unsafe { region(region_, "fpga_region_freeze_bridges") } {
+        Some(r) => to_ret(r.freeze_bridges()),
+        None => EINVAL.to_errno(),
+    }
+}
+export_symbol_gpl!(fpga_region_freeze_bridges);

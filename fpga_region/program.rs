@@ -9,12 +9,16 @@
 //! 2. the manager, with its owner module pinned ([`ManagerPin`]): a get of the region's manager
 //!    if it is still registered, else of the one that replaced it after its driver was reloaded;
 //! 3. the bridges, each exclusively with its owner module pinned ([`BridgeHold`], through the
-//!    region's `get_bridges`);
+//!    region's `get_bridges`), and each *claimed* for the region (`Region::claim_bridges`):
+//!    `-EBUSY`, before any bridge is touched, if another region claimed one;
 //! 4. the manager's exclusive lock ([`ManagerLock`]).
 //!
 //! Then the bridges are disabled, the image loaded and the bridges enabled again. Unlike upstream,
 //! the bridges are also put on success (they stay enabled): between programmings a region pins
-//! no module, and a caller's `fpga_bridges_put()` finds an empty list.
+//! no module, and a caller's `fpga_bridges_put()` finds an empty list. What upstream's held
+//! bridges guarantee, that no other region programs through them until this region's overlay is
+//! removed, the claims keep: they pin nothing, and `fpga_region_freeze_bridges()` (the overlay's
+//! removal) freezes exactly the claimed bridges and gives the claims up.
 
 use crate::{bindings, c_result::ptr_err, region::Region};
 use kernel::{error::to_result, prelude::*};
@@ -121,6 +125,7 @@ pub(crate) fn program(region: &Region) -> Result {
         .inspect_err(|_| dev_err!(region.dev(), "failed to get FPGA region\n"))?;
     let mgr = ManagerPin::get(region)?;
     let _bridges = BridgeHold::get(region)?;
+    let claims = region.claim_bridges()?;
     let _lock = ManagerLock::lock(region, &mgr)?;
 
     // SAFETY: The bridges on the list are held for this programming.
@@ -132,5 +137,6 @@ pub(crate) fn program(region: &Region) -> Result {
     // SAFETY: As for the disable.
     to_result(unsafe { bindings::fpga_bridges_enable(region.bridge_list()) })
         .inspect_err(|_| dev_err!(region.dev(), "failed to enable region bridges\n"))?;
+    claims.keep();
     Ok(())
 }

@@ -31,6 +31,8 @@ use kernel::{device::Device, new_mutex, prelude::*, sync::aref::ARef, sync::Mute
 ///   that replaced it after its driver was reloaded) likewise holds its own device reference.
 /// - `life` pins the module of `c.get_bridges` and the module of the parent's driver
 ///   (`ffi/owners.rs`) while the region programs, and only while it is registered.
+/// - Each of `claims` is a bridge this region claimed (`fpga_bridge_claim()`) with the region's
+///   address as claimant, with a reference to the bridge's device.
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Region {
@@ -40,6 +42,26 @@ pub(crate) struct Region {
     life: Lifecycle,
     #[pin]
     mgr: Mutex<*mut bindings::fpga_manager>,
+    #[pin]
+    claims: Mutex<KVec<Claim>>,
+}
+
+/// A bridge a region claimed when it programmed through it: the bridge stays the region's (no
+/// other region programs through it) until the region's overlay is removed, without its module
+/// being pinned.
+pub(crate) struct Claim {
+    bridge: *mut bindings::fpga_bridge,
+    /// Keeps `bridge` allocated.
+    _dev: ARef<Device>,
+}
+
+impl Claim {
+    /// The bridge's name, for messages.
+    fn name(&self) -> &CStr {
+        // SAFETY: `_dev` keeps the bridge allocated, and its `name` is the core's own copy,
+        // immutable after registration.
+        unsafe { CStr::from_char_ptr((*self.bridge).name) }
+    }
 }
 
 // SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
@@ -64,6 +86,33 @@ pub(crate) struct Programming<'a> {
     _op: Op<'a>,
     _get: Get<'a>,
     dev: ARef<Device>,
+}
+
+/// The claims one programming took on bridges the region had not claimed before; dropped
+/// without [`NewClaims::keep`] (the programming failed), it gives them up again.
+pub(crate) struct NewClaims<'a> {
+    region: &'a Region,
+    bridges: KVec<*mut bindings::fpga_bridge>,
+}
+
+impl NewClaims<'_> {
+    /// The programming succeeded: the region keeps its claims until its overlay is removed.
+    pub(crate) fn keep(mut self) {
+        self.bridges.clear();
+    }
+}
+
+impl Drop for NewClaims<'_> {
+    fn drop(&mut self) {
+        let region = self.region;
+        let mut claims = region.claims.lock();
+        for &bridge in self.bridges.iter() {
+            // SAFETY: The bridge is still held by the failed programming; the claimant is only
+            // compared.
+            unsafe { bindings::fpga_bridge_unclaim(bridge, region.claimant()) };
+            claims.retain(|c| c.bridge != bridge);
+        }
+    }
 }
 
 impl Drop for Programming<'_> {
@@ -155,6 +204,86 @@ impl Region {
         })
     }
 
+    /// The region's identity as a bridge claimant.
+    pub(crate) fn claimant(&self) -> *const core::ffi::c_void {
+        self.as_c().cast_const().cast()
+    }
+
+    /// Claims every bridge on the region's list for it (they are held for the programming in
+    /// progress), before anything is done to them. On failure, and when the returned guard is
+    /// dropped without [`NewClaims::keep`], the claims taken here are given up again.
+    pub(crate) fn claim_bridges(&self) -> Result<NewClaims<'_>> {
+        let mut taken = NewClaims {
+            region: self,
+            bridges: KVec::new(),
+        };
+        // SAFETY: The list holds the bridges got for the programming in progress, which only
+        // this programming changes.
+        for node in unsafe { crate::list::entries(self.bridge_list()) } {
+            // SAFETY: Every entry is the `node` of a held `struct fpga_bridge`.
+            let bridge = unsafe { kernel::container_of!(node, bindings::fpga_bridge, node) };
+            if self.claims.lock().iter().any(|c| c.bridge == bridge) {
+                continue;
+            }
+            // SAFETY: `bridge` is held; the claimant is only compared.
+            let ret = unsafe { bindings::fpga_bridge_claim(bridge, self.claimant()) };
+            // SAFETY: The bridge is held, so its device is valid and a reference may be taken.
+            let dev: &Device = unsafe { Device::from_raw(&raw mut (*bridge).dev) };
+            let dev = ARef::from(dev);
+            let claim = Claim { bridge, _dev: dev };
+            if let Err(e) = kernel::error::to_result(ret) {
+                dev_err!(
+                    self.dev(),
+                    "FPGA bridge {} is claimed by another region (its overlay is applied)\n",
+                    claim.name()
+                );
+                return Err(e);
+            }
+            if let Err(e) = taken.bridges.push(bridge, GFP_KERNEL) {
+                // SAFETY: `bridge` is held; the claim just taken is given up.
+                unsafe { bindings::fpga_bridge_unclaim(bridge, self.claimant()) };
+                return Err(e.into());
+            }
+            self.claims.lock().push(claim, GFP_KERNEL)?;
+        }
+        Ok(taken)
+    }
+
+    /// Freezes (disables) the bridges the region claimed and gives the claims up, as the removal
+    /// of its overlay does (`fpga_region_freeze_bridges()`). A bridge that cannot be frozen is
+    /// named in the kernel log, and the first error is returned.
+    pub(crate) fn freeze_bridges(&self) -> Result {
+        let _programming = self.begin_programming().inspect_err(|e| {
+            dev_err!(self.dev(), "cannot freeze the region's bridges: {:?}\n", e)
+        })?;
+        let claims = core::mem::take(&mut *self.claims.lock());
+        let mut ret = Ok(());
+        for claim in &claims {
+            // SAFETY: `claim` keeps the bridge allocated; the claimant is only compared.
+            let frozen = kernel::error::to_result(unsafe {
+                bindings::fpga_bridge_freeze_claimed(claim.bridge, self.claimant())
+            });
+            if let Err(e) = frozen {
+                dev_err!(
+                    self.dev(),
+                    "FPGA bridge {} could not be frozen: {:?}\n",
+                    claim.name(),
+                    e
+                );
+                ret = ret.and(Err(e));
+            }
+        }
+        ret
+    }
+
+    /// Gives every claim up without touching the bridges (the region goes away).
+    fn release_claims(&self) {
+        for claim in core::mem::take(&mut *self.claims.lock()) {
+            // SAFETY: `claim` keeps the bridge allocated; the claimant is only compared.
+            unsafe { bindings::fpga_bridge_unclaim(claim.bridge, self.claimant()) };
+        }
+    }
+
     /// Creates and registers a region (`region%d`) under `parent`.
     pub(crate) fn register(
         parent: *mut bindings::device,
@@ -192,6 +321,7 @@ impl Region {
             compat_id: Opaque::new(compat_id),
             life <- Lifecycle::new(owners),
             mgr <- new_mutex!(mgr),
+            claims <- new_mutex!(KVec::new()),
         }))?;
 
         // SAFETY: `r` is a fresh, exclusively owned allocation; the caller holds `mgr` (C API
@@ -247,6 +377,7 @@ impl Region {
             dev_warn!(self.dev(), "FPGA region unregistered twice\n");
             return;
         }
+        self.release_claims();
         // SAFETY: Drops the registration's reference; `self` may be freed after this.
         unsafe { bindings::device_unregister(self.raw_dev()) };
     }

@@ -256,8 +256,9 @@ unsafe fn pre_apply(
     }
 }
 
-/// After an overlay was removed from `region`: freezes the region's bridges (they are not held
-/// between programmings, so they are got for this) and forgets the image.
+/// After an overlay was removed from `region`: freezes exactly the bridges the region claimed
+/// when the overlay programmed it (through the region core, under the region's exclusive hold)
+/// and forgets the image.
 ///
 /// # Safety
 ///
@@ -269,14 +270,11 @@ unsafe fn post_remove(region: *mut bindings::fpga_region) {
     if info.is_null() {
         return;
     }
-    // SAFETY: `info` (and its overlay node, freed after the notifiers ran) is valid; the
-    // bridges got are put before returning.
+    // SAFETY: `region` is referenced. The region core logs each bridge it cannot freeze; the
+    // overlay is gone either way, so the image is forgotten.
+    unsafe { bindings::fpga_region_freeze_bridges(region) };
+    // SAFETY: `info` was allocated for this region's overlay and is freed once, under the lock.
     unsafe {
-        let list = &raw mut (*region).bridge_list;
-        if crate::tree::get_bridges(region) == 0 {
-            bindings::fpga_bridges_disable(list);
-        }
-        bindings::fpga_bridges_put(list);
         (*region).info = ptr::null_mut();
         bindings::fpga_image_info_free(info);
     }

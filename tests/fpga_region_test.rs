@@ -491,6 +491,51 @@ mod region_tests {
     }
 
     #[test]
+    fn bridges_a_region_programmed_stay_its_own_until_it_freezes_them() -> Result {
+        // Upstream keeps a region's bridges held until its overlay is removed, so a second
+        // region naming the same bridge gets -EBUSY. Here the bridges are put after programming
+        // (no module stays pinned), and a claim keeps that exclusivity.
+        let img = image()?;
+        let mut m = TestMgr::new(c"fpga-rs-rg-claim-mgr", write_ops())?;
+        let mut b = TestBridge::new(c"fpga-rs-rg-claim-br")?;
+        let a = TestRegion::new(c"fpga-rs-rg-claim-a", m.mgr, &[b.parent], None)?;
+        let other = TestRegion::new(c"fpga-rs-rg-claim-b", m.mgr, &[b.parent], None)?;
+        let before = module_refs();
+        let ret_a = a.program(&img);
+        let refs_claimed = module_refs();
+        // The other region is refused before it touches the bridge A's logic runs behind.
+        let ret_other = other.program(&img);
+        let sets_after_other = core::mem::take(&mut b.record.sets);
+        let enabled_after_other = b.record.enabled;
+        // A's overlay goes: exactly its claimed bridge is frozen, and the claim given up.
+        // SAFETY: The region is registered.
+        let frozen = unsafe { bindings::fpga_region_freeze_bridges(a.region) };
+        let sets_at_freeze = core::mem::take(&mut b.record.sets);
+        let ret_other_after = other.program(&img);
+        core::mem::take(&mut b.record.sets);
+        // A claimed bridge that goes away cannot be frozen; the region says so.
+        b.unregister();
+        // SAFETY: The region is registered.
+        let frozen_gone = unsafe { bindings::fpga_region_freeze_bridges(other.region) };
+        let after = module_refs();
+        drop(a);
+        drop(other);
+        m.unregister();
+
+        assert_eq!(ret_a, 0);
+        assert_eq!(refs_claimed, before);
+        assert_eq!(ret_other, EBUSY.to_errno());
+        assert_eq!(&sets_after_other[..], &[false, true]);
+        assert!(enabled_after_other);
+        assert_eq!(frozen, 0);
+        assert_eq!(&sets_at_freeze[..], &[false]);
+        assert_eq!(ret_other_after, 0);
+        assert_eq!(frozen_gone, ENODEV.to_errno());
+        assert_eq!(after, before);
+        Ok(())
+    }
+
+    #[test]
     fn program_without_image_info_or_manager_is_einval() -> Result {
         let img = image()?;
         let m = TestMgr::new(c"fpga-rs-rg-l10m", write_ops())?;
