@@ -27,10 +27,14 @@
 //!   across a return to user space (upstream's bridge mutex is, hole L7). An exclusive get sets
 //!   it in the same compare-and-exchange in which it enters.
 //!
-//! Holders (gets not yet put) are counted apart ([`Holders`]): unregistration does not wait for
-//! them, since they pin the owner module and so keep it from unregistering through `exit()`.
+//! - `HOLDERS` counts the gets not yet put, in the upper half of the word, so that a get's end
+//!   of pinning and its holder count are one atomic add. Unregistration does not wait for
+//!   holders: they pin the owner module, which keeps it from unregistering through `exit()`.
+//!
+//! The word is 64 bits wide on every architecture (32-bit ARM has 64-bit atomics), so neither
+//! count can overflow into the other in practice.
 
-use core::sync::atomic::{AtomicUsize, Ordering};
+use core::sync::atomic::{AtomicU64, Ordering};
 
 /// Why a step of the protocol was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,11 +46,15 @@ pub enum Refusal {
 }
 
 /// Unregistration has begun.
-const GONE: usize = 1 << 0;
+const GONE: u64 = 1 << 0;
 /// Someone holds the object exclusively.
-const LOCKED: usize = 1 << 1;
-/// One section in `ACTIVE` (ops in flight and gets pinning the owner), counted from bit 2.
-const ACTIVE: usize = 1 << 2;
+const LOCKED: u64 = 1 << 1;
+/// One section in `ACTIVE` (ops in flight and gets pinning the owner), counted in bits 2-31.
+const ACTIVE: u64 = 1 << 2;
+/// One holder in `HOLDERS`, counted in bits 32-63.
+const HOLDER: u64 = 1 << 32;
+/// The `ACTIVE` count's bits.
+const ACTIVE_MASK: u64 = HOLDER - ACTIVE;
 
 /// Whether to take the exclusive hold when entering.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +67,7 @@ pub enum Hold {
 
 /// The lifecycle state word of one manager, bridge or region.
 #[derive(Debug)]
-pub struct State(AtomicUsize);
+pub struct State(AtomicU64);
 
 impl Default for State {
     fn default() -> Self {
@@ -70,11 +78,12 @@ impl Default for State {
 impl State {
     /// A registered object with no users.
     pub const fn new() -> Self {
-        Self(AtomicUsize::new(0))
+        Self(AtomicU64::new(0))
     }
 
     /// Applies `step` to the word until it sticks or `step` refuses.
-    fn update(&self, step: impl Fn(usize) -> Result<usize, Refusal>) -> Result<usize, Refusal> {
+    #[inline]
+    fn update(&self, step: impl Fn(u64) -> Result<u64, Refusal>) -> Result<u64, Refusal> {
         let mut old = self.0.load(Ordering::Relaxed);
         loop {
             let new = step(old)?;
@@ -90,6 +99,7 @@ impl State {
 
     /// Enters a section unregistration waits for (an op, or a get while it pins the owner),
     /// taking the exclusive hold too if `hold` says so. End it with [`Self::leave`].
+    #[inline]
     pub fn enter(&self, hold: Hold) -> Result<(), Refusal> {
         self.update(|s| {
             if s & GONE != 0 {
@@ -108,17 +118,52 @@ impl State {
     /// Leaves a section entered with [`Self::enter`], also giving back the exclusive hold if
     /// `release` says so. Returns whether an unregistration waits for exactly this: it must then
     /// be woken.
+    #[inline]
     pub fn leave(&self, release: Hold) -> bool {
         let sub = if release == Hold::Exclusive {
             ACTIVE + LOCKED
         } else {
             ACTIVE
         };
-        let old = self.0.fetch_sub(sub, Ordering::AcqRel);
-        old & GONE != 0 && (old & !(GONE | LOCKED)) == ACTIVE
+        Self::woke_unregister(self.0.fetch_sub(sub, Ordering::AcqRel))
+    }
+
+    /// Leaves a get's section after it pinned the owner, counting it as a holder, in one atomic
+    /// step. Returns whether an unregistration must be woken, as [`Self::leave`].
+    #[inline]
+    pub fn leave_holding(&self) -> bool {
+        // One more holder and one section less; the section's count is at least one, so nothing
+        // borrows from the holders.
+        Self::woke_unregister(self.0.fetch_add(HOLDER - ACTIVE, Ordering::AcqRel))
+    }
+
+    /// Whether the word before a leave says an unregistration waits for that leave: `GONE`, and
+    /// it was the last active section.
+    #[inline]
+    fn woke_unregister(old: u64) -> bool {
+        old & GONE != 0 && old & ACTIVE_MASK == ACTIVE
+    }
+
+    /// One holder less (a put); a put without a get is reported, never counted below zero.
+    #[inline]
+    pub fn put_holder(&self) -> Result<(), Unbalanced> {
+        let old = self.0.fetch_sub(HOLDER, Ordering::Release);
+        if old < HOLDER {
+            // There was none: undo (the borrow left the word at the top, the other fields are
+            // intact).
+            self.0.fetch_add(HOLDER, Ordering::Relaxed);
+            return Err(Unbalanced);
+        }
+        Ok(())
+    }
+
+    /// The number of holders.
+    pub fn holders(&self) -> u64 {
+        self.0.load(Ordering::Relaxed) >> 32
     }
 
     /// Takes the exclusive hold (`fpga_mgr_lock()`).
+    #[inline]
     pub fn lock(&self) -> Result<(), Refusal> {
         self.update(|s| {
             if s & GONE != 0 {
@@ -133,6 +178,7 @@ impl State {
     }
 
     /// Gives the exclusive hold back; returns whether it was held.
+    #[inline]
     pub fn unlock(&self) -> bool {
         self.0.fetch_and(!LOCKED, Ordering::AcqRel) & LOCKED != 0
     }
@@ -150,45 +196,10 @@ impl State {
 
     /// Whether no section is active; once `GONE` is set and this is true, none ever will be.
     pub fn is_idle(&self) -> bool {
-        self.0.load(Ordering::Acquire) < ACTIVE
+        self.0.load(Ordering::Acquire) & ACTIVE_MASK == 0
     }
 }
 
 /// A put without a get: the count was already zero and stays so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unbalanced;
-
-/// The number of gets not yet put.
-#[derive(Debug)]
-pub struct Holders(AtomicUsize);
-
-impl Default for Holders {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
-impl Holders {
-    /// No holders.
-    pub const fn new() -> Self {
-        Self(AtomicUsize::new(0))
-    }
-
-    /// One more holder.
-    pub fn get(&self) {
-        self.0.fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// One holder less; a put without a get is reported, never counted below zero.
-    pub fn put(&self) -> Result<(), Unbalanced> {
-        self.0
-            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |h| h.checked_sub(1))
-            .map(|_| ())
-            .map_err(|_| Unbalanced)
-    }
-
-    /// The number of holders.
-    pub fn count(&self) -> usize {
-        self.0.load(Ordering::Relaxed)
-    }
-}

@@ -6,8 +6,7 @@
 //! C header: [`include/linux/device/class.h`](srctree/include/linux/device/class.h)
 
 use super::bindings;
-use core::ptr::NonNull;
-use kernel::{device::Device, prelude::*, sync::aref::ARef};
+use kernel::{device::Device, prelude::*};
 
 /// A match function of `class_find_device()`.
 pub type MatchFn = unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32;
@@ -70,7 +69,7 @@ impl ClassDesc {
     }
 
     /// Finds a device of this class, after `start` if not NULL, that `match_` accepts for `data`
-    /// (`class_find_device()`). The device is returned with a reference the caller must drop.
+    /// (`class_find_device()`). The device is returned with a reference the caller owns.
     ///
     /// # Safety
     ///
@@ -81,13 +80,11 @@ impl ClassDesc {
         start: *mut bindings::device,
         data: *const core::ffi::c_void,
         match_: Option<MatchFn>,
-    ) -> Option<ARef<Device>> {
+    ) -> Option<*mut bindings::device> {
         // SAFETY: The class is a valid static (an unregistered class finds nothing); the rest is
         // the caller's requirement.
         let dev = unsafe { bindings::class_find_device(self.as_raw(), start, data, match_) };
-        // SAFETY: A non-NULL result is a valid device with a reference taken for the caller,
-        // which the `ARef` owns from now on.
-        NonNull::new(dev).map(|dev| unsafe { ARef::from_raw(dev.cast()) })
+        (!dev.is_null()).then_some(dev)
     }
 
     /// Initialises the class device `dev` of a core object, names it from `name_fmt` (one `%d`,
@@ -186,8 +183,12 @@ macro_rules! class_object_accessors {
         /// `dev` must be the device of an object registered by this core, and the caller must
         /// hold a reference to it.
         pub(crate) unsafe fn from_dev<'a>(dev: *mut $crate::ffi::bindings::device) -> &'a Self {
-            // SAFETY: `dev` is the `dev` field of a C object (caller's requirement).
-            let ptr = unsafe { ::kernel::container_of!(dev, $crate::ffi::bindings::$c, dev) };
+            // `container_of!()` by hand: the kernel crate's macro calls an out-of-line type check,
+            // and this is on the path of every get.
+            let offset = ::core::mem::offset_of!($crate::ffi::bindings::$c, dev);
+            // SAFETY: `dev` is the `dev` field of a C object (caller's requirement), so stepping
+            // back by the field's offset stays inside that object.
+            let ptr = unsafe { dev.byte_sub(offset) }.cast::<$crate::ffi::bindings::$c>();
             // SAFETY: Same requirement.
             unsafe { Self::from_c(ptr) }
         }

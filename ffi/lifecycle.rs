@@ -14,14 +14,13 @@
 use super::{
     bindings,
     owners::Owners,
-    protocol::{Hold, Holders, Refusal, State},
+    protocol::{Hold, Refusal, State},
 };
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{
-    device::Device,
     new_condvar, new_mutex,
     prelude::*,
-    sync::{aref::ARef, CondVar, Mutex},
+    sync::{CondVar, Mutex},
 };
 
 impl From<Refusal> for Error {
@@ -41,7 +40,6 @@ impl From<Refusal> for Error {
 #[pin_data]
 pub struct Lifecycle {
     state: State,
-    holders: Holders,
     owners: Owners,
     /// What unregistration sleeps on until the last active section leaves.
     #[pin]
@@ -55,18 +53,24 @@ impl Lifecycle {
     pub fn new(owners: Owners) -> impl PinInit<Self> {
         pin_init!(Self {
             state: State::new(),
-            holders: Holders::new(),
             owners,
             waiter <- new_mutex!(()),
             idle <- new_condvar!(),
         })
     }
 
+    /// Wakes an unregistration that waits for the section just left.
+    #[cold]
+    fn wake_unregister(&self) {
+        let _waiter = self.waiter.lock();
+        self.idle.notify_all();
+    }
+
     /// Leaves an active section and wakes an unregistration that waits for it.
+    #[inline]
     fn leave(&self, release: Hold) {
         if self.state.leave(release) {
-            let _waiter = self.waiter.lock();
-            self.idle.notify_all();
+            self.wake_unregister();
         }
     }
 
@@ -74,6 +78,7 @@ impl Lifecycle {
     /// takes the exclusive hold. Refused with [`Refusal::Gone`] once unregistration began or
     /// while an owner module is going away, and with [`Refusal::Busy`] while someone else holds
     /// the object exclusively.
+    #[inline]
     pub fn get(&self, hold: Hold) -> Result<Get<'_>, Refusal> {
         self.state.enter(hold)?;
         // SAFETY: `enter` succeeded, so this section is active: unregistration, which every
@@ -84,8 +89,9 @@ impl Lifecycle {
             self.leave(hold);
             return Err(Refusal::Gone);
         }
-        self.holders.get();
-        self.leave(Hold::Shared);
+        if self.state.leave_holding() {
+            self.wake_unregister();
+        }
         // INVARIANT: The owners were pinned for this get.
         Ok(Get {
             life: self,
@@ -96,17 +102,20 @@ impl Lifecycle {
 
     /// Starts a call into the driver's ops (or a programming through it); unregistration waits
     /// until the returned guard is dropped. Refused once unregistration began.
+    #[inline]
     pub fn enter_op(&self) -> Result<Op<'_>, Refusal> {
         self.state.enter(Hold::Shared)?;
         Ok(Op(self))
     }
 
     /// Takes the exclusive hold (`fpga_mgr_lock()`).
+    #[inline]
     pub fn lock(&self) -> Result<(), Refusal> {
         self.state.lock()
     }
 
     /// Gives the exclusive hold back (`fpga_mgr_unlock()`); returns whether it was held.
+    #[inline]
     pub fn unlock(&self) -> bool {
         self.state.unlock()
     }
@@ -127,7 +136,9 @@ impl Lifecycle {
         while !self.state.is_idle() {
             self.idle.wait(&mut waiter);
         }
-        Some(self.holders.count())
+        // A `usize` (not the word's `u64`): `{}` of a `u64` is a `BUG()` on 32-bit ARM
+        // (`common/dec64.rs`).
+        Some(usize::try_from(self.state.holders()).unwrap_or(usize::MAX))
     }
 }
 
@@ -146,9 +157,10 @@ pub struct Get<'a> {
 }
 
 impl Drop for Get<'_> {
+    #[inline]
     fn drop(&mut self) {
         let life = self.life;
-        if life.holders.put().is_err() {
+        if life.state.put_holder().is_err() {
             kernel::pr_warn_once!("fpga-rs: put without a matching get\n");
         }
         if self.hold == Hold::Exclusive {
@@ -165,6 +177,7 @@ impl Drop for Get<'_> {
 pub struct Op<'a>(&'a Lifecycle);
 
 impl Drop for Op<'_> {
+    #[inline]
     fn drop(&mut self) {
         self.0.leave(Hold::Shared);
     }
@@ -215,47 +228,59 @@ pub unsafe trait Object: Sized {
 /// A user's handle on a core object: a [`Get`] of it and a reference to its device. Dropping it
 /// is the put: the get is dropped first, the device reference last (hole L6).
 ///
+/// The device reference is a plain `struct device *` reference rather than an
+/// `ARef<Device>`: this is the path `fpga_mgr_get()`/`fpga_mgr_put()` take, and the kernel
+/// crate's `ARef` and `Device` accessors are not inlined across crates (measured with
+/// `make bench`).
+///
 /// # Invariants
 ///
-/// `obj` is valid while `dev` (its device) is referenced, and a [`Get`] of its lifecycle with
-/// `T::HOLD` is owned by this handle.
+/// This handle owns a reference to `obj`'s device, which keeps `obj` valid, and a [`Get`] of
+/// its lifecycle with `T::HOLD`.
 pub struct Held<T: Object> {
     obj: NonNull<T>,
-    /// Dropped after [`Held::drop`] ran, so last.
-    dev: ARef<Device>,
 }
 
 impl<T: Object> Held<T> {
-    /// Gets the object `dev` belongs to, consuming the device reference (on success it is the
-    /// handle's, on failure it is dropped).
+    /// Gets the object of the class device `dev`, consuming the caller's reference to `dev` (on
+    /// success it is the handle's, on failure it is dropped).
     ///
     /// # Safety
     ///
-    /// `dev` must be the class device of a `T`.
-    pub unsafe fn get(dev: ARef<Device>) -> Result<Self> {
-        // SAFETY: `dev` is a `T`'s class device (caller's requirement) and referenced.
-        let obj = unsafe { T::from_dev(super::class::raw_device(&dev)) };
-        core::mem::forget(obj.lifecycle().get(T::HOLD)?);
-        // INVARIANT: `obj` is `dev`'s object and the get just forgotten is this handle's.
-        Ok(Self {
-            obj: NonNull::from(obj),
-            dev,
-        })
+    /// `dev` must be the class device of a `T`, and the caller must own a reference to it.
+    #[inline]
+    pub unsafe fn get(dev: *mut bindings::device) -> Result<Self> {
+        // SAFETY: `dev` is a `T`'s class device and referenced (caller's requirement).
+        let obj = unsafe { T::from_dev(dev) };
+        match obj.lifecycle().get(T::HOLD) {
+            Ok(get) => {
+                core::mem::forget(get);
+                // INVARIANT: The caller's device reference and the get just forgotten are the
+                // handle's.
+                Ok(Self {
+                    obj: NonNull::from(obj),
+                })
+            }
+            Err(refusal) => {
+                // SAFETY: Drops the caller's reference, which this function consumes.
+                unsafe { bindings::put_device(dev) };
+                Err(refusal.into())
+            }
+        }
     }
 
     /// The handle's object.
+    #[inline]
     pub fn obj(&self) -> &T {
-        // SAFETY: By the type invariant `obj` is valid while `dev` is held, i.e. while `self` is.
+        // SAFETY: By the type invariant `obj` is valid while `self` holds its device.
         unsafe { self.obj.as_ref() }
     }
 
-    /// Hands the get to C: the returned pointer owns it until [`Self::from_c`] takes it back.
+    /// Hands the get to C: the returned pointer owns it (and the device reference) until
+    /// [`Self::from_c`] takes it back.
+    #[inline]
     pub fn into_c(self) -> *mut T::C {
-        let this = core::mem::ManuallyDrop::new(self);
-        // SAFETY: `this` is never used or dropped again, so its device reference is moved out
-        // once; it goes to C with the pointer and `from_c` takes it back.
-        ARef::into_raw(unsafe { core::ptr::read(&this.dev) });
-        this.obj().as_c()
+        core::mem::ManuallyDrop::new(self).obj().as_c()
     }
 
     /// Takes back a get that [`Self::into_c`] handed to C.
@@ -263,16 +288,14 @@ impl<T: Object> Held<T> {
     /// # Safety
     ///
     /// `ptr` must come from `into_c` of a `Held<T>`, and be taken back once.
+    #[inline]
     pub unsafe fn from_c(ptr: *mut T::C) -> Self {
-        // SAFETY: `ptr` carries a device reference and a get (caller's requirement).
+        // SAFETY: `ptr` carries a device reference and a get (caller's requirement), so the
+        // object is valid.
         let obj = unsafe { T::from_c(ptr) };
-        // SAFETY: The reference `into_c` forgot is taken over here, once; `raw_dev` is a valid
-        // device (`Object`'s requirement).
-        let dev = unsafe { ARef::from_raw(NonNull::from(Device::from_raw(obj.raw_dev()))) };
-        // INVARIANT: The get handed to C is owned again.
+        // INVARIANT: The get and device reference handed to C are owned again.
         Self {
             obj: NonNull::from(obj),
-            dev,
         }
     }
 }
@@ -280,19 +303,22 @@ impl<T: Object> Held<T> {
 impl<T: Object> core::ops::Deref for Held<T> {
     type Target = T;
 
+    #[inline]
     fn deref(&self) -> &T {
         self.obj()
     }
 }
 
 impl<T: Object> Drop for Held<T> {
+    #[inline]
     fn drop(&mut self) {
         let obj = self.obj();
         obj.on_put();
         // SAFETY: By the type invariant this handle owns a get of `obj`'s lifecycle with
         // `T::HOLD`, which is dropped here, once.
         drop(unsafe { Get::from_owned(obj.lifecycle(), T::HOLD) });
-        // `self.dev` is dropped after this, last: `obj` may be freed then.
+        // SAFETY: Drops the handle's device reference, last: `obj` may be freed after this.
+        unsafe { bindings::put_device(obj.raw_dev()) };
     }
 }
 
@@ -302,6 +328,7 @@ impl<'a> Get<'a> {
     /// # Safety
     ///
     /// The caller must own a get of `life` with `hold` that no `Get` value represents.
+    #[inline]
     unsafe fn from_owned(life: &'a Lifecycle, hold: Hold) -> Self {
         // INVARIANT: The owners were pinned for that get (caller's requirement).
         Self {

@@ -52,6 +52,7 @@ impl Owners {
     /// # Safety
     ///
     /// Must be called under the object's lifecycle lock while the protocol says it is registered.
+    #[inline]
     pub unsafe fn try_pin(&self) -> bool {
         // SAFETY: While the object is registered both modules are alive (module doc).
         unsafe {
@@ -71,6 +72,7 @@ impl Owners {
     /// # Safety
     ///
     /// Must follow a successful `try_pin`, once.
+    #[inline]
     pub unsafe fn unpin(&self) {
         // SAFETY: `try_pin` pinned both (caller's requirement).
         unsafe {

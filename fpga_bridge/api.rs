@@ -15,7 +15,7 @@ use crate::{
     list,
 };
 use core::ptr;
-use kernel::{prelude::*, sync::aref::ARef};
+use kernel::prelude::*;
 
 /// The bridge behind a caller's pointer, or `None`, with a warning naming `caller`, for NULL or
 /// an `ERR_PTR()` (a caller bug upstream would oops on).
@@ -71,7 +71,7 @@ fn find_and_get(
 ) -> Result<*mut bindings::fpga_bridge> {
     // SAFETY: The match functions passed here only compare.
     let dev = unsafe { crate::FPGA_BRIDGE_CLASS.find_device(ptr::null_mut(), data, Some(match_)) };
-    // SAFETY: The class lookup found a bridge device.
+    // SAFETY: The class lookup found a bridge device and took a reference for us.
     Ok(unsafe { Bridge::get_found(dev.ok_or(ENODEV)?, info) }?.into_c())
 }
 
@@ -362,8 +362,10 @@ pub(crate) unsafe extern "C" fn fpga_bridge_freeze_claimed(
     let Some(b) = (unsafe { bridge(bridge_, "fpga_bridge_freeze_claimed") }) else {
         return EINVAL.to_errno();
     };
-    // SAFETY: `b` is a bridge, and the caller's reference makes taking another one valid.
-    let frozen = unsafe { Bridge::get_found(ARef::from(b.dev()), ptr::null_mut()) }
+    // SAFETY: The caller's reference makes taking another one valid.
+    unsafe { bindings::get_device(b.raw_dev()) };
+    // SAFETY: `b` is a bridge, and the reference just taken is handed over.
+    let frozen = unsafe { Bridge::get_found(b.raw_dev(), ptr::null_mut()) }
         .and_then(|held| held.enable_set(false));
     b.unclaim(claimant as usize);
     to_ret(frozen)

@@ -13,13 +13,7 @@ use crate::{
     protocol::Hold,
 };
 use core::{pin::Pin, ptr};
-use kernel::{
-    device::Device,
-    new_mutex,
-    prelude::*,
-    sync::{aref::ARef, Mutex},
-    types::Opaque,
-};
+use kernel::{device::Device, new_mutex, prelude::*, sync::Mutex, types::Opaque};
 
 /// The core's allocation for one bridge.
 ///
@@ -184,9 +178,10 @@ impl Bridge {
     ///
     /// # Safety
     ///
-    /// `dev` must be a bridge device; its reference is kept on success and dropped on failure.
+    /// `dev` must be a bridge device the caller owns a reference to; the reference is kept on
+    /// success and dropped on failure.
     pub(crate) unsafe fn get_found(
-        dev: ARef<Device>,
+        dev: *mut bindings::device,
         info: *mut bindings::fpga_image_info,
     ) -> Result<Held<Bridge>> {
         // SAFETY: `dev` is a bridge device (caller's requirement).

@@ -23,13 +23,20 @@ use kernel::prelude::*;
 /// # Safety
 ///
 /// A real pointer must come from a registration or a get that the caller still owns.
+#[inline]
 unsafe fn manager<'a>(mgr: *mut bindings::fpga_manager, caller: &str) -> Option<&'a Manager> {
     if !is_valid(mgr) {
-        pr_warn!("{}: invalid FPGA manager pointer\n", caller);
+        invalid_pointer(caller);
         return None;
     }
     // SAFETY: Guaranteed by the caller.
     Some(unsafe { Manager::from_c(mgr) })
+}
+
+/// Warns about a caller's NULL or `ERR_PTR()` manager pointer.
+#[cold]
+fn invalid_pointer(caller: &str) {
+    pr_warn!("{}: invalid FPGA manager pointer\n", caller);
 }
 
 /// Programs the FPGA with the image `info` describes (sg table, else buffer, else firmware).
@@ -95,7 +102,7 @@ fn find_and_get(
 ) -> Result<*mut bindings::fpga_manager> {
     // SAFETY: The match functions passed here only compare.
     let dev = unsafe { crate::FPGA_MGR_CLASS.find_device(ptr::null_mut(), data, Some(match_)) };
-    // SAFETY: The class lookup found a manager device.
+    // SAFETY: The class lookup found a manager device and took a reference for us.
     Ok(unsafe { Held::<Manager>::get(dev.ok_or(ENODEV)?) }?.into_c())
 }
 

@@ -13,7 +13,7 @@ use crate::{
     protocol::Hold,
 };
 use core::{pin::Pin, ptr};
-use kernel::{device::Device, prelude::*, sync::aref::ARef, types::Opaque};
+use kernel::{device::Device, prelude::*, types::Opaque};
 
 /// The core's allocation for one manager.
 ///
@@ -191,9 +191,10 @@ impl Manager {
     ///
     /// The caller must hold a reference to this manager's device.
     pub(crate) fn get_current(&self) -> Result<Held<Manager>> {
-        // SAFETY: The caller holds a reference to the device, so taking another one is valid and
-        // the device is a manager's.
-        if let Ok(m) = unsafe { Held::get(ARef::from(self.dev())) } {
+        // SAFETY: The caller holds a reference to the device, so taking another one is valid.
+        unsafe { bindings::get_device(self.raw_dev()) };
+        // SAFETY: The device is a manager's, and the reference just taken is handed over.
+        if let Ok(m) = unsafe { Held::get(self.raw_dev()) } {
             return Ok(m);
         }
         // SAFETY: `match_successor` only compares `self`, which outlives the call, with live
@@ -205,7 +206,7 @@ impl Manager {
                 Some(match_successor),
             )
         };
-        // SAFETY: The class lookup found a manager device.
+        // SAFETY: The class lookup found a manager device and took a reference for us.
         unsafe { Held::get(dev.ok_or(ENODEV)?) }
     }
 

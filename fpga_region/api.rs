@@ -14,7 +14,7 @@ use crate::{
     region::Region,
 };
 use core::ptr;
-use kernel::{prelude::*, sync::aref::ARef};
+use kernel::prelude::*;
 
 /// The region behind a caller's pointer, or `None`, with a warning naming `caller`, for NULL or
 /// an `ERR_PTR()` (a caller bug upstream would oops on).
@@ -45,8 +45,8 @@ pub(crate) unsafe extern "C" fn fpga_region_class_find(
 ) -> *mut bindings::fpga_region {
     // SAFETY: The caller's requirements.
     match unsafe { crate::FPGA_REGION_CLASS.find_device(start, data, match_) } {
-        // SAFETY: `dev` is a region device; its reference goes to the caller with the region.
-        Some(dev) => unsafe { Region::from_dev(ARef::into_raw(dev).as_ptr().cast()) }.as_c(),
+        // SAFETY: `dev` is a region device, referenced for the caller.
+        Some(dev) => unsafe { Region::from_dev(dev) }.as_c(),
         None => ptr::null_mut(),
     }
 }

@@ -30,7 +30,7 @@ impl kernel::Module for ProtocolTest {
 
 #[kunit_tests(fpga_mgr_protocol)]
 mod tests {
-    use super::protocol::{Hold, Holders, Refusal, State, Unbalanced};
+    use super::protocol::{Hold, Refusal, State, Unbalanced};
 
     #[test]
     fn get_that_found_the_device_before_unregister_is_refused_after_it() {
@@ -51,8 +51,10 @@ mod tests {
         assert_eq!(state.enter(Hold::Shared), Ok(()));
         assert!(state.begin_unregister());
         assert!(!state.is_idle());
-        assert!(state.leave(Hold::Shared));
+        assert!(state.leave_holding());
         assert!(state.is_idle());
+        // The get holds: unregistration does not wait for holders.
+        assert_eq!(state.holders(), 1);
     }
 
     #[test]
@@ -102,14 +104,16 @@ mod tests {
         let state = State::new();
         assert_eq!(state.enter(Hold::Exclusive), Ok(()));
         // The get pinned the owner and leaves its pinning section, keeping the hold.
-        assert!(!state.leave(Hold::Shared));
+        assert!(!state.leave_holding());
         assert!(state.is_locked());
+        assert_eq!(state.holders(), 1);
         assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Busy));
         assert_eq!(state.lock(), Err(Refusal::Busy));
         // Shared sections (ops of the holder) still enter.
         assert_eq!(state.enter(Hold::Shared), Ok(()));
         assert!(!state.leave(Hold::Shared));
         assert!(state.unlock());
+        assert_eq!(state.put_holder(), Ok(()));
         assert_eq!(state.enter(Hold::Exclusive), Ok(()));
         assert!(!state.leave(Hold::Exclusive));
         assert!(state.begin_unregister());
@@ -147,14 +151,36 @@ mod tests {
 
     #[test]
     fn put_without_get_is_reported_and_not_counted() {
-        let holders = Holders::new();
-        holders.get();
-        assert_eq!(holders.count(), 1);
-        assert_eq!(holders.put(), Ok(()));
-        assert_eq!(holders.put(), Err(Unbalanced));
-        assert_eq!(holders.count(), 0);
-        holders.get();
-        assert_eq!(holders.count(), 1);
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(!state.leave_holding());
+        assert_eq!(state.holders(), 1);
+        assert!(state.is_idle());
+        assert_eq!(state.lock(), Ok(()));
+        assert_eq!(state.put_holder(), Ok(()));
+        assert_eq!(state.put_holder(), Err(Unbalanced));
+        assert_eq!(state.holders(), 0);
+        // The unbalanced put left the other fields as they were.
+        assert!(state.is_locked());
+        assert!(state.is_idle());
+        assert!(state.begin_unregister());
+    }
+
+    #[test]
+    fn many_holders_and_sections_do_not_spill_into_each_other() {
+        let state = State::new();
+        for _ in 0..1000 {
+            assert_eq!(state.enter(Hold::Shared), Ok(()));
+            assert!(!state.leave_holding());
+            assert_eq!(state.enter(Hold::Shared), Ok(()));
+        }
+        assert_eq!(state.holders(), 1000);
+        assert!(!state.is_idle());
+        for _ in 0..1000 {
+            assert!(!state.leave(Hold::Shared));
+        }
+        assert!(state.is_idle());
+        assert_eq!(state.holders(), 1000);
     }
 }
 
