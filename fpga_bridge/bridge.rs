@@ -51,6 +51,16 @@ unsafe impl Sync for Bridge {}
 
 impl_object!(Bridge, fpga_bridge, Hold::Exclusive, forget_info);
 
+/// The ops of an unregistered bridge: none.
+struct NoOps(bindings::fpga_bridge_ops);
+
+// SAFETY: The table is constant: every field is zero (no ops, no attribute groups).
+unsafe impl Sync for NoOps {}
+
+// SAFETY: All-zero is a valid `struct fpga_bridge_ops`: optional functions and a nullable
+// pointer.
+static NO_OPS: NoOps = NoOps(unsafe { core::mem::zeroed() });
+
 impl Bridge {
     crate::class::class_object_accessors!(fpga_bridge);
 
@@ -79,9 +89,10 @@ impl Bridge {
 
     /// The low-level driver's ops.
     pub(crate) fn ops(&self) -> &bindings::fpga_bridge_ops {
-        // SAFETY: `br_ops` was checked non-NULL at registration and points to the driver's ops,
-        // which live as long as the driver module. Every caller is inside an op (`Op`), a get or
-        // the registration, so that module is alive.
+        // SAFETY: `br_ops` is never NULL: the driver's ops (checked at registration) until
+        // unregistration ends, then the static `NO_OPS`. The driver's ops live as long as its
+        // module, which is alive while the caller is inside an op (`Op`), a get, the
+        // registration or the unregistration (which swaps the pointer after the last op).
         unsafe { &*(*self.c.get()).br_ops }
     }
 
@@ -272,6 +283,16 @@ impl Bridge {
         if let Some(remove) = self.ops().fpga_bridge_remove {
             // SAFETY: The driver is unregistering, so still alive, and no other op runs any more.
             unsafe { remove(self.as_c()) };
+        }
+        let c = self.c.get();
+        // The driver's module and data may go once this returns, while a holder keeps the
+        // `struct fpga_bridge`: its pointers into the driver stop leading there.
+        // SAFETY: `c` is valid; no op runs any more, so the core reads these fields no more, and
+        // C readers get whole pointers.
+        unsafe {
+            ptr::write_volatile(&raw mut (*c).br_ops, &raw const NO_OPS.0);
+            ptr::write_volatile(&raw mut (*c).br_ops_owner, ptr::null_mut());
+            ptr::write_volatile(&raw mut (*c).priv_, ptr::null_mut());
         }
         // SAFETY: The device is registered; this removes only children it populated.
         unsafe { bindings::of_platform_depopulate(self.raw_dev()) };

@@ -52,6 +52,16 @@ unsafe impl Sync for Manager {}
 
 impl_object!(Manager, fpga_manager, Hold::Shared);
 
+/// The ops of an unregistered manager: none.
+struct NoOps(bindings::fpga_manager_ops);
+
+// SAFETY: The table is constant: every field is zero (no ops, no attribute groups).
+unsafe impl Sync for NoOps {}
+
+// SAFETY: All-zero is a valid `struct fpga_manager_ops`: its fields are integers, booleans,
+// optional functions and a nullable pointer.
+static NO_OPS: NoOps = NoOps(unsafe { core::mem::zeroed() });
+
 impl Manager {
     crate::class::class_object_accessors!(fpga_manager);
 
@@ -62,9 +72,10 @@ impl Manager {
 
     /// The low-level driver's ops.
     pub(crate) fn ops(&self) -> &bindings::fpga_manager_ops {
-        // SAFETY: `mops` was checked non-NULL at registration and points to the driver's ops,
-        // which live as long as the driver module. Every caller is inside an op (`Op`), a get or
-        // the registration, so that module is alive.
+        // SAFETY: `mops` is never NULL: the driver's ops (checked at registration) until
+        // unregistration ends, then the static `NO_OPS`. The driver's ops live as long as its
+        // module, which is alive while the caller is inside an op (`Op`), a get, the
+        // registration or the unregistration (which swaps the pointer after the last op).
         unsafe { &*(*self.c.get()).mops }
     }
 
@@ -233,6 +244,20 @@ impl Manager {
         }
     }
 
+    /// Makes the C-visible pointers into the driver (`mops`, `mops_owner`, `priv`) stop leading
+    /// there: its module and data may go once unregistration returns, while holders and regions
+    /// keep the `struct fpga_manager`. `mops` becomes an ops table without ops.
+    fn forget_driver(&self) {
+        let c = self.c.get();
+        // SAFETY: `c` is valid; no op runs any more (unregistration waited for them and refuses
+        // new ones), so the core reads these fields no more, and C readers get whole pointers.
+        unsafe {
+            ptr::write_volatile(&raw mut (*c).mops, &raw const NO_OPS.0);
+            ptr::write_volatile(&raw mut (*c).mops_owner, ptr::null_mut());
+            ptr::write_volatile(&raw mut (*c).priv_, ptr::null_mut());
+        }
+    }
+
     /// Unregisters the manager: refuses new gets and ops, waits for the ops in flight, lets the
     /// driver put the FPGA into its final state, and removes the device.
     ///
@@ -261,6 +286,7 @@ impl Manager {
             // other op runs any more.
             unsafe { remove(self.as_c()) };
         }
+        self.forget_driver();
         // SAFETY: Drops the registration's reference; `self` may be freed after this.
         unsafe { bindings::device_unregister(self.raw_dev()) };
     }

@@ -378,6 +378,16 @@ impl Region {
             return;
         }
         self.release_claims();
+        let c = self.c.get();
+        // The registrant's module and data may go once this returns, while lookups keep the
+        // `struct fpga_region`: its pointers into the registrant stop leading there.
+        // SAFETY: `c` is valid; no programming runs any more, so the core reads these fields no
+        // more, and C readers get whole values.
+        unsafe {
+            ptr::write_volatile(&raw mut (*c).get_bridges, None);
+            ptr::write_volatile(&raw mut (*c).ops_owner, ptr::null_mut());
+            ptr::write_volatile(&raw mut (*c).priv_, ptr::null_mut());
+        }
         // SAFETY: Drops the registration's reference; `self` may be freed after this.
         unsafe { bindings::device_unregister(self.raw_dev()) };
     }

@@ -442,6 +442,19 @@ mod core_tests {
         };
         let calls = t.record.calls.len();
         let pinned = module_refs();
+        // The driver's module and data may go now: the held manager no longer leads there.
+        // SAFETY: `held` is valid until the put; `mops` points to an ops table.
+        let forgotten = unsafe {
+            let ops = &*(*held).mops;
+            ops.write_init.is_none()
+                && ops.write.is_none()
+                && ops.write_complete.is_none()
+                && ops.state.is_none()
+                && ops.status.is_none()
+                && ops.fpga_remove.is_none()
+                && (*held).mops_owner.is_null()
+                && (*held).priv_.is_null()
+        };
         // SAFETY: Puts the get taken above.
         unsafe { bindings::fpga_mgr_put(held) };
         let put = module_refs();
@@ -451,6 +464,7 @@ mod core_tests {
         assert_eq!(lock, ENODEV.to_errno());
         assert_eq!(load, ENODEV.to_errno());
         assert_eq!(calls, 0);
+        assert!(forgotten);
         assert_eq!(pinned, registered + 1);
         assert_eq!(put, registered);
         Ok(())

@@ -272,6 +272,16 @@ mod bridge_tests {
                 bindings::fpga_bridge_disable(br),
             )
         };
+        // The driver's module and data may go now: the held bridge no longer leads there.
+        // SAFETY: `br` is valid until the put; `br_ops` points to an ops table.
+        let forgotten = unsafe {
+            let ops = &*(*br).br_ops;
+            ops.enable_set.is_none()
+                && ops.enable_show.is_none()
+                && ops.fpga_bridge_remove.is_none()
+                && (*br).br_ops_owner.is_null()
+                && (*br).priv_.is_null()
+        };
         // SAFETY: `parent` is only compared.
         let again = unsafe { bindings::fpga_bridge_get(t.parent, ptr::null_mut()) };
         if got {
@@ -286,6 +296,7 @@ mod bridge_tests {
         assert_eq!(enable, ENODEV.to_errno());
         assert_eq!(disable, ENODEV.to_errno());
         assert_eq!(sets, 0);
+        assert!(forgotten);
         assert_eq!(ptr_err(again), ENODEV.to_errno());
         assert_eq!(put, idle);
         Ok(())
