@@ -108,6 +108,17 @@ impl Lifecycle {
         Ok(Op(self))
     }
 
+    /// At unregistration, after [`Self::unregister`]: unties the owner pins from the parent's
+    /// binding (`ffi/owners.rs`).
+    ///
+    /// # Safety
+    ///
+    /// The object's device must not have been deleted yet (it references the parent).
+    pub unsafe fn release_binding(&self) {
+        // SAFETY: Forwarded requirement.
+        unsafe { self.owners.release_binding() };
+    }
+
     /// Takes the exclusive hold (`fpga_mgr_lock()`).
     #[inline]
     pub fn lock(&self) -> Result<(), Refusal> {

@@ -128,8 +128,10 @@ impl Bridge {
         let mut name_copy = KVec::with_capacity(name.to_bytes_with_nul().len(), GFP_KERNEL)?;
         name_copy.extend_from_slice(name.to_bytes_with_nul(), GFP_KERNEL)?;
 
-        // SAFETY: `parent` is valid; registrations happen in its driver's probe.
-        let owners = unsafe { Owners::of_registration(parent, owner) };
+        // SAFETY: `parent` is valid, and registrations run in its driver's probe or with its
+        // binding otherwise stable (C API contract). If registration fails later, the driver pin's
+        // devres action stays on the parent until it unbinds (a few bytes, no pin).
+        let owners = unsafe { Owners::of_registration(parent, owner) }?;
         // `release` frees the bridge and its id in place.
         let (id, b) = crate::IDA.alloc_with(try_pin_init!(Bridge {
             c: Opaque::zeroed(),
@@ -294,6 +296,8 @@ impl Bridge {
             ptr::write_volatile(&raw mut (*c).br_ops_owner, ptr::null_mut());
             ptr::write_volatile(&raw mut (*c).priv_, ptr::null_mut());
         }
+        // SAFETY: The device is not deleted yet.
+        unsafe { self.life.release_binding() };
         // SAFETY: The device is registered; this removes only children it populated.
         unsafe { bindings::of_platform_depopulate(self.raw_dev()) };
         // SAFETY: Drops the registration's reference; `self` may be freed after this.

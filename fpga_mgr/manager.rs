@@ -133,8 +133,10 @@ impl Manager {
         // SAFETY: `parent_dev` is `parent`.
         let parent_key = unsafe { parent_key(parent, parent_dev) }?;
 
-        // SAFETY: `parent` is valid; registrations happen in its driver's probe.
-        let owners = unsafe { Owners::of_registration(parent, owner) };
+        // SAFETY: `parent` is valid, and registrations run in its driver's probe or with its
+        // binding otherwise stable (C API contract). If registration fails later, the driver pin's
+        // devres action stays on the parent until it unbinds (a few bytes, no pin).
+        let owners = unsafe { Owners::of_registration(parent, owner) }?;
         // `release` frees the manager and its id in place.
         let (id, m) = crate::IDA.alloc_with(try_pin_init!(Manager {
             c: Opaque::zeroed(),
@@ -287,6 +289,8 @@ impl Manager {
             unsafe { remove(self.as_c()) };
         }
         self.forget_driver();
+        // SAFETY: The device is not deleted yet.
+        unsafe { self.life.release_binding() };
         // SAFETY: Drops the registration's reference; `self` may be freed after this.
         unsafe { bindings::device_unregister(self.raw_dev()) };
     }

@@ -313,8 +313,10 @@ impl Region {
             bindings::fpga_compat_id { id_h: 0, id_l: 0 }
         };
 
-        // SAFETY: `parent` is valid; registrations happen in its driver's probe.
-        let owners = unsafe { Owners::of_registration(parent, owner) };
+        // SAFETY: `parent` is valid, and registrations run in its driver's probe or with its
+        // binding otherwise stable (C API contract). If registration fails later, the driver pin's
+        // devres action stays on the parent until it unbinds (a few bytes, no pin).
+        let owners = unsafe { Owners::of_registration(parent, owner) }?;
         // `release` frees the region and its id in place.
         let (id, r) = crate::IDA.alloc_with(try_pin_init!(Region {
             c: Opaque::zeroed(),
@@ -378,6 +380,8 @@ impl Region {
             return;
         }
         self.release_claims();
+        // SAFETY: The device is not deleted yet.
+        unsafe { self.life.release_binding() };
         let c = self.c.get();
         // The registrant's module and data may go once this returns, while lookups keep the
         // `struct fpga_region`: its pointers into the registrant stop leading there.

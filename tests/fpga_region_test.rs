@@ -835,6 +835,29 @@ mod owner_tests {
             }
         }
         let after = module_refs();
+        // The registrations are not tied to the binding (not devm): the bus driver unbinds
+        // while they stay registered. Its module may be freed from then on, so no later get
+        // may pin it (upstream-style pinning of a recorded driver module would touch a freed
+        // `struct module` once the module is gone).
+        // SAFETY: `parent` is a registered, bound platform device.
+        unsafe { bindings::device_release_driver(parent) };
+        // SAFETY: As above.
+        let unbound = unsafe { (*parent).driver }.is_null();
+        // SAFETY: `parent` is only compared.
+        let got_after_unbind = unsafe { bindings::fpga_mgr_get(parent) };
+        let with_mgr_after_unbind = module_refs();
+        // SAFETY: As above.
+        let got_br_after_unbind = unsafe { bindings::fpga_bridge_get(parent, ptr::null_mut()) };
+        let with_both_after_unbind = module_refs();
+        // SAFETY: Each get is put once.
+        unsafe {
+            if got_br_after_unbind == br {
+                bindings::fpga_bridge_put(got_br_after_unbind);
+            }
+            if got_after_unbind == mgr {
+                bindings::fpga_mgr_put(got_after_unbind);
+            }
+        }
         // SAFETY: As above.
         unsafe {
             if kernel::error::from_err_ptr(br).is_ok() {
@@ -853,6 +876,11 @@ mod owner_tests {
         assert_eq!(with_mgr, idle + 1);
         assert_eq!(with_both, idle + 2);
         assert_eq!(after, idle);
+        assert!(unbound);
+        assert_eq!(got_after_unbind, mgr);
+        assert_eq!(got_br_after_unbind, br);
+        assert_eq!(with_mgr_after_unbind, idle);
+        assert_eq!(with_both_after_unbind, idle);
         Ok(())
     }
 }
