@@ -57,9 +57,11 @@ struct NoOps(bindings::fpga_bridge_ops);
 // SAFETY: The table is constant: every field is zero (no ops, no attribute groups).
 unsafe impl Sync for NoOps {}
 
-// SAFETY: All-zero is a valid `struct fpga_bridge_ops`: optional functions and a nullable
-// pointer.
-static NO_OPS: NoOps = NoOps(unsafe { core::mem::zeroed() });
+static NO_OPS: NoOps = NoOps(
+    // SAFETY: All-zero is a valid `struct fpga_bridge_ops`: optional functions and a nullable
+    // pointer.
+    unsafe { core::mem::zeroed() },
+);
 
 impl Bridge {
     crate::class::class_object_accessors!(fpga_bridge);

@@ -58,9 +58,11 @@ struct NoOps(bindings::fpga_manager_ops);
 // SAFETY: The table is constant: every field is zero (no ops, no attribute groups).
 unsafe impl Sync for NoOps {}
 
-// SAFETY: All-zero is a valid `struct fpga_manager_ops`: its fields are integers, booleans,
-// optional functions and a nullable pointer.
-static NO_OPS: NoOps = NoOps(unsafe { core::mem::zeroed() });
+static NO_OPS: NoOps = NoOps(
+    // SAFETY: All-zero is a valid `struct fpga_manager_ops`: its fields are integers, booleans,
+    // optional functions and a nullable pointer.
+    unsafe { core::mem::zeroed() },
+);
 
 impl Manager {
     crate::class::class_object_accessors!(fpga_manager);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit tests of `fpga_bridge.ko` and `fpga_region.ko` through their exported C API.
+//! KUnit tests of `fpga_region.ko` through its exported C API (the bridge core's are in
+//! `fpga_bridge_test.rs`).
 //!
 //! Every manager, bridge and region here is owned by this module, so this module's reference
 //! count is the sum of every owner pin the cores hold: the tests read it before, during (from
@@ -15,7 +16,7 @@ module! {
     type: FpgaRegionTest,
     name: "fpga_region_test",
     authors: ["fpga-rs developers"],
-    description: "KUnit tests for the fpga-rs FPGA bridge and region cores",
+    description: "KUnit tests for the fpga-rs FPGA region core",
     license: "GPL",
 }
 
@@ -27,8 +28,8 @@ impl kernel::Module for FpgaRegionTest {
     }
 }
 
-#[path = "fpga_region_test/bridge_recorder.rs"]
-mod bridge_recorder;
+#[path = "fpga_bridge_test/bridge_recorder.rs"]
+pub mod bridge_recorder;
 #[path = "fpga_mgr_test/recorder.rs"]
 pub mod recorder;
 
@@ -172,214 +173,6 @@ impl Drop for TestRegion {
     fn drop(&mut self) {
         self.unregister();
         drop(self.reg.take());
-    }
-}
-
-#[kunit_tests(fpga_bridge_core)]
-mod bridge_tests {
-    use super::{bindings, bridge_recorder::*, dev_name, module_refs, ptr_err};
-    use core::ptr;
-    use kernel::prelude::*;
-
-    /// An image info pointer that is only compared (never dereferenced) by the bridge core.
-    fn fake_info(n: usize) -> *mut bindings::fpga_image_info {
-        ptr::without_provenance_mut(0x1000 * n)
-    }
-
-    #[test]
-    fn register_names_device_br_n_and_rejects_missing_ops_or_name() -> Result {
-        let t = TestBridge::new(c"fpga-rs-br-name")?;
-        // SAFETY: The bridge is registered.
-        let (name_ok, dev_ok) = unsafe {
-            (
-                CStr::from_char_ptr((*t.br).name).to_bytes() == b"fpga-rs-br-name",
-                dev_name(&raw mut (*t.br).dev).starts_with(b"br"),
-            )
-        };
-        let ops = bridge_ops();
-        // SAFETY: Invalid registrations, refused before anything is kept.
-        let (no_ops, no_name) = unsafe {
-            (
-                bindings::__fpga_bridge_register(
-                    t.parent,
-                    c"x".as_char_ptr(),
-                    ptr::null(),
-                    ptr::null_mut(),
-                    ptr::null_mut(),
-                ),
-                bindings::__fpga_bridge_register(
-                    t.parent,
-                    c"".as_char_ptr(),
-                    &ops,
-                    ptr::null_mut(),
-                    ptr::null_mut(),
-                ),
-            )
-        };
-        drop(t);
-        assert!(name_ok);
-        assert!(dev_ok);
-        assert_eq!(ptr_err(no_ops), EINVAL.to_errno());
-        assert_eq!(ptr_err(no_name), EINVAL.to_errno());
-        Ok(())
-    }
-
-    #[test]
-    fn get_is_exclusive_pins_owner_and_keeps_the_holders_info() -> Result {
-        let t = TestBridge::new(c"fpga-rs-br-get")?;
-        let idle = module_refs();
-        // SAFETY: `parent` is only compared; the infos are only stored.
-        let first = unsafe { bindings::fpga_bridge_get(t.parent, fake_info(1)) };
-        let held = module_refs();
-        // SAFETY: As above.
-        let second = unsafe { bindings::fpga_bridge_get(t.parent, fake_info(2)) };
-        // A failed get must not overwrite the holder's info (upstream does, hole L4).
-        // SAFETY: The bridge is registered.
-        let info_after_busy = unsafe { (*t.br).info };
-        let after_busy = module_refs();
-        let got = first == t.br;
-        if got {
-            // SAFETY: `first` is a successful get.
-            unsafe { bindings::fpga_bridge_put(first) };
-        }
-        // SAFETY: The bridge is registered.
-        let info_after_put = unsafe { (*t.br).info };
-        let put = module_refs();
-        drop(t);
-
-        assert!(got);
-        assert_eq!(held, idle + 1);
-        assert_eq!(ptr_err(second), EBUSY.to_errno());
-        assert_eq!(after_busy, held);
-        assert_eq!(info_after_busy, fake_info(1));
-        assert!(info_after_put.is_null());
-        assert_eq!(put, idle);
-        Ok(())
-    }
-
-    #[test]
-    fn holder_outlives_unregister_and_its_calls_fail_with_enodev() -> Result {
-        let mut t = TestBridge::new(c"fpga-rs-br-gone")?;
-        let idle = module_refs();
-        // SAFETY: `parent` is only compared.
-        let br = unsafe { bindings::fpga_bridge_get(t.parent, ptr::null_mut()) };
-        let got = br == t.br;
-        t.unregister();
-        // SAFETY: `br` is still held: the struct lives until the put.
-        let (enable, disable) = unsafe {
-            (
-                bindings::fpga_bridge_enable(br),
-                bindings::fpga_bridge_disable(br),
-            )
-        };
-        // The driver's module and data may go now: the held bridge no longer leads there.
-        // SAFETY: `br` is valid until the put; `br_ops` points to an ops table.
-        let forgotten = unsafe {
-            let ops = &*(*br).br_ops;
-            ops.enable_set.is_none()
-                && ops.enable_show.is_none()
-                && ops.fpga_bridge_remove.is_none()
-                && (*br).br_ops_owner.is_null()
-                && (*br).priv_.is_null()
-        };
-        // SAFETY: `parent` is only compared.
-        let again = unsafe { bindings::fpga_bridge_get(t.parent, ptr::null_mut()) };
-        if got {
-            // SAFETY: `br` is a successful get.
-            unsafe { bindings::fpga_bridge_put(br) };
-        }
-        let put = module_refs();
-        let sets = t.record.sets.len();
-        drop(t);
-
-        assert!(got);
-        assert_eq!(enable, ENODEV.to_errno());
-        assert_eq!(disable, ENODEV.to_errno());
-        assert_eq!(sets, 0);
-        assert!(forgotten);
-        assert_eq!(ptr_err(again), ENODEV.to_errno());
-        assert_eq!(put, idle);
-        Ok(())
-    }
-
-    #[test]
-    fn list_get_enable_disable_and_put() -> Result {
-        let b0 = TestBridge::new(c"fpga-rs-br-list0")?;
-        let mut b1 = TestBridge::new(c"fpga-rs-br-list1")?;
-        let idle = module_refs();
-        let mut list = bindings::list_head::default();
-        // SAFETY: `list` is a local list head that outlives its use here.
-        let (r0, r1, first_is_b1, disabled, enabled) = unsafe {
-            let head = &raw mut list;
-            (*head).next = head;
-            (*head).prev = head;
-            let r0 = bindings::fpga_bridge_get_to_list(b0.parent, ptr::null_mut(), head);
-            let r1 = bindings::fpga_bridge_get_to_list(b1.parent, ptr::null_mut(), head);
-            // Head insertion, as upstream: the last bridge got is first.
-            let first_is_b1 = (*head).next == &raw mut (*b1.br).node;
-            let disabled = bindings::fpga_bridges_disable(head);
-            let enabled = bindings::fpga_bridges_enable(head);
-            (r0, r1, first_is_b1, disabled, enabled)
-        };
-        let held = module_refs();
-        // Make the second bridge's enable fail: the list stops at the first error.
-        b1.record.fail_enable = EIO.to_errno();
-        let b0_sets_before = b0.record.sets.len();
-        // SAFETY: As above.
-        let failed = unsafe { bindings::fpga_bridges_enable(&raw mut list) };
-        let b0_untouched = b0.record.sets.len() == b0_sets_before;
-        // SAFETY: As above; the put empties the list.
-        let empty = unsafe {
-            bindings::fpga_bridges_put(&raw mut list);
-            list.next == &raw mut list
-        };
-        let put = module_refs();
-        let (s0, s1) = (b0.record.sets.len(), b1.record.sets.len());
-        let order_ok =
-            b0.record.sets.first() == Some(&false) && b0.record.sets.get(1) == Some(&true);
-        drop(b1);
-        drop(b0);
-
-        assert_eq!((r0, r1), (0, 0));
-        assert!(first_is_b1);
-        assert_eq!((disabled, enabled), (0, 0));
-        assert_eq!(held, idle + 2);
-        assert_eq!(failed, EIO.to_errno());
-        assert!(b0_untouched);
-        assert!(empty);
-        assert_eq!(put, idle);
-        assert_eq!((s0, s1), (2, 3));
-        assert!(order_ok);
-        Ok(())
-    }
-
-    #[test]
-    fn bridges_put_unlinks_a_bridge_before_dropping_its_last_reference() -> Result {
-        // A held bridge whose driver goes: the list's put drops the last reference, so the
-        // bridge must leave the list first (upstream writes freed memory here, hole L5; KASAN
-        // on the debug kernel reports it).
-        let mut t = TestBridge::new(c"fpga-rs-br-l5")?;
-        let idle = module_refs();
-        let mut list = bindings::list_head::default();
-        // SAFETY: `list` is a local list head that outlives its use here.
-        let got = unsafe {
-            let head = &raw mut list;
-            (*head).next = head;
-            (*head).prev = head;
-            bindings::fpga_bridge_get_to_list(t.parent, ptr::null_mut(), head)
-        };
-        t.unregister();
-        // SAFETY: As above.
-        let empty = unsafe {
-            bindings::fpga_bridges_put(&raw mut list);
-            list.next == &raw mut list && list.prev == &raw mut list
-        };
-        let put = module_refs();
-        drop(t);
-        assert_eq!(got, 0);
-        assert!(empty);
-        assert_eq!(put, idle);
-        Ok(())
     }
 }
 
