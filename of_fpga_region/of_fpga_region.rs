@@ -61,6 +61,11 @@ fn raw<Ctx: kernel::device::DeviceContext>(
 }
 
 /// What the overlay notifier may know about a region of this driver (`region->priv`).
+///
+/// Its lifetime is explicit: the notifier reads it only under [`INFO_LOCK`], through
+/// `region->priv`; the region core clears `priv` when the region is unregistered, and
+/// `OfRegion::drop` frees the state only after that, under [`INFO_LOCK`]. So a notifier either
+/// sees the live state or no state, whatever else serialises notifiers and device removal.
 pub(crate) struct RegionState {
     /// The region is being removed: overlays are refused. Written under [`INFO_LOCK`].
     pub(crate) removing: AtomicFlag,
@@ -71,10 +76,11 @@ pub(crate) struct RegionState {
 /// # Invariants
 ///
 /// `region` is registered (with `tree::get_bridges`, and `state` as `priv`) until `drop`
-/// unregisters it.
+/// unregisters it; `state` is some until `drop` frees it, after the unregistration, under
+/// [`INFO_LOCK`].
 struct OfRegion {
     region: *mut bindings::fpga_region,
-    state: KBox<RegionState>,
+    state: Option<KBox<RegionState>>,
 }
 
 // SAFETY: The region may be used from any thread (C API).
@@ -92,7 +98,9 @@ impl Drop for OfRegion {
             // The overlay notifier programs only under the lock: once we hold it, no overlay
             // programming runs (L2), and after `removing` none starts.
             let _guard = INFO_LOCK.lock();
-            self.state.removing.store(true, Relaxed);
+            if let Some(state) = &self.state {
+                state.removing.store(true, Relaxed);
+            }
             // An applied overlay's image info goes with the region (upstream leaks it, L3). It
             // is devres memory of the region's device, so it must go before the device is
             // deleted.
@@ -110,6 +118,10 @@ impl Drop for OfRegion {
         // notifier.
         // SAFETY: The registration is ours and is unregistered once, here.
         unsafe { bindings::fpga_region_unregister(region) };
+        // The region core cleared `priv`: a notifier that takes the lock from now on finds no
+        // state, and one that holds it now still reads the live one.
+        let _guard = INFO_LOCK.lock();
+        drop(self.state.take());
     }
 }
 
@@ -174,7 +186,10 @@ impl platform::Driver for OfRegionDriver {
         }
         dev_info!(pdev.as_ref(), "FPGA Region probed\n");
         // INVARIANT: The region is registered with `state` as `priv`.
-        Ok(OfRegion { region, state })
+        Ok(OfRegion {
+            region,
+            state: Some(state),
+        })
     }
 }
 

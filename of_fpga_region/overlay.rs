@@ -232,7 +232,7 @@ unsafe fn pre_apply(
     overlay: *mut bindings::device_node,
 ) -> i32 {
     let _guard = INFO_LOCK.lock();
-    // SAFETY: `region` is referenced.
+    // SAFETY: `region` is referenced and we hold `INFO_LOCK`.
     if let Some(state) = unsafe { state(region) } {
         if state.removing.load(Relaxed) {
             return ENODEV.to_errno();
@@ -280,17 +280,21 @@ unsafe fn post_remove(region: *mut bindings::fpga_region) {
     }
 }
 
-/// The state of a region this driver registered, or `None` for another region.
+/// The state of a region this driver registered, or `None` for another region (or one being
+/// removed).
 ///
 /// # Safety
 ///
-/// `region` must be referenced.
+/// `region` must be referenced and the caller must hold [`INFO_LOCK`].
 unsafe fn state<'a>(region: *mut bindings::fpga_region) -> Option<&'a RegionState> {
-    // SAFETY: `region` is referenced; `ops_owner` and `priv` are set at registration, and a
-    // region this module registered has a `RegionState` as `priv`.
+    // SAFETY: `region` is referenced. `ops_owner` and `priv` are set at registration and cleared
+    // by the region core when the region is unregistered (volatile reads: that may happen
+    // meanwhile); a region this module registered has a `RegionState` as `priv`, freed only
+    // after the clearing and under `INFO_LOCK`, which the caller holds.
     unsafe {
-        ((*region).ops_owner == crate::THIS_MODULE.as_ptr())
-            .then(|| &*(*region).priv_.cast::<RegionState>())
+        let owner = ptr::read_volatile(&raw const (*region).ops_owner);
+        let state = ptr::read_volatile(&raw const (*region).priv_).cast::<RegionState>();
+        (owner == crate::THIS_MODULE.as_ptr() && !state.is_null()).then(|| &*state)
     }
 }
 
