@@ -31,6 +31,32 @@ pub fn raw_device(dev: &Device) -> *mut bindings::device {
     core::ptr::from_ref(dev).cast_mut().cast()
 }
 
+/// An all-zero C ops table as a `static`: what an unregistered object's ops pointer points to,
+/// so that C code holding the object no longer reaches the driver's code.
+#[repr(transparent)]
+pub struct NoOps<T>(T);
+
+// SAFETY: The table is constant and all-zero: no function and no pointer to share.
+unsafe impl<T> Sync for NoOps<T> {}
+
+impl<T> NoOps<T> {
+    /// The all-zero table.
+    ///
+    /// # Safety
+    ///
+    /// All-zero must be a valid `T` (an ops struct of optional functions, integers, booleans
+    /// and nullable pointers).
+    pub const unsafe fn new() -> Self {
+        // SAFETY: All-zero is a valid `T` (caller's requirement).
+        Self(unsafe { core::mem::zeroed() })
+    }
+
+    /// The table, for an ops pointer.
+    pub const fn as_ptr(&'static self) -> *const T {
+        &self.0
+    }
+}
+
 /// The constant description of a device class, as a `static` that C may point at.
 ///
 /// The driver core only reads a `struct class` (`class_register()` takes it `const`), so a plain

@@ -52,16 +52,10 @@ unsafe impl Sync for Bridge {}
 impl_object!(Bridge, fpga_bridge, Hold::Exclusive, forget_info);
 
 /// The ops of an unregistered bridge: none.
-struct NoOps(bindings::fpga_bridge_ops);
-
-// SAFETY: The table is constant: every field is zero (no ops, no attribute groups).
-unsafe impl Sync for NoOps {}
-
-static NO_OPS: NoOps = NoOps(
+static NO_OPS: crate::class::NoOps<bindings::fpga_bridge_ops> =
     // SAFETY: All-zero is a valid `struct fpga_bridge_ops`: optional functions and a nullable
     // pointer.
-    unsafe { core::mem::zeroed() },
-);
+    unsafe { crate::class::NoOps::new() };
 
 impl Bridge {
     crate::class::class_object_accessors!(fpga_bridge);
@@ -294,7 +288,7 @@ impl Bridge {
         // SAFETY: `c` is valid; no op runs any more, so the core reads these fields no more, and
         // C readers get whole pointers.
         unsafe {
-            ptr::write_volatile(&raw mut (*c).br_ops, &raw const NO_OPS.0);
+            ptr::write_volatile(&raw mut (*c).br_ops, NO_OPS.as_ptr());
             ptr::write_volatile(&raw mut (*c).br_ops_owner, ptr::null_mut());
             ptr::write_volatile(&raw mut (*c).priv_, ptr::null_mut());
         }

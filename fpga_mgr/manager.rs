@@ -53,16 +53,10 @@ unsafe impl Sync for Manager {}
 impl_object!(Manager, fpga_manager, Hold::Shared);
 
 /// The ops of an unregistered manager: none.
-struct NoOps(bindings::fpga_manager_ops);
-
-// SAFETY: The table is constant: every field is zero (no ops, no attribute groups).
-unsafe impl Sync for NoOps {}
-
-static NO_OPS: NoOps = NoOps(
+static NO_OPS: crate::class::NoOps<bindings::fpga_manager_ops> =
     // SAFETY: All-zero is a valid `struct fpga_manager_ops`: its fields are integers, booleans,
     // optional functions and a nullable pointer.
-    unsafe { core::mem::zeroed() },
-);
+    unsafe { crate::class::NoOps::new() };
 
 impl Manager {
     crate::class::class_object_accessors!(fpga_manager);
@@ -256,7 +250,7 @@ impl Manager {
         // SAFETY: `c` is valid; no op runs any more (unregistration waited for them and refuses
         // new ones), so the core reads these fields no more, and C readers get whole pointers.
         unsafe {
-            ptr::write_volatile(&raw mut (*c).mops, &raw const NO_OPS.0);
+            ptr::write_volatile(&raw mut (*c).mops, NO_OPS.as_ptr());
             ptr::write_volatile(&raw mut (*c).mops_owner, ptr::null_mut());
             ptr::write_volatile(&raw mut (*c).priv_, ptr::null_mut());
         }

@@ -611,22 +611,28 @@ mod owner_tests {
                 ),
             )
         };
+        // Gets the manager, then the bridge, of `parent`, reading this module's reference count
+        // after each get, and puts them again.
+        let get_both = || {
+            // SAFETY: `parent` is only compared.
+            let got_mgr = unsafe { bindings::fpga_mgr_get(parent) };
+            let with_mgr = module_refs();
+            // SAFETY: As above.
+            let got_br = unsafe { bindings::fpga_bridge_get(parent, ptr::null_mut()) };
+            let with_both = module_refs();
+            // SAFETY: Each successful get is put once.
+            unsafe {
+                if got_br == br {
+                    bindings::fpga_bridge_put(got_br);
+                }
+                if got_mgr == mgr {
+                    bindings::fpga_mgr_put(got_mgr);
+                }
+            }
+            (got_mgr, with_mgr, got_br, with_both)
+        };
         let idle = module_refs();
-        // SAFETY: `parent` is only compared.
-        let got_mgr = unsafe { bindings::fpga_mgr_get(parent) };
-        let with_mgr = module_refs();
-        // SAFETY: As above.
-        let got_br = unsafe { bindings::fpga_bridge_get(parent, ptr::null_mut()) };
-        let with_both = module_refs();
-        // SAFETY: Each get and registration is released once.
-        unsafe {
-            if got_br == br {
-                bindings::fpga_bridge_put(got_br);
-            }
-            if got_mgr == mgr {
-                bindings::fpga_mgr_put(got_mgr);
-            }
-        }
+        let (got_mgr, with_mgr, got_br, with_both) = get_both();
         let after = module_refs();
         // The registrations are not tied to the binding (not devm): the bus driver unbinds
         // while they stay registered. Its module may be freed from then on, so no later get
@@ -636,21 +642,8 @@ mod owner_tests {
         unsafe { bindings::device_release_driver(parent) };
         // SAFETY: As above.
         let unbound = unsafe { (*parent).driver }.is_null();
-        // SAFETY: `parent` is only compared.
-        let got_after_unbind = unsafe { bindings::fpga_mgr_get(parent) };
-        let with_mgr_after_unbind = module_refs();
-        // SAFETY: As above.
-        let got_br_after_unbind = unsafe { bindings::fpga_bridge_get(parent, ptr::null_mut()) };
-        let with_both_after_unbind = module_refs();
-        // SAFETY: Each get is put once.
-        unsafe {
-            if got_br_after_unbind == br {
-                bindings::fpga_bridge_put(got_br_after_unbind);
-            }
-            if got_after_unbind == mgr {
-                bindings::fpga_mgr_put(got_after_unbind);
-            }
-        }
+        let (got_after_unbind, with_mgr_after_unbind, got_br_after_unbind, with_both_after_unbind) =
+            get_both();
         // SAFETY: As above.
         unsafe {
             if kernel::error::from_err_ptr(br).is_ok() {
