@@ -375,3 +375,15 @@ impl<T: Ops> Drop for Registration<T> {
         unsafe { bindings::fpga_mgr_unregister(self.mgr) };
     }
 }
+
+impl<T: Ops> Registration<T> {
+    /// Declares that the parent device's `<bus>/<name>` identifies the programmed FPGA stably (a
+    /// fixed platform-device id, a PCI address), so that a region whose manager this was finds
+    /// the manager registered after a reload of the driver for a parent of that name
+    /// (`fpga_mgr_identify_by_name()`, an fpga-rs extension). Without it only the parent's
+    /// firmware node identifies the device.
+    pub fn identify_by_name(&self) {
+        // SAFETY: By the type invariant `mgr` is registered.
+        unsafe { bindings::fpga_mgr_identify_by_name(self.mgr) };
+    }
+}

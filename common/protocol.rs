@@ -120,12 +120,12 @@ impl State {
     /// be woken.
     #[inline]
     pub fn leave(&self, release: Hold) -> bool {
-        let sub = if release == Hold::Exclusive {
-            ACTIVE + LOCKED
-        } else {
-            ACTIVE
-        };
-        Self::woke_unregister(self.0.fetch_sub(sub, Ordering::AcqRel))
+        if release == Hold::Exclusive {
+            // Cleared, not subtracted: whatever happened to the flag meanwhile, the other fields
+            // stay intact (a failed exclusive get; not a hot path).
+            self.unlock();
+        }
+        Self::woke_unregister(self.0.fetch_sub(ACTIVE, Ordering::AcqRel))
     }
 
     /// Leaves a get's section after it pinned the owner, counting it as a holder, in one atomic
@@ -144,17 +144,25 @@ impl State {
         old & GONE != 0 && old & ACTIVE_MASK == ACTIVE
     }
 
-    /// One holder less (a put); a put without a get is reported, never counted below zero.
+    /// One holder less (a put); a put without a get is reported and changes nothing, so the
+    /// count never goes below zero, not even for a moment.
     #[inline]
     pub fn put_holder(&self) -> Result<(), Unbalanced> {
-        let old = self.0.fetch_sub(HOLDER, Ordering::Release);
-        if old < HOLDER {
-            // There was none: undo (the borrow left the word at the top, the other fields are
-            // intact).
-            self.0.fetch_add(HOLDER, Ordering::Relaxed);
-            return Err(Unbalanced);
+        let mut old = self.0.load(Ordering::Relaxed);
+        loop {
+            if old < HOLDER {
+                return Err(Unbalanced);
+            }
+            match self.0.compare_exchange_weak(
+                old,
+                old - HOLDER,
+                Ordering::Release,
+                Ordering::Relaxed,
+            ) {
+                Ok(_) => return Ok(()),
+                Err(seen) => old = seen,
+            }
         }
-        Ok(())
     }
 
     /// The number of holders.
@@ -192,6 +200,11 @@ impl State {
     /// object was registered (a second unregistration is a no-op).
     pub fn begin_unregister(&self) -> bool {
         self.0.fetch_or(GONE, Ordering::AcqRel) & GONE == 0
+    }
+
+    /// Whether unregistration began.
+    pub fn is_gone(&self) -> bool {
+        self.0.load(Ordering::Acquire) & GONE != 0
     }
 
     /// Whether no section is active; once `GONE` is set and this is true, none ever will be.

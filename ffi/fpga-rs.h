@@ -5,7 +5,10 @@
  * fpga_region.ko refers to its manager with a device reference only, so that
  * the manager's low-level module is pinned only while the region programs.
  * When that module was unloaded and loaded again, the region finds the new
- * manager of the same device with fpga_mgr_get_current().
+ * manager of the same device with fpga_mgr_get_current(): the one registered
+ * for the same firmware node or, for drivers that declare their devices'
+ * names stable with fpga_mgr_identify_by_name(), for a parent of the same
+ * <bus>/<name>.
  *
  * A region that programmed through bridges keeps a claim on them, not a module
  * reference, until its overlay is removed: another region cannot program
@@ -20,10 +23,12 @@
 #include <linux/fpga/fpga-region.h>
 
 struct fpga_manager *fpga_mgr_get_current(struct fpga_manager *mgr);
+void fpga_mgr_identify_by_name(struct fpga_manager *mgr);
 
 int fpga_bridge_claim(struct fpga_bridge *bridge, const void *claimant);
 void fpga_bridge_unclaim(struct fpga_bridge *bridge, const void *claimant);
-int fpga_bridge_freeze_claimed(struct fpga_bridge *bridge, const void *claimant);
+int fpga_bridge_freeze_claimed(struct fpga_bridge *bridge, const void *claimant,
+			       struct fpga_image_info *info);
 
 int fpga_region_freeze_bridges(struct fpga_region *region);
 

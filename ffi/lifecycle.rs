@@ -13,6 +13,7 @@
 
 use super::{
     bindings,
+    lockdep::OpsDepMap,
     owners::Owners,
     protocol::{Hold, Refusal, State},
 };
@@ -46,16 +47,21 @@ pub struct Lifecycle {
     waiter: Mutex<()>,
     #[pin]
     idle: CondVar,
+    /// The ops in flight, for lockdep (`ffi/lockdep.rs`).
+    #[pin]
+    ops_dep_map: OpsDepMap,
 }
 
 impl Lifecycle {
-    /// The lifecycle of a registered object whose users pin `owners`.
-    pub fn new(owners: Owners) -> impl PinInit<Self> {
+    /// The lifecycle of a registered object whose users pin `owners`; `ops_name` names its ops
+    /// in flight in lockdep's reports.
+    pub fn new(owners: Owners, ops_name: &'static CStr) -> impl PinInit<Self> {
         pin_init!(Self {
             state: State::new(),
             owners,
             waiter <- new_mutex!(()),
             idle <- new_condvar!(),
+            ops_dep_map <- OpsDepMap::new(ops_name),
         })
     }
 
@@ -67,6 +73,10 @@ impl Lifecycle {
     }
 
     /// Leaves an active section and wakes an unregistration that waits for it.
+    ///
+    /// The wake-up touches `self` after the section ended, when unregistration may already have
+    /// returned: what keeps the object allocated then is the device reference every caller of
+    /// an op or a get holds (its get's, or the registration's), not the section.
     #[inline]
     fn leave(&self, release: Hold) {
         if self.state.leave(release) {
@@ -105,6 +115,7 @@ impl Lifecycle {
     #[inline]
     pub fn enter_op(&self) -> Result<Op<'_>, Refusal> {
         self.state.enter(Hold::Shared)?;
+        self.ops_dep_map.acquire_op();
         Ok(Op(self))
     }
 
@@ -136,17 +147,28 @@ impl Lifecycle {
         self.state.is_locked()
     }
 
+    /// Whether unregistration began.
+    pub fn is_unregistered(&self) -> bool {
+        self.state.is_gone()
+    }
+
     /// Unregisters: refuses every new get, op and lock, and sleeps (uninterruptibly) until the
     /// ops and pinning gets in flight have left. Returns the number of holders left (their calls
     /// now fail with `ENODEV`), or `None` if unregistration had begun before.
+    ///
+    /// The wait is visible to lockdep as an acquisition of the ops' map (`ffi/lockdep.rs`): a
+    /// lock the caller holds that an op also takes is reported as an inversion.
     pub fn unregister(&self) -> Option<usize> {
         if !self.state.begin_unregister() {
             return None;
         }
+        self.ops_dep_map.acquire_unregister();
         let mut waiter = self.waiter.lock();
         while !self.state.is_idle() {
             self.idle.wait(&mut waiter);
         }
+        drop(waiter);
+        self.ops_dep_map.release();
         // A `usize` (not the word's `u64`): `{}` of a `u64` is a `BUG()` on 32-bit ARM
         // (`common/dec64.rs`).
         Some(usize::try_from(self.state.holders()).unwrap_or(usize::MAX))
@@ -170,16 +192,34 @@ pub struct Get<'a> {
 impl Drop for Get<'_> {
     #[inline]
     fn drop(&mut self) {
-        let life = self.life;
-        if life.state.put_holder().is_err() {
+        // SAFETY: By the type invariant the owners are pinned for this get, which is dropped
+        // here, once.
+        unsafe { self.life.put(self.hold) };
+    }
+}
+
+impl Lifecycle {
+    /// A put: one holder less, the exclusive hold given back if `hold` says so, and the owner
+    /// pins dropped. A put without a matching get (a caller's double put) warns once and
+    /// changes nothing: no count goes below zero and no pin is dropped that was not taken.
+    /// Returns whether the put was balanced.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own a get of this lifecycle with `hold`, given up by this call.
+    #[inline]
+    unsafe fn put(&self, hold: Hold) -> bool {
+        if self.state.put_holder().is_err() {
             kernel::pr_warn_once!("fpga-rs: put without a matching get\n");
+            return false;
         }
-        if self.hold == Hold::Exclusive {
-            life.state.unlock();
+        if hold == Hold::Exclusive {
+            self.state.unlock();
         }
-        // SAFETY: By the type invariant the owners are pinned for this get; this drops those
+        // SAFETY: The caller's get pinned the owners (the `Get` invariant); this drops those
         // pins, once.
-        unsafe { life.owners.unpin() };
+        unsafe { self.owners.unpin() };
+        true
     }
 }
 
@@ -190,6 +230,7 @@ pub struct Op<'a>(&'a Lifecycle);
 impl Drop for Op<'_> {
     #[inline]
     fn drop(&mut self) {
+        self.0.ops_dep_map.release();
         self.0.leave(Hold::Shared);
     }
 }
@@ -326,26 +367,11 @@ impl<T: Object> Drop for Held<T> {
         let obj = self.obj();
         obj.on_put();
         // SAFETY: By the type invariant this handle owns a get of `obj`'s lifecycle with
-        // `T::HOLD`, which is dropped here, once.
-        drop(unsafe { Get::from_owned(obj.lifecycle(), T::HOLD) });
-        // SAFETY: Drops the handle's device reference, last: `obj` may be freed after this.
-        unsafe { bindings::put_device(obj.raw_dev()) };
-    }
-}
-
-impl<'a> Get<'a> {
-    /// The get a [`Held`] owns.
-    ///
-    /// # Safety
-    ///
-    /// The caller must own a get of `life` with `hold` that no `Get` value represents.
-    #[inline]
-    unsafe fn from_owned(life: &'a Lifecycle, hold: Hold) -> Self {
-        // INVARIANT: The owners were pinned for that get (caller's requirement).
-        Self {
-            life,
-            hold,
-            _not_send: PhantomData,
+        // `T::HOLD`, given up here, once.
+        if unsafe { obj.lifecycle().put(T::HOLD) } {
+            // SAFETY: Drops the handle's device reference, last: `obj` may be freed after this.
+            // An unbalanced put (a C caller's double put) owns no reference and drops none.
+            unsafe { bindings::put_device(obj.raw_dev()) };
         }
     }
 }

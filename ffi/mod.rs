@@ -20,6 +20,7 @@ pub mod export;
 pub mod ida;
 pub mod lifecycle;
 pub mod list;
+pub mod lockdep;
 pub mod owners;
 #[path = "../common/protocol.rs"]
 pub mod protocol;

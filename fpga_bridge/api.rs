@@ -344,29 +344,44 @@ pub(crate) unsafe extern "C" fn fpga_bridge_unclaim(
 export_symbol_gpl!(fpga_bridge_unclaim);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): freezes (disables) a bridge `claimant` claimed and gives
-/// the claim up, as a region does when its overlay is removed. The bridge is got exclusively for
-/// the disable (its module pinned meanwhile) and put again.
+/// the claim up, as a region does when its overlay is removed. The claim stands for upstream's
+/// hold of the bridge by the region: the bridge is got exclusively with `info` (its timeouts
+/// apply) for the disable, or, if another user holds it meanwhile, disabled under that user's
+/// hold, so a claimed bridge is frozen whoever holds it.
 ///
-/// Return: 0; `-ENODEV` if the bridge was unregistered (its claim went with it), `-EBUSY` if
-/// another user holds it, or the driver's error. The claim is given up in every case.
+/// Return: 0; `-EPERM` if `claimant` has no claim on the bridge (nothing is done); `-ENODEV` if
+/// the bridge was unregistered (its claim went with it); or the driver's error. The claim is given
+/// up in every case but `-EPERM`.
 ///
 /// # Safety
 ///
-/// The caller must hold a reference to `bridge_`'s device; `claimant` is only compared.
+/// The caller must hold a reference to `bridge_`'s device; `claimant` is only compared; `info`
+/// must be NULL or valid until this returns.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_bridge_freeze_claimed(
     bridge_: *mut bindings::fpga_bridge,
     claimant: *const core::ffi::c_void,
+    info: *mut bindings::fpga_image_info,
 ) -> i32 {
     // SAFETY: The caller holds a reference to the bridge's device.
     let Some(b) = (unsafe { bridge(bridge_, "fpga_bridge_freeze_claimed") }) else {
         return EINVAL.to_errno();
     };
+    if claimant.is_null() || !b.is_claimed_by(claimant as usize) {
+        dev_err!(
+            b.dev(),
+            "freeze refused: the caller has no claim on the bridge\n"
+        );
+        return EPERM.to_errno();
+    }
     // SAFETY: The caller's reference makes taking another one valid.
     unsafe { bindings::get_device(b.raw_dev()) };
     // SAFETY: `b` is a bridge, and the reference just taken is handed over.
-    let frozen = unsafe { Bridge::get_found(b.raw_dev(), ptr::null_mut()) }
-        .and_then(|held| held.enable_set(false));
+    let frozen = match unsafe { Bridge::get_found(b.raw_dev(), info) } {
+        Ok(held) => held.enable_set(false),
+        Err(e) if e == EBUSY => b.enable_set(false),
+        Err(e) => Err(e),
+    };
     b.unclaim(claimant as usize);
     to_ret(frozen)
 }

@@ -27,8 +27,10 @@ use kernel::{device::Device, new_mutex, prelude::*, sync::Mutex, types::Opaque};
 /// - `life` pins the module whose ops `c.br_ops` points to and the module of the parent's driver
 ///   (`ffi/owners.rs`), for each get, while the bridge is registered (`ffi/lifecycle.rs`). A get
 ///   holds the bridge exclusively.
-/// - `c.info` is written only by the exclusive holder: set after its get succeeded, cleared by
-///   its put (upstream sets it before checking, hole L4).
+/// - `c.info` is written only by the exclusive holder, under `ops_lock`: set after its get
+///   succeeded, cleared by its put (upstream sets it before checking, hole L4). Every call of an
+///   op that may read it (`enable_set`, `enable_show`) runs under `ops_lock` too, so an op sees
+///   either NULL or an image info its holder has not put yet, whoever calls it.
 /// - `claimant` is 0 or the identity (an address, only compared) of the region that claimed the
 ///   bridge when it programmed through it, until that region gives the claim up.
 #[pin_data]
@@ -40,13 +42,20 @@ pub(crate) struct Bridge {
     life: Lifecycle,
     #[pin]
     claimant: Mutex<usize>,
+    /// Serialises the driver's ops with the holder's writes of `c.info`.
+    #[pin]
+    ops_lock: Mutex<()>,
 }
 
-// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
-// immutable after registration.
+// SAFETY: `Bridge` is `!Send` and `!Sync` only for `c` (an `Opaque`). Of `c`'s fields the core
+// writes `name`, `br_ops`, `br_ops_owner`, `priv`, `mutex` and `node` before the device is
+// added (published); afterwards only unregistration writes the three pointers, as whole
+// volatile stores after the last op, `info` is written under `ops_lock` (type invariant), and
+// `node` under the bridge-list lock of its list's owner. The `dev` field is the driver core's,
+// which synchronises it itself. The other fields are immutable (`name`) or locks.
 unsafe impl Send for Bridge {}
-// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
-// immutable after registration.
+// SAFETY: As for `Send`: every shared access to `c` is a read of a field immutable after
+// publication or is synchronised as described there.
 unsafe impl Sync for Bridge {}
 
 impl_object!(Bridge, fpga_bridge, Hold::Exclusive, forget_info);
@@ -132,8 +141,9 @@ impl Bridge {
         let (id, b) = crate::IDA.alloc_with(try_pin_init!(Bridge {
             c: Opaque::zeroed(),
             name: name_copy,
-            life <- Lifecycle::new(owners),
+            life <- Lifecycle::new(owners, c"fpga_bridge ops"),
             claimant <- new_mutex!(0),
+            ops_lock <- new_mutex!(()),
         }))?;
 
         // SAFETY: `b` is a fresh, exclusively owned allocation.
@@ -195,8 +205,11 @@ impl Bridge {
     ) -> Result<Held<Bridge>> {
         // SAFETY: `dev` is a bridge device (caller's requirement).
         let b = unsafe { Held::<Bridge>::get(dev) }?;
-        // SAFETY: Only the exclusive holder writes `info`, and we are it now.
-        unsafe { (*b.c.get()).info = info };
+        {
+            let _ops = b.ops_lock.lock();
+            // SAFETY: Only the exclusive holder writes `info`, under `ops_lock`, and we are it now.
+            unsafe { (*b.c.get()).info = info };
+        }
         dev_dbg!(b.dev(), "get\n");
         Ok(b)
     }
@@ -204,7 +217,10 @@ impl Bridge {
     /// The exclusive holder's put: forgets its image info before the hold is given back.
     fn forget_info(&self) {
         dev_dbg!(self.dev(), "put\n");
-        // SAFETY: The holder is putting the bridge; it is the only writer of `info`.
+        // Waits for an op that may still read the info (its caller need not be the holder).
+        let _ops = self.ops_lock.lock();
+        // SAFETY: The holder is putting the bridge; it is the only writer of `info`, under
+        // `ops_lock`.
         unsafe { (*self.c.get()).info = ptr::null_mut() };
     }
 
@@ -218,6 +234,11 @@ impl Bridge {
         }
         *current = claimant;
         Ok(())
+    }
+
+    /// Whether `claimant` has the bridge's claim.
+    pub(crate) fn is_claimed_by(&self, claimant: usize) -> bool {
+        *self.claimant.lock() == claimant
     }
 
     /// Gives up `claimant`'s claim; returns whether it had one.
@@ -238,8 +259,10 @@ impl Bridge {
             if enable { "enable" } else { "disable" }
         );
         let _op = self.enter()?;
+        let _ops = self.ops_lock.lock();
         match self.ops().enable_set {
-            // SAFETY: The driver's op runs inside `enter`, so its module and device are alive.
+            // SAFETY: The driver's op runs inside `enter`, so its module and device are alive;
+            // under `ops_lock`, so `info` stays what it reads.
             Some(set) => kernel::error::to_result(unsafe { set(self.as_c(), enable) }),
             None => Ok(()),
         }
@@ -249,9 +272,11 @@ impl Bridge {
     /// `enable_show` op it is always enabled, as upstream reports.
     pub(crate) fn enabled(&self) -> Result<bool> {
         let _op = self.enter()?;
+        let _ops = self.ops_lock.lock();
         match self.ops().enable_show {
             Some(show) => {
-                // SAFETY: The driver's op runs inside `enter`, so its module and device are alive.
+                // SAFETY: The driver's op runs inside `enter`, so its module and device are alive;
+                // under `ops_lock`, so `info` stays what it reads.
                 let state = unsafe { show(self.as_c()) };
                 kernel::error::to_result(state.min(0))?;
                 Ok(state != 0)

@@ -139,8 +139,9 @@ pub(crate) unsafe extern "C" fn of_fpga_mgr_get(
 export_symbol_gpl!(of_fpga_mgr_get);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): gets `mgr` if it is still registered, else the manager
-/// registered since for the same device (same device-tree node, or same bus and parent device
-/// name), as [`fpga_mgr_get`] does. This lets a region refer to its manager with a device
+/// registered since for the same device (the same firmware node, or, for drivers that declared
+/// it with [`fpga_mgr_identify_by_name`], the same bus and parent device name), as
+/// [`fpga_mgr_get`] does; a manager being unregistered is never a successor. This lets a region refer to its manager with a device
 /// reference only, and program through it again after its driver module was reloaded.
 ///
 /// Return: the manager got, or `ERR_PTR(-ENODEV)`.
@@ -159,6 +160,25 @@ pub(crate) unsafe extern "C" fn fpga_mgr_get_current(
     }
 }
 export_symbol_gpl!(fpga_mgr_get_current);
+
+/// fpga-rs extension (`ffi/fpga-rs.h`): declares that the `<bus>/<name>` of `mgr`'s parent
+/// identifies the programmed device stably (a fixed platform-device id, a PCI address), so that
+/// [`fpga_mgr_get_current`] may take a manager registered later by a driver that declared the
+/// same, for a parent of that name, as `mgr`'s successor. Without it (or with a firmware node)
+/// only the parent's firmware node identifies the device: auto-numbered and bus-less devices
+/// recycle names.
+///
+/// # Safety
+///
+/// `mgr` must come from a registration the caller still owns.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_mgr_identify_by_name(mgr: *mut bindings::fpga_manager) {
+    // SAFETY: The caller owns the registration.
+    if let Some(m) = unsafe { manager(mgr, "fpga_mgr_identify_by_name") } {
+        m.identify_by_name();
+    }
+}
+export_symbol_gpl!(fpga_mgr_identify_by_name);
 
 /// Releases a manager from a get: unpins its driver's module and drops the device reference.
 ///

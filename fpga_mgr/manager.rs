@@ -12,8 +12,17 @@ use crate::{
     owners::Owners,
     protocol::Hold,
 };
-use core::{pin::Pin, ptr};
-use kernel::{device::Device, prelude::*, types::Opaque};
+use core::{
+    pin::Pin,
+    ptr,
+    sync::atomic::{AtomicBool, Ordering},
+};
+use kernel::{
+    device::{property::FwNode, Device},
+    prelude::*,
+    sync::aref::ARef,
+    types::Opaque,
+};
 
 /// The core's allocation for one manager.
 ///
@@ -28,26 +37,32 @@ use kernel::{device::Device, prelude::*, types::Opaque};
 ///   copies, which live as long as the manager (upstream borrows the driver's, hole L9).
 /// - `life` pins the module whose ops `c.mops` points to and the module of the parent's driver
 ///   (`ffi/owners.rs`), for each get, while the manager is registered (`ffi/lifecycle.rs`).
-/// - `of_node` is NULL or holds a reference to the parent's device-tree node; `parent_key` is
-///   `<bus>/<name>` of the parent device. Both identify the device the manager programs, even
-///   after the manager is unregistered (see [`Manager::get_current`]).
+/// - `fwnode` holds a reference to the parent's firmware node (device tree, ACPI), if it has
+///   one: it identifies the device the manager programs, even after the manager is unregistered
+///   (see [`Manager::get_current`]). `parent_key` is `<bus>/<name>` of the parent device, which
+///   identifies it only if the driver said so (`by_name`).
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Manager {
     c: Opaque<bindings::fpga_manager>,
     name: KVec<u8>,
     compat_id: Opaque<bindings::fpga_compat_id>,
-    of_node: *mut bindings::device_node,
+    fwnode: Option<ARef<FwNode>>,
     parent_key: KVec<u8>,
+    /// Whether the driver declared that `parent_key` names the device stably
+    /// (`fpga_mgr_identify_by_name()`).
+    by_name: AtomicBool,
     #[pin]
     life: Lifecycle,
 }
 
-// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
-// immutable after registration.
+// SAFETY: `Manager` is `!Send` and `!Sync` for `c` and `compat_id` (`Opaque`s) and `fwnode`.
+// The core writes `c`'s fields before the device is added (published), except `state`, a whole
+// integer written only by the exclusive lock's holder and read whole (`set_state`), and
+// unregistration's whole volatile stores of `mops`, `mops_owner` and `priv` after the last op.
+// `dev` is the driver core's. `compat_id` and `fwnode` are immutable after registration.
 unsafe impl Send for Manager {}
-// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
-// immutable after registration.
+// SAFETY: As for `Send`.
 unsafe impl Sync for Manager {}
 
 impl_object!(Manager, fpga_manager, Hold::Shared);
@@ -138,9 +153,10 @@ impl Manager {
             c: Opaque::zeroed(),
             name: name_copy,
             compat_id: Opaque::new(compat_id),
-            of_node: ptr::null_mut(),
+            fwnode: parent_dev.fwnode().map(ARef::from),
             parent_key,
-            life <- Lifecycle::new(owners),
+            by_name: AtomicBool::new(false),
+            life <- Lifecycle::new(owners, c"fpga_manager ops"),
         }))?;
 
         // SAFETY: `m` is a fresh, exclusively owned allocation; `parent` and `info` are valid.
@@ -158,7 +174,6 @@ impl Manager {
                 c"&mgr->ref_mutex".as_char_ptr(),
                 kernel::static_lock_class!().as_ptr(),
             );
-            (*m).of_node = bindings::of_node_get((*parent).of_node);
         }
         // SAFETY: `m` is valid; the device is not added yet, so only this function uses it.
         let m = unsafe { &*m };
@@ -188,11 +203,27 @@ impl Manager {
         Ok(m.as_c())
     }
 
-    /// Whether `self` programs the same device as `other`: the same device-tree node, or the same
-    /// bus and parent device name.
+    /// Whether `self` programs the same device as `other`: the same firmware node, or, if both
+    /// drivers declared their devices' names stable and neither has a firmware node, the same bus
+    /// and parent device name. A name alone is not enough otherwise: auto-numbered and bus-less
+    /// devices recycle names, and the successor would program another device.
     fn same_device_as(&self, other: &Manager) -> bool {
-        (!self.of_node.is_null() && self.of_node == other.of_node)
-            || self.parent_key == other.parent_key
+        match (&self.fwnode, &other.fwnode) {
+            (Some(a), Some(b)) => ptr::eq::<FwNode>(&**a, &**b),
+            (None, None) => {
+                self.by_name.load(Ordering::Relaxed)
+                    && other.by_name.load(Ordering::Relaxed)
+                    && self.parent_key == other.parent_key
+            }
+            _ => false,
+        }
+    }
+
+    /// Declares that the parent's `<bus>/<name>` identifies the device stably (a fixed
+    /// platform-device id, a PCI address), so that a manager registered later for a device of
+    /// that name may succeed this one (`fpga_mgr_identify_by_name()`).
+    pub(crate) fn identify_by_name(&self) {
+        self.by_name.store(true, Ordering::Relaxed);
     }
 
     /// Gets this manager if it is still registered, else the one registered since for the same
@@ -303,8 +334,6 @@ pub(crate) unsafe extern "C" fn release(dev: *mut bindings::device) {
     // SAFETY: `dev` is still valid memory inside the manager.
     let id = unsafe { (*dev).id };
     crate::IDA.free(id);
-    // SAFETY: `of_node` is NULL or a reference taken at registration, dropped once, here.
-    unsafe { bindings::of_node_put(m.of_node) };
     let m = ptr::from_ref(m).cast_mut();
     // SAFETY: `m` was allocated by `KBox::pin_init` in `register` and released with
     // `KBox::into_raw`; nothing refers to it any more.
@@ -347,5 +376,10 @@ unsafe extern "C" fn match_successor(
     let candidate = unsafe { Manager::from_dev(dev) };
     // SAFETY: `get_current` passes its `&self`.
     let old = unsafe { &*data.cast::<Manager>() };
-    i32::from(candidate.same_device_as(old))
+    // The predecessor itself, and any other manager being unregistered, may still be listed.
+    i32::from(
+        !ptr::eq(candidate, old)
+            && !candidate.life.is_unregistered()
+            && candidate.same_device_as(old),
+    )
 }

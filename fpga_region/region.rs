@@ -64,11 +64,14 @@ impl Claim {
     }
 }
 
-// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
-// immutable after registration or behind `mgr`'s lock.
+// SAFETY: `Region` is `!Send` and `!Sync` for `c` and `compat_id` (`Opaque`s) and the raw
+// pointers in `mgr` and `claims`. The core writes `c`'s fields before the device is added
+// (published), except unregistration's whole volatile stores of `get_bridges`, `ops_owner` and
+// `priv` after the last programming, and `bridge_list`, which only the exclusive programming
+// changes; `info` is its user's, as upstream. `compat_id` is immutable. The pointers in `mgr` and
+// `claims` are used only under their locks, and only with the device references the region holds.
 unsafe impl Send for Region {}
-// SAFETY: The C parts are protected by the device core and the lifecycle; the Rust parts are
-// immutable after registration or behind `mgr`'s lock.
+// SAFETY: As for `Send`.
 unsafe impl Sync for Region {}
 
 impl_object!(Region, fpga_region, Hold::Exclusive);
@@ -107,8 +110,8 @@ impl Drop for NewClaims<'_> {
         let region = self.region;
         let mut claims = region.claims.lock();
         for &bridge in self.bridges.iter() {
-            // SAFETY: The bridge is still held by the failed programming; the claimant is only
-            // compared.
+            // SAFETY: The failed programming still holds the bridge (its `BridgeHold` is dropped
+            // after this guard), so the pointer is valid; the claimant is only compared.
             unsafe { bindings::fpga_bridge_unclaim(bridge, region.claimant()) };
             claims.retain(|c| c.bridge != bridge);
         }
@@ -217,20 +220,24 @@ impl Region {
             region: self,
             bridges: KVec::new(),
         };
+        // Declared after `taken`, so dropped before it: `NewClaims::drop` takes the lock.
+        let mut claims = self.claims.lock();
         // SAFETY: The list holds the bridges got for the programming in progress, which only
         // this programming changes.
         for node in unsafe { crate::list::entries(self.bridge_list()) } {
             // SAFETY: Every entry is the `node` of a held `struct fpga_bridge`.
             let bridge = unsafe { kernel::container_of!(node, bindings::fpga_bridge, node) };
-            if self.claims.lock().iter().any(|c| c.bridge == bridge) {
+            if claims.iter().any(|c| c.bridge == bridge) {
                 continue;
             }
-            // SAFETY: `bridge` is held; the claimant is only compared.
-            let ret = unsafe { bindings::fpga_bridge_claim(bridge, self.claimant()) };
             // SAFETY: The bridge is held, so its device is valid and a reference may be taken.
             let dev: &Device = unsafe { Device::from_raw(&raw mut (*bridge).dev) };
-            let dev = ARef::from(dev);
-            let claim = Claim { bridge, _dev: dev };
+            let claim = Claim {
+                bridge,
+                _dev: ARef::from(dev),
+            };
+            // SAFETY: `bridge` is held; the claimant is only compared.
+            let ret = unsafe { bindings::fpga_bridge_claim(bridge, self.claimant()) };
             if let Err(e) = kernel::error::to_result(ret) {
                 dev_err!(
                     self.dev(),
@@ -244,24 +251,30 @@ impl Region {
                 unsafe { bindings::fpga_bridge_unclaim(bridge, self.claimant()) };
                 return Err(e.into());
             }
-            self.claims.lock().push(claim, GFP_KERNEL)?;
+            // On failure `taken` gives the claim up again.
+            claims.push(claim, GFP_KERNEL)?;
         }
+        drop(claims);
         Ok(taken)
     }
 
     /// Freezes (disables) the bridges the region claimed and gives the claims up, as the removal
-    /// of its overlay does (`fpga_region_freeze_bridges()`). A bridge that cannot be frozen is
-    /// named in the kernel log, and the first error is returned.
+    /// of its overlay does (`fpga_region_freeze_bridges()`), with the region's image info (its
+    /// `region-freeze-timeout-us`). A bridge that cannot be frozen is named in the kernel log,
+    /// and the first error is returned.
+    ///
+    /// The region's claims stay locked throughout: a programming of this region that runs
+    /// meanwhile waits for the freeze before it claims, so it neither loses a claim it takes nor
+    /// is refused. `-ENODEV` once the region is unregistered (its claims went with it).
     pub(crate) fn freeze_bridges(&self) -> Result {
-        let _programming = self.begin_programming().inspect_err(|e| {
-            dev_err!(self.dev(), "cannot freeze the region's bridges: {:?}\n", e)
-        })?;
-        let claims = core::mem::take(&mut *self.claims.lock());
+        let _op = self.life.enter_op()?;
+        let mut claims = self.claims.lock();
         let mut ret = Ok(());
-        for claim in &claims {
-            // SAFETY: `claim` keeps the bridge allocated; the claimant is only compared.
+        for claim in core::mem::take(&mut *claims) {
+            // SAFETY: `claim` keeps the bridge allocated; the claimant is only compared; the
+            // region's info is NULL or valid while its user removes the overlay.
             let frozen = kernel::error::to_result(unsafe {
-                bindings::fpga_bridge_freeze_claimed(claim.bridge, self.claimant())
+                bindings::fpga_bridge_freeze_claimed(claim.bridge, self.claimant(), self.info())
             });
             if let Err(e) = frozen {
                 dev_err!(
@@ -321,7 +334,7 @@ impl Region {
         let (id, r) = crate::IDA.alloc_with(try_pin_init!(Region {
             c: Opaque::zeroed(),
             compat_id: Opaque::new(compat_id),
-            life <- Lifecycle::new(owners),
+            life <- Lifecycle::new(owners, c"fpga_region programming"),
             mgr <- new_mutex!(mgr),
             claims <- new_mutex!(KVec::new()),
         }))?;

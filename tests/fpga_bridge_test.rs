@@ -123,6 +123,137 @@ mod bridge_tests {
     }
 
     #[test]
+    fn only_the_claimant_freezes_a_claimed_bridge_held_or_not() -> Result {
+        let t = TestBridge::new(c"fpga-rs-br-freeze")?;
+        let (a, b) = (
+            fake_info(7).cast_const().cast(),
+            fake_info(8).cast_const().cast(),
+        );
+        // SAFETY: `parent` and the claimants are only compared; the infos only stored.
+        let (held, claimed) = unsafe {
+            let held = bindings::fpga_bridge_get(t.parent, ptr::null_mut());
+            (held, bindings::fpga_bridge_claim(held, a))
+        };
+        let idle_sets = t.record.sets.len();
+        // Another claimant's freeze is refused, and does nothing.
+        // SAFETY: The bridge is registered.
+        let wrong = unsafe { bindings::fpga_bridge_freeze_claimed(t.br, b, fake_info(9)) };
+        let sets_after_wrong = t.record.sets.len();
+        // The claimant freezes it while another user holds it: under that user's hold and info.
+        // SAFETY: As above.
+        let frozen_held = unsafe { bindings::fpga_bridge_freeze_claimed(t.br, a, fake_info(9)) };
+        let (enabled, info_held) = (t.record.enabled, t.record.info_at_set);
+        // SAFETY: `held` is the test's get, put once, here; then the claim is taken again.
+        let reclaimed = unsafe {
+            bindings::fpga_bridge_put(held);
+            let again = bindings::fpga_bridge_get(t.parent, ptr::null_mut());
+            let ret = bindings::fpga_bridge_claim(again, b);
+            bindings::fpga_bridge_put(again);
+            ret
+        };
+        // A bridge nobody holds is frozen with the freezing region's info (its timeouts).
+        // SAFETY: The bridge is registered.
+        let frozen_free = unsafe { bindings::fpga_bridge_freeze_claimed(t.br, b, fake_info(9)) };
+        let info_free = t.record.info_at_set;
+        // SAFETY: The bridge is registered.
+        let info_after = unsafe { (*t.br).info };
+        drop(t);
+
+        assert_eq!(claimed, 0);
+        assert_eq!(wrong, EPERM.to_errno());
+        assert_eq!(sets_after_wrong, idle_sets);
+        assert_eq!(frozen_held, 0);
+        assert!(!enabled);
+        assert_eq!(info_held, 0);
+        assert_eq!(reclaimed, 0);
+        assert_eq!(frozen_free, 0);
+        assert_eq!(info_free, fake_info(9) as usize);
+        assert!(info_after.is_null());
+        Ok(())
+    }
+
+    /// A bridge pointer handed to a work item.
+    struct BridgePtr(*mut bindings::fpga_bridge);
+
+    // SAFETY: The C API allows a bridge to be used from any thread; the test keeps it alive until
+    // the work items are done.
+    unsafe impl Send for BridgePtr {}
+
+    #[test]
+    fn an_op_keeps_the_holders_info_until_it_returns_whoever_calls_it() -> Result {
+        use kernel::sync::{
+            atomic::{Acquire, AtomicFlag, Release},
+            Arc, Completion,
+        };
+        use kernel::workqueue::system;
+
+        #[pin_data]
+        struct Done {
+            #[pin]
+            op: Completion,
+            #[pin]
+            put: Completion,
+            op_released: AtomicFlag,
+            put_returned_after_op: AtomicFlag,
+        }
+
+        let done = Arc::pin_init(
+            try_pin_init!(Done {
+                op <- Completion::new(),
+                put <- Completion::new(),
+                op_released: AtomicFlag::new(false),
+                put_returned_after_op: AtomicFlag::new(false),
+            }),
+            GFP_KERNEL,
+        )?;
+        let gate = BridgeGate::new()?;
+        let mut t = TestBridge::new(c"fpga-rs-br-info")?;
+        t.record.gate = Some(gate.clone());
+        // SAFETY: `parent` is only compared; the info is only stored and compared.
+        let held = unsafe { bindings::fpga_bridge_get(t.parent, fake_info(3)) };
+        if held != t.br {
+            return Err(EINVAL);
+        }
+
+        // The bridge's driver (not the holder) enables it through its registration; the op
+        // reads the holder's info and blocks.
+        let (d, b) = (done.clone(), BridgePtr(t.br));
+        system().try_spawn(GFP_KERNEL, move || {
+            let b = b;
+            // SAFETY: The bridge stays registered until this work item is done.
+            let _ = unsafe { bindings::fpga_bridge_enable(b.0) };
+            d.op.complete_all();
+        })?;
+        gate.entered.wait_for_completion();
+
+        // The holder puts the bridge meanwhile; its caller may free the info once that returns.
+        let (d, b) = (done.clone(), BridgePtr(held));
+        system().try_spawn(GFP_KERNEL, move || {
+            let b = b;
+            // SAFETY: `b` is the test's get, put once, here.
+            unsafe { bindings::fpga_bridge_put(b.0) };
+            d.put_returned_after_op
+                .store(d.op_released.load(Acquire), Release);
+            d.put.complete_all();
+        })?;
+        kernel::time::delay::fsleep(kernel::time::Delta::from_millis(200));
+        done.op_released.store(true, Release);
+        gate.release.complete_all();
+        done.op.wait_for_completion();
+        done.put.wait_for_completion();
+        let (at_set, at_end) = (t.record.info_at_set, t.record.info_at_end);
+        // SAFETY: The bridge is registered and no longer held.
+        let info_after = unsafe { (*t.br).info };
+        drop(t);
+
+        assert_eq!(at_set, fake_info(3) as usize);
+        assert_eq!(at_end, fake_info(3) as usize);
+        assert!(done.put_returned_after_op.load(Acquire));
+        assert!(info_after.is_null());
+        Ok(())
+    }
+
+    #[test]
     fn holder_outlives_unregister_and_its_calls_fail_with_enodev() -> Result {
         let mut t = TestBridge::new(c"fpga-rs-br-gone")?;
         let idle = module_refs();

@@ -252,6 +252,43 @@ mod core_tests {
     }
 
     #[test]
+    fn a_double_put_drops_no_pin_and_no_reference_it_does_not_own() -> Result {
+        let t = TestMgr::new(c"fpga-rs-test-2put", write_ops())?;
+        let registered = module_refs();
+        // The test's own device reference, so that a wrongly dropped one frees nothing.
+        // SAFETY: The manager is registered.
+        unsafe { bindings::get_device(&raw mut (*t.mgr).dev) };
+        // SAFETY: `parent` is the manager's parent device.
+        let mgr = unsafe { bindings::fpga_mgr_get(t.parent) };
+        let found = mgr == t.mgr;
+        if found {
+            // SAFETY: The first put gives the get back; the second is the caller bug under test
+            // (the manager stays valid through the test's device reference).
+            unsafe {
+                bindings::fpga_mgr_put(mgr);
+                bindings::fpga_mgr_put(mgr);
+            }
+        }
+        let after = module_refs();
+        // A get still works, and pins once.
+        // SAFETY: As above.
+        let again = unsafe { bindings::fpga_mgr_get(t.parent) };
+        let held_again = module_refs();
+        if again == t.mgr {
+            // SAFETY: `again` comes from the successful get above.
+            unsafe { bindings::fpga_mgr_put(again) };
+        }
+        // SAFETY: Drops the test's own reference, taken above.
+        unsafe { bindings::put_device(&raw mut (*t.mgr).dev) };
+        drop(t);
+
+        assert!(found);
+        assert_eq!(after, registered);
+        assert_eq!(held_again, registered + 1);
+        Ok(())
+    }
+
+    #[test]
     fn registration_does_not_pin_owner_module() -> Result {
         let before = module_refs();
         let t = TestMgr::new(c"fpga-rs-test-nopin", write_ops())?;
@@ -805,6 +842,25 @@ mod load_tests {
         let mut t = TestMgr::new(c"fpga-rs-test-outrun", write_ops())?;
         t.record.data_size = IMAGE_SIZE; // header + data > image
         let ret = load(&t, Some(&img), None);
+        let (state, writes) = (t.state(), t.record.write_calls);
+        drop(t);
+        assert_eq!(ret, EINVAL.to_errno());
+        assert_eq!(
+            state,
+            bindings::fpga_mgr_states_FPGA_MGR_STATE_PARSE_HEADER_ERR
+        );
+        assert_eq!(writes, 0);
+        Ok(())
+    }
+
+    #[test]
+    fn data_outrunning_an_sg_image_is_einval_parse_header_error_too() -> Result {
+        // The buffer path's check holds for sg tables too (upstream writes what there is).
+        let img = vimage(IMAGE_SIZE)?;
+        let mut sgt = PageTable::new(&img)?;
+        let mut t = TestMgr::new(c"fpga-rs-test-sgoutrun", write_ops())?;
+        t.record.data_size = IMAGE_SIZE; // header + data > image
+        let ret = load(&t, None, Some(&mut sgt));
         let (state, writes) = (t.state(), t.record.write_calls);
         drop(t);
         assert_eq!(ret, EINVAL.to_errno());

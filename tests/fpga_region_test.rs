@@ -432,6 +432,9 @@ mod region_tests {
     fn gone_manager_is_enodev_and_its_reloaded_successor_is_used() -> Result {
         let img = image()?;
         let m = TestMgr::new(c"fpga-rs-rg-reload", write_ops())?;
+        // The faux device's name is this test's own: the driver may say it names the device.
+        // SAFETY: `m.mgr` is registered.
+        unsafe { bindings::fpga_mgr_identify_by_name(m.mgr) };
         let r = TestRegion::new(c"fpga-rs-rg-rl", m.mgr, &[], None)?;
         let first = r.program(&img);
         let before = module_refs();
@@ -441,6 +444,8 @@ mod region_tests {
         let after_gone = module_refs();
         // The driver comes back: a new manager for a device of the same bus and name.
         let m2 = TestMgr::new(c"fpga-rs-rg-reload", write_ops())?;
+        // SAFETY: `m2.mgr` is registered.
+        unsafe { bindings::fpga_mgr_identify_by_name(m2.mgr) };
         let again = r.program(&img);
         let (written, state) = (m2.record.written, m2.state());
         drop(r);
@@ -451,6 +456,26 @@ mod region_tests {
         assert_eq!(again, 0);
         assert_eq!(written, 4096);
         assert_eq!(state, bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING);
+        Ok(())
+    }
+
+    #[test]
+    fn a_recycled_parent_name_is_no_successor_unless_its_driver_says_it_names_the_device() -> Result
+    {
+        let img = image()?;
+        let m = TestMgr::new(c"fpga-rs-rg-recycle", write_ops())?;
+        let r = TestRegion::new(c"fpga-rs-rg-rc", m.mgr, &[], None)?;
+        drop(m);
+        // Another device gets the same bus and name (an auto-numbered or bus-less name, reused):
+        // neither driver said the name identifies the device, and there is no firmware node.
+        let other = TestMgr::new(c"fpga-rs-rg-recycle", write_ops())?;
+        let ret = r.program(&img);
+        let (written, state) = (other.record.written, other.state());
+        drop(r);
+        drop(other);
+        assert_eq!(ret, ENODEV.to_errno());
+        assert_eq!(written, 0);
+        assert_ne!(state, bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING);
         Ok(())
     }
 

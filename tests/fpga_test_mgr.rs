@@ -171,6 +171,8 @@ impl FauxMgr {
     fn new(module: &'static ThisModule) -> Result<Self> {
         let dev = faux::Registration::new(c"fpga-rs-test-mgr", None)?;
         let mgr = Registration::new(dev.as_ref(), c"fpga-rs test manager", test_mgr(), module)?;
+        // The faux device's name is this module's own, so it names the device.
+        mgr.identify_by_name();
         Ok(Self {
             _mgr: mgr,
             _dev: dev,

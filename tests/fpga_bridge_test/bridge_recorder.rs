@@ -6,7 +6,36 @@
 
 use super::bindings;
 use core::ptr;
-use kernel::{faux, prelude::*};
+use kernel::{
+    faux,
+    prelude::*,
+    sync::{Arc, Completion},
+};
+
+/// Holds `enable_set` in a known state: the test learns when it started and decides when it
+/// returns.
+#[pin_data]
+pub struct BridgeGate {
+    /// Completed when `enable_set` starts.
+    #[pin]
+    pub entered: Completion,
+    /// `enable_set` waits for this.
+    #[pin]
+    pub release: Completion,
+}
+
+impl BridgeGate {
+    /// A gate that holds `enable_set` until [`BridgeGate::release`] is completed.
+    pub fn new() -> Result<Arc<Self>> {
+        Arc::pin_init(
+            try_pin_init!(BridgeGate {
+                entered <- Completion::new(),
+                release <- Completion::new(),
+            }),
+            GFP_KERNEL,
+        )
+    }
+}
 
 /// What the core did to the bridge.
 #[derive(Default)]
@@ -18,8 +47,12 @@ pub(crate) struct BridgeRecord {
     /// The errno `enable_set(true)` / `enable_set(false)` fails with (0: succeed).
     pub(crate) fail_enable: i32,
     pub(crate) fail_disable: i32,
-    /// `bridge->info` during the last `enable_set`.
+    /// `bridge->info` at the start of the last `enable_set`.
     pub(crate) info_at_set: usize,
+    /// `bridge->info` at the end of the last `enable_set`.
+    pub(crate) info_at_end: usize,
+    /// A gate for `enable_set`, for tests of concurrent calls.
+    pub(crate) gate: Option<Arc<BridgeGate>>,
 }
 
 /// The recorder's state: `bridge->priv`.
@@ -39,6 +72,12 @@ unsafe extern "C" fn enable_set(br: *mut bindings::fpga_bridge, enable: bool) ->
     let _ = r.sets.push(enable, GFP_KERNEL);
     // SAFETY: `br` is valid during the op.
     r.info_at_set = unsafe { (*br).info } as usize;
+    if let Some(gate) = r.gate.clone() {
+        gate.entered.complete_all();
+        gate.release.wait_for_completion();
+    }
+    // SAFETY: `br` is valid during the op.
+    r.info_at_end = unsafe { (*br).info } as usize;
     let fail = if enable {
         r.fail_enable
     } else {
