@@ -24,4 +24,5 @@ pub mod lockdep;
 pub mod owners;
 #[path = "../common/protocol.rs"]
 pub mod protocol;
+pub mod registration;
 pub mod sysfs;

@@ -11,9 +11,10 @@ use crate::{
     lifecycle::{Held, Lifecycle, Op},
     owners::Owners,
     protocol::Hold,
+    registration,
 };
 use core::{pin::Pin, ptr};
-use kernel::{device::Device, new_mutex, prelude::*, sync::Mutex, types::Opaque};
+use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
 
 /// The core's allocation for one bridge.
 ///
@@ -36,6 +37,7 @@ use kernel::{device::Device, new_mutex, prelude::*, sync::Mutex, types::Opaque};
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Bridge {
+    #[pin]
     c: Opaque<bindings::fpga_bridge>,
     name: KVec<u8>,
     #[pin]
@@ -114,52 +116,41 @@ impl Bridge {
         priv_: *mut core::ffi::c_void,
         owner: *mut bindings::module,
     ) -> Result<*mut bindings::fpga_bridge> {
-        if parent.is_null() {
-            pr_err!("Attempt to register an FPGA bridge without a parent device\n");
-            return Err(EINVAL);
-        }
-        // SAFETY: `parent` is a valid device (C API contract) and we only borrow it here.
-        let parent_dev: &Device = unsafe { Device::from_raw(parent) };
+        // SAFETY: A non-NULL `parent` is a valid device (C API contract).
+        let parent_dev = unsafe { registration::parent(parent, "bridge") }?;
         if br_ops.is_null() {
             dev_err!(parent_dev, "Attempt to register without fpga_bridge_ops\n");
             return Err(EINVAL);
         }
-        // SAFETY: A non-NULL `name` is a NUL-terminated string (C API contract).
-        let name = (!name.is_null()).then(|| unsafe { CStr::from_char_ptr(name) });
-        let Some(name) = name.filter(|n| !n.is_empty()) else {
-            dev_err!(parent_dev, "Attempt to register with no name!\n");
-            return Err(EINVAL);
-        };
-        let mut name_copy = KVec::with_capacity(name.to_bytes_with_nul().len(), GFP_KERNEL)?;
-        name_copy.extend_from_slice(name.to_bytes_with_nul(), GFP_KERNEL)?;
-
+        // SAFETY: `name` is NULL or a NUL-terminated string (C API contract).
+        let name = unsafe { registration::name_copy(parent_dev, name) }?;
         // SAFETY: `parent` is valid, and registrations run in its driver's probe or with its
         // binding otherwise stable (C API contract). If registration fails later, the driver pin's
         // devres action stays on the parent until it unbinds (a few bytes, no pin).
         let owners = unsafe { Owners::of_registration(parent, owner) }?;
+        let c_name = name.as_ptr();
         // `release` frees the bridge and its id in place.
         let (id, b) = crate::IDA.alloc_with(try_pin_init!(Bridge {
-            c: Opaque::zeroed(),
-            name: name_copy,
+            c <- Opaque::ffi_init(move |c: *mut bindings::fpga_bridge| {
+                // SAFETY: `c` is the uninitialised C struct of the bridge being initialised in
+                // place; `c_name` points into the heap buffer of `name`, which the bridge keeps;
+                // `mutex` and `node` are zeroed and unused.
+                unsafe {
+                    c.write_bytes(0, 1);
+                    (*c).name = c_name.cast();
+                    (*c).br_ops = br_ops;
+                    (*c).br_ops_owner = owner;
+                    (*c).priv_ = priv_;
+                    registration::init_c_mutex(&raw mut (*c).mutex, c"&bridge->mutex");
+                    crate::list::init(&raw mut (*c).node);
+                }
+            }),
+            name,
             life <- Lifecycle::new(owners, c"fpga_bridge ops"),
             claimant <- new_mutex!(0),
             ops_lock <- new_mutex!(()),
         }))?;
 
-        // SAFETY: `b` is a fresh, exclusively owned allocation.
-        unsafe {
-            let c = (*b).c.get();
-            (*c).name = (*b).name.as_ptr().cast();
-            (*c).br_ops = br_ops;
-            (*c).br_ops_owner = owner;
-            (*c).priv_ = priv_;
-            bindings::__mutex_init(
-                &raw mut (*c).mutex,
-                c"&bridge->mutex".as_char_ptr(),
-                kernel::static_lock_class!().as_ptr(),
-            );
-            crate::list::init(&raw mut (*c).node);
-        }
         // SAFETY: `b` is valid; the device is not added yet, so only this function uses it.
         let b = unsafe { &*b };
 

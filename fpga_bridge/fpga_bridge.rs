@@ -22,7 +22,10 @@ mod api;
 mod bridge;
 mod sysfs;
 
-use ffi::{bindings, c_result, class, ida, lifecycle, list, owners, protocol, sysfs as ffi_sysfs};
+use ffi::{
+    bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration,
+    sysfs as ffi_sysfs,
+};
 
 module! {
     type: FpgaBridgeCore,

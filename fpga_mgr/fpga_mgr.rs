@@ -25,7 +25,9 @@ mod manager;
 mod sg;
 mod sysfs;
 
-use ffi::{bindings, c_result, class, ida, lifecycle, owners, protocol, sysfs as ffi_sysfs};
+use ffi::{
+    bindings, c_result, class, ida, lifecycle, owners, protocol, registration, sysfs as ffi_sysfs,
+};
 
 module! {
     type: FpgaMgrCore,

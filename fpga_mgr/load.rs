@@ -316,20 +316,12 @@ impl Load<'_> {
             kernel::str::BStr::from_bytes(self.m.name())
         );
         self.m.set_state(FIRMWARE_REQ);
-        let mut fw: *const bindings::firmware = ptr::null();
-        // SAFETY: `fw` is a valid out-pointer, the name is valid, and the manager's device is
-        // registered.
-        let ret = unsafe { bindings::request_firmware(&mut fw, name.cast(), self.m.raw_dev()) };
-        if let Err(e) = to_result(ret) {
+        let fw = kernel::firmware::Firmware::request(cname, self.m.dev()).inspect_err(|_| {
             self.m.set_state(FIRMWARE_REQ_ERR);
             dev_err!(self.m.dev(), "Error requesting firmware {}\n", cname);
-            return Err(e);
-        }
-        // SAFETY: `request_firmware` succeeded: `fw` holds `size` bytes at `data`.
-        let ret = unsafe { self.buf((*fw).data, (*fw).size) };
-        // SAFETY: `fw` came from `request_firmware` and is released once.
-        unsafe { bindings::release_firmware(fw) };
-        ret
+        })?;
+        let data = fw.data();
+        self.buf(data.as_ptr(), data.len())
     }
 }
 

@@ -10,7 +10,8 @@ use crate::{
     class::impl_object,
     lifecycle::{Held, Lifecycle, Op},
     owners::Owners,
-    protocol::Hold,
+    protocol::{Hold, Refusal},
+    registration,
 };
 use core::{
     pin::Pin,
@@ -44,6 +45,7 @@ use kernel::{
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Manager {
+    #[pin]
     c: Opaque<bindings::fpga_manager>,
     name: KVec<u8>,
     compat_id: Opaque<bindings::fpga_compat_id>,
@@ -114,67 +116,54 @@ impl Manager {
         info: &bindings::fpga_manager_info,
         owner: *mut bindings::module,
     ) -> Result<*mut bindings::fpga_manager> {
-        if parent.is_null() {
-            pr_err!("Attempt to register an FPGA manager without a parent device\n");
-            return Err(EINVAL);
-        }
-        // SAFETY: `parent` is a valid device (C API contract) and we only borrow it here.
-        let parent_dev: &Device = unsafe { Device::from_raw(parent) };
+        // SAFETY: A non-NULL `parent` is a valid device (C API contract).
+        let parent_dev = unsafe { registration::parent(parent, "manager") }?;
         if info.mops.is_null() {
             dev_err!(parent_dev, "Attempt to register without fpga_manager_ops\n");
             return Err(EINVAL);
         }
-        // SAFETY: A non-NULL `info->name` is a NUL-terminated string (C API contract).
-        let name = (!info.name.is_null()).then(|| unsafe { CStr::from_char_ptr(info.name) });
-        let Some(name) = name.filter(|n| !n.is_empty()) else {
-            dev_err!(parent_dev, "Attempt to register with no name!\n");
-            return Err(EINVAL);
+        // SAFETY: `info->name` and `info->compat_id` are NULL or valid (C API contract).
+        let (name, compat_id) = unsafe {
+            (
+                registration::name_copy(parent_dev, info.name)?,
+                registration::compat_id_copy(info.compat_id),
+            )
         };
-        let mut name_copy = KVec::with_capacity(name.to_bytes_with_nul().len(), GFP_KERNEL)?;
-        name_copy.extend_from_slice(name.to_bytes_with_nul(), GFP_KERNEL)?;
-        let has_compat_id = !info.compat_id.is_null();
-        let compat_id = if has_compat_id {
-            // SAFETY: A non-NULL `compat_id` points to a valid `struct fpga_compat_id`.
-            let (id_h, id_l) = unsafe { ((*info.compat_id).id_h, (*info.compat_id).id_l) };
-            bindings::fpga_compat_id { id_h, id_l }
-        } else {
-            bindings::fpga_compat_id { id_h: 0, id_l: 0 }
-        };
-
         // SAFETY: `parent_dev` is `parent`.
         let parent_key = unsafe { parent_key(parent, parent_dev) }?;
-
         // SAFETY: `parent` is valid, and registrations run in its driver's probe or with its
         // binding otherwise stable (C API contract). If registration fails later, the driver pin's
         // devres action stays on the parent until it unbinds (a few bytes, no pin).
         let owners = unsafe { Owners::of_registration(parent, owner) }?;
+        let (c_name, mops, priv_) = (name.as_ptr(), info.mops, info.priv_);
+        let has_compat_id = compat_id.is_some();
         // `release` frees the manager and its id in place.
         let (id, m) = crate::IDA.alloc_with(try_pin_init!(Manager {
-            c: Opaque::zeroed(),
-            name: name_copy,
-            compat_id: Opaque::new(compat_id),
+            c <- Opaque::ffi_init(move |c: *mut bindings::fpga_manager| {
+                // SAFETY: `c` is the uninitialised C struct, the first field of the `Manager`
+                // being initialised in place (`repr(C)`), so the manager's `compat_id` is at a
+                // fixed address beside it; `c_name` points into the heap buffer of `name`, which
+                // the manager keeps; `ref_mutex` is zeroed and unused.
+                unsafe {
+                    c.write_bytes(0, 1);
+                    (*c).name = c_name.cast();
+                    (*c).mops = mops;
+                    (*c).mops_owner = owner;
+                    (*c).priv_ = priv_;
+                    if has_compat_id {
+                        (*c).compat_id = (&raw mut (*c.cast::<Manager>()).compat_id).cast();
+                    }
+                    registration::init_c_mutex(&raw mut (*c).ref_mutex, c"&mgr->ref_mutex");
+                }
+            }),
+            name,
+            compat_id: Opaque::new(compat_id.unwrap_or_default()),
             fwnode: parent_dev.fwnode().map(ARef::from),
             parent_key,
             by_name: AtomicBool::new(false),
             life <- Lifecycle::new(owners, c"fpga_manager ops"),
         }))?;
 
-        // SAFETY: `m` is a fresh, exclusively owned allocation; `parent` and `info` are valid.
-        unsafe {
-            let c = (*m).c.get();
-            if has_compat_id {
-                (*c).compat_id = (*m).compat_id.get();
-            }
-            (*c).name = (*m).name.as_ptr().cast();
-            (*c).mops = info.mops;
-            (*c).mops_owner = owner;
-            (*c).priv_ = info.priv_;
-            bindings::__mutex_init(
-                &raw mut (*c).ref_mutex,
-                c"&mgr->ref_mutex".as_char_ptr(),
-                kernel::static_lock_class!().as_ptr(),
-            );
-        }
         // SAFETY: `m` is valid; the device is not added yet, so only this function uses it.
         let m = unsafe { &*m };
 
@@ -251,26 +240,44 @@ impl Manager {
     }
 
     /// Takes the manager for exclusive use (`fpga_mgr_lock()`).
+    #[inline]
     pub(crate) fn lock(&self) -> Result {
-        self.life.lock().map_err(|refusal| {
-            let e = Error::from(refusal);
-            if e == EBUSY {
-                dev_err!(self.dev(), "FPGA manager is in use.\n");
-            } else {
-                dev_err!(self.dev(), "FPGA manager is unregistered.\n");
-            }
-            e
-        })
+        match self.life.lock() {
+            Ok(()) => Ok(()),
+            Err(refusal) => Err(self.lock_refused(refusal)),
+        }
+    }
+
+    /// Says why `fpga_mgr_lock()` was refused. Out of line, so that the fast path needs no
+    /// stack frame.
+    #[cold]
+    #[inline(never)]
+    fn lock_refused(&self, refusal: Refusal) -> Error {
+        let e = Error::from(refusal);
+        if e == EBUSY {
+            dev_err!(self.dev(), "FPGA manager is in use.\n");
+        } else {
+            dev_err!(self.dev(), "FPGA manager is unregistered.\n");
+        }
+        e
     }
 
     /// Ends exclusive use (`fpga_mgr_unlock()`).
+    #[inline]
     pub(crate) fn unlock(&self) {
         if !self.life.unlock() {
-            dev_warn!(
-                self.dev(),
-                "fpga_mgr_unlock() of a manager that is not locked\n"
-            );
+            self.unlock_unlocked();
         }
+    }
+
+    /// Warns about an `fpga_mgr_unlock()` without a lock, out of line.
+    #[cold]
+    #[inline(never)]
+    fn unlock_unlocked(&self) {
+        dev_warn!(
+            self.dev(),
+            "fpga_mgr_unlock() of a manager that is not locked\n"
+        );
     }
 
     /// Makes the C-visible pointers into the driver (`mops`, `mops_owner`, `priv`) stop leading

@@ -27,7 +27,10 @@ mod program;
 mod region;
 mod sysfs;
 
-use ffi::{bindings, c_result, class, ida, lifecycle, list, owners, protocol, sysfs as ffi_sysfs};
+use ffi::{
+    bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration,
+    sysfs as ffi_sysfs,
+};
 
 module! {
     type: FpgaRegionCore,

@@ -12,6 +12,7 @@ use crate::{
     lifecycle::{Get, Lifecycle, Op},
     owners::Owners,
     protocol::{Hold, Refusal},
+    registration,
 };
 use core::{pin::Pin, ptr};
 use kernel::{device::Device, new_mutex, prelude::*, sync::aref::ARef, sync::Mutex, types::Opaque};
@@ -36,6 +37,7 @@ use kernel::{device::Device, new_mutex, prelude::*, sync::aref::ARef, sync::Mute
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Region {
+    #[pin]
     c: Opaque<bindings::fpga_region>,
     compat_id: Opaque<bindings::fpga_compat_id>,
     #[pin]
@@ -303,12 +305,8 @@ impl Region {
         info: &bindings::fpga_region_info,
         owner: *mut bindings::module,
     ) -> Result<*mut bindings::fpga_region> {
-        if parent.is_null() {
-            pr_err!("Attempt to register an FPGA region without a parent device\n");
-            return Err(EINVAL);
-        }
-        // SAFETY: `parent` is a valid device (C API contract) and we only borrow it here.
-        let parent_dev: &Device = unsafe { Device::from_raw(parent) };
+        // SAFETY: A non-NULL `parent` is a valid device (C API contract).
+        let parent_dev = unsafe { registration::parent(parent, "region") }?;
         let mgr = info.mgr;
         if !mgr.is_null() && !is_valid(mgr) {
             dev_err!(
@@ -317,48 +315,42 @@ impl Region {
             );
             return Err(EINVAL);
         }
-        let has_compat_id = !info.compat_id.is_null();
-        let compat_id = if has_compat_id {
-            // SAFETY: A non-NULL `compat_id` points to a valid `struct fpga_compat_id`.
-            let (id_h, id_l) = unsafe { ((*info.compat_id).id_h, (*info.compat_id).id_l) };
-            bindings::fpga_compat_id { id_h, id_l }
-        } else {
-            bindings::fpga_compat_id { id_h: 0, id_l: 0 }
-        };
-
+        // SAFETY: `info->compat_id` is NULL or valid (C API contract).
+        let compat_id = unsafe { registration::compat_id_copy(info.compat_id) };
+        let has_compat_id = compat_id.is_some();
         // SAFETY: `parent` is valid, and registrations run in its driver's probe or with its
         // binding otherwise stable (C API contract). If registration fails later, the driver pin's
         // devres action stays on the parent until it unbinds (a few bytes, no pin).
         let owners = unsafe { Owners::of_registration(parent, owner) }?;
+        let (priv_, get_bridges) = (info.priv_, info.get_bridges);
         // `release` frees the region and its id in place.
         let (id, r) = crate::IDA.alloc_with(try_pin_init!(Region {
-            c: Opaque::zeroed(),
-            compat_id: Opaque::new(compat_id),
+            c <- Opaque::ffi_init(move |c: *mut bindings::fpga_region| {
+                // SAFETY: `c` is the uninitialised C struct, the first field of the `Region`
+                // being initialised in place (`repr(C)`), so the region's `compat_id` is at a
+                // fixed address beside it; `mutex` and `bridge_list` are zeroed and unused.
+                unsafe {
+                    c.write_bytes(0, 1);
+                    if has_compat_id {
+                        (*c).compat_id = (&raw mut (*c.cast::<Region>()).compat_id).cast();
+                    }
+                    (*c).mgr = mgr;
+                    (*c).priv_ = priv_;
+                    (*c).get_bridges = get_bridges;
+                    (*c).ops_owner = owner;
+                    registration::init_c_mutex(&raw mut (*c).mutex, c"&region->mutex");
+                    crate::list::init(&raw mut (*c).bridge_list);
+                }
+            }),
+            compat_id: Opaque::new(compat_id.unwrap_or_default()),
             life <- Lifecycle::new(owners, c"fpga_region programming"),
             mgr <- new_mutex!(mgr),
             claims <- new_mutex!(KVec::new()),
         }))?;
-
-        // SAFETY: `r` is a fresh, exclusively owned allocation; the caller holds `mgr` (C API
-        // contract), so taking device references to it is valid.
-        unsafe {
-            let c = (*r).c.get();
-            if has_compat_id {
-                (*c).compat_id = (*r).compat_id.get();
-            }
-            (*c).mgr = mgr;
-            (*c).priv_ = info.priv_;
-            (*c).get_bridges = info.get_bridges;
-            (*c).ops_owner = owner;
-            bindings::__mutex_init(
-                &raw mut (*c).mutex,
-                c"&region->mutex".as_char_ptr(),
-                kernel::static_lock_class!().as_ptr(),
-            );
-            crate::list::init(&raw mut (*c).bridge_list);
-            if !mgr.is_null() {
-                // INVARIANT: One reference for `c.mgr`, one for `mgr`; `release` drops
-                // both.
+        if !mgr.is_null() {
+            // INVARIANT: One reference for `c.mgr`, one for `mgr`; `release` drops both.
+            // SAFETY: The caller holds `mgr` (C API contract), so taking references is valid.
+            unsafe {
                 bindings::get_device(mgr_dev(mgr));
                 bindings::get_device(mgr_dev(mgr));
             }
