@@ -215,7 +215,8 @@ macro_rules! class_object_accessors {
             // SAFETY: `dev` is the `dev` field of a C object (caller's requirement), so stepping
             // back by the field's offset stays inside that object.
             let ptr = unsafe { dev.byte_sub(offset) }.cast::<$crate::ffi::bindings::$c>();
-            // SAFETY: Same requirement.
+            // SAFETY: `ptr` is the C object of an object registered by this core, whose device the
+            // caller holds a reference to (caller's requirement), as `from_c` requires.
             unsafe { Self::from_c(ptr) }
         }
 
@@ -273,12 +274,14 @@ macro_rules! impl_object {
             }
 
             unsafe fn from_dev<'a>(dev: *mut $crate::ffi::bindings::device) -> &'a Self {
-                // SAFETY: Forwarded requirement.
+                // SAFETY: `dev` is the class device of a `$t` that the caller holds a reference
+                // to (this function's requirement), as the inherent `from_dev` requires.
                 unsafe { <$t>::from_dev(dev) }
             }
 
             unsafe fn from_c<'a>(ptr: *mut Self::C) -> &'a Self {
-                // SAFETY: Forwarded requirement.
+                // SAFETY: `ptr` comes from `as_c` of a `$t` whose device the caller holds a
+                // reference to (this function's requirement), as the inherent `from_c` requires.
                 unsafe { <$t>::from_c(ptr) }
             }
 

@@ -126,7 +126,8 @@ impl Lifecycle {
     ///
     /// The object's device must not have been deleted yet (it references the parent).
     pub unsafe fn release_binding(&self) {
-        // SAFETY: Forwarded requirement.
+        // SAFETY: The object's device, which references the parent, is not deleted yet
+        // (this function's requirement), so the parent is alive.
         unsafe { self.owners.release_binding() };
     }
 

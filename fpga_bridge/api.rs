@@ -28,7 +28,8 @@ unsafe fn bridge<'a>(br: *mut bindings::fpga_bridge, caller: &str) -> Option<&'a
         pr_warn!("{}: invalid FPGA bridge pointer\n", caller);
         return None;
     }
-    // SAFETY: Guaranteed by the caller.
+    // SAFETY: `br` is a real pointer, which comes from a registration or a get the caller still
+    // owns (this function's requirement), so the bridge's device is referenced.
     Some(unsafe { Bridge::from_c(br) })
 }
 
@@ -40,7 +41,7 @@ unsafe fn bridge<'a>(br: *mut bindings::fpga_bridge, caller: &str) -> Option<&'a
 /// `bridge` must come from a registration or a get that the caller still owns.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_bridge_enable(bridge_: *mut bindings::fpga_bridge) -> i32 {
-    // SAFETY: Caller's requirement.
+    // SAFETY: `bridge_` comes from a registration or a get the caller owns (C API contract).
     match unsafe { bridge(bridge_, "fpga_bridge_enable") } {
         Some(b) => to_ret(b.enable_set(true)),
         None => EINVAL.to_errno(),
@@ -55,7 +56,7 @@ export_symbol_gpl!(fpga_bridge_enable);
 /// `bridge` must come from a registration or a get that the caller still owns.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_bridge_disable(bridge_: *mut bindings::fpga_bridge) -> i32 {
-    // SAFETY: Caller's requirement.
+    // SAFETY: `bridge_` comes from a registration or a get the caller owns (C API contract).
     match unsafe { bridge(bridge_, "fpga_bridge_disable") } {
         Some(b) => to_ret(b.enable_set(false)),
         None => EINVAL.to_errno(),
@@ -155,7 +156,7 @@ unsafe fn set_all(list: *mut bindings::list_head, enable: bool) -> Result {
 /// `bridge_list` must be a valid list of bridges the caller holds.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_bridges_enable(bridge_list: *mut bindings::list_head) -> i32 {
-    // SAFETY: Caller's requirement.
+    // SAFETY: `bridge_list` is a valid list of bridges the caller holds (C API contract).
     to_ret(unsafe { set_all(bridge_list, true) })
 }
 export_symbol_gpl!(fpga_bridges_enable);
@@ -167,7 +168,7 @@ export_symbol_gpl!(fpga_bridges_enable);
 /// `bridge_list` must be a valid list of bridges the caller holds.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_bridges_disable(bridge_list: *mut bindings::list_head) -> i32 {
-    // SAFETY: Caller's requirement.
+    // SAFETY: `bridge_list` is a valid list of bridges the caller holds (C API contract).
     to_ret(unsafe { set_all(bridge_list, false) })
 }
 export_symbol_gpl!(fpga_bridges_disable);
@@ -191,7 +192,7 @@ pub(crate) unsafe extern "C" fn fpga_bridges_put(bridge_list: *mut bindings::lis
             let Some(node) = (unsafe { list::first(bridge_list) }) else {
                 break;
             };
-            // SAFETY: As above.
+            // SAFETY: `node` is on the valid list `bridge_list`; the lock serialises the change.
             unsafe { list::del_init(node) };
             node
         };
@@ -298,7 +299,8 @@ export_symbol_gpl!(__fpga_bridge_register);
 pub(crate) unsafe extern "C" fn fpga_bridge_unregister(bridge_: *mut bindings::fpga_bridge) {
     // SAFETY: The caller owns the registration, which `unregister` consumes.
     if let Some(b) = unsafe { bridge(bridge_, "fpga_bridge_unregister") } {
-        // SAFETY: As above.
+        // SAFETY: The caller owns the registration (C API contract), which `unregister`
+        // consumes.
         unsafe { b.unregister() };
     }
 }

@@ -85,7 +85,8 @@ impl Bridge {
     pub(crate) unsafe fn from_node<'a>(node: *mut bindings::list_head) -> &'a Bridge {
         // SAFETY: `node` is the `node` field of a `struct fpga_bridge` (caller's requirement).
         let br = unsafe { kernel::container_of!(node, bindings::fpga_bridge, node) };
-        // SAFETY: Same requirement.
+        // SAFETY: `br` is a bridge registered by this core that the caller holds, so its device is
+        // referenced.
         unsafe { Self::from_c(br) }
     }
 

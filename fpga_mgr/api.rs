@@ -29,7 +29,8 @@ unsafe fn manager<'a>(mgr: *mut bindings::fpga_manager, caller: &str) -> Option<
         invalid_pointer(caller);
         return None;
     }
-    // SAFETY: Guaranteed by the caller.
+    // SAFETY: `mgr` is a real pointer, which comes from a registration or a get the caller still
+    // owns (this function's requirement), so the manager's device is referenced.
     Some(unsafe { Manager::from_c(mgr) })
 }
 
@@ -249,7 +250,8 @@ pub(crate) unsafe extern "C" fn __fpga_mgr_register(
     owner: *mut bindings::module,
 ) -> *mut bindings::fpga_manager {
     let info = short_info(name, mops, priv_);
-    // SAFETY: Forwarded requirements.
+    // SAFETY: `parent`, `name`, `mops` and `owner` are valid as `__fpga_mgr_register_full`
+    // requires (this function's requirements are the same); `info` is a valid local.
     unsafe { __fpga_mgr_register_full(parent, &info, owner) }
 }
 export_symbol_gpl!(__fpga_mgr_register);
@@ -265,7 +267,8 @@ export_symbol_gpl!(__fpga_mgr_register);
 pub(crate) unsafe extern "C" fn fpga_mgr_unregister(mgr: *mut bindings::fpga_manager) {
     // SAFETY: The caller owns the registration, which `unregister` consumes.
     if let Some(m) = unsafe { manager(mgr, "fpga_mgr_unregister") } {
-        // SAFETY: As above.
+        // SAFETY: The caller owns the registration (C API contract), which `unregister`
+        // consumes.
         unsafe { m.unregister() };
     }
 }
@@ -305,7 +308,8 @@ pub(crate) unsafe extern "C" fn __devm_fpga_mgr_register_full(
     if dr.is_null() {
         return ENOMEM.to_ptr();
     }
-    // SAFETY: Forwarded requirements.
+    // SAFETY: `parent`, `info` and `owner` are valid as `__fpga_mgr_register_full` requires
+    // (this function's requirements are the same).
     let mgr = unsafe { __fpga_mgr_register_full(parent, info, owner) };
     if !is_valid(mgr) {
         // SAFETY: `dr` was allocated above and never added.
@@ -335,7 +339,8 @@ pub(crate) unsafe extern "C" fn __devm_fpga_mgr_register(
     owner: *mut bindings::module,
 ) -> *mut bindings::fpga_manager {
     let info = short_info(name, mops, priv_);
-    // SAFETY: Forwarded requirements.
+    // SAFETY: `parent`, `name`, `mops` and `owner` are valid as
+    // `__devm_fpga_mgr_register_full` requires (this function's requirements are the same).
     unsafe { __devm_fpga_mgr_register_full(parent, &info, owner) }
 }
 export_symbol_gpl!(__devm_fpga_mgr_register);

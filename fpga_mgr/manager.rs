@@ -359,7 +359,8 @@ unsafe fn parent_key(raw: *mut bindings::device, dev: &Device) -> Result<KVec<u8
     let bus_name = if bus.is_null() {
         &[][..]
     } else {
-        // SAFETY: As above.
+        // SAFETY: A non-NULL bus of a valid device is a registered bus type, whose name is a
+        // static NUL-terminated string.
         unsafe { CStr::from_char_ptr((*bus).name) }.to_bytes()
     };
     let name = dev.name().to_bytes();

@@ -27,7 +27,8 @@ unsafe fn region<'a>(r: *mut bindings::fpga_region, caller: &str) -> Option<&'a 
         pr_warn!("{}: invalid FPGA region pointer\n", caller);
         return None;
     }
-    // SAFETY: Guaranteed by the caller.
+    // SAFETY: `r` is a real pointer, which comes from a registration or a lookup whose device
+    // reference the caller still owns (this function's requirement).
     Some(unsafe { Region::from_c(r) })
 }
 
@@ -65,7 +66,7 @@ export_symbol_gpl!(fpga_region_class_find);
 pub(crate) unsafe extern "C" fn fpga_region_program_fpga(
     region_: *mut bindings::fpga_region,
 ) -> i32 {
-    // SAFETY: Caller's requirement.
+    // SAFETY: The caller holds a reference to the region's device (C API contract).
     match unsafe { region(region_, "fpga_region_program_fpga") } {
         Some(r) => to_ret(program::program(r)),
         None => EINVAL.to_errno(),
@@ -123,7 +124,8 @@ pub(crate) unsafe extern "C" fn __fpga_region_register(
         priv_: ptr::null_mut(),
         get_bridges,
     };
-    // SAFETY: Forwarded requirements.
+    // SAFETY: `parent`, `mgr` and `owner` are valid as `__fpga_region_register_full` requires
+    // (this function's requirements are the same); `info` is a valid local.
     unsafe { __fpga_region_register_full(parent, &info, owner) }
 }
 export_symbol_gpl!(__fpga_region_register);
@@ -138,7 +140,8 @@ export_symbol_gpl!(__fpga_region_register);
 pub(crate) unsafe extern "C" fn fpga_region_unregister(region_: *mut bindings::fpga_region) {
     // SAFETY: The caller owns the registration, which `unregister` consumes.
     if let Some(r) = unsafe { region(region_, "fpga_region_unregister") } {
-        // SAFETY: As above.
+        // SAFETY: The caller owns the registration (C API contract), which `unregister`
+        // consumes.
         unsafe { r.unregister() };
     }
 }
@@ -160,7 +163,7 @@ export_symbol_gpl!(fpga_region_unregister);
 pub(crate) unsafe extern "C" fn fpga_region_freeze_bridges(
     region_: *mut bindings::fpga_region,
 ) -> i32 {
-    // SAFETY: Caller's requirement.
+    // SAFETY: The caller holds a reference to the region's device (C API contract).
     match unsafe { region(region_, "fpga_region_freeze_bridges") } {
         Some(r) => to_ret(r.freeze_bridges()),
         None => EINVAL.to_errno(),

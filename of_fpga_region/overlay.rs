@@ -340,7 +340,7 @@ unsafe extern "C" fn notify(
         // SAFETY: `class_find` referenced the region; the overlay node is valid.
         unsafe { pre_apply(region, nd.overlay) }
     } else {
-        // SAFETY: As above.
+        // SAFETY: `class_find` referenced the region.
         unsafe { post_remove(region) };
         0
     };

@@ -44,7 +44,7 @@ pub(crate) fn get_mgr(np: *mut bindings::device_node) -> Result<*mut bindings::f
     while !node.is_null() {
         // SAFETY: `node` is a referenced node.
         if unsafe { bindings::of_device_is_compatible(node, c"fpga-region".as_char_ptr()) } != 0 {
-            // SAFETY: As above.
+            // SAFETY: `node` is a referenced node.
             let mgr_node = unsafe { parse_phandle(node, c"fpga-mgr", 0) };
             if !mgr_node.is_null() {
                 // SAFETY: `mgr_node` and `node` are referenced; both references are dropped.
