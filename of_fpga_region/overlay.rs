@@ -8,7 +8,9 @@
 
 use crate::{bindings, RegionState, INFO_LOCK};
 use core::ptr;
-use kernel::{prelude::*, sync::atomic::Relaxed, types::Opaque};
+use kernel::{
+    device::property::FwNode, prelude::*, str::CString, sync::atomic::Relaxed, types::Opaque,
+};
 
 /// The notifier block, in static storage as the notifier chain requires.
 struct NotifierBlock(Opaque<bindings::notifier_block>);
@@ -44,24 +46,15 @@ impl Drop for Notifier {
     }
 }
 
-/// Reads the `u32` property `name` of `np` into `val`, if there is one.
+/// The firmware node of a device-tree node, for the kernel crate's property readers.
 ///
 /// # Safety
 ///
-/// `np` must be a valid node.
-unsafe fn read_u32(np: *const bindings::device_node, name: &CStr, val: &mut u32) {
-    // SAFETY: `np` is valid; one value is read into `val`.
-    unsafe { bindings::of_property_read_variable_u32_array(np, name.as_char_ptr(), val, 1, 0) };
-}
-
-/// Whether `np` has the boolean property `name`.
-///
-/// # Safety
-///
-/// `np` must be a valid node.
-unsafe fn has_flag(np: *const bindings::device_node, name: &CStr) -> bool {
-    // SAFETY: `np` is valid.
-    unsafe { bindings::of_property_read_bool(np, name.as_char_ptr()) }
+/// `np` must be a valid node that stays referenced for `'a`.
+unsafe fn fwnode<'a>(np: *mut bindings::device_node) -> &'a FwNode {
+    // SAFETY: `np` is valid for `'a` (caller's requirement), so its embedded `fwnode` is too;
+    // `FwNode` is a transparent wrapper of `struct fwnode_handle`.
+    unsafe { &*(&raw mut (*np).fwnode).cast::<FwNode>() }
 }
 
 /// Whether `np` names an image: a `firmware-name` string, read as upstream reads it (7.2 warns
@@ -169,54 +162,44 @@ unsafe fn parse(
         unsafe { bindings::fpga_image_info_free(info) };
         Err(e)
     };
+    // SAFETY: `overlay` is valid while the notifier runs (caller's requirement).
+    let node = unsafe { fwnode(overlay) };
+    let mut flags = 0;
+    for (prop, flag) in [
+        (c"partial-fpga-config", bindings::FPGA_MGR_PARTIAL_RECONFIG),
+        (c"external-fpga-config", bindings::FPGA_MGR_EXTERNAL_CONFIG),
+        (
+            c"encrypted-fpga-config",
+            bindings::FPGA_MGR_ENCRYPTED_BITSTREAM,
+        ),
+    ] {
+        if node.property_read_bool(prop) {
+            flags |= flag;
+        }
+    }
+    let timeout_us = |prop: &CStr| node.property_read::<u32>(prop).or(0);
+    let Some(firmware) = node.property_read::<CString>(c"firmware-name").optional() else {
+        // The overlay programs nothing (e.g. it only adds devices).
+        // SAFETY: `info` was allocated above and not handed out.
+        unsafe { bindings::fpga_image_info_free(info) };
+        return Ok(None);
+    };
+    if flags & bindings::FPGA_MGR_EXTERNAL_CONFIG != 0 {
+        dev_err!(kdev, "error: specified firmware and external-fpga-config\n");
+        return fail(info, EINVAL);
+    }
     // SAFETY: `info` is ours; `overlay` is valid; the firmware name is devres memory of
     // `info->dev`, as `fpga_image_info_free()` requires.
     unsafe {
         (*info).overlay = overlay;
-        for (prop, flag) in [
-            (c"partial-fpga-config", bindings::FPGA_MGR_PARTIAL_RECONFIG),
-            (c"external-fpga-config", bindings::FPGA_MGR_EXTERNAL_CONFIG),
-            (
-                c"encrypted-fpga-config",
-                bindings::FPGA_MGR_ENCRYPTED_BITSTREAM,
-            ),
-        ] {
-            if has_flag(overlay, prop) {
-                (*info).flags |= flag;
-            }
-        }
-        let mut name: *const u8 = ptr::null();
-        if bindings::of_property_read_string(overlay, c"firmware-name".as_char_ptr(), &mut name)
-            == 0
-        {
-            (*info).firmware_name = bindings::devm_kstrdup(dev, name, bindings::GFP_KERNEL);
-            if (*info).firmware_name.is_null() {
-                return fail(info, ENOMEM);
-            }
-        }
-        read_u32(
-            overlay,
-            c"region-unfreeze-timeout-us",
-            &mut (*info).enable_timeout_us,
-        );
-        read_u32(
-            overlay,
-            c"region-freeze-timeout-us",
-            &mut (*info).disable_timeout_us,
-        );
-        read_u32(
-            overlay,
-            c"config-complete-timeout-us",
-            &mut (*info).config_complete_timeout_us,
-        );
+        (*info).flags = flags;
+        (*info).enable_timeout_us = timeout_us(c"region-unfreeze-timeout-us");
+        (*info).disable_timeout_us = timeout_us(c"region-freeze-timeout-us");
+        (*info).config_complete_timeout_us = timeout_us(c"config-complete-timeout-us");
+        (*info).firmware_name =
+            bindings::devm_kstrdup(dev, firmware.as_char_ptr(), bindings::GFP_KERNEL);
         if (*info).firmware_name.is_null() {
-            // The overlay programs nothing (e.g. it only adds devices).
-            bindings::fpga_image_info_free(info);
-            return Ok(None);
-        }
-        if (*info).flags & bindings::FPGA_MGR_EXTERNAL_CONFIG != 0 {
-            dev_err!(kdev, "error: specified firmware and external-fpga-config\n");
-            return fail(info, EINVAL);
+            return fail(info, ENOMEM);
         }
     }
     Ok(Some(info))
