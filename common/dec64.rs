@@ -62,3 +62,49 @@ impl kernel::fmt::Display for Dec64 {
         fmt::Display::fmt(self, f)
     }
 }
+
+/// Decimal 64-bit values without 64-bit division. On 32-bit ARM, `{}` of a `u64` of 1000 or more
+/// reaches the kernel's panicking `__aeabi_uldivmod`: these cases are a BUG() there if `Dec64`
+/// falls back to it. Compiled only into the KUnit module `fpga_mgr_protocol_test` (the
+/// `fpga_rs_kunit` value Kbuild sets for it, `Documentation/testing.rst`).
+#[cfg(fpga_rs_kunit = "fpga_rs_dec64")]
+#[kernel::prelude::kunit_tests(fpga_rs_dec64)]
+mod tests {
+    use super::Dec64;
+    use kernel::{prelude::*, str::CString};
+
+    fn text(v: u64) -> Result<CString> {
+        CString::try_from_fmt(fmt!("{}", Dec64(v)))
+    }
+
+    #[test]
+    fn small_values_print_as_u32_does() -> Result {
+        assert_eq!(text(0)?.to_bytes(), b"0");
+        assert_eq!(text(999)?.to_bytes(), b"999");
+        assert_eq!(text(1000)?.to_bytes(), b"1000");
+        assert_eq!(text(9999)?.to_bytes(), b"9999");
+        assert_eq!(text(10000)?.to_bytes(), b"10000");
+        assert_eq!(text(999_999_999)?.to_bytes(), b"999999999");
+        Ok(())
+    }
+
+    #[test]
+    fn groups_of_nine_digits_keep_their_zeros() -> Result {
+        assert_eq!(text(1_000_000_000)?.to_bytes(), b"1000000000");
+        assert_eq!(text(4_294_967_296)?.to_bytes(), b"4294967296");
+        assert_eq!(
+            text(1_000_000_000_000_000_007)?.to_bytes(),
+            b"1000000000000000007"
+        );
+        assert_eq!(
+            text(999_999_999_999_999_999)?.to_bytes(),
+            b"999999999999999999"
+        );
+        assert_eq!(
+            text(1_000_000_000_000_000_000)?.to_bytes(),
+            b"1000000000000000000"
+        );
+        assert_eq!(text(u64::MAX)?.to_bytes(), b"18446744073709551615");
+        Ok(())
+    }
+}

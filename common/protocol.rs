@@ -216,3 +216,163 @@ impl State {
 /// A put without a get: the count was already zero and stays so.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Unbalanced;
+
+/// The protocol driven through the interleavings that matter. Compiled only into the KUnit
+/// module `fpga_mgr_protocol_test`, the one crate for which Kbuild sets this `fpga_rs_kunit`
+/// value: the cores compile this file without the suite (`Documentation/testing.rst`).
+#[cfg(fpga_rs_kunit = "fpga_mgr_protocol")]
+#[kernel::prelude::kunit_tests(fpga_mgr_protocol)]
+mod tests {
+    use super::{Hold, Refusal, State, Unbalanced};
+
+    #[test]
+    fn get_that_found_the_device_before_unregister_is_refused_after_it() {
+        // T1 found the device (class lookup, device reference), then T2 began unregistering
+        // before T1 entered: T1 must not pin the owner (whose module may be freed).
+        let state = State::new();
+        assert!(state.begin_unregister());
+        assert_eq!(state.enter(Hold::Shared), Err(Refusal::Gone));
+        assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Gone));
+        assert!(state.is_idle());
+    }
+
+    #[test]
+    fn get_that_entered_before_unregister_is_waited_for() {
+        // T1 entered (it is pinning the owner) when T2 began unregistering: T2 must wait until
+        // T1 left, and T1's leave is the one that wakes it.
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(state.begin_unregister());
+        assert!(!state.is_idle());
+        assert!(state.leave_holding());
+        assert!(state.is_idle());
+        // The get holds: unregistration does not wait for holders.
+        assert_eq!(state.holders(), 1);
+    }
+
+    #[test]
+    fn unregister_waits_until_the_last_op_ends() {
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(state.begin_unregister());
+        assert!(!state.is_idle());
+        // The first leave does not wake the unregistration, the last does.
+        assert!(!state.leave(Hold::Shared));
+        assert!(!state.is_idle());
+        assert!(state.leave(Hold::Shared));
+        assert!(state.is_idle());
+    }
+
+    #[test]
+    fn leave_before_unregister_wakes_nobody() {
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(!state.leave(Hold::Shared));
+        assert!(state.is_idle());
+        assert!(state.begin_unregister());
+    }
+
+    #[test]
+    fn ops_and_locks_are_refused_after_unregister_begins() {
+        let state = State::new();
+        assert!(state.begin_unregister());
+        assert_eq!(state.enter(Hold::Shared), Err(Refusal::Gone));
+        assert_eq!(state.lock(), Err(Refusal::Gone));
+    }
+
+    #[test]
+    fn lock_is_an_exclusive_flag() {
+        let state = State::new();
+        assert_eq!(state.lock(), Ok(()));
+        assert!(state.is_locked());
+        assert_eq!(state.lock(), Err(Refusal::Busy));
+        assert!(state.unlock());
+        assert!(!state.unlock());
+        assert_eq!(state.lock(), Ok(()));
+    }
+
+    #[test]
+    fn exclusive_get_is_refused_while_held_and_after_unregister() {
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        // The get pinned the owner and leaves its pinning section, keeping the hold.
+        assert!(!state.leave_holding());
+        assert!(state.is_locked());
+        assert_eq!(state.holders(), 1);
+        assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Busy));
+        assert_eq!(state.lock(), Err(Refusal::Busy));
+        // Shared sections (ops of the holder) still enter.
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(!state.leave(Hold::Shared));
+        assert!(state.unlock());
+        assert_eq!(state.put_holder(), Ok(()));
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        assert!(!state.leave(Hold::Exclusive));
+        assert!(state.begin_unregister());
+        assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Gone));
+    }
+
+    #[test]
+    fn unregister_waits_for_an_exclusive_programming() {
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        assert!(state.begin_unregister());
+        assert!(!state.is_idle());
+        assert!(state.is_locked());
+        assert!(state.leave(Hold::Exclusive));
+        assert!(state.is_idle());
+        assert!(!state.is_locked());
+    }
+
+    #[test]
+    fn failed_exclusive_get_gives_the_hold_back() {
+        // The owner's module was going: the get leaves with the hold it took.
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        assert!(!state.leave(Hold::Exclusive));
+        assert!(!state.is_locked());
+        assert_eq!(state.lock(), Ok(()));
+    }
+
+    #[test]
+    fn second_unregister_is_a_no_op() {
+        let state = State::new();
+        assert!(state.begin_unregister());
+        assert!(!state.begin_unregister());
+    }
+
+    #[test]
+    fn put_without_get_is_reported_and_not_counted() {
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(!state.leave_holding());
+        assert_eq!(state.holders(), 1);
+        assert!(state.is_idle());
+        assert_eq!(state.lock(), Ok(()));
+        assert_eq!(state.put_holder(), Ok(()));
+        assert_eq!(state.put_holder(), Err(Unbalanced));
+        assert_eq!(state.holders(), 0);
+        // The unbalanced put left the other fields as they were.
+        assert!(state.is_locked());
+        assert!(state.is_idle());
+        assert!(state.begin_unregister());
+    }
+
+    #[test]
+    fn many_holders_and_sections_do_not_spill_into_each_other() {
+        let state = State::new();
+        for _ in 0..1000 {
+            assert_eq!(state.enter(Hold::Shared), Ok(()));
+            assert!(!state.leave_holding());
+            assert_eq!(state.enter(Hold::Shared), Ok(()));
+        }
+        assert_eq!(state.holders(), 1000);
+        assert!(!state.is_idle());
+        for _ in 0..1000 {
+            assert!(!state.leave(Hold::Shared));
+        }
+        assert!(state.is_idle());
+        assert_eq!(state.holders(), 1000);
+    }
+}

@@ -63,3 +63,36 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     crc.update(bytes);
     crc.value()
 }
+
+/// The CRC zlib and the kernel compute, whole or in pieces. Compiled only into the KUnit module
+/// `sim_socfpga_test`, the one crate for which Kbuild sets this `fpga_rs_kunit` value
+/// (`Documentation/testing.rst`).
+#[cfg(fpga_rs_kunit = "sim_crc32")]
+#[kernel::prelude::kunit_tests(sim_crc32)]
+mod tests {
+    use super::{crc32, Crc32};
+
+    /// A text and its CRC-32, as Python's `zlib.crc32` computes it.
+    const FOX: (&[u8], u32) = (b"The quick brown fox jumps over the lazy dog", 0x414f_a339);
+
+    #[test]
+    fn check_values_are_zlibs() {
+        // The check value of CRC-32/ISO-HDLC.
+        assert_eq!(crc32(b"123456789"), 0xcbf4_3926);
+        assert_eq!(crc32(FOX.0), FOX.1);
+        assert_eq!(crc32(b""), 0);
+        assert_eq!(Crc32::default().value(), 0);
+    }
+
+    #[test]
+    fn running_crc_does_not_depend_on_the_chunks() {
+        let (data, want) = FOX;
+        for split in 0..=data.len() {
+            let mut crc = Crc32::new();
+            crc.update(&data[..split]);
+            crc.update(&[]);
+            crc.update(&data[split..]);
+            assert_eq!(crc.value(), want);
+        }
+    }
+}

@@ -104,3 +104,76 @@ impl Controller {
         !self.frozen
     }
 }
+
+/// The freeze protocol, its timeouts and the traffic it blocks. Compiled only into the KUnit module
+/// `sim_bridges_test`, the one crate for which Kbuild sets this `fpga_rs_kunit` value
+/// (`Documentation/testing.rst`).
+#[cfg(fpga_rs_kunit = "sim_freeze_bridge_controller")]
+#[kernel::prelude::kunit_tests(sim_freeze_bridge_controller)]
+mod tests {
+    use super::{Controller, Request};
+
+    #[test]
+    fn freeze_takes_effect_when_acknowledged() {
+        let mut c = Controller::new();
+        assert!(c.request(Request::Freeze, 100));
+        assert!(!c.poll(149, Some(50)));
+        assert!(!c.frozen());
+        assert!(c.poll(150, Some(50)));
+        assert!(c.frozen());
+        assert_eq!((c.freezes, c.region_resets), (1, 0));
+    }
+
+    #[test]
+    fn requests_are_named_for_the_log() {
+        assert_eq!(Request::Freeze.name(), "freeze");
+        assert_eq!(Request::Unfreeze.name(), "unfreeze");
+    }
+
+    #[test]
+    fn satisfied_requests_are_not_issued() {
+        let mut c = Controller::new();
+        assert!(!c.request(Request::Unfreeze, 0));
+        assert!(c.request(Request::Freeze, 0));
+        assert!(c.poll(0, Some(0)));
+        assert!(!c.request(Request::Freeze, 0));
+        assert_eq!((c.freezes, c.unfreezes), (1, 0));
+    }
+
+    #[test]
+    fn unfreeze_resets_the_region_first() {
+        let mut c = Controller::new();
+        c.request(Request::Freeze, 0);
+        c.poll(0, Some(0));
+        assert!(c.request(Request::Unfreeze, 10));
+        assert_eq!(c.region_resets, 1);
+        assert!(c.frozen());
+        assert!(c.poll(10, Some(0)));
+        assert!(!c.frozen());
+        assert_eq!(c.unfreezes, 1);
+    }
+
+    #[test]
+    fn unacknowledged_request_times_out_and_changes_nothing() {
+        let mut c = Controller::new();
+        c.request(Request::Freeze, 0);
+        assert!(!c.poll(1_000_000, None));
+        c.timeout();
+        assert!(!c.frozen());
+        assert_eq!((c.timeouts, c.freezes), (1, 0));
+        // Nothing is pending any more.
+        assert!(c.poll(0, None));
+    }
+
+    #[test]
+    fn frozen_region_blocks_traffic() {
+        let mut c = Controller::new();
+        assert!(c.transfer(5));
+        c.request(Request::Freeze, 0);
+        // Until the freeze is acknowledged, traffic still crosses.
+        assert!(c.transfer(1));
+        c.poll(0, Some(0));
+        assert!(!c.transfer(3));
+        assert_eq!((c.passed, c.blocked), (6, 3));
+    }
+}

@@ -51,3 +51,28 @@ impl Decoupler {
         self.enabled()
     }
 }
+
+/// The decouple bit and the traffic it blocks. Compiled only into the KUnit module
+/// `sim_bridges_test`, the one crate for which Kbuild sets this `fpga_rs_kunit` value
+/// (`Documentation/testing.rst`).
+#[cfg(fpga_rs_kunit = "sim_pr_decoupler_regs")]
+#[kernel::prelude::kunit_tests(sim_pr_decoupler_regs)]
+mod tests {
+    use super::{Decoupler, CTRL_DECOUPLE};
+
+    #[test]
+    fn disable_sets_the_decouple_bit_and_blocks_traffic() {
+        let mut d = Decoupler::new();
+        assert!(d.enabled());
+        assert!(d.transfer(2));
+        d.set_enabled(false);
+        assert_eq!(d.ctrl, CTRL_DECOUPLE);
+        assert!(!d.enabled());
+        assert!(!d.transfer(4));
+        d.set_enabled(true);
+        assert_eq!(d.ctrl, 0);
+        assert!(d.transfer(1));
+        assert_eq!((d.passed, d.blocked), (3, 4));
+        assert_eq!((d.decouples, d.couples), (1, 1));
+    }
+}

@@ -89,3 +89,50 @@ pub(crate) fn parse(image: &[u8]) -> Result<Parsed, Fault> {
         data_len,
     }))
 }
+
+/// The .bit header parser on headers built as `tools/testing/gen-images.py` builds them.
+/// Compiled only into the KUnit module `sim_zynq_test`, which provides `crate::sim_images`
+/// (`tests/common/sim_images.rs`): the one crate for which Kbuild sets this `fpga_rs_kunit`
+/// value (`Documentation/testing.rst`).
+#[cfg(fpga_rs_kunit = "sim_zynq_bit_header")]
+#[kunit_tests(sim_zynq_bit_header)]
+mod tests {
+    use super::{parse, Parsed};
+    use crate::sim_images::bit_header;
+    use kernel::prelude::*;
+
+    #[test]
+    fn bit_header_fields_and_data_offset() -> Result {
+        let header = bit_header(b"top;UserID=0XFFFFFFFF", b"7z020clg400", 4096)?;
+        let Ok(Parsed::Bit(h)) = parse(&header) else {
+            return Err(EINVAL);
+        };
+        assert_eq!(h.design.as_bytes(), b"top;UserID=0XFFFFFFFF");
+        assert_eq!(h.part.as_bytes(), b"7z020clg400");
+        assert_eq!(h.data_offset, header.len());
+        assert_eq!(h.data_len, 4096);
+        Ok(())
+    }
+
+    #[test]
+    fn short_buffers_ask_for_the_bytes_the_header_needs() -> Result {
+        let header = bit_header(b"design", b"7z020clg400", 64)?;
+        for len in [5, 13, 15, header.len() - 1] {
+            match parse(&header[..len]) {
+                Ok(Parsed::NeedMore(n)) => assert!(n > len && n <= header.len()),
+                _ => return Err(EINVAL),
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn raw_bin_has_no_header_and_bad_keys_are_refused() -> Result {
+        assert!(matches!(parse(&[0xff; 64]), Ok(Parsed::Raw)));
+        let mut header = bit_header(b"design", b"7z020clg400", 64)?;
+        // The key of field `b`: 13 bytes of magic, then `a`, its length and "design\0".
+        header[13 + 3 + 7] = b'x';
+        assert_eq!(parse(&header).map_err(|f| f.errno), Err(EINVAL));
+        Ok(())
+    }
+}

@@ -470,3 +470,224 @@ impl Engine {
         ))
     }
 }
+
+/// The sync-word search in both byte orders, the packet checks, DONE and partial
+/// reconfiguration, on bitstreams built as `tools/testing/gen-images.py` builds them.
+/// Compiled only into the KUnit module `sim_zynq_test`, which provides `crate::sim_images`
+/// (`tests/common/sim_images.rs`): the one crate for which Kbuild sets this `fpga_rs_kunit`
+/// value (`Documentation/testing.rst`).
+#[cfg(fpga_rs_kunit = "sim_zynq_engine")]
+#[kunit_tests(sim_zynq_engine)]
+mod tests {
+    use super::{ByteOrder, Engine, Mode};
+    use crate::crc32::crc32;
+    use crate::fault::Fault;
+    use crate::manager::status;
+    use crate::name::Name;
+    use crate::sim_images::{pattern, Bitstream, XC7Z010, XC7Z020};
+    use kernel::prelude::*;
+
+    /// Programs `bitstream` in chunks of `chunk` bytes; DONE must be up at the end.
+    fn program(fpga: &mut Engine, bitstream: &[u8], chunk: usize, partial: bool) -> Result {
+        fpga.write_init(partial, Name::new(b"test"))
+            .map_err(|f| f.errno)?;
+        for c in bitstream.chunks(chunk) {
+            fpga.write(c).map_err(|f| f.errno)?;
+        }
+        if fpga.done() {
+            Ok(())
+        } else {
+            Err(fpga.done_timeout().errno)
+        }
+    }
+
+    #[test]
+    fn natural_and_byte_swapped_bitstreams_configure_the_same_data() -> Result {
+        let data = pattern(1024, 1)?;
+        for (swapped, order) in [(false, ByteOrder::Natural), (true, ByteOrder::Swapped)] {
+            let bits = Bitstream {
+                swapped,
+                ..Bitstream::VALID
+            }
+            .build(&data)?;
+            for chunk in [1, 5, 4096] {
+                let mut fpga = Engine::new(XC7Z020);
+                program(&mut fpga, &bits, chunk, false)?;
+                assert_eq!(fpga.mode(), Mode::Operating);
+                assert_eq!(fpga.byte_order(), Some(order));
+                let (base, partial) = fpga.loaded();
+                assert_eq!(base.map(|l| (l.bytes, l.crc32)), Some((1024, crc32(&data))));
+                assert!(partial.is_none());
+            }
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn crc_mismatch_is_a_crc_error() -> Result {
+        let bits = Bitstream {
+            crc_xor: 1,
+            ..Bitstream::VALID
+        }
+        .build(&pattern(512, 2)?)?;
+        let mut fpga = Engine::new(XC7Z020);
+        assert_eq!(program(&mut fpga, &bits, 64, false), Err(EIO));
+        assert_eq!(fpga.status(), status::CRC_ERR);
+        assert!(!fpga.init_b());
+        assert_eq!(fpga.loaded().0, None);
+        Ok(())
+    }
+
+    #[test]
+    fn idcode_of_another_device_is_incompatible() -> Result {
+        let bits = Bitstream {
+            idcode: XC7Z010,
+            ..Bitstream::VALID
+        }
+        .build(&pattern(512, 3)?)?;
+        let mut fpga = Engine::new(XC7Z020);
+        assert_eq!(program(&mut fpga, &bits, 64, false), Err(EINVAL));
+        assert_eq!(fpga.status(), status::INCOMPATIBLE_IMAGE_ERR);
+        assert_eq!(fpga.fault().map(|f| f.detail), Some(XC7Z010.into()));
+        Ok(())
+    }
+
+    #[test]
+    fn frame_data_without_wcfg_is_a_protocol_error() -> Result {
+        let bits = Bitstream {
+            wcfg: false,
+            ..Bitstream::VALID
+        }
+        .build(&pattern(512, 4)?)?;
+        let mut fpga = Engine::new(XC7Z020);
+        assert_eq!(program(&mut fpga, &bits, 64, false), Err(EINVAL));
+        assert_eq!(fpga.status(), status::IP_PROTOCOL_ERR);
+        Ok(())
+    }
+
+    #[test]
+    fn no_sync_word_is_refused() -> Result {
+        let mut fpga = Engine::new(XC7Z020);
+        assert_eq!(
+            program(&mut fpga, &pattern(4096, 5)?, 4096, false),
+            Err(EINVAL)
+        );
+        assert_eq!(fpga.status(), status::INCOMPATIBLE_IMAGE_ERR);
+        assert_eq!(fpga.byte_order(), None);
+        Ok(())
+    }
+
+    #[test]
+    fn truncated_bitstream_never_raises_done() -> Result {
+        let bits = Bitstream::VALID.build(&pattern(2048, 6)?)?;
+        let mut fpga = Engine::new(XC7Z020);
+        assert_eq!(
+            program(&mut fpga, &bits[..bits.len() / 2], 64, false),
+            Err(ETIMEDOUT)
+        );
+        assert_eq!(fpga.status(), status::OPERATION_ERR);
+        // Without START and DESYNC there is no DONE either.
+        let unended = Bitstream {
+            end: false,
+            ..Bitstream::VALID
+        }
+        .build(&pattern(256, 6)?)?;
+        assert_eq!(program(&mut fpga, &unended, 64, false), Err(ETIMEDOUT));
+        Ok(())
+    }
+
+    #[test]
+    fn partial_reconfiguration_keeps_the_base_design() -> Result {
+        let base = pattern(1024, 7)?;
+        let part = pattern(256, 8)?;
+        let partial_bits = Bitstream {
+            swapped: true,
+            ..Bitstream::VALID
+        }
+        .build(&part)?;
+        let mut fpga = Engine::new(XC7Z020);
+        // Not on an unconfigured device, which is left as it was.
+        assert_eq!(program(&mut fpga, &partial_bits, 64, true), Err(EINVAL));
+        assert_eq!(fpga.mode(), Mode::PowerUp);
+        program(&mut fpga, &Bitstream::VALID.build(&base)?, 256, false)?;
+        program(&mut fpga, &partial_bits, 256, true)?;
+        let (b, p) = fpga.loaded();
+        assert_eq!(b.map(|l| l.crc32), Some(crc32(&base)));
+        assert_eq!(p.map(|l| (l.partial, l.crc32)), Some((true, crc32(&part))));
+        assert_eq!(fpga.programmings(), 2);
+        // A full configuration (PROG_B) clears both.
+        program(&mut fpga, &Bitstream::VALID.build(&base)?, 256, false)?;
+        assert!(fpga.loaded().1.is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn received_counts_the_frame_data_of_the_last_bitstream() -> Result {
+        let data = pattern(1024, 9)?;
+        let mut fpga = Engine::new(XC7Z020);
+        program(&mut fpga, &Bitstream::VALID.build(&data)?, 100, false)?;
+        assert_eq!(fpga.received(), (1024, crc32(&data)));
+        let bits = Bitstream {
+            crc_xor: 1,
+            ..Bitstream::VALID
+        }
+        .build(&data[..512])?;
+        assert_eq!(program(&mut fpga, &bits, 100, false), Err(EIO));
+        assert_eq!(fpga.received(), (512, crc32(&data[..512])));
+        Ok(())
+    }
+
+    #[test]
+    fn new_programming_forgets_the_last_failure() -> Result {
+        let bits = Bitstream {
+            crc_xor: 1,
+            ..Bitstream::VALID
+        }
+        .build(&pattern(512, 10)?)?;
+        let mut fpga = Engine::new(XC7Z020);
+        assert_eq!(program(&mut fpga, &bits, 64, false), Err(EIO));
+        assert_eq!(fpga.status(), status::CRC_ERR);
+        fpga.begin();
+        assert_eq!(fpga.status(), 0);
+        assert!(fpga.fault().is_none());
+        Ok(())
+    }
+
+    #[test]
+    fn rejected_bitstream_leaves_the_running_design() -> Result {
+        let data = pattern(1024, 11)?;
+        let mut fpga = Engine::new(XC7Z020);
+        program(&mut fpga, &Bitstream::VALID.build(&data)?, 256, false)?;
+        // As the driver refuses a .bit header for another part, in `parse_header`.
+        fpga.begin();
+        let fault = fpga.reject(Fault::new(
+            EINVAL,
+            status::INCOMPATIBLE_IMAGE_ERR,
+            "wrong part",
+            XC7Z010.into(),
+        ));
+        assert_eq!(fault.errno, EINVAL);
+        assert_eq!(fpga.mode(), Mode::Operating);
+        assert!(fpga.done());
+        assert_eq!(fpga.loaded().0.map(|l| l.crc32), Some(crc32(&data)));
+        assert_eq!(fpga.status(), status::INCOMPATIBLE_IMAGE_ERR);
+        Ok(())
+    }
+
+    #[test]
+    fn each_mode_has_its_debugfs_name() -> Result {
+        let mut fpga = Engine::new(XC7Z020);
+        assert_eq!(fpga.mode().name(), "power up");
+        fpga.write_init(false, Name::new(b"test"))
+            .map_err(|f| f.errno)?;
+        assert_eq!(fpga.mode().name(), "configuration");
+        fpga.write(&Bitstream::VALID.build(&pattern(256, 12)?)?)
+            .map_err(|f| f.errno)?;
+        assert_eq!(fpga.mode().name(), "operating");
+        fpga.write_init(false, Name::new(b"test"))
+            .map_err(|f| f.errno)?;
+        assert_eq!(fpga.done_timeout().errno, ETIMEDOUT);
+        assert_eq!(fpga.mode().name(), "error");
+        Ok(())
+    }
+}
