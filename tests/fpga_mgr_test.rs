@@ -37,86 +37,154 @@ use kunit_util::{module_refs, ptr_err, raw};
 
 #[kunit_tests(fpga_mgr_image_info)]
 mod image_info_tests {
-    use super::{bindings, raw};
-    use kernel::{faux, prelude::*};
+    use super::bindings;
+    use core::{
+        ptr,
+        sync::atomic::{AtomicBool, Ordering},
+    };
+    use kernel::{
+        prelude::*,
+        sync::Arc,
+        time::{delay::fsleep, Delta}, //
+    };
 
-    /// A faux device for one test, and its C pointer.
-    fn test_device(name: &'static CStr) -> Result<(faux::Registration, *mut bindings::device)> {
-        let reg = faux::Registration::new(name, None)?;
-        let dev = raw(reg.as_ref());
-        Ok((reg, dev))
+    /// A `struct device` of the test's own, whose release it observes: `release()` frees it
+    /// and sets `released`, which the test shares.
+    #[repr(C)]
+    struct ObservedDevice {
+        /// First, so that the C pointer to it is a pointer to the whole.
+        dev: bindings::device,
+        released: Arc<AtomicBool>,
     }
 
-    /// The reference count of a device (`kref_read(&dev->kobj.kref)`).
-    fn refcount(dev: *mut bindings::device) -> i32 {
-        // SAFETY: `dev` is a live device; the counter is an aligned `int` that is only read here.
-        unsafe { core::ptr::read_volatile(&raw const (*dev).kobj.kref.refcount.refs.counter) }
+    /// The `release` of an [`ObservedDevice`], called at the last `put_device()`.
+    ///
+    /// # Safety
+    ///
+    /// `dev` is the `dev` field of an [`ObservedDevice`] leaked by [`observed_device`], and no
+    /// reference to it is left.
+    unsafe extern "C" fn release(dev: *mut bindings::device) {
+        // SAFETY: By the function's safety requirements, `dev` is the first field of a
+        // `#[repr(C)]` `ObservedDevice` that `KBox::into_raw` leaked, and nothing refers to it
+        // any more.
+        let observed = unsafe { KBox::from_raw(dev.cast::<ObservedDevice>()) };
+        observed.released.store(true, Ordering::Release);
     }
 
-    /// The number of devres entries of a device (the length of `dev->devres_head`).
-    fn devres_count(dev: *mut bindings::device) -> usize {
-        // SAFETY: `dev` is a live device whose devres list only this test changes.
-        let head = unsafe { &raw mut (*dev).devres_head };
-        let mut n = 0;
-        // SAFETY: The list is a valid, circular `list_head` list.
-        let mut node = unsafe { (*head).next };
-        while node != head {
-            n += 1;
-            // SAFETY: As above.
-            node = unsafe { (*node).next };
+    /// An initialized device named `name`, which the caller holds the one reference to, and the
+    /// flag its release sets.
+    ///
+    /// It is initialized, not added: `fpga_image_info_alloc()` gets it and hangs devres memory
+    /// on it, which is all an info needs, while `device_del()` would release that devres memory
+    /// under the info.
+    fn observed_device(name: &CStr) -> Result<(*mut bindings::device, Arc<AtomicBool>)> {
+        let released = Arc::new(AtomicBool::new(false), GFP_KERNEL)?;
+        let shared = released.clone();
+        let observed = KBox::init(
+            try_init!(ObservedDevice {
+                dev <- pin_init::init_zeroed(),
+                released: shared,
+            }),
+            GFP_KERNEL,
+        )?;
+        let dev = KBox::into_raw(observed).cast::<bindings::device>();
+        // SAFETY: `dev` is a zeroed `struct device` that nothing else refers to yet; once it is
+        // initialized, its last `put_device()` calls `release`, which frees it.
+        unsafe {
+            bindings::device_initialize(dev);
+            (*dev).release = Some(release);
         }
-        n
+        // SAFETY: `dev` is initialized; the format takes one string, `name`.
+        let ret = unsafe { bindings::dev_set_name(dev, c"%s".as_char_ptr(), name.as_char_ptr()) };
+        if ret != 0 {
+            // SAFETY: Drops the reference `device_initialize()` gave the test: the last one.
+            unsafe { bindings::put_device(dev) };
+            return Err(Error::from_errno(ret));
+        }
+        Ok((dev, released))
+    }
+
+    /// Whether the device of `released` is released within 5 s (a release comes up to 4 s after
+    /// the last put with `CONFIG_DEBUG_KOBJECT_RELEASE`, at once otherwise).
+    fn is_released(released: &AtomicBool) -> bool {
+        for _ in 0..100 {
+            if released.load(Ordering::Acquire) {
+                return true;
+            }
+            fsleep(Delta::from_millis(50));
+        }
+        released.load(Ordering::Acquire)
     }
 
     #[test]
     fn image_info_alloc_pins_device_until_free() -> Result {
-        let (reg, dev) = test_device(c"fpga-mgr-test-info")?;
-        let (refs, devres) = (refcount(dev), devres_count(dev));
+        let (dev, released) = observed_device(c"fpga-mgr-test-info")?;
 
-        // SAFETY: `dev` is a registered device.
+        // SAFETY: `dev` is an initialized device the test holds a reference to.
         let info = unsafe { bindings::fpga_image_info_alloc(dev) };
         assert!(!info.is_null());
-        let (refs_held, devres_held) = (refcount(dev), devres_count(dev));
         // SAFETY: `info` was just allocated and is not shared.
         let (info_dev, flags, buf, count) =
             unsafe { ((*info).dev, (*info).flags, (*info).buf, (*info).count) };
-        // SAFETY: `info` is freed once.
-        unsafe { bindings::fpga_image_info_free(info) };
-        let (refs_after, devres_after) = (refcount(dev), devres_count(dev));
-        drop(reg);
+        // SAFETY: Drops the test's reference: the info's is the only one left.
+        unsafe { bindings::put_device(dev) };
+        let released_while_held = released.load(Ordering::Acquire);
+        // A device released under the info took the info's devres memory with it.
+        if !released_while_held {
+            // SAFETY: `info` is live (its device is) and freed once.
+            unsafe { bindings::fpga_image_info_free(info) };
+        }
+        let released_after_free = is_released(&released);
 
         assert_eq!(info_dev, dev);
         assert_eq!((flags, buf.is_null(), count), (0, true, 0));
-        assert_eq!((refs_held, devres_held), (refs + 1, devres + 1));
-        assert_eq!((refs_after, devres_after), (refs, devres));
+        assert!(!released_while_held);
+        assert!(released_after_free);
         Ok(())
     }
 
     #[test]
     fn image_info_free_releases_devres_firmware_name() -> Result {
-        let (reg, dev) = test_device(c"fpga-mgr-test-fw")?;
-        let (refs, devres) = (refcount(dev), devres_count(dev));
+        let (dev, released) = observed_device(c"fpga-mgr-test-fw")?;
 
-        // SAFETY: `dev` is a registered device.
+        // The devres memory allocated from here on is counted by releasing this group. Its
+        // canary is devres memory of the device that the info does not own.
+        // SAFETY: `dev` is an initialized device the test holds a reference to.
+        let group =
+            unsafe { bindings::devres_open_group(dev, ptr::null_mut(), bindings::GFP_KERNEL) };
+        assert!(!group.is_null());
+        // SAFETY: As above.
         let info = unsafe { bindings::fpga_image_info_alloc(dev) };
         assert!(!info.is_null());
         // SAFETY: `info` and `dev` are live; the name is devres memory of `info->dev`, as the API
-        // requires.
-        unsafe {
+        // requires, and so is the canary.
+        let (name, canary) = unsafe {
             (*info).firmware_name = bindings::devm_kstrdup(
                 dev,
                 c"fpga-rs/image.rbf".as_char_ptr(),
                 bindings::GFP_KERNEL,
             );
-        }
-        let devres_named = devres_count(dev);
+            let canary = bindings::devm_kstrdup(dev, c"canary".as_char_ptr(), bindings::GFP_KERNEL);
+            bindings::devres_close_group(dev, group);
+            ((*info).firmware_name, canary)
+        };
         // SAFETY: `info` is freed once.
         unsafe { bindings::fpga_image_info_free(info) };
-        let (refs_after, devres_after) = (refcount(dev), devres_count(dev));
-        drop(reg);
+        // The free drops the info's reference only: the test's keeps the device.
+        let released_by_free = released.load(Ordering::Acquire);
+        let mut left = None;
+        if !released_by_free {
+            // What the info had on the device went with it: only the canary is left to release.
+            // SAFETY: `group` is a closed group of `dev`, which is live, released once.
+            left = Some(unsafe { bindings::devres_release_group(dev, group) });
+            // SAFETY: Drops the test's reference, the last one.
+            unsafe { bindings::put_device(dev) };
+        }
 
-        assert_eq!(devres_named, devres + 2);
-        assert_eq!((refs_after, devres_after), (refs, devres));
+        assert!(!name.is_null() && !canary.is_null());
+        assert!(!released_by_free);
+        assert_eq!(left, Some(1));
+        assert!(is_released(&released));
         Ok(())
     }
 
