@@ -15,7 +15,7 @@
 //! (`Documentation/lifecycle.rst`): `fpga_mgr_unregister()` returns only when no op is running,
 //! and no op starts afterwards.
 
-use super::bindings;
+use super::{bindings, sg_image::SgImage};
 use core::{marker::PhantomData, pin::Pin, ptr};
 use kernel::{
     device::Device,
@@ -136,6 +136,20 @@ pub trait Ops: Send + Sync + Sized {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Writes the whole image, described by a scatter-gather table, to the FPGA: for a driver
+    /// that DMAs the image ([`SgImage::sg_table`]) or reads it page by page
+    /// ([`SgImage::for_each_chunk`]).
+    ///
+    /// The core calls it once per load, after `write_init`, for an image a user passed as a
+    /// table; and, if the driver has no `write`, for a buffer or firmware image too, which the
+    /// core then describes by a table of its pages (upstream `fpga_mgr_buf_load()`). The table
+    /// holds the whole image, header included: [`Ops::SKIP_HEADER`] and the data size apply to
+    /// `write` only, so a driver that has a header skips the header size that
+    /// [`Ops::write_init`] saw in its [`ImageInfo`] ([`SgImage::for_each_chunk_in`]).
+    fn write_sg(&self, _image: &SgImage) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Finishes the configuration; the FPGA then operates.
     fn write_complete(&self, _info: &ImageInfo) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -179,7 +193,11 @@ impl<T: Ops> Callbacks<T> {
         } else {
             None
         },
-        write_sg: None,
+        write_sg: if T::HAS_WRITE_SG {
+            Some(Self::write_sg)
+        } else {
+            None
+        },
         write_complete: if T::HAS_WRITE_COMPLETE {
             Some(Self::write_complete)
         } else {
@@ -285,6 +303,20 @@ impl<T: Ops> Callbacks<T> {
         // SAFETY: Guaranteed by the caller.
         let (data, chunk) = unsafe { (Self::data(mgr), Self::bytes(buf, count)) };
         to_ret(data.write(chunk))
+    }
+
+    /// # Safety
+    ///
+    /// As for [`Self::state`]; `sgt` is a valid table of the image, which the core neither
+    /// changes nor frees during the call.
+    unsafe extern "C" fn write_sg(
+        mgr: *mut bindings::fpga_manager,
+        sgt: *mut bindings::sg_table,
+    ) -> i32 {
+        // SAFETY: Guaranteed by the caller: `sgt` and the pages it describes (the caller's table
+        // or the core's own, over the image it holds) stay valid and unchanged for the call.
+        let (data, image) = unsafe { (Self::data(mgr), SgImage::from_raw(sgt)) };
+        to_ret(data.write_sg(image))
     }
 
     /// # Safety

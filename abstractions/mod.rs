@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The safe Rust API for low-level FPGA drivers: [`manager`] and [`bridge`], on the C API of
+//! The safe Rust API for low-level FPGA drivers: [`manager`] and [`bridge`], with [`sg_image`]
+//! for the images of `write_sg`, on the C API of
 //! [`include/linux/fpga/`](srctree/include/linux/fpga/) through [`bindings`].
 //!
 //! A Rust module cannot link against another module's crate, so each driver compiles this API
@@ -11,3 +12,4 @@
 pub mod bindings;
 pub mod bridge;
 pub mod manager;
+pub mod sg_image;
