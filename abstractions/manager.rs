@@ -55,6 +55,18 @@ pub mod status {
     pub const FIFO_OVERFLOW_ERR: u64 = bindings::FPGA_MGR_STATUS_FIFO_OVERFLOW_ERR;
 }
 
+/// A compatibility id of an FPGA manager (`struct fpga_compat_id`): 128 bits that name what
+/// the static part of the FPGA can take, as DFL's FME reads it from its hardware. A region
+/// created for the manager takes it over (`dfl-fme-region.c`) and shows it in sysfs
+/// (`/sys/class/fpga_region/regionN/compat_id`, `id_h` then `id_l` as 32 hex digits).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct CompatId {
+    /// The high 64 bits.
+    pub id_h: u64,
+    /// The low 64 bits.
+    pub id_l: u64,
+}
+
 /// The description of the image being programmed (`struct fpga_image_info`).
 ///
 /// # Invariants
@@ -352,15 +364,18 @@ fn to_ret(res: Result) -> i32 {
 ///
 /// # Invariants
 ///
-/// `mgr` is a manager registered with `Callbacks::<T>::VTABLE` and `data` as `priv`, until
-/// `drop` unregisters it.
+/// `mgr` is a manager registered with `Callbacks::<T>::VTABLE`, `data` as `priv` and
+/// `compat_id` (if any) as its compat id, until `drop` unregisters it.
 pub struct Registration<T: Ops> {
     mgr: *mut bindings::fpga_manager,
     data: Pin<KBox<T>>,
+    /// The compat id the manager was registered with. The upstream C core keeps the pointer
+    /// (`mgr->compat_id = info->compat_id`), so it lives as long as the registration.
+    _compat_id: Option<KBox<bindings::fpga_compat_id>>,
 }
 
 // SAFETY: The registration only holds the manager pointer, which the core allows to be used from
-// any thread, and `T: Send + Sync`.
+// any thread, the compat id, which only the core reads, and `T: Send + Sync`.
 unsafe impl<T: Ops> Send for Registration<T> {}
 // SAFETY: As above.
 unsafe impl<T: Ops> Sync for Registration<T> {}
@@ -368,35 +383,85 @@ unsafe impl<T: Ops> Sync for Registration<T> {}
 impl<T: Ops> Registration<T> {
     /// Registers a manager called `name` for `parent`, whose ops run on `data`, owned by
     /// `module` (the driver's `THIS_MODULE`).
+    ///
+    /// Fails with `ENOMEM`, or the errno of `__fpga_mgr_register_full()` (`EINVAL` for an
+    /// empty `name`).
     pub fn new(
         parent: &Device,
         name: &'static CStr,
         data: impl PinInit<T, Error>,
         module: &'static ThisModule,
     ) -> Result<Self> {
+        Self::register(parent, name, None, data, module)
+    }
+
+    /// As [`Registration::new`], with the compat id `compat_id` (`fpga_manager_info.compat_id`).
+    pub fn new_with_compat_id(
+        parent: &Device,
+        name: &'static CStr,
+        compat_id: CompatId,
+        data: impl PinInit<T, Error>,
+        module: &'static ThisModule,
+    ) -> Result<Self> {
+        Self::register(parent, name, Some(compat_id), data, module)
+    }
+
+    /// Registers with `__fpga_mgr_register_full()`.
+    fn register(
+        parent: &Device,
+        name: &'static CStr,
+        compat_id: Option<CompatId>,
+        data: impl PinInit<T, Error>,
+        module: &'static ThisModule,
+    ) -> Result<Self> {
         let data = KBox::pin_init(data, GFP_KERNEL)?;
-        let parent = ptr::from_ref(parent).cast::<bindings::device>().cast_mut();
-        // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); the ops table
-        // is static; `data` stays at its address until after `fpga_mgr_unregister()` (drop).
-        let mgr = unsafe {
-            bindings::__fpga_mgr_register(
-                parent,
-                name.as_char_ptr(),
-                &Callbacks::<T>::VTABLE,
-                ptr::from_ref(&*data).cast_mut().cast(),
-                module.as_ptr(),
-            )
+        let mut compat_id = match compat_id {
+            Some(CompatId { id_h, id_l }) => Some(KBox::new(
+                bindings::fpga_compat_id { id_h, id_l },
+                GFP_KERNEL,
+            )?),
+            None => None,
         };
-        // INVARIANT: The registration succeeded with `data` as `priv`.
+        let info = bindings::fpga_manager_info {
+            name: name.as_char_ptr(),
+            compat_id: compat_id
+                .as_deref_mut()
+                .map_or(ptr::null_mut(), ptr::from_mut),
+            mops: &Callbacks::<T>::VTABLE,
+            priv_: ptr::from_ref(&*data).cast_mut().cast(),
+        };
+        let parent = ptr::from_ref(parent).cast::<bindings::device>().cast_mut();
+        // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); `info` is valid
+        // for the call; what it points to outlives the registration: the name and the ops table
+        // are static, and `data` and `compat_id` stay at their addresses until after
+        // `fpga_mgr_unregister()` (drop).
+        let mgr = unsafe { bindings::__fpga_mgr_register_full(parent, &info, module.as_ptr()) };
+        // INVARIANT: The registration succeeded with `data` as `priv` and `compat_id`.
         Ok(Self {
             mgr: from_err_ptr(mgr)?,
             data,
+            _compat_id: compat_id,
         })
     }
 
     /// The driver data.
     pub fn data(&self) -> &T {
         &self.data
+    }
+
+    /// The manager's compat id, as the core holds it (`mgr->compat_id`): the one it was
+    /// registered with, if any.
+    pub fn compat_id(&self) -> Option<CompatId> {
+        // SAFETY: By the type invariant `mgr` is registered, so the core keeps its
+        // `compat_id` NULL or pointing to a valid id: its own copy (fpga-rs) or `compat_id`
+        // (upstream), which lives as long as `self`.
+        unsafe {
+            let id = (*self.mgr).compat_id;
+            (!id.is_null()).then(|| CompatId {
+                id_h: (*id).id_h,
+                id_l: (*id).id_l,
+            })
+        }
     }
 }
 

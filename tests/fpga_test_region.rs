@@ -7,7 +7,8 @@
 //! At load it gets the manager (`fpga_mgr_get()`), registers a region with it on the faux device
 //! `fpga-rs-test-region` (the region core keeps a device reference), and puts the manager
 //! again: between programmings no low-level module is pinned. `fpga_region_programmer.ko`
-//! programs the region.
+//! programs the region. As in `dfl-fme-region.c`, the region takes over the manager's compat id
+//! (sysfs `compat_id`; none if the manager has none).
 
 use core::ptr;
 use kernel::{faux, prelude::*};
@@ -75,10 +76,16 @@ impl kernel::Module for TestRegion {
         let parent = ptr::from_ref(dev.as_ref())
             .cast::<bindings::device>()
             .cast_mut();
-        // SAFETY: `parent` is registered; `mgr` is held during the registration.
+        // SAFETY: `parent` is registered; `mgr` is held during the registration, so its
+        // `compat_id` (NULL or valid) may be read.
         let region = unsafe {
-            let region =
-                bindings::__fpga_region_register(parent, mgr, Some(get_bridges), module.as_ptr());
+            let info = bindings::fpga_region_info {
+                mgr,
+                compat_id: (*mgr).compat_id,
+                priv_: ptr::null_mut(),
+                get_bridges: Some(get_bridges),
+            };
+            let region = bindings::__fpga_region_register_full(parent, &info, module.as_ptr());
             // The region keeps a device reference only: unpin the manager's module now.
             bindings::fpga_mgr_put(mgr);
             region
