@@ -55,6 +55,25 @@ pub mod status {
     pub const FIFO_OVERFLOW_ERR: u64 = bindings::FPGA_MGR_STATUS_FIFO_OVERFLOW_ERR;
 }
 
+/// The `FPGA_MGR_*` flags of an image: what a user sets ([`user::Image::set_flags`]) and a
+/// driver reads ([`ImageInfo::flags`]).
+///
+/// [`user::Image::set_flags`]: super::user::Image::set_flags
+pub mod flags {
+    use super::bindings;
+
+    /// Partial reconfiguration: the rest of the FPGA keeps running.
+    pub const PARTIAL_RECONFIG: u32 = bindings::FPGA_MGR_PARTIAL_RECONFIG;
+    /// The FPGA was configured before Linux booted: nothing to program.
+    pub const EXTERNAL_CONFIG: u32 = bindings::FPGA_MGR_EXTERNAL_CONFIG;
+    /// The bitstream is encrypted.
+    pub const ENCRYPTED_BITSTREAM: u32 = bindings::FPGA_MGR_ENCRYPTED_BITSTREAM;
+    /// The bitstream is to be sent least significant bit first.
+    pub const BITSTREAM_LSB_FIRST: u32 = bindings::FPGA_MGR_BITSTREAM_LSB_FIRST;
+    /// The bitstream is compressed.
+    pub const COMPRESSED_BITSTREAM: u32 = bindings::FPGA_MGR_COMPRESSED_BITSTREAM;
+}
+
 /// A compatibility id of an FPGA manager (`struct fpga_compat_id`): 128 bits that name what
 /// the static part of the FPGA can take, as DFL's FME reads it from its hardware. A region
 /// created for the manager takes it over (`dfl-fme-region.c`) and shows it in sysfs
@@ -462,6 +481,11 @@ impl<T: Ops> Registration<T> {
                 id_l: (*id).id_l,
             })
         }
+    }
+
+    /// The registered C manager, for the user API ([`super::user`]).
+    pub(super) fn as_raw(&self) -> *mut bindings::fpga_manager {
+        self.mgr
     }
 }
 

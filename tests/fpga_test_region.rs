@@ -68,10 +68,16 @@ impl kernel::Module for TestRegion {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let dev = faux::Registration::new(c"fpga-rs-test-region", None)?;
         let mgr_parent = find_on_bus(&dev, c"fpga-rs-test-mgr")?;
-        // SAFETY: `mgr_parent` is a referenced device.
-        let mgr = unsafe { bindings::fpga_mgr_get(mgr_parent) };
-        // SAFETY: Drops the lookup's reference; the get holds the manager.
-        unsafe { bindings::put_device(mgr_parent) };
+        // SAFETY: `fpga_mgr_get()` only compares the pointer with the managers' parents.
+        let mgr = unsafe {
+            bindings::fpga_mgr_get(
+                ptr::from_ref(&*mgr_parent)
+                    .cast::<bindings::device>()
+                    .cast_mut(),
+            )
+        };
+        // The lookup's reference goes; the get holds the manager.
+        drop(mgr_parent);
         let mgr = kernel::error::from_err_ptr(mgr)?;
         let parent = ptr::from_ref(dev.as_ref())
             .cast::<bindings::device>()
