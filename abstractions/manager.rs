@@ -449,7 +449,7 @@ impl<T: Ops> Registration<T> {
             mops: &Callbacks::<T>::VTABLE,
             priv_: ptr::from_ref(&*data).cast_mut().cast(),
         };
-        let parent = ptr::from_ref(parent).cast::<bindings::device>().cast_mut();
+        let parent = super::raw_device(parent);
         // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); `info` is valid
         // for the call; what it points to outlives the registration: the name and the ops table
         // are static, and `data` and `compat_id` stay at their addresses until after

@@ -15,3 +15,10 @@ pub mod bridge;
 pub mod manager;
 pub mod sg_image;
 pub mod user;
+
+/// The C `struct device` of a Rust [`kernel::device::Device`], a transparent wrapper of it.
+fn raw_device(dev: &kernel::device::Device) -> *mut bindings::device {
+    core::ptr::from_ref(dev)
+        .cast::<bindings::device>()
+        .cast_mut()
+}

@@ -62,7 +62,7 @@ impl Manager {
     /// Fails with `ENODEV` if `parent` has no manager, or if its manager is being unregistered
     /// or its driver's module is going away.
     pub fn get(parent: &Device) -> Result<Self> {
-        Self::get_raw(ptr::from_ref(parent).cast::<bindings::device>().cast_mut())
+        Self::get_raw(super::raw_device(parent))
     }
 
     /// Gets the manager a driver registered itself, to program its own FPGA (a PCIe or
@@ -195,7 +195,7 @@ impl<'a> Image<'a> {
     ///
     /// Fails with `ENOMEM`.
     pub fn new(dev: &Device) -> Result<Self> {
-        let dev = ptr::from_ref(dev).cast::<bindings::device>().cast_mut();
+        let dev = super::raw_device(dev);
         // SAFETY: `dev` is a valid device (`Device` is a transparent wrapper).
         let info = unsafe { bindings::fpga_image_info_alloc(dev) };
         // INVARIANT: Allocated by `fpga_image_info_alloc()`, zeroed: no source.
