@@ -44,16 +44,15 @@ use kernel::{
 ///
 /// # Invariants
 ///
-/// `mgr` comes from a successful `fpga_mgr_get()` (or `of_fpga_mgr_get()`) that only `drop`
-/// puts.
+/// `mgr` comes from a successful `fpga_mgr_get()` that only `drop` puts.
 pub struct Manager {
     mgr: NonNull<bindings::fpga_manager>,
 }
 
 // SAFETY: A get may be put, and the manager locked and loaded, from any task (C API).
 unsafe impl Send for Manager {}
-// SAFETY: `&Manager` only allows `fpga_mgr_lock()`, which any number of tasks may try at once:
-// one wins, the others get `EBUSY`.
+// SAFETY: `&Manager` only allows `fpga_mgr_lock()`, which any number of tasks may try at once
+// (one wins, the others get `EBUSY`), and reading the manager's device, which the get holds.
 unsafe impl Sync for Manager {}
 
 impl Manager {
