@@ -147,7 +147,7 @@ impl<T: Ops> Registration<T> {
         module: &'static ThisModule,
     ) -> Result<Self> {
         let data = KBox::pin_init(data, GFP_KERNEL)?;
-        let parent = ptr::from_ref(parent).cast::<bindings::device>().cast_mut();
+        let parent = super::raw_device(parent);
         // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); the ops table
         // is static; `data` stays at its address until after `fpga_bridge_unregister()` (drop).
         let br = unsafe {

@@ -15,7 +15,7 @@
 //! (`Documentation/lifecycle.rst`): `fpga_mgr_unregister()` returns only when no op is running,
 //! and no op starts afterwards.
 
-use super::bindings;
+use super::{bindings, sg_image::SgImage};
 use core::{marker::PhantomData, pin::Pin, ptr};
 use kernel::{
     device::Device,
@@ -53,6 +53,37 @@ pub mod status {
     pub const IP_PROTOCOL_ERR: u64 = bindings::FPGA_MGR_STATUS_IP_PROTOCOL_ERR;
     /// "reconfig fifo overflow error"
     pub const FIFO_OVERFLOW_ERR: u64 = bindings::FPGA_MGR_STATUS_FIFO_OVERFLOW_ERR;
+}
+
+/// The `FPGA_MGR_*` flags of an image: what a user sets ([`user::Image::set_flags`]) and a
+/// driver reads ([`ImageInfo::flags`]).
+///
+/// [`user::Image::set_flags`]: super::user::Image::set_flags
+pub mod flags {
+    use super::bindings;
+
+    /// Partial reconfiguration: the rest of the FPGA keeps running.
+    pub const PARTIAL_RECONFIG: u32 = bindings::FPGA_MGR_PARTIAL_RECONFIG;
+    /// The FPGA was configured before Linux booted: nothing to program.
+    pub const EXTERNAL_CONFIG: u32 = bindings::FPGA_MGR_EXTERNAL_CONFIG;
+    /// The bitstream is encrypted.
+    pub const ENCRYPTED_BITSTREAM: u32 = bindings::FPGA_MGR_ENCRYPTED_BITSTREAM;
+    /// The bitstream is to be sent least significant bit first.
+    pub const BITSTREAM_LSB_FIRST: u32 = bindings::FPGA_MGR_BITSTREAM_LSB_FIRST;
+    /// The bitstream is compressed.
+    pub const COMPRESSED_BITSTREAM: u32 = bindings::FPGA_MGR_COMPRESSED_BITSTREAM;
+}
+
+/// A compatibility id of an FPGA manager (`struct fpga_compat_id`): 128 bits that name what
+/// the static part of the FPGA can take, as DFL's FME reads it from its hardware. A region
+/// created for the manager takes it over (`dfl-fme-region.c`) and shows it in sysfs
+/// (`/sys/class/fpga_region/regionN/compat_id`, `id_h` then `id_l` as 32 hex digits).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct CompatId {
+    /// The high 64 bits.
+    pub id_h: u64,
+    /// The low 64 bits.
+    pub id_l: u64,
 }
 
 /// The description of the image being programmed (`struct fpga_image_info`).
@@ -136,6 +167,20 @@ pub trait Ops: Send + Sync + Sized {
         build_error!(VTABLE_DEFAULT_ERROR)
     }
 
+    /// Writes the whole image, described by a scatter-gather table, to the FPGA: for a driver
+    /// that DMAs the image ([`SgImage::sg_table`]) or reads it page by page
+    /// ([`SgImage::for_each_chunk`]).
+    ///
+    /// The core calls it once per load, after `write_init`, for an image a user passed as a
+    /// table; and, if the driver has no `write`, for a buffer or firmware image too, which the
+    /// core then describes by a table of its pages (upstream `fpga_mgr_buf_load()`). The table
+    /// holds the whole image, header included: [`Ops::SKIP_HEADER`] and the data size apply to
+    /// `write` only, so a driver that has a header skips the header size that
+    /// [`Ops::write_init`] saw in its [`ImageInfo`] ([`SgImage::for_each_chunk_in`]).
+    fn write_sg(&self, _image: &SgImage) -> Result {
+        build_error!(VTABLE_DEFAULT_ERROR)
+    }
+
     /// Finishes the configuration; the FPGA then operates.
     fn write_complete(&self, _info: &ImageInfo) -> Result {
         build_error!(VTABLE_DEFAULT_ERROR)
@@ -179,7 +224,11 @@ impl<T: Ops> Callbacks<T> {
         } else {
             None
         },
-        write_sg: None,
+        write_sg: if T::HAS_WRITE_SG {
+            Some(Self::write_sg)
+        } else {
+            None
+        },
         write_complete: if T::HAS_WRITE_COMPLETE {
             Some(Self::write_complete)
         } else {
@@ -289,6 +338,20 @@ impl<T: Ops> Callbacks<T> {
 
     /// # Safety
     ///
+    /// As for [`Self::state`]; `sgt` is a valid table of the image, which the core neither
+    /// changes nor frees during the call.
+    unsafe extern "C" fn write_sg(
+        mgr: *mut bindings::fpga_manager,
+        sgt: *mut bindings::sg_table,
+    ) -> i32 {
+        // SAFETY: Guaranteed by the caller: `sgt` and the pages it describes (the caller's table
+        // or the core's own, over the image it holds) stay valid and unchanged for the call.
+        let (data, image) = unsafe { (Self::data(mgr), SgImage::from_raw(sgt)) };
+        to_ret(data.write_sg(image))
+    }
+
+    /// # Safety
+    ///
     /// As for [`Self::state`]; `info` is valid for the call.
     unsafe extern "C" fn write_complete(
         mgr: *mut bindings::fpga_manager,
@@ -320,15 +383,18 @@ fn to_ret(res: Result) -> i32 {
 ///
 /// # Invariants
 ///
-/// `mgr` is a manager registered with `Callbacks::<T>::VTABLE` and `data` as `priv`, until
-/// `drop` unregisters it.
+/// `mgr` is a manager registered with `Callbacks::<T>::VTABLE`, `data` as `priv` and
+/// `compat_id` (if any) as its compat id, until `drop` unregisters it.
 pub struct Registration<T: Ops> {
     mgr: *mut bindings::fpga_manager,
     data: Pin<KBox<T>>,
+    /// The compat id the manager was registered with. The upstream C core keeps the pointer
+    /// (`mgr->compat_id = info->compat_id`), so it lives as long as the registration.
+    _compat_id: Option<KBox<bindings::fpga_compat_id>>,
 }
 
 // SAFETY: The registration only holds the manager pointer, which the core allows to be used from
-// any thread, and `T: Send + Sync`.
+// any thread, the compat id, which only the core reads, and `T: Send + Sync`.
 unsafe impl<T: Ops> Send for Registration<T> {}
 // SAFETY: As above.
 unsafe impl<T: Ops> Sync for Registration<T> {}
@@ -336,35 +402,90 @@ unsafe impl<T: Ops> Sync for Registration<T> {}
 impl<T: Ops> Registration<T> {
     /// Registers a manager called `name` for `parent`, whose ops run on `data`, owned by
     /// `module` (the driver's `THIS_MODULE`).
+    ///
+    /// Fails with `ENOMEM`, or the errno of `__fpga_mgr_register_full()` (`EINVAL` for an
+    /// empty `name`).
     pub fn new(
         parent: &Device,
         name: &'static CStr,
         data: impl PinInit<T, Error>,
         module: &'static ThisModule,
     ) -> Result<Self> {
+        Self::register(parent, name, None, data, module)
+    }
+
+    /// As [`Registration::new`], with the compat id `compat_id` (`fpga_manager_info.compat_id`).
+    pub fn new_with_compat_id(
+        parent: &Device,
+        name: &'static CStr,
+        compat_id: CompatId,
+        data: impl PinInit<T, Error>,
+        module: &'static ThisModule,
+    ) -> Result<Self> {
+        Self::register(parent, name, Some(compat_id), data, module)
+    }
+
+    /// Registers with `__fpga_mgr_register_full()`.
+    fn register(
+        parent: &Device,
+        name: &'static CStr,
+        compat_id: Option<CompatId>,
+        data: impl PinInit<T, Error>,
+        module: &'static ThisModule,
+    ) -> Result<Self> {
         let data = KBox::pin_init(data, GFP_KERNEL)?;
-        let parent = ptr::from_ref(parent).cast::<bindings::device>().cast_mut();
-        // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); the ops table
-        // is static; `data` stays at its address until after `fpga_mgr_unregister()` (drop).
-        let mgr = unsafe {
-            bindings::__fpga_mgr_register(
-                parent,
-                name.as_char_ptr(),
-                &Callbacks::<T>::VTABLE,
-                ptr::from_ref(&*data).cast_mut().cast(),
-                module.as_ptr(),
-            )
+        let mut compat_id = match compat_id {
+            Some(CompatId { id_h, id_l }) => Some(KBox::new(
+                bindings::fpga_compat_id { id_h, id_l },
+                GFP_KERNEL,
+            )?),
+            None => None,
         };
-        // INVARIANT: The registration succeeded with `data` as `priv`.
+        let info = bindings::fpga_manager_info {
+            name: name.as_char_ptr(),
+            compat_id: compat_id
+                .as_deref_mut()
+                .map_or(ptr::null_mut(), ptr::from_mut),
+            mops: &Callbacks::<T>::VTABLE,
+            priv_: ptr::from_ref(&*data).cast_mut().cast(),
+        };
+        let parent = super::raw_device(parent);
+        // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); `info` is valid
+        // for the call; what it points to outlives the registration: the name and the ops table
+        // are static, and `data` and `compat_id` stay at their addresses until after
+        // `fpga_mgr_unregister()` (drop).
+        let mgr = unsafe { bindings::__fpga_mgr_register_full(parent, &info, module.as_ptr()) };
+        // INVARIANT: The registration succeeded with `data` as `priv` and `compat_id`.
         Ok(Self {
             mgr: from_err_ptr(mgr)?,
             data,
+            _compat_id: compat_id,
         })
     }
 
     /// The driver data.
     pub fn data(&self) -> &T {
         &self.data
+    }
+
+    /// The manager's compat id, as the core holds it (`mgr->compat_id`): the one it was
+    /// registered with, if any.
+    pub fn compat_id(&self) -> Option<CompatId> {
+        // SAFETY: By the type invariant `mgr` is registered, so the core keeps its
+        // `compat_id` NULL or pointing to a valid id: its own copy (fpga-rs) or `compat_id`
+        // (upstream), which lives as long as `self`.
+        unsafe {
+            let id = (*self.mgr).compat_id;
+            (!id.is_null()).then(|| CompatId {
+                id_h: (*id).id_h,
+                id_l: (*id).id_l,
+            })
+        }
+    }
+
+    /// The registered C manager, for the user API ([`super::user`]).
+    pub(super) fn as_raw(&self) -> *mut bindings::fpga_manager {
+        self.mgr
     }
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Benchmarks of the FPGA manager core through its C API, for `make bench`: run at insmod
+//! Benchmarks of the FPGA manager core through its C API (called by the safe user API,
+//! `abstractions/user.rs`), for `make bench`: run at insmod
 //! against the manager of the faux device `sim-socfpga` (`lowlevel/sim_socfpga.rs`), on
 //! whichever core is loaded (the upstream C one or the Rust one), and printed to the kernel log
 //! as `fpga-rs-bench: NAME ITERATIONS NS_PER_OP`:
@@ -24,7 +25,7 @@ pub mod fpga;
 #[path = "../lowlevel/sim/mod.rs"]
 pub mod sim;
 
-use fpga::bindings;
+use fpga::{bindings, user};
 use sim::dec64;
 
 module! {
@@ -64,57 +65,16 @@ impl kernel::Module for Bench {
         let n = *module_parameters::iterations.value();
         let dev = faux::Registration::new(c"fpga-rs-bench", None)?;
         let parent = faux_lookup::find_on_bus(&dev, c"sim-socfpga")?;
-        let image = Firmware::request(c"fpga-rs/socfpga-valid.rbf", dev.as_ref());
+        let image = Firmware::request(c"fpga-rs/socfpga-valid.rbf", dev.as_ref())?;
 
-        let res = measure("get_put", n, || {
-            // SAFETY: `parent` is referenced until the end of `init`.
-            let mgr = kernel::error::from_err_ptr(unsafe { bindings::fpga_mgr_get(parent) })?;
-            // SAFETY: Drops the get's reference.
-            unsafe { bindings::fpga_mgr_put(mgr) };
-            Ok(())
-        });
+        measure("get_put", n, || user::Manager::get(&parent).map(drop))?;
 
-        // SAFETY: As above; the manager is put below.
-        let mgr = kernel::error::from_err_ptr(unsafe { bindings::fpga_mgr_get(parent) });
-        let res = res.and_then(|()| {
-            let mgr = mgr?;
-            measure("lock_unlock", n.saturating_mul(5), || {
-                // SAFETY: `mgr` is held.
-                kernel::error::to_result(unsafe { bindings::fpga_mgr_lock(mgr) })?;
-                // SAFETY: Locked just above.
-                unsafe { bindings::fpga_mgr_unlock(mgr) };
-                Ok(())
-            })?;
-            let image = image?;
-            // SAFETY: `mgr` is held, so its device is alive; `info` is freed below.
-            let info = unsafe { bindings::fpga_image_info_alloc(&raw mut (*mgr).dev) };
-            if info.is_null() {
-                return Err(ENOMEM);
-            }
-            // SAFETY: `info` is ours; the image outlives the loads.
-            unsafe {
-                (*info).buf = image.data().as_ptr().cast();
-                (*info).count = image.data().len();
-                kernel::error::to_result(bindings::fpga_mgr_lock(mgr))?;
-            }
-            let loads = measure("load_buf", (n / 200).max(1), || {
-                // SAFETY: `mgr` is held and locked, `info` valid.
-                kernel::error::to_result(unsafe { bindings::fpga_mgr_load(mgr, info) })
-            });
-            // SAFETY: Locked and allocated above.
-            unsafe {
-                bindings::fpga_mgr_unlock(mgr);
-                bindings::fpga_image_info_free(info);
-            }
-            loads
-        });
-        // SAFETY: Drops the references taken above.
-        unsafe {
-            if let Ok(mgr) = mgr {
-                bindings::fpga_mgr_put(mgr);
-            }
-            bindings::put_device(parent);
-        }
-        res.map(|()| Self)
+        let mgr = user::Manager::get(&parent)?;
+        measure("lock_unlock", n.saturating_mul(5), || mgr.lock().map(drop))?;
+        let mut info = user::Image::new(mgr.device())?;
+        info.set_buffer(image.data());
+        let locked = mgr.lock()?;
+        measure("load_buf", (n / 200).max(1), || locked.load(&mut info))?;
+        Ok(Self)
     }
 }

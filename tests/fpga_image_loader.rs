@@ -5,14 +5,18 @@
 //! wants there) into the manager of the faux device `sim-socfpga` (`mgr=1`) or `sim-zynq`
 //! (`mgr=2`), with the image-info `flags` (`FPGA_MGR_*`, e.g. 1 for a partial
 //! reconfiguration) and `config_complete_timeout_us`. It gets, locks, loads, unlocks and puts
-//! the manager, the way a C user does; loading fails with the load's errno.
+//! the manager with the safe user API (`abstractions/user.rs`), which makes the C calls a C
+//! user makes, so it runs on fpga-rs's core and on the upstream C core; loading fails with the
+//! load's errno.
 
-use kernel::{faux, prelude::*};
+use kernel::{device::Device, faux, prelude::*};
 
-#[path = "../ffi/bindings.rs"]
-mod bindings;
 #[path = "common/faux_lookup.rs"]
 mod faux_lookup;
+#[path = "../abstractions/mod.rs"]
+pub mod fpga;
+
+use fpga::{bindings, user};
 
 module! {
     type: Loader,
@@ -38,28 +42,15 @@ module! {
 
 struct Loader;
 
-/// Loads `fpga-rs/load.img` into the held, locked `mgr`.
-///
-/// # Safety
-///
-/// `mgr` must be held and locked by the caller.
-unsafe fn load(mgr: *mut bindings::fpga_manager) -> Result {
-    // SAFETY: `mgr` is held, so its device is alive; the name is devres memory of
-    // `info->dev`, as `fpga_image_info_free()` requires.
-    unsafe {
-        let dev = &raw mut (*mgr).dev;
-        let info = bindings::fpga_image_info_alloc(dev);
-        if info.is_null() {
-            return Err(ENOMEM);
-        }
-        (*info).firmware_name =
-            bindings::devm_kstrdup(dev, c"fpga-rs/load.img".as_char_ptr(), bindings::GFP_KERNEL);
-        (*info).flags = *module_parameters::flags.value();
-        (*info).config_complete_timeout_us = *module_parameters::timeout_us.value();
-        let ret = bindings::fpga_mgr_load(mgr, info);
-        bindings::fpga_image_info_free(info);
-        kernel::error::to_result(ret)
-    }
+/// Loads `fpga-rs/load.img` into the manager of `parent`.
+fn load(parent: &Device) -> Result {
+    let mgr = user::Manager::get(parent)?;
+    let mut image = user::Image::new(mgr.device())?;
+    image.set_firmware(c"fpga-rs/load.img")?;
+    image.set_flags(*module_parameters::flags.value());
+    image.set_config_complete_timeout_us(*module_parameters::timeout_us.value());
+    mgr.lock()?.load(&mut image)?;
+    Ok(())
 }
 
 impl kernel::Module for Loader {
@@ -70,25 +61,7 @@ impl kernel::Module for Loader {
             _ => return Err(EINVAL),
         };
         let dev = faux::Registration::new(c"fpga-rs-image-loader", None)?;
-        let parent = faux_lookup::find_on_bus(&dev, name)?;
-        // SAFETY: `parent` is a referenced device.
-        let mgr = unsafe { bindings::fpga_mgr_get(parent) };
-        // SAFETY: Drops the lookup's reference; the get holds the manager.
-        unsafe { bindings::put_device(parent) };
-        let mgr = kernel::error::from_err_ptr(mgr)?;
-        // SAFETY: `mgr` is held; it is unlocked and put once below.
-        let res = unsafe {
-            match kernel::error::to_result(bindings::fpga_mgr_lock(mgr)) {
-                Ok(()) => {
-                    let res = load(mgr);
-                    bindings::fpga_mgr_unlock(mgr);
-                    res
-                }
-                Err(e) => Err(e),
-            }
-        };
-        // SAFETY: Drops the get's reference.
-        unsafe { bindings::fpga_mgr_put(mgr) };
+        let res = load(&*faux_lookup::find_on_bus(&dev, name)?);
         pr_info!(
             "fpga_image_loader: loading into {} returned {:?}\n",
             name,

@@ -5,6 +5,7 @@
 //! and with `image=1` it programs `fpga-rs/test-image.bin`, or `image=2` the broken
 //! `fpga-rs/test-image-corrupt.bin`, at load. It puts the manager when removed.
 
+use core::ptr;
 use kernel::{faux, prelude::*};
 
 #[path = "../ffi/bindings.rs"]
@@ -63,12 +64,17 @@ impl kernel::Module for Holder {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let dev = faux::Registration::new(c"fpga-rs-mgr-holder", None)?;
         let parent = find_on_bus(&dev, c"fpga-rs-test-mgr")?;
-        // SAFETY: `parent` is a referenced device.
-        let mgr = unsafe { bindings::fpga_mgr_get(parent) };
-        let got = kernel::error::from_err_ptr(mgr);
-        // SAFETY: Drops the lookup's reference; the get holds the manager.
-        unsafe { bindings::put_device(parent) };
-        let mgr = got?;
+        // SAFETY: `fpga_mgr_get()` only compares the pointer with the managers' parents.
+        let mgr = unsafe {
+            bindings::fpga_mgr_get(
+                ptr::from_ref(&*parent)
+                    .cast::<bindings::device>()
+                    .cast_mut(),
+            )
+        };
+        // The lookup's reference goes; the get holds the manager.
+        drop(parent);
+        let mgr = kernel::error::from_err_ptr(mgr)?;
         let mut this = Self {
             mgr,
             locked: false,

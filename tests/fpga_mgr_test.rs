@@ -32,6 +32,8 @@ pub mod recorder;
 
 #[path = "common/kunit_util.rs"]
 mod kunit_util;
+#[path = "common/page_table.rs"]
+mod page_table;
 
 use kunit_util::{module_refs, ptr_err, raw};
 
@@ -578,7 +580,7 @@ mod core_tests {
 
 #[kunit_tests(fpga_mgr_load)]
 mod load_tests {
-    use super::{bindings, recorder::*};
+    use super::{bindings, page_table::PageTable, recorder::*};
     use kernel::{alloc::VVec, page::PAGE_SIZE, prelude::*};
 
     const OPERATING: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING;
@@ -605,42 +607,6 @@ mod load_tests {
         Ok(img)
     }
 
-    /// An sg table over a vmalloc image, one entry per page.
-    struct PageTable(bindings::sg_table);
-
-    impl PageTable {
-        fn new(img: &VVec<u8>) -> Result<KBox<Self>> {
-            let mut pages = KVec::new();
-            for off in (0..img.len()).step_by(PAGE_SIZE) {
-                // SAFETY: The address lies in the vmalloc image.
-                let page = unsafe { bindings::vmalloc_to_page(img.as_ptr().add(off).cast()) };
-                pages.push(page, GFP_KERNEL)?;
-            }
-            // SAFETY: All-zero is an empty table.
-            let mut t = KBox::new(Self(unsafe { core::mem::zeroed() }), GFP_KERNEL)?;
-            // SAFETY: `pages` covers the image; `max_segment` of a page keeps entries apart.
-            kernel::error::to_result(unsafe {
-                bindings::sg_alloc_table_from_pages_segment(
-                    &mut t.0,
-                    pages.as_mut_ptr(),
-                    pages.len() as u32,
-                    0,
-                    img.len(),
-                    PAGE_SIZE as u32,
-                    bindings::GFP_KERNEL,
-                )
-            })?;
-            Ok(t)
-        }
-    }
-
-    impl Drop for PageTable {
-        fn drop(&mut self) {
-            // SAFETY: Allocated by `sg_alloc_table_from_pages_segment`.
-            unsafe { bindings::sg_free_table(&mut self.0) };
-        }
-    }
-
     /// Loads an image into `t` from a buffer or an sg table; returns the errno.
     fn load(t: &TestMgr, buf: Option<&[u8]>, sgt: Option<&mut PageTable>) -> i32 {
         // SAFETY: The manager is registered and the image outlives the load.
@@ -654,7 +620,7 @@ mod load_tests {
                 (*info).count = buf.len();
             }
             if let Some(sgt) = sgt {
-                (*info).sgt = &mut sgt.0;
+                (*info).sgt = sgt.as_raw();
             }
             let ret = bindings::fpga_mgr_load(t.mgr, info);
             bindings::fpga_image_info_free(info);
@@ -754,7 +720,7 @@ mod load_tests {
     fn sg_load_passes_whole_table_to_write_sg() -> Result {
         let img = vimage(IMAGE_SIZE)?;
         let mut sgt = PageTable::new(&img)?;
-        let table = core::ptr::from_ref(&sgt.0) as usize;
+        let table = sgt.as_raw() as usize;
         let mut t = TestMgr::new(c"fpga-rs-test-sg", sg_ops())?;
         let ret = load(&t, None, Some(&mut sgt));
         let (got, calls) = (t.record.sg_table, core::mem::take(&mut t.record.calls));

@@ -3,11 +3,12 @@
 //! A low-level FPGA manager driver for the scenario tests, written only against the safe API
 //! (`abstractions/manager.rs`): it contains no `unsafe`.
 //!
-//! It registers one manager, "fpga-rs test manager", on a faux device `fpga-rs-test-mgr`, and
-//! one "fpga-rs test manager (of)" on each platform device of a device-tree node compatible with
-//! `fpga-rs,test-mgr` (the overlay flow). Its
-//! images are those of the KUnit tests: a 1 KiB header of `H`, then data bytes `P`. A header of
-//! anything else is refused in `parse_header`; a data byte other than `P` is a CRC error.
+//! It registers one manager, "fpga-rs test manager", on a faux device `fpga-rs-test-mgr` (with
+//! the compat id `compat_id_h`, `compat_id_l` if one is given), and one "fpga-rs test manager
+//! (of)" on each platform device of a device-tree node compatible with `fpga-rs,test-mgr` (the
+//! overlay flow). Its images are those of the KUnit tests: a 1 KiB header of `H`, then data bytes
+//! `P`. A header of anything else is refused in `parse_header`; a data byte other than `P` is a
+//! CRC error.
 //!
 //! With `hold=1`, each `write()` waits until a number is written to
 //! `/sys/kernel/debug/fpga-rs-test-mgr/release` (or fails with `ETIMEDOUT` after 60 s): a
@@ -32,7 +33,7 @@ pub mod fpga;
 
 use fpga::manager;
 
-use manager::{status, ImageInfo, Ops, Registration, State};
+use manager::{status, CompatId, ImageInfo, Ops, Registration, State};
 
 module! {
     type: TestMgrModule,
@@ -45,6 +46,15 @@ module! {
             default: 0,
             description: "Hold each write() until a number is written to debugfs \
                           fpga-rs-test-mgr/release (at most 60 s)",
+        },
+        compat_id_h: u64 {
+            default: 0,
+            description: "High 64 bits of the faux manager's compat id (with compat_id_l; \
+                          both 0: no compat id)",
+        },
+        compat_id_l: u64 {
+            default: 0,
+            description: "Low 64 bits of the faux manager's compat id",
         },
     },
 }
@@ -170,7 +180,16 @@ fn test_mgr() -> impl PinInit<TestMgr, Error> {
 impl FauxMgr {
     fn new(module: &'static ThisModule) -> Result<Self> {
         let dev = faux::Registration::new(c"fpga-rs-test-mgr", None)?;
-        let mgr = Registration::new(dev.as_ref(), c"fpga-rs test manager", test_mgr(), module)?;
+        let name = c"fpga-rs test manager";
+        let compat_id = CompatId {
+            id_h: *module_parameters::compat_id_h.value(),
+            id_l: *module_parameters::compat_id_l.value(),
+        };
+        let mgr = if compat_id.id_h == 0 && compat_id.id_l == 0 {
+            Registration::new(dev.as_ref(), name, test_mgr(), module)?
+        } else {
+            Registration::new_with_compat_id(dev.as_ref(), name, compat_id, test_mgr(), module)?
+        };
         // The faux device's name is this module's own, so it names the device.
         mgr.identify_by_name();
         Ok(Self {

@@ -7,7 +7,8 @@
 //! At load it gets the manager (`fpga_mgr_get()`), registers a region with it on the faux device
 //! `fpga-rs-test-region` (the region core keeps a device reference), and puts the manager
 //! again: between programmings no low-level module is pinned. `fpga_region_programmer.ko`
-//! programs the region.
+//! programs the region. As in `dfl-fme-region.c`, the region takes over the manager's compat id
+//! (sysfs `compat_id`; none if the manager has none).
 
 use core::ptr;
 use kernel::{faux, prelude::*};
@@ -67,18 +68,30 @@ impl kernel::Module for TestRegion {
     fn init(module: &'static ThisModule) -> Result<Self> {
         let dev = faux::Registration::new(c"fpga-rs-test-region", None)?;
         let mgr_parent = find_on_bus(&dev, c"fpga-rs-test-mgr")?;
-        // SAFETY: `mgr_parent` is a referenced device.
-        let mgr = unsafe { bindings::fpga_mgr_get(mgr_parent) };
-        // SAFETY: Drops the lookup's reference; the get holds the manager.
-        unsafe { bindings::put_device(mgr_parent) };
+        // SAFETY: `fpga_mgr_get()` only compares the pointer with the managers' parents.
+        let mgr = unsafe {
+            bindings::fpga_mgr_get(
+                ptr::from_ref(&*mgr_parent)
+                    .cast::<bindings::device>()
+                    .cast_mut(),
+            )
+        };
+        // The lookup's reference goes; the get holds the manager.
+        drop(mgr_parent);
         let mgr = kernel::error::from_err_ptr(mgr)?;
         let parent = ptr::from_ref(dev.as_ref())
             .cast::<bindings::device>()
             .cast_mut();
-        // SAFETY: `parent` is registered; `mgr` is held during the registration.
+        // SAFETY: `parent` is registered; `mgr` is held during the registration, so its
+        // `compat_id` (NULL or valid) may be read.
         let region = unsafe {
-            let region =
-                bindings::__fpga_region_register(parent, mgr, Some(get_bridges), module.as_ptr());
+            let info = bindings::fpga_region_info {
+                mgr,
+                compat_id: (*mgr).compat_id,
+                priv_: ptr::null_mut(),
+                get_bridges: Some(get_bridges),
+            };
+            let region = bindings::__fpga_region_register_full(parent, &info, module.as_ptr());
             // The region keeps a device reference only: unpin the manager's module now.
             bindings::fpga_mgr_put(mgr);
             region

@@ -3,12 +3,16 @@
 //! A low-level FPGA manager driver for a simulated Xilinx Zynq-7000 / 7-series FPGA, written
 //! only against the safe API (`abstractions/manager.rs`).
 //!
-//! The FPGA is software (`sim_zynq/engine.rs`). `parse_header` reads the header of a .bit file
-//! (`sim_zynq/bit_header.rs`), refuses one built for another part, and has the core skip it; a
-//! .bin has no header. `write_init` pulses PROG_B (or, for `FPGA_MGR_PARTIAL_RECONFIG`, keeps
-//! the running design), `write` feeds the configuration packets after the sync word 0xAA995566,
-//! in either byte order, and `write_complete` waits for DONE. A corrupt, truncated or
-//! wrong-device bitstream fails like on the hardware, with the matching bits in sysfs `status`.
+//! The FPGA is software (`sim_zynq/engine.rs`). As upstream's `zynq-fpga.c`, whose PCAP DMAs
+//! the bitstream, the driver takes every image as a scatter-gather table (`write_sg`, no
+//! `write`): the core describes buffers and firmware files by a table of their pages.
+//! `parse_header` reads the header of a .bit file (`sim_zynq/bit_header.rs`) and refuses one
+//! built for another part; a .bin has no header. `write_init` pulses PROG_B (or, for
+//! `FPGA_MGR_PARTIAL_RECONFIG`, keeps the running design) and notes where the configuration
+//! data lies; `write_sg` feeds it, page by page, to the configuration logic, which reads the
+//! packets after the sync word 0xAA995566 in either byte order; `write_complete` waits for
+//! DONE. A corrupt, truncated or wrong-device bitstream fails like on the hardware, with the
+//! matching bits in sysfs `status`.
 //! What the FPGA holds is readable in debugfs, `<device name>/fabric`.
 //!
 //! It manages one FPGA on the faux device `sim-zynq` (unless `faux=0`) and one on each platform
@@ -30,7 +34,7 @@ pub mod fpga;
 #[path = "../sim/mod.rs"]
 pub mod sim;
 
-use fpga::manager;
+use fpga::{manager, sg_image};
 use sim::{binding, crc32, fault, name, poll, state_file};
 
 use binding::{SimDevice, SimModule};
@@ -39,6 +43,7 @@ use engine::{ByteOrder, Engine, Mode};
 use fault::Fault;
 use manager::{status, ImageInfo, Ops, Registration, State};
 use name::Name;
+use sg_image::SgImage;
 use state_file::StateFile;
 
 module! {
@@ -59,7 +64,7 @@ module! {
         },
         chunk_delay_ms: u32 {
             default: 0,
-            description: "Delay per write() call, in milliseconds (slow programming)",
+            description: "Delay per chunk (page) of the image, in milliseconds (slow programming)",
         },
         done_timeout_ms: u32 {
             default: 100,
@@ -68,7 +73,8 @@ module! {
         },
         fail_write: u32 {
             default: 0,
-            description: "Fail the N-th write() call of each programming with INIT_B low (0: never)",
+            description: "Fail at the N-th chunk (page) of each programming with INIT_B low \
+                          (0: never)",
         },
     },
 }
@@ -98,7 +104,12 @@ struct Fpga {
     engine: Engine,
     /// The design name of the bitstream being programmed, from its .bit header.
     design: Name,
-    /// `write()` calls of the current programming.
+    /// Where the configuration data of the image being programmed starts: after its .bit
+    /// header (`header_size` in `write_init`).
+    data_offset: usize,
+    /// How many bytes of configuration data it has (`data_size`; 0: to the end).
+    data_len: usize,
+    /// Chunks written of the current programming.
     writes: u32,
 }
 
@@ -114,12 +125,34 @@ impl SimZynq {
         dev_err!(self.dev, "{op}: {fault}\n");
         fault.errno
     }
+
+    /// Feeds one chunk of configuration data to the FPGA.
+    fn write_chunk(&self, data: &[u8]) -> Result {
+        let delay = *module_parameters::chunk_delay_ms.value();
+        if delay != 0 {
+            fsleep(Delta::from_millis(delay.into()));
+        }
+        let mut fpga = self.fpga.lock();
+        fpga.writes += 1;
+        if fpga.writes == *module_parameters::fail_write.value() {
+            let writes = fpga.writes;
+            let fault = fpga.engine.fail(Fault::new(
+                EIO,
+                status::OPERATION_ERR,
+                "injected failure (fail_write): INIT_B low at chunk",
+                writes.into(),
+            ));
+            return Err(self.report("write_sg", fault));
+        }
+        fpga.engine
+            .write(data)
+            .map_err(|f| self.report("write_sg", f))
+    }
 }
 
 #[vtable]
 impl Ops for SimZynq {
     const INITIAL_HEADER_SIZE: usize = 64;
-    const SKIP_HEADER: bool = true;
 
     fn state(&self) -> State {
         match self.fpga.lock().engine.mode() {
@@ -178,30 +211,32 @@ impl Ops for SimZynq {
     fn write_init(&self, info: &ImageInfo, _header: &[u8]) -> Result {
         let mut fpga = self.fpga.lock();
         fpga.writes = 0;
+        fpga.data_offset = info.header_size();
+        fpga.data_len = info.data_size();
         let design = fpga.design;
         fpga.engine
             .write_init(info.partial(), design)
             .map_err(|f| self.report("write_init", f))
     }
 
-    fn write(&self, data: &[u8]) -> Result {
-        let delay = *module_parameters::chunk_delay_ms.value();
-        if delay != 0 {
-            fsleep(Delta::from_millis(delay.into()));
+    fn write_sg(&self, image: &SgImage) -> Result {
+        let (start, len) = {
+            let fpga = self.fpga.lock();
+            (fpga.data_offset, fpga.data_len)
+        };
+        let size = image.len();
+        let end = match len {
+            0 => size,
+            len => start.saturating_add(len),
+        };
+        if start > end || end > size {
+            dev_err!(
+                self.dev,
+                "write_sg: configuration data at {start}..{end} outruns the {size}-byte image\n"
+            );
+            return Err(EINVAL);
         }
-        let mut fpga = self.fpga.lock();
-        fpga.writes += 1;
-        if fpga.writes == *module_parameters::fail_write.value() {
-            let writes = fpga.writes;
-            let fault = fpga.engine.fail(Fault::new(
-                EIO,
-                status::OPERATION_ERR,
-                "injected failure (fail_write): INIT_B low at write call",
-                writes.into(),
-            ));
-            return Err(self.report("write", fault));
-        }
-        fpga.engine.write(data).map_err(|f| self.report("write", f))
+        image.for_each_chunk_in(start..end, |chunk| self.write_chunk(chunk))
     }
 
     fn write_complete(&self, info: &ImageInfo) -> Result {
@@ -312,6 +347,8 @@ impl SimDevice for Instance {
         let fpga = Fpga {
             engine: Engine::new(*module_parameters::idcode.value()),
             design: Name::EMPTY,
+            data_offset: 0,
+            data_len: 0,
             writes: 0,
         };
         let (fpga, fabric) = StateFile::new(dev, c"fabric", fpga, &show_fabric)?;

@@ -3,17 +3,20 @@
 //! Finding the faux devices of other test modules by name, as a user finds a low-level device.
 
 use crate::bindings;
-use core::ptr;
-use kernel::{faux, prelude::*};
+use core::ptr::{self, NonNull};
+use kernel::{device::Device, faux, prelude::*, sync::aref::ARef};
 
-/// Finds the device `name` on the bus of `dev` (the faux bus), with a reference the caller
-/// drops with `put_device()`.
-pub(crate) fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<*mut bindings::device> {
+/// Finds the device `name` on the bus of `dev` (the faux bus).
+pub(crate) fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<ARef<Device>> {
     let raw = ptr::from_ref(dev.as_ref())
         .cast::<bindings::device>()
         .cast_mut();
     // SAFETY: `raw` is our registered faux device.
-    unsafe { find_on_bus_of(raw, name) }
+    let found = unsafe { find_on_bus_of(raw, name) }?;
+    let found = NonNull::new(found.cast::<Device>()).ok_or(ENODEV)?;
+    // SAFETY: `bus_find_device()` returned the device with a reference, which the `ARef` takes
+    // over (`Device` is a transparent wrapper of `struct device`).
+    Ok(unsafe { ARef::from_raw(found) })
 }
 
 /// Finds the device `name` on the bus of the device `dev`, as [`find_on_bus`] does.

@@ -3,7 +3,8 @@
 # The simulated FPGA managers of lowlevel/ programmed with fpga_mgr_load()
 # (tests/fpga_image_loader.rs loads fpga-rs/load.img): every image that
 # tools/testing/gen-images.py writes, valid and broken, through the
-# Altera-style sim_socfpga and the Xilinx-style sim_zynq. For each: the
+# Altera-style sim_socfpga (write) and the Xilinx-style sim_zynq (write_sg,
+# reading the core's sg table page by page). For each: the
 # errno, sysfs state and status, and what reached the simulated FPGA (its
 # debugfs fabric: mode and the CRC-32 of the configuration data, against the
 # manifest). Then the module parameters: injected failures, CONF_DONE
@@ -121,7 +122,8 @@ check zynq_wrong_part_logged sh -c "dmesg | grep -q 'bitstream is for part 7z010
 broken zynq_wrong_idcode 2 zynq-wrong-idcode.bin "Invalid argument" "write error" \
 	"reconfig incompatible image"
 broken zynq_no_sync 2 zynq-nosync.bin "Invalid argument" "write error" "reconfig incompatible image"
-broken zynq_overlong_bit 2 zynq-overlong.bit "Invalid argument" "parse header error" ""
+broken zynq_overlong_bit 2 zynq-overlong.bit "Invalid argument" "write error" ""
+check zynq_overlong_bit_logged sh -c "dmesg | grep -q 'write_sg: configuration data at .* outruns the'"
 broken zynq_partial_on_unconfigured 2 zynq-partial.bin "Invalid argument" "write init error" \
 	"reconfig operation error" flags=1
 valid zynq_base_for_partial 2 zynq-swapped.bin $X $XF

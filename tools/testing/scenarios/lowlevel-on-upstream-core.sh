@@ -3,7 +3,8 @@
 # C-ABI compatibility the other way round: the Rust low-level drivers of
 # lowlevel/, built against the Rust core's exports, run unchanged on the
 # upstream C core (drivers/fpga/fpga-mgr.ko of the same kernel), which
-# exports the same symbols with the same struct layouts. A kernel of the
+# exports the same symbols with the same struct layouts; so does the safe
+# user API (tests/fpga_image_loader.rs). A kernel of the
 # user's own (KDIR=) may not have built the C core: then this is skipped
 # with one failing check that says so.
 
@@ -29,4 +30,16 @@ check_fails_with c_core_corrupt_image_fails "Input/output error" \
 check_eq c_core_corrupt_state "write error" "$(cat $A/state)"
 check_eq c_core_corrupt_status "reconfig CRC error" "$(cat $A/status)"
 check rmmod_rust_lowlevel_from_c_core rmmod sim_socfpga
+
+# A write_sg driver (sim_zynq): the C core describes the firmware image by an
+# sg table of its pages, which the driver reads through the safe API.
+check insmod_rust_write_sg_lowlevel_on_c_core insmod $R/lowlevel/sim_zynq.ko
+X=$(class_dev fpga_manager "Xilinx Zynq FPGA Manager (fpga-rs simulation)")
+cp $FW/zynq-valid.bit $FW/load.img
+check c_core_programs_through_rust_write_sg insmod $R/fixtures/fpga_image_loader.ko mgr=2
+rmmod fpga_image_loader
+check_eq c_core_write_sg_state_operating operating "$(cat $X/state)"
+check_eq c_core_write_sg_fabric_crc32 "$(awk '$1 == "zynq-valid.bit" { print $2 }' $FW/images.txt)" \
+	"$(sed -n 's/^crc32: //p' /sys/kernel/debug/sim-zynq/fabric)"
+check rmmod_rust_write_sg_lowlevel_from_c_core rmmod sim_zynq
 check rmmod_upstream_c_core rmmod fpga-mgr
