@@ -360,6 +360,23 @@ mod tests {
     }
 
     #[test]
+    fn leaving_an_exclusive_section_clears_the_hold_whatever_happened_to_it() {
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        // Someone gave the hold back meanwhile (a stray `fpga_mgr_unlock()`): leaving must not
+        // subtract a flag that is no longer set, which would borrow from the section count.
+        assert!(state.unlock());
+        assert!(!state.leave(Hold::Exclusive));
+        assert!(state.is_idle());
+        assert!(!state.is_locked());
+        assert_eq!(state.holders(), 0);
+        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
+        assert!(!state.leave(Hold::Exclusive));
+        assert!(!state.is_locked());
+        assert!(state.is_idle());
+    }
+
+    #[test]
     fn many_holders_and_sections_do_not_spill_into_each_other() {
         let state = State::new();
         for _ in 0..1000 {

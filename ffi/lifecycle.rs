@@ -116,7 +116,7 @@ impl Lifecycle {
     pub fn enter_op(&self) -> Result<Op<'_>, Refusal> {
         self.state.enter(Hold::Shared)?;
         self.ops_dep_map.acquire_op();
-        Ok(Op(self))
+        Ok(Op(self, PhantomData))
     }
 
     /// At unregistration, after [`Self::unregister`]: unties the owner pins from the parent's
@@ -193,40 +193,50 @@ pub struct Get<'a> {
 impl Drop for Get<'_> {
     #[inline]
     fn drop(&mut self) {
-        // SAFETY: By the type invariant the owners are pinned for this get, which is dropped
-        // here, once.
-        unsafe { self.life.put(self.hold) };
+        if self.life.put_holder() {
+            // SAFETY: By the type invariant the owners are pinned for this get, which is
+            // dropped here, once, and its holder was just counted out.
+            unsafe { self.life.release(self.hold) };
+        }
     }
 }
 
 impl Lifecycle {
-    /// A put: one holder less, the exclusive hold given back if `hold` says so, and the owner
-    /// pins dropped. A put without a matching get (a caller's double put) warns once and
-    /// changes nothing: no count goes below zero and no pin is dropped that was not taken.
-    /// Returns whether the put was balanced.
-    ///
-    /// # Safety
-    ///
-    /// The caller must own a get of this lifecycle with `hold`, given up by this call.
+    /// The first step of a put: one holder less. A put without a matching get (a caller's
+    /// double put, seen as a holder count of zero) warns once, changes nothing and returns
+    /// false: no count goes below zero, and the caller drops no pin or reference for it. A
+    /// double put while another user holds the object cannot be told from that user's put.
     #[inline]
-    unsafe fn put(&self, hold: Hold) -> bool {
+    fn put_holder(&self) -> bool {
         if self.state.put_holder().is_err() {
             kernel::pr_warn_once!("fpga-rs: put without a matching get\n");
             return false;
         }
+        true
+    }
+
+    /// The rest of a put after [`Self::put_holder`]: the exclusive hold given back if `hold`
+    /// says so, and the owner pins dropped.
+    ///
+    /// # Safety
+    ///
+    /// The caller must own a get of this lifecycle with `hold`, whose holder `put_holder`
+    /// counted out; the get is given up by this call.
+    #[inline]
+    unsafe fn release(&self, hold: Hold) {
         if hold == Hold::Exclusive {
             self.state.unlock();
         }
         // SAFETY: The caller's get pinned the owners (the `Get` invariant); this drops those
         // pins, once.
         unsafe { self.owners.unpin() };
-        true
     }
 }
 
-/// A call into the driver's ops in flight; unregistration waits until it is dropped.
+/// A call into the driver's ops in flight; unregistration waits until it is dropped. It stays in
+/// the task that started it (lockdep's map is released by the task that acquired it).
 #[must_use]
-pub struct Op<'a>(&'a Lifecycle);
+pub struct Op<'a>(&'a Lifecycle, PhantomData<*mut ()>);
 
 impl Drop for Op<'_> {
     #[inline]
@@ -366,13 +376,18 @@ impl<T: Object> Drop for Held<T> {
     #[inline]
     fn drop(&mut self) {
         let obj = self.obj();
+        let life = obj.lifecycle();
+        // An unbalanced put (a C caller's double put) owns nothing and changes nothing, not
+        // even what `on_put` forgets.
+        if !life.put_holder() {
+            return;
+        }
+        // Before the exclusive hold is given back: the next holder's state stays its own.
         obj.on_put();
         // SAFETY: By the type invariant this handle owns a get of `obj`'s lifecycle with
-        // `T::HOLD`, given up here, once.
-        if unsafe { obj.lifecycle().put(T::HOLD) } {
-            // SAFETY: Drops the handle's device reference, last: `obj` may be freed after this.
-            // An unbalanced put (a C caller's double put) owns no reference and drops none.
-            unsafe { bindings::put_device(obj.raw_dev()) };
-        }
+        // `T::HOLD`, whose holder was just counted out; it is given up here, once.
+        unsafe { life.release(T::HOLD) };
+        // SAFETY: Drops the handle's device reference, last: `obj` may be freed after this.
+        unsafe { bindings::put_device(obj.raw_dev()) };
     }
 }

@@ -31,9 +31,9 @@ pub struct OpsDepMap;
 
 /// Where lockdep says the map was taken: its reports name this function.
 #[cfg(CONFIG_LOCKDEP)]
-fn ip() -> core::ffi::c_ulong {
-    let f: fn() -> core::ffi::c_ulong = ip;
-    f as usize as core::ffi::c_ulong
+fn ip() -> kernel::ffi::c_ulong {
+    let f: fn() -> kernel::ffi::c_ulong = ip;
+    f as kernel::ffi::c_ulong
 }
 
 #[cfg(CONFIG_LOCKDEP)]

@@ -369,22 +369,6 @@ pub(crate) unsafe extern "C" fn fpga_bridge_freeze_claimed(
     let Some(b) = (unsafe { bridge(bridge_, "fpga_bridge_freeze_claimed") }) else {
         return EINVAL.to_errno();
     };
-    if claimant.is_null() || !b.is_claimed_by(claimant as usize) {
-        dev_err!(
-            b.dev(),
-            "freeze refused: the caller has no claim on the bridge\n"
-        );
-        return EPERM.to_errno();
-    }
-    // SAFETY: The caller's reference makes taking another one valid.
-    unsafe { bindings::get_device(b.raw_dev()) };
-    // SAFETY: `b` is a bridge, and the reference just taken is handed over.
-    let frozen = match unsafe { Bridge::get_found(b.raw_dev(), info) } {
-        Ok(held) => held.enable_set(false),
-        Err(e) if e == EBUSY => b.enable_set(false),
-        Err(e) => Err(e),
-    };
-    b.unclaim(claimant as usize);
-    to_ret(frozen)
+    to_ret(b.freeze_claimed(claimant as usize, info))
 }
 export_symbol_gpl!(fpga_bridge_freeze_claimed);

@@ -30,8 +30,9 @@ use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
 ///   holds the bridge exclusively.
 /// - `c.info` is written only by the exclusive holder, under `ops_lock`: set after its get
 ///   succeeded, cleared by its put (upstream sets it before checking, hole L4). Every call of an
-///   op that may read it (`enable_set`, `enable_show`) runs under `ops_lock` too, so an op sees
-///   either NULL or an image info its holder has not put yet, whoever calls it.
+///   op that may read it (`enable_set`, `enable_show`, `fpga_bridge_remove`) runs under
+///   `ops_lock` too, so an op sees either NULL or an image info its holder has not put yet,
+///   whoever calls it.
 /// - `claimant` is 0 or the identity (an address, only compared) of the region that claimed the
 ///   bridge when it programmed through it, until that region gives the claim up.
 #[pin_data]
@@ -59,6 +60,9 @@ unsafe impl Send for Bridge {}
 // SAFETY: As for `Send`: every shared access to `c` is a read of a field immutable after
 // publication or is synchronised as described there.
 unsafe impl Sync for Bridge {}
+
+// The C struct is the first field (type invariant): a C pointer to it is a pointer to the whole.
+const _: () = assert!(core::mem::offset_of!(Bridge, c) == 0);
 
 impl_object!(Bridge, fpga_bridge, Hold::Exclusive, forget_info);
 
@@ -228,9 +232,33 @@ impl Bridge {
         Ok(())
     }
 
-    /// Whether `claimant` has the bridge's claim.
-    pub(crate) fn is_claimed_by(&self, claimant: usize) -> bool {
-        *self.claimant.lock() == claimant
+    /// Freezes (disables) the bridge for `claimant`, which claimed it, and gives the claim up
+    /// (`fpga_bridge_freeze_claimed()`). The claim stays locked throughout, so it cannot change
+    /// hands between the check and the freeze. `EPERM` (nothing done) if `claimant` has no claim.
+    pub(crate) fn freeze_claimed(
+        &self,
+        claimant: usize,
+        info: *mut bindings::fpga_image_info,
+    ) -> Result {
+        let mut current = self.claimant.lock();
+        if claimant == 0 || *current != claimant {
+            dev_err!(
+                self.dev(),
+                "freeze refused: the caller has no claim on the bridge\n"
+            );
+            return Err(EPERM);
+        }
+        // SAFETY: The caller holds a reference to the device, so taking another one is valid.
+        unsafe { bindings::get_device(self.raw_dev()) };
+        // SAFETY: `self` is a bridge, and the reference just taken is handed over.
+        let frozen = match unsafe { Self::get_found(self.raw_dev(), info) } {
+            Ok(held) => held.enable_set(false),
+            // Another user holds it: the claim stands for upstream's hold, so freeze it anyway.
+            Err(e) if e == EBUSY => self.enable_set(false),
+            Err(e) => Err(e),
+        };
+        *current = 0;
+        frozen
     }
 
     /// Gives up `claimant`'s claim; returns whether it had one.
@@ -296,7 +324,11 @@ impl Bridge {
             );
         }
         if let Some(remove) = self.ops().fpga_bridge_remove {
-            // SAFETY: The driver is unregistering, so still alive, and no other op runs any more.
+            // A holder may outlive the unregistration: its put must not free the info `remove`
+            // may read.
+            let _ops = self.ops_lock.lock();
+            // SAFETY: The driver is unregistering, so still alive, and no other op runs any more;
+            // under `ops_lock`, so `info` stays what it reads.
             unsafe { remove(self.as_c()) };
         }
         let c = self.c.get();

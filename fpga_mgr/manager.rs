@@ -67,6 +67,9 @@ unsafe impl Send for Manager {}
 // SAFETY: As for `Send`.
 unsafe impl Sync for Manager {}
 
+// The C struct is the first field (type invariant): a C pointer to it is a pointer to the whole.
+const _: () = assert!(core::mem::offset_of!(Manager, c) == 0);
+
 impl_object!(Manager, fpga_manager, Hold::Shared);
 
 /// The ops of an unregistered manager: none.

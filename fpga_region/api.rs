@@ -149,16 +149,17 @@ export_symbol_gpl!(fpga_region_unregister);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): freezes (disables) the bridges `region` claimed when
 /// it programmed through them and gives the claims up, as the removal of the region's overlay
-/// does: exactly those bridges, not whatever `get_bridges` would find now. The region is held
-/// exclusively meanwhile, as for a programming.
+/// does: exactly those bridges, not whatever `get_bridges` would find now, with
+/// `region->info` (its freeze timeout). A programming of the region in progress is waited for
+/// (its claims are locked until it ends); the freeze does not fail because of it.
 ///
-/// Return: 0, `-EBUSY` if the region is programming, `-ENODEV` if it is unregistered, or the
-/// first bridge's error (`-ENODEV` for a bridge that went away); each bridge that cannot be
-/// frozen is named in the kernel log.
+/// Return: 0, `-ENODEV` if the region is unregistered, or the first bridge's error (`-ENODEV`
+/// for a bridge that went away); each bridge that cannot be frozen is named in the kernel log.
 ///
 /// # Safety
 ///
-/// `region` must come from a registration or a lookup whose reference the caller owns.
+/// `region` must come from a registration or a lookup whose reference the caller owns, and
+/// `region->info` must be NULL or a valid image info until this returns.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_region_freeze_bridges(
     region_: *mut bindings::fpga_region,

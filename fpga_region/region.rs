@@ -15,7 +15,13 @@ use crate::{
     registration,
 };
 use core::{pin::Pin, ptr};
-use kernel::{device::Device, new_mutex, prelude::*, sync::aref::ARef, sync::Mutex, types::Opaque};
+use kernel::{
+    device::Device,
+    new_mutex,
+    prelude::*,
+    sync::{aref::ARef, Mutex, MutexGuard},
+    types::Opaque,
+};
 
 /// The core's allocation for one region.
 ///
@@ -76,6 +82,9 @@ unsafe impl Send for Region {}
 // SAFETY: As for `Send`.
 unsafe impl Sync for Region {}
 
+// The C struct is the first field (type invariant): a C pointer to it is a pointer to the whole.
+const _: () = assert!(core::mem::offset_of!(Region, c) == 0);
+
 impl_object!(Region, fpga_region, Hold::Exclusive);
 
 /// The device of a manager.
@@ -95,8 +104,13 @@ pub(crate) struct Programming<'a> {
 
 /// The claims one programming took on bridges the region had not claimed before; dropped
 /// without [`NewClaims::keep`] (the programming failed), it gives them up again.
+///
+/// It keeps the region's claims locked until then, so that a freeze of the region's bridges
+/// (`fpga_region_freeze_bridges()`) waits for the programming to end instead of taking claims
+/// the programming has not kept yet.
 pub(crate) struct NewClaims<'a> {
     region: &'a Region,
+    claims: MutexGuard<'a, KVec<Claim>>,
     bridges: KVec<*mut bindings::fpga_bridge>,
 }
 
@@ -109,13 +123,12 @@ impl NewClaims<'_> {
 
 impl Drop for NewClaims<'_> {
     fn drop(&mut self) {
-        let region = self.region;
-        let mut claims = region.claims.lock();
+        let claimant = self.region.claimant();
         for &bridge in self.bridges.iter() {
             // SAFETY: The failed programming still holds the bridge (its `BridgeHold` is dropped
             // after this guard), so the pointer is valid; the claimant is only compared.
-            unsafe { bindings::fpga_bridge_unclaim(bridge, region.claimant()) };
-            claims.retain(|c| c.bridge != bridge);
+            unsafe { bindings::fpga_bridge_unclaim(bridge, claimant) };
+            self.claims.retain(|c| c.bridge != bridge);
         }
     }
 }
@@ -220,16 +233,15 @@ impl Region {
     pub(crate) fn claim_bridges(&self) -> Result<NewClaims<'_>> {
         let mut taken = NewClaims {
             region: self,
+            claims: self.claims.lock(),
             bridges: KVec::new(),
         };
-        // Declared after `taken`, so dropped before it: `NewClaims::drop` takes the lock.
-        let mut claims = self.claims.lock();
         // SAFETY: The list holds the bridges got for the programming in progress, which only
         // this programming changes.
         for node in unsafe { crate::list::entries(self.bridge_list()) } {
             // SAFETY: Every entry is the `node` of a held `struct fpga_bridge`.
             let bridge = unsafe { kernel::container_of!(node, bindings::fpga_bridge, node) };
-            if claims.iter().any(|c| c.bridge == bridge) {
+            if taken.claims.iter().any(|c| c.bridge == bridge) {
                 continue;
             }
             // SAFETY: The bridge is held, so its device is valid and a reference may be taken.
@@ -254,9 +266,8 @@ impl Region {
                 return Err(e.into());
             }
             // On failure `taken` gives the claim up again.
-            claims.push(claim, GFP_KERNEL)?;
+            taken.claims.push(claim, GFP_KERNEL)?;
         }
-        drop(claims);
         Ok(taken)
     }
 
@@ -265,9 +276,10 @@ impl Region {
     /// `region-freeze-timeout-us`). A bridge that cannot be frozen is named in the kernel log,
     /// and the first error is returned.
     ///
-    /// The region's claims stay locked throughout: a programming of this region that runs
-    /// meanwhile waits for the freeze before it claims, so it neither loses a claim it takes nor
-    /// is refused. `-ENODEV` once the region is unregistered (its claims went with it).
+    /// The region's claims stay locked throughout, as they do from a programming's claims to its
+    /// end ([`NewClaims`]): a freeze and a programming of this region wait for each other, so
+    /// the programming neither loses a claim it takes nor is refused. `-ENODEV` once the region
+    /// is unregistered (its claims went with it).
     pub(crate) fn freeze_bridges(&self) -> Result {
         let _op = self.life.enter_op()?;
         let mut claims = self.claims.lock();

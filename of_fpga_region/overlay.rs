@@ -178,7 +178,19 @@ unsafe fn parse(
         }
     }
     let timeout_us = |prop: &CStr| node.property_read::<u32>(prop).or(0);
-    let Some(firmware) = node.property_read::<CString>(c"firmware-name").optional() else {
+    // Absent: the overlay programs nothing. Present but unreadable (not a string, or no memory
+    // for the copy): the overlay is refused, not applied without its image.
+    let firmware = if node.property_present(c"firmware-name") {
+        let name = node.property_read::<CString>(c"firmware-name").optional();
+        if name.is_none() {
+            dev_err!(kdev, "overlay's firmware-name cannot be read as a string\n");
+            return fail(info, EINVAL);
+        }
+        name
+    } else {
+        None
+    };
+    let Some(firmware) = firmware else {
         // The overlay programs nothing (e.g. it only adds devices).
         // SAFETY: `info` was allocated above and not handed out.
         unsafe { bindings::fpga_image_info_free(info) };
@@ -221,7 +233,8 @@ unsafe fn pre_apply(
             return ENODEV.to_errno();
         }
     }
-    // SAFETY: Forwarded requirements; we hold the lock.
+    // SAFETY: `region` is referenced and `overlay` valid (this function's requirements), and we
+    // hold `INFO_LOCK`.
     let info = match unsafe { parse(region, overlay) } {
         Ok(Some(info)) => info,
         Ok(None) => return 0,
@@ -240,7 +253,7 @@ unsafe fn pre_apply(
 }
 
 /// After an overlay was removed from `region`: freezes exactly the bridges the region claimed
-/// when the overlay programmed it (through the region core, under the region's exclusive hold)
+/// when the overlay programmed it (through the region core, with the region's claims locked)
 /// and forgets the image.
 ///
 /// # Safety

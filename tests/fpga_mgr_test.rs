@@ -84,7 +84,15 @@ mod image_info_tests {
         let shared = released.clone();
         let observed = KBox::init(
             try_init!(ObservedDevice {
-                dev <- pin_init::init_zeroed(),
+                // SAFETY: All-zero bytes are what `device_initialize()` expects to start from;
+                // the closure writes them to the whole slot and cannot fail. (`init_zeroed()`
+                // does not apply: with lockdep, `struct device` holds bindgen's opaque arrays.)
+                dev <- unsafe {
+                    pin_init::init_from_closure(|slot: *mut bindings::device| {
+                        slot.write_bytes(0, 1);
+                        Ok::<(), core::convert::Infallible>(())
+                    })
+                },
                 released: shared,
             }),
             GFP_KERNEL,
