@@ -503,8 +503,28 @@ impl<T: Ops> Registration<T> {
     /// the manager registered after a reload of the driver for a parent of that name
     /// (`fpga_mgr_identify_by_name()`, an fpga-rs extension). Without it only the parent's
     /// firmware node identifies the device.
-    pub fn identify_by_name(&self) {
-        // SAFETY: By the type invariant `mgr` is registered.
-        unsafe { bindings::fpga_mgr_identify_by_name(self.mgr) };
+    ///
+    /// Returns whether the core took it. The extension is looked up when called
+    /// (`symbol_get()`), not linked, so that a driver on this API also loads on the upstream C
+    /// core, which has no such call (nor a successor to find): there it returns false.
+    pub fn identify_by_name(&self) -> bool {
+        const SYMBOL: &CStr = c"fpga_mgr_identify_by_name";
+        // SAFETY: `SYMBOL` is a NUL-terminated name; a non-NULL result is the exported
+        // function's address, its module pinned until `__symbol_put()`.
+        let found = unsafe { bindings::__symbol_get(SYMBOL.as_char_ptr()) };
+        if found.is_null() {
+            return false;
+        }
+        // SAFETY: The symbol `fpga_mgr_identify_by_name` is the function of that name declared in
+        // `ffi/fpga-rs.h`: `void (struct fpga_manager *)`.
+        let identify: unsafe extern "C" fn(*mut bindings::fpga_manager) =
+            unsafe { core::mem::transmute(found) };
+        // SAFETY: By the type invariant `mgr` is registered; `identify` stays loaded until the
+        // put, which gives back the pin `__symbol_get()` took.
+        unsafe {
+            identify(self.mgr);
+            bindings::__symbol_put(SYMBOL.as_char_ptr());
+        }
+        true
     }
 }
