@@ -5,18 +5,18 @@
 //! the user API (`user.rs`), the case of a PCIe or multi-function driver.
 //!
 //! The test drivers are written as those of `lowlevel/`, without `unsafe`; the tests use C only
-//! to build scatter-gather tables and to count references.
+//! to build scatter-gather tables, to count module references and to observe a device of their own.
 
 use kernel::prelude::*;
 
-#[path = "common/device_counts.rs"]
-mod device_counts;
 #[path = "../abstractions/mod.rs"]
 pub mod fpga;
 // The safe API hides `ERR_PTR()`s: `ptr_err` goes unused here.
 #[allow(dead_code)]
 #[path = "common/kunit_util.rs"]
 mod kunit_util;
+#[path = "common/observed_device.rs"]
+mod observed_device;
 #[path = "common/page_table.rs"]
 mod page_table;
 
@@ -338,15 +338,17 @@ mod driver_tests {
 #[kunit_tests(fpga_safe_api_user)]
 mod user_tests {
     use super::{
-        device_counts::{devres_count, refcount},
         fixture::*,
         fpga::{
+            bindings,
             manager::{flags, Registration},
             user::{Image, Manager},
         },
-        kunit_util::{module_refs, raw},
+        kunit_util::module_refs,
+        observed_device::{is_released, observed_device},
     };
-    use kernel::{page::PAGE_SIZE, prelude::*};
+    use core::{ptr, sync::atomic::Ordering};
+    use kernel::{device::Device, page::PAGE_SIZE, prelude::*};
 
     #[test]
     fn own_device_is_programmed_through_the_user_api_and_unpinned_after() -> Result {
@@ -472,34 +474,53 @@ mod user_tests {
     fn image_gives_back_its_device_reference_and_replaced_firmware_name() -> Result {
         let img = vimage(100)?;
         let t = TestMgr::new(c"fpga-rs-safe-info", write_fpga())?;
-        let ret = (|| -> Result<[(i32, usize); 5]> {
-            let mgr = Manager::get_own(&t.reg)?;
-            let dev = raw(mgr.device());
-            let before = (refcount(dev), devres_count(dev));
-            let mut info = Image::new(mgr.device())?;
-            let allocated = (refcount(dev), devres_count(dev));
+        let (dev, released) = observed_device(c"fpga-rs-safe-info-dev")?;
+        let ret = (|| -> Result<(Image<'_>, i32, bool)> {
+            // SAFETY: `dev` is an initialized device, which the test's reference keeps alive
+            // while this closure runs; `Device` is a transparent wrapper of it.
+            let mut info = Image::new(unsafe { Device::from_raw(dev) })?;
+            // The devres memory allocated from here on is counted by releasing this group. Its
+            // canary is devres memory of the device that the image does not own.
+            // SAFETY: `dev` is an initialized device the test holds a reference to.
+            let group =
+                unsafe { bindings::devres_open_group(dev, ptr::null_mut(), bindings::GFP_KERNEL) };
+            if group.is_null() {
+                return Err(ENOMEM);
+            }
             info.set_firmware(c"fpga-rs/no-such-image.bin")?;
-            let named = (refcount(dev), devres_count(dev));
+            // SAFETY: `dev` is live and `group` is its open group.
+            let canary = unsafe {
+                let canary =
+                    bindings::devm_kstrdup(dev, c"canary".as_char_ptr(), bindings::GFP_KERNEL);
+                bindings::devres_close_group(dev, group);
+                canary
+            };
             info.set_buffer(&img);
-            let replaced = (refcount(dev), devres_count(dev));
-            mgr.lock()?.load(&mut info)?;
-            drop(info);
-            Ok([
-                before,
-                allocated,
-                named,
-                replaced,
-                (refcount(dev), devres_count(dev)),
-            ])
+            // The buffer freed the name it replaced: only the canary is left to release.
+            // SAFETY: `group` is a closed group of `dev`, which is live, released once.
+            let left = unsafe { bindings::devres_release_group(dev, group) };
+            Manager::get_own(&t.reg)?.lock()?.load(&mut info)?;
+            Ok((info, left, !canary.is_null()))
         })();
+        // SAFETY: Drops the test's reference: the image's, if it took one, keeps the device.
+        unsafe { bindings::put_device(dev) };
+        let released_while_held = released.load(Ordering::Acquire);
+        let ret = ret.map(|(info, left, canary)| {
+            if released_while_held {
+                // The device was released under the image, with the info's devres memory: the
+                // image must not free it again.
+                core::mem::forget(info);
+            } else {
+                drop(info);
+            }
+            (left, canary)
+        });
+        let released_after_drop = is_released(&released);
         let received = t.reg.data().fpga.received(&img);
         drop(t);
-        let [before, allocated, named, replaced, freed] = ret?;
-        let (refs, devres) = before;
-        assert_eq!(allocated, (refs + 1, devres + 1));
-        assert_eq!(named, (refs + 1, devres + 2));
-        assert_eq!(replaced, (refs + 1, devres + 1));
-        assert_eq!(freed, before);
+        assert_eq!(ret, Ok((1, true)));
+        assert!(!released_while_held);
+        assert!(released_after_drop);
         // The buffer replaced the (missing) firmware file as the source.
         assert!(received);
         Ok(())
