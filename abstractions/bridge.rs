@@ -13,13 +13,12 @@
 //! returns only when no op is running, and no op starts afterwards
 //! (`Documentation/lifecycle.rst`).
 
-use super::bindings;
-use core::{marker::PhantomData, pin::Pin, ptr};
-use kernel::{
-    device::Device,
-    error::{from_err_ptr, VTABLE_DEFAULT_ERROR},
-    prelude::*,
+use super::{
+    bindings,
+    registration::{self, op, to_ret, Registered},
 };
+use core::{marker::PhantomData, ptr};
+use kernel::{device::Device, error::VTABLE_DEFAULT_ERROR, prelude::*};
 
 /// The operations of a low-level FPGA bridge driver. All are optional.
 #[vtable]
@@ -47,21 +46,9 @@ struct Callbacks<T: Ops>(PhantomData<T>);
 
 impl<T: Ops> Callbacks<T> {
     const VTABLE: bindings::fpga_bridge_ops = bindings::fpga_bridge_ops {
-        enable_show: if T::HAS_ENABLE_SHOW {
-            Some(Self::enable_show)
-        } else {
-            None
-        },
-        enable_set: if T::HAS_ENABLE_SET {
-            Some(Self::enable_set)
-        } else {
-            None
-        },
-        fpga_bridge_remove: if T::HAS_REMOVE {
-            Some(Self::remove)
-        } else {
-            None
-        },
+        enable_show: op(T::HAS_ENABLE_SHOW, Self::enable_show),
+        enable_set: op(T::HAS_ENABLE_SET, Self::enable_set),
+        fpga_bridge_remove: op(T::HAS_REMOVE, Self::remove),
         groups: ptr::null_mut(),
     };
 
@@ -71,8 +58,9 @@ impl<T: Ops> Callbacks<T> {
     ///
     /// `br` must be a bridge registered with `Self::VTABLE`, passed by the core to an op.
     unsafe fn data<'a>(br: *mut bindings::fpga_bridge) -> &'a T {
-        // SAFETY: `priv` is the pinned `T` of the `Registration`, which outlives every op call.
-        unsafe { &*(*br).priv_.cast::<T>() }
+        // SAFETY: `br` is valid for the op, and its `priv` is the data of the `Registered` of a
+        // `Registration<T>` (the only one to register with `Self::VTABLE`).
+        unsafe { registration::data((*br).priv_) }
     }
 
     /// # Safety
@@ -94,10 +82,7 @@ impl<T: Ops> Callbacks<T> {
             })
             .filter(|&t| t != 0)
         };
-        match data.enable_set(enable, timeout_us) {
-            Ok(()) => 0,
-            Err(e) => e.to_errno(),
-        }
+        to_ret(data.enable_set(enable, timeout_us))
     }
 
     /// # Safety
@@ -124,18 +109,10 @@ impl<T: Ops> Callbacks<T> {
 ///
 /// # Invariants
 ///
-/// `br` is a bridge registered with `Callbacks::<T>::VTABLE` and `data` as `priv`, until `drop`
-/// unregisters it.
+/// `reg` holds a bridge registered with `Callbacks::<T>::VTABLE`.
 pub struct Registration<T: Ops> {
-    br: *mut bindings::fpga_bridge,
-    data: Pin<KBox<T>>,
+    reg: Registered<bindings::fpga_bridge, T>,
 }
-
-// SAFETY: The registration only holds the bridge pointer, which the core allows to be used from
-// any thread, and `T: Send + Sync`.
-unsafe impl<T: Ops> Send for Registration<T> {}
-// SAFETY: As above.
-unsafe impl<T: Ops> Sync for Registration<T> {}
 
 impl<T: Ops> Registration<T> {
     /// Registers a bridge called `name` for `parent`, whose ops run on `data`, owned by `module`
@@ -146,36 +123,31 @@ impl<T: Ops> Registration<T> {
         data: impl PinInit<T, Error>,
         module: &'static ThisModule,
     ) -> Result<Self> {
-        let data = KBox::pin_init(data, GFP_KERNEL)?;
         let parent = super::raw_device(parent);
-        // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); the ops table
-        // is static; `data` stays at its address until after `fpga_bridge_unregister()` (drop).
-        let br = unsafe {
-            bindings::__fpga_bridge_register(
-                parent,
-                name.as_char_ptr(),
-                &Callbacks::<T>::VTABLE,
-                ptr::from_ref(&*data).cast_mut().cast(),
-                module.as_ptr(),
-            )
+        let register = |priv_| {
+            // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); the name
+            // and the ops table are static; `priv_` is the data, which stays at its address until
+            // after `fpga_bridge_unregister()`.
+            unsafe {
+                bindings::__fpga_bridge_register(
+                    parent,
+                    name.as_char_ptr(),
+                    &Callbacks::<T>::VTABLE,
+                    priv_,
+                    module.as_ptr(),
+                )
+            }
         };
-        // INVARIANT: The registration succeeded with `data` as `priv`.
-        Ok(Self {
-            br: from_err_ptr(br)?,
-            data,
-        })
+        // SAFETY: `__fpga_bridge_register()` returns a bridge registered with `priv_` as `priv`,
+        // or an `ERR_PTR()`; `fpga_bridge_unregister()` returns only when no op runs, and no op
+        // starts afterwards.
+        let reg = unsafe { Registered::new(data, register, bindings::fpga_bridge_unregister) }?;
+        // INVARIANT: `reg` registered the bridge with `Callbacks::<T>::VTABLE`.
+        Ok(Self { reg })
     }
 
     /// The driver data.
     pub fn data(&self) -> &T {
-        &self.data
-    }
-}
-
-impl<T: Ops> Drop for Registration<T> {
-    fn drop(&mut self) {
-        // SAFETY: By the type invariant `br` is registered; it is unregistered once, here, and
-        // no op runs on `data` after this returns.
-        unsafe { bindings::fpga_bridge_unregister(self.br) };
+        self.reg.data()
     }
 }

@@ -15,13 +15,13 @@
 //! (`Documentation/lifecycle.rst`): `fpga_mgr_unregister()` returns only when no op is running,
 //! and no op starts afterwards.
 
-use super::{bindings, sg_image::SgImage};
-use core::{marker::PhantomData, pin::Pin, ptr};
-use kernel::{
-    device::Device,
-    error::{from_err_ptr, VTABLE_DEFAULT_ERROR},
-    prelude::*,
+use super::{
+    bindings,
+    registration::{self, op, to_ret, Registered},
+    sg_image::SgImage,
 };
+use core::{marker::PhantomData, ptr};
+use kernel::{device::Device, error::VTABLE_DEFAULT_ERROR, prelude::*};
 
 /// The state of an FPGA, as `enum fpga_mgr_states` and sysfs `state` name it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -199,46 +199,14 @@ impl<T: Ops> Callbacks<T> {
     const VTABLE: bindings::fpga_manager_ops = bindings::fpga_manager_ops {
         initial_header_size: T::INITIAL_HEADER_SIZE,
         skip_header: T::SKIP_HEADER,
-        state: if T::HAS_STATE {
-            Some(Self::state)
-        } else {
-            None
-        },
-        status: if T::HAS_STATUS {
-            Some(Self::status)
-        } else {
-            None
-        },
-        parse_header: if T::HAS_PARSE_HEADER {
-            Some(Self::parse_header)
-        } else {
-            None
-        },
-        write_init: if T::HAS_WRITE_INIT {
-            Some(Self::write_init)
-        } else {
-            None
-        },
-        write: if T::HAS_WRITE {
-            Some(Self::write)
-        } else {
-            None
-        },
-        write_sg: if T::HAS_WRITE_SG {
-            Some(Self::write_sg)
-        } else {
-            None
-        },
-        write_complete: if T::HAS_WRITE_COMPLETE {
-            Some(Self::write_complete)
-        } else {
-            None
-        },
-        fpga_remove: if T::HAS_REMOVE {
-            Some(Self::remove)
-        } else {
-            None
-        },
+        state: op(T::HAS_STATE, Self::state),
+        status: op(T::HAS_STATUS, Self::status),
+        parse_header: op(T::HAS_PARSE_HEADER, Self::parse_header),
+        write_init: op(T::HAS_WRITE_INIT, Self::write_init),
+        write: op(T::HAS_WRITE, Self::write),
+        write_sg: op(T::HAS_WRITE_SG, Self::write_sg),
+        write_complete: op(T::HAS_WRITE_COMPLETE, Self::write_complete),
+        fpga_remove: op(T::HAS_REMOVE, Self::remove),
         groups: ptr::null_mut(),
     };
 
@@ -248,9 +216,9 @@ impl<T: Ops> Callbacks<T> {
     ///
     /// `mgr` must be a manager registered with `Self::VTABLE`, passed by the core to an op.
     unsafe fn data<'a>(mgr: *mut bindings::fpga_manager) -> &'a T {
-        // SAFETY: `priv` is the pinned `T` of the `Registration`, which outlives every op call
-        // (the core runs no op after `fpga_mgr_unregister()` returns, see the module doc).
-        unsafe { &*(*mgr).priv_.cast::<T>() }
+        // SAFETY: `mgr` is valid for the op, and its `priv` is the data of the `Registered` of a
+        // `Registration<T>` (the only one to register with `Self::VTABLE`).
+        unsafe { registration::data((*mgr).priv_) }
     }
 
     /// A byte slice from an op's buffer (empty for NULL).
@@ -371,33 +339,19 @@ impl<T: Ops> Callbacks<T> {
     }
 }
 
-/// Converts an op's result for C.
-fn to_ret(res: Result) -> i32 {
-    match res {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
-
 /// A registered FPGA manager with driver data `T`; dropping it unregisters the manager.
 ///
 /// # Invariants
 ///
-/// `mgr` is a manager registered with `Callbacks::<T>::VTABLE`, `data` as `priv` and
-/// `compat_id` (if any) as its compat id, until `drop` unregisters it.
+/// `reg` holds a manager registered with `Callbacks::<T>::VTABLE` and `compat_id` (if any) as
+/// its compat id.
 pub struct Registration<T: Ops> {
-    mgr: *mut bindings::fpga_manager,
-    data: Pin<KBox<T>>,
+    reg: Registered<bindings::fpga_manager, T>,
     /// The compat id the manager was registered with. The upstream C core keeps the pointer
-    /// (`mgr->compat_id = info->compat_id`), so it lives as long as the registration.
+    /// (`mgr->compat_id = info->compat_id`), so it lives as long as the registration: it is
+    /// dropped after `reg`, which unregisters the manager.
     _compat_id: Option<KBox<bindings::fpga_compat_id>>,
 }
-
-// SAFETY: The registration only holds the manager pointer, which the core allows to be used from
-// any thread, the compat id, which only the core reads, and `T: Send + Sync`.
-unsafe impl<T: Ops> Send for Registration<T> {}
-// SAFETY: As above.
-unsafe impl<T: Ops> Sync for Registration<T> {}
 
 impl<T: Ops> Registration<T> {
     /// Registers a manager called `name` for `parent`, whose ops run on `data`, owned by
@@ -433,7 +387,6 @@ impl<T: Ops> Registration<T> {
         data: impl PinInit<T, Error>,
         module: &'static ThisModule,
     ) -> Result<Self> {
-        let data = KBox::pin_init(data, GFP_KERNEL)?;
         let mut compat_id = match compat_id {
             Some(CompatId { id_h, id_l }) => Some(KBox::new(
                 bindings::fpga_compat_id { id_h, id_l },
@@ -441,41 +394,47 @@ impl<T: Ops> Registration<T> {
             )?),
             None => None,
         };
-        let info = bindings::fpga_manager_info {
-            name: name.as_char_ptr(),
-            compat_id: compat_id
-                .as_deref_mut()
-                .map_or(ptr::null_mut(), ptr::from_mut),
-            mops: &Callbacks::<T>::VTABLE,
-            priv_: ptr::from_ref(&*data).cast_mut().cast(),
-        };
+        let compat_id_ptr = compat_id
+            .as_deref_mut()
+            .map_or(ptr::null_mut(), ptr::from_mut);
         let parent = super::raw_device(parent);
-        // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); `info` is valid
-        // for the call; what it points to outlives the registration: the name and the ops table
-        // are static, and `data` and `compat_id` stay at their addresses until after
-        // `fpga_mgr_unregister()` (drop).
-        let mgr = unsafe { bindings::__fpga_mgr_register_full(parent, &info, module.as_ptr()) };
-        // INVARIANT: The registration succeeded with `data` as `priv` and `compat_id`.
+        let register = |priv_| {
+            let info = bindings::fpga_manager_info {
+                name: name.as_char_ptr(),
+                compat_id: compat_id_ptr,
+                mops: &Callbacks::<T>::VTABLE,
+                priv_,
+            };
+            // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); `info` is
+            // valid for the call; what it points to outlives the registration: the name and the
+            // ops table are static, and `priv_` (the data) and `compat_id` stay at their
+            // addresses until after `fpga_mgr_unregister()`.
+            unsafe { bindings::__fpga_mgr_register_full(parent, &info, module.as_ptr()) }
+        };
+        // SAFETY: `__fpga_mgr_register_full()` returns a manager registered with `priv_` as
+        // `priv`, or an `ERR_PTR()`; `fpga_mgr_unregister()` returns only when no op runs, and
+        // no op starts afterwards (module doc).
+        let reg = unsafe { Registered::new(data, register, bindings::fpga_mgr_unregister) }?;
+        // INVARIANT: `reg` registered the manager with `Callbacks::<T>::VTABLE` and `compat_id`.
         Ok(Self {
-            mgr: from_err_ptr(mgr)?,
-            data,
+            reg,
             _compat_id: compat_id,
         })
     }
 
     /// The driver data.
     pub fn data(&self) -> &T {
-        &self.data
+        self.reg.data()
     }
 
     /// The manager's compat id, as the core holds it (`mgr->compat_id`): the one it was
     /// registered with, if any.
     pub fn compat_id(&self) -> Option<CompatId> {
-        // SAFETY: By the type invariant `mgr` is registered, so the core keeps its
+        // SAFETY: By the type invariant the manager is registered, so the core keeps its
         // `compat_id` NULL or pointing to a valid id: its own copy (fpga-rs) or `compat_id`
         // (upstream), which lives as long as `self`.
         unsafe {
-            let id = (*self.mgr).compat_id;
+            let id = (*self.reg.as_raw()).compat_id;
             (!id.is_null()).then(|| CompatId {
                 id_h: (*id).id_h,
                 id_l: (*id).id_l,
@@ -485,15 +444,7 @@ impl<T: Ops> Registration<T> {
 
     /// The registered C manager, for the user API ([`super::user`]).
     pub(super) fn as_raw(&self) -> *mut bindings::fpga_manager {
-        self.mgr
-    }
-}
-
-impl<T: Ops> Drop for Registration<T> {
-    fn drop(&mut self) {
-        // SAFETY: By the type invariant `mgr` is registered; it is unregistered once, here, and
-        // no op runs on `data` after this returns.
-        unsafe { bindings::fpga_mgr_unregister(self.mgr) };
+        self.reg.as_raw()
     }
 }
 
@@ -519,10 +470,10 @@ impl<T: Ops> Registration<T> {
         // `ffi/fpga-rs.h`: `void (struct fpga_manager *)`.
         let identify: unsafe extern "C" fn(*mut bindings::fpga_manager) =
             unsafe { core::mem::transmute(found) };
-        // SAFETY: By the type invariant `mgr` is registered; `identify` stays loaded until the
-        // put, which gives back the pin `__symbol_get()` took.
+        // SAFETY: By the type invariant the manager is registered; `identify` stays loaded until
+        // the put, which gives back the pin `__symbol_get()` took.
         unsafe {
-            identify(self.mgr);
+            identify(self.reg.as_raw());
             bindings::__symbol_put(SYMBOL.as_char_ptr());
         }
         true

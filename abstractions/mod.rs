@@ -13,6 +13,7 @@
 pub mod bindings;
 pub mod bridge;
 pub mod manager;
+mod registration;
 pub mod sg_image;
 pub mod user;
 
