@@ -3,8 +3,8 @@
 //! How a simulated device of `lowlevel/` binds, the same for every driver there: to a faux
 //! device of the driver module's own (unless the module's `faux` parameter is 0), and to the
 //! platform devices of the device-tree nodes compatible with the driver (the overlay flow).
-//! A driver implements [`SimDevice`] for the state of one bound device and names
-//! [`SimModule`] as its module type.
+//! A driver declares its names with [`sim_driver!`](crate::sim_driver), implements
+//! [`SimDevice`] for the state of one bound device and names [`SimModule`] as its module type.
 
 use core::marker::PhantomData;
 use kernel::{
@@ -13,9 +13,11 @@ use kernel::{
     prelude::*,
 };
 
-/// The state of one bound simulated device: its manager or bridge registration, its debugfs
-/// files. Dropping it unregisters them.
-pub trait SimDevice: Send + Sync + Sized + 'static {
+/// The driver of a simulated device: its names, the device-tree nodes it binds to, and whether
+/// it drives a device on a faux device of its own. A driver declares it with [`sim_driver!`].
+///
+/// [`sim_driver!`]: crate::sim_driver
+pub trait SimDriver {
     /// The name of the module's faux device.
     const FAUX_NAME: &'static CStr;
     /// The driver's name (and the platform driver's).
@@ -25,7 +27,38 @@ pub trait SimDevice: Send + Sync + Sized + 'static {
 
     /// Whether the module drives a device on its own faux device (its `faux` parameter).
     fn on_faux() -> bool;
+}
 
+/// Declares the [`SimDriver`] of the module's simulated device `$device`: its faux device
+/// `$faux`, used unless the module's `faux` parameter is 0, its driver name `$driver`, and the
+/// device-tree compatible `$compatible` it binds to.
+///
+/// A macro, because the device table and the parameter are statics of the driver's module.
+#[macro_export]
+macro_rules! sim_driver {
+    ($device:ty, faux: $faux:expr, driver: $driver:expr, compatible: $compatible:expr $(,)?) => {
+        ::kernel::of_device_table!(
+            OF_TABLE,
+            MODULE_OF_TABLE,
+            (),
+            [(::kernel::of::DeviceId::new($compatible), ())]
+        );
+
+        impl $crate::sim::binding::SimDriver for $device {
+            const FAUX_NAME: &'static ::kernel::prelude::CStr = $faux;
+            const DRIVER_NAME: &'static ::kernel::prelude::CStr = $driver;
+            const OF_ID_TABLE: ::kernel::of::IdTable<()> = &OF_TABLE;
+
+            fn on_faux() -> bool {
+                *module_parameters::faux.value() != 0
+            }
+        }
+    };
+}
+
+/// The state of one bound simulated device: its manager or bridge registration, its debugfs
+/// files. Dropping it unregisters them.
+pub trait SimDevice: SimDriver + Send + Sync + Sized + 'static {
     /// Binds `dev`, for `module`.
     fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self>;
 }

@@ -11,7 +11,7 @@ use kernel::prelude::*;
 pub struct Fault {
     /// The errno the op returns.
     pub errno: Error,
-    /// The `FPGA_MGR_STATUS_*` bits the failure raises (`crate::manager::status`).
+    /// The `FPGA_MGR_STATUS_*` bits the failure raises (`crate::fpga::manager::status`).
     pub status: u64,
     /// What went wrong, for the kernel log.
     pub what: &'static str,
@@ -45,4 +45,18 @@ impl kernel::fmt::Display for Fault {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         core::fmt::Display::fmt(self, f)
     }
+}
+
+/// The failure a driver injects at the `fail_at`-th write of data of a programming (its
+/// `fail_write` parameter; 0: never), once `writes` reach it: an error the FPGA raises while it
+/// receives data (`what`, with the number of the write), which fails the write with `EIO`.
+pub fn injected(writes: u32, fail_at: u32, what: &'static str) -> Option<Fault> {
+    (writes == fail_at).then(|| {
+        Fault::new(
+            EIO,
+            crate::fpga::manager::status::OPERATION_ERR,
+            what,
+            writes.into(),
+        )
+    })
 }

@@ -5,8 +5,10 @@
 //! enabled bridge lets them cross; a disabled one (frozen, decoupled) refuses them, as a
 //! slave error: the write fails with `EIO`. The bridge counts both.
 
+use super::dec64::Dec64;
 use kernel::{
     debugfs::{self, Reader},
+    fmt,
     prelude::*,
     sync::Arc,
     uaccess::UserSliceReader,
@@ -16,6 +18,14 @@ use kernel::{
 pub trait Gate: Send + Sync {
     /// Sends `count` transactions; whether they crossed. Counts them either way.
     fn transfer(&self, count: u64) -> bool;
+}
+
+/// Writes the bridge's counts of the transactions that crossed (`passed`) and of those it
+/// refused (`blocked`): the lines its state file ends with.
+pub fn show_counts(f: &mut fmt::Formatter<'_>, passed: u64, blocked: u64) -> fmt::Result {
+    // 64-bit counters: `Dec64`, not `{}` of a u64, which is a BUG() on 32-bit ARM.
+    writeln!(f, "transactions passed: {}", Dec64(passed))?;
+    writeln!(f, "transactions blocked: {}", Dec64(blocked))
 }
 
 /// A bridge's `traffic` file.

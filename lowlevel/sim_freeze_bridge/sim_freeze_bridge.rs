@@ -18,7 +18,7 @@
 
 use kernel::{
     device::Device,
-    fmt, of,
+    fmt,
     prelude::*,
     sync::aref::ARef,
     sync::{Arc, Mutex},
@@ -32,12 +32,11 @@ pub mod fpga;
 pub mod sim;
 
 use fpga::bridge;
-use sim::{binding, dec64, poll, state_file, traffic};
+use sim::{binding, poll, state_file, traffic};
 
 use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};
 use controller::{Controller, Request};
-use dec64::Dec64;
 use state_file::StateFile;
 use traffic::{Gate, Port, TrafficFile};
 
@@ -143,9 +142,7 @@ fn show_freeze(ctrl: &Arc<Mutex<Controller>>, f: &mut fmt::Formatter<'_>) -> fmt
     writeln!(f, "unfreezes: {}", ctrl.unfreezes)?;
     writeln!(f, "region resets: {}", ctrl.region_resets)?;
     writeln!(f, "timeouts: {}", ctrl.timeouts)?;
-    // 64-bit counters: `Dec64`, not `{}` of a u64, which is a BUG() on 32-bit ARM.
-    writeln!(f, "transactions passed: {}", Dec64(ctrl.passed))?;
-    writeln!(f, "transactions blocked: {}", Dec64(ctrl.blocked))
+    traffic::show_counts(f, ctrl.passed, ctrl.blocked)
 }
 
 /// One bridge and its debugfs files (dropped in this order).
@@ -155,22 +152,14 @@ struct Instance {
     _freeze: StateFile<Controller>,
 }
 
-kernel::of_device_table!(
-    OF_TABLE,
-    MODULE_OF_TABLE,
-    <binding::OfDriver<Instance> as kernel::platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"fpga-rs,sim-freeze-bridge"), ())]
+crate::sim_driver!(
+    Instance,
+    faux: c"sim-freeze-bridge",
+    driver: c"sim_freeze_bridge",
+    compatible: c"fpga-rs,sim-freeze-bridge",
 );
 
 impl SimDevice for Instance {
-    const FAUX_NAME: &'static CStr = c"sim-freeze-bridge";
-    const DRIVER_NAME: &'static CStr = c"sim_freeze_bridge";
-    const OF_ID_TABLE: of::IdTable<()> = &OF_TABLE;
-
-    fn on_faux() -> bool {
-        *module_parameters::faux.value() != 0
-    }
-
     /// A running (enabled) bridge on `dev`, owned by `module`.
     fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
         let (ctrl, freeze) = StateFile::new(dev, c"freeze", Controller::new(), &show_freeze)?;

@@ -15,7 +15,7 @@
 
 use kernel::{
     device::Device,
-    fmt, of,
+    fmt,
     prelude::*,
     sync::{Arc, Mutex},
 };
@@ -27,11 +27,10 @@ mod regs;
 pub mod sim;
 
 use fpga::bridge;
-use sim::{binding, dec64, state_file, traffic};
+use sim::{binding, state_file, traffic};
 
 use binding::{SimDevice, SimModule};
 use bridge::{Ops, Registration};
-use dec64::Dec64;
 use regs::Decoupler;
 use state_file::StateFile;
 use traffic::{Gate, Port, TrafficFile};
@@ -87,9 +86,7 @@ fn show_decoupler(regs: &Arc<Mutex<Decoupler>>, f: &mut fmt::Formatter<'_>) -> f
     writeln!(f, "ctrl: {:#x} ({state})", regs.ctrl)?;
     writeln!(f, "decouples: {}", regs.decouples)?;
     writeln!(f, "couples: {}", regs.couples)?;
-    // 64-bit counters: `Dec64`, not `{}` of a u64, which is a BUG() on 32-bit ARM.
-    writeln!(f, "transactions passed: {}", Dec64(regs.passed))?;
-    writeln!(f, "transactions blocked: {}", Dec64(regs.blocked))
+    traffic::show_counts(f, regs.passed, regs.blocked)
 }
 
 /// One bridge and its debugfs files (dropped in this order).
@@ -99,22 +96,14 @@ struct Instance {
     _decoupler: StateFile<Decoupler>,
 }
 
-kernel::of_device_table!(
-    OF_TABLE,
-    MODULE_OF_TABLE,
-    <binding::OfDriver<Instance> as kernel::platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"fpga-rs,sim-pr-decoupler"), ())]
+crate::sim_driver!(
+    Instance,
+    faux: c"sim-pr-decoupler",
+    driver: c"sim_pr_decoupler",
+    compatible: c"fpga-rs,sim-pr-decoupler",
 );
 
 impl SimDevice for Instance {
-    const FAUX_NAME: &'static CStr = c"sim-pr-decoupler";
-    const DRIVER_NAME: &'static CStr = c"sim_pr_decoupler";
-    const OF_ID_TABLE: of::IdTable<()> = &OF_TABLE;
-
-    fn on_faux() -> bool {
-        *module_parameters::faux.value() != 0
-    }
-
     /// A coupled (enabled) bridge on `dev`, owned by `module`.
     fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
         let (regs, decoupler) =

@@ -14,9 +14,8 @@
 
 use kernel::{
     device::Device,
-    fmt, of,
+    fmt,
     prelude::*,
-    sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{delay::fsleep, Delta, Instant, Monotonic},
 };
@@ -28,13 +27,13 @@ pub mod fpga;
 pub mod sim;
 
 use fpga::manager;
-use sim::{binding, crc32, fault, poll, state_file};
+use sim::{binding, crc32, fabric, fault, poll};
 
 use binding::{SimDevice, SimModule};
 use engine::{Engine, Mode};
+use fabric::{Fabric, FpgaData};
 use fault::Fault;
-use manager::{status, ImageInfo, Ops, Registration, State};
-use state_file::StateFile;
+use manager::{ImageInfo, Ops, State};
 
 module! {
     type: SimModule<Instance>,
@@ -89,18 +88,7 @@ struct Fpga {
 }
 
 /// The driver data of one manager.
-struct SimSocfpga {
-    dev: ARef<Device>,
-    fpga: Arc<Mutex<Fpga>>,
-}
-
-impl SimSocfpga {
-    /// Logs what went wrong in `op` and returns the errno of `fault`.
-    fn report(&self, op: &str, fault: Fault) -> Error {
-        dev_err!(self.dev, "{op}: {fault}\n");
-        fault.errno
-    }
-}
+type SimSocfpga = FpgaData<Fpga>;
 
 #[vtable]
 impl Ops for SimSocfpga {
@@ -144,14 +132,12 @@ impl Ops for SimSocfpga {
         }
         let mut fpga = self.fpga.lock();
         fpga.writes += 1;
-        if fpga.writes == *module_parameters::fail_write.value() {
-            let writes = fpga.writes;
-            let fault = fpga.engine.fail(Fault::new(
-                EIO,
-                status::OPERATION_ERR,
-                "injected failure (fail_write): nSTATUS low at write call",
-                writes.into(),
-            ));
+        if let Some(fault) = fault::injected(
+            fpga.writes,
+            *module_parameters::fail_write.value(),
+            "injected failure (fail_write): nSTATUS low at write call",
+        ) {
+            let fault = fpga.engine.fail(fault);
             return Err(self.report("write", fault));
         }
         fpga.engine
@@ -230,38 +216,20 @@ fn show_fabric(fpga: &Arc<Mutex<Fpga>>, f: &mut fmt::Formatter<'_>) -> fmt::Resu
         frames,
         header.map_or(0, |h| h.frame_count)
     )?;
-    let (bytes, crc) = engine.received();
-    writeln!(f, "bytes: {bytes}")?;
-    writeln!(f, "crc32: {crc:#010x}")?;
-    writeln!(f, "programmings: {}", engine.programmings())?;
-    match engine.fault() {
-        Some(fault) => writeln!(f, "last error: {fault}"),
-        None => writeln!(f, "last error: none"),
-    }
+    fabric::show_outcome(f, engine.received(), engine.programmings(), engine.fault())
 }
 
-/// One simulated FPGA: its manager and its debugfs file (dropped in this order).
-struct Instance {
-    _mgr: Registration<SimSocfpga>,
-    _fabric: StateFile<Fpga>,
-}
+/// One simulated FPGA: its manager and its debugfs file.
+type Instance = Fabric<Fpga>;
 
-kernel::of_device_table!(
-    OF_TABLE,
-    MODULE_OF_TABLE,
-    <binding::OfDriver<Instance> as kernel::platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"fpga-rs,sim-socfpga"), ())]
+crate::sim_driver!(
+    Instance,
+    faux: c"sim-socfpga",
+    driver: c"sim_socfpga",
+    compatible: c"fpga-rs,sim-socfpga",
 );
 
 impl SimDevice for Instance {
-    const FAUX_NAME: &'static CStr = c"sim-socfpga";
-    const DRIVER_NAME: &'static CStr = c"sim_socfpga";
-    const OF_ID_TABLE: of::IdTable<()> = &OF_TABLE;
-
-    fn on_faux() -> bool {
-        *module_parameters::faux.value() != 0
-    }
-
     /// A fresh FPGA with its manager on `dev`, owned by `module`.
     fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
         let fpga = Fpga {
@@ -269,14 +237,6 @@ impl SimDevice for Instance {
             writes: 0,
             conf_done_at: None,
         };
-        let (fpga, fabric) = StateFile::new(dev, c"fabric", fpga, &show_fabric)?;
-        let data = SimSocfpga {
-            dev: dev.into(),
-            fpga,
-        };
-        Ok(Self {
-            _mgr: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
-            _fabric: fabric,
-        })
+        Fabric::new(dev, NAME, fpga, &show_fabric, module)
     }
 }

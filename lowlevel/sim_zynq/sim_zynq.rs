@@ -20,9 +20,8 @@
 
 use kernel::{
     device::Device,
-    fmt, of,
+    fmt,
     prelude::*,
-    sync::aref::ARef,
     sync::{Arc, Mutex},
     time::{delay::fsleep, Delta},
 };
@@ -35,16 +34,16 @@ pub mod fpga;
 pub mod sim;
 
 use fpga::{manager, sg_image};
-use sim::{binding, crc32, fault, name, poll, state_file};
+use sim::{binding, crc32, fabric, fault, name, poll};
 
 use binding::{SimDevice, SimModule};
 use bit_header::Parsed;
 use engine::{ByteOrder, Engine, Mode};
+use fabric::{Fabric, FpgaData};
 use fault::Fault;
-use manager::{status, ImageInfo, Ops, Registration, State};
+use manager::{status, ImageInfo, Ops, State};
 use name::Name;
 use sg_image::SgImage;
-use state_file::StateFile;
 
 module! {
     type: SimModule<Instance>,
@@ -114,18 +113,9 @@ struct Fpga {
 }
 
 /// The driver data of one manager.
-struct SimZynq {
-    dev: ARef<Device>,
-    fpga: Arc<Mutex<Fpga>>,
-}
+type SimZynq = FpgaData<Fpga>;
 
 impl SimZynq {
-    /// Logs what went wrong in `op` and returns the errno of `fault`.
-    fn report(&self, op: &str, fault: Fault) -> Error {
-        dev_err!(self.dev, "{op}: {fault}\n");
-        fault.errno
-    }
-
     /// Feeds one chunk of configuration data to the FPGA.
     fn write_chunk(&self, data: &[u8]) -> Result {
         let delay = *module_parameters::chunk_delay_ms.value();
@@ -134,14 +124,12 @@ impl SimZynq {
         }
         let mut fpga = self.fpga.lock();
         fpga.writes += 1;
-        if fpga.writes == *module_parameters::fail_write.value() {
-            let writes = fpga.writes;
-            let fault = fpga.engine.fail(Fault::new(
-                EIO,
-                status::OPERATION_ERR,
-                "injected failure (fail_write): INIT_B low at chunk",
-                writes.into(),
-            ));
+        if let Some(fault) = fault::injected(
+            fpga.writes,
+            *module_parameters::fail_write.value(),
+            "injected failure (fail_write): INIT_B low at chunk",
+        ) {
+            let fault = fpga.engine.fail(fault);
             return Err(self.report("write_sg", fault));
         }
         fpga.engine
@@ -310,38 +298,20 @@ fn show_fabric(fpga: &Arc<Mutex<Fpga>>, f: &mut fmt::Formatter<'_>) -> fmt::Resu
     let (base, partial) = engine.loaded();
     show_loaded(f, "image", base)?;
     show_loaded(f, "partial", partial)?;
-    let (bytes, crc) = engine.received();
-    writeln!(f, "bytes: {bytes}")?;
-    writeln!(f, "crc32: {crc:#010x}")?;
-    writeln!(f, "programmings: {}", engine.programmings())?;
-    match engine.fault() {
-        Some(fault) => writeln!(f, "last error: {fault}"),
-        None => writeln!(f, "last error: none"),
-    }
+    fabric::show_outcome(f, engine.received(), engine.programmings(), engine.fault())
 }
 
-/// One simulated FPGA: its manager and its debugfs file (dropped in this order).
-struct Instance {
-    _mgr: Registration<SimZynq>,
-    _fabric: StateFile<Fpga>,
-}
+/// One simulated FPGA: its manager and its debugfs file.
+type Instance = Fabric<Fpga>;
 
-kernel::of_device_table!(
-    OF_TABLE,
-    MODULE_OF_TABLE,
-    <binding::OfDriver<Instance> as kernel::platform::Driver>::IdInfo,
-    [(of::DeviceId::new(c"fpga-rs,sim-zynq"), ())]
+crate::sim_driver!(
+    Instance,
+    faux: c"sim-zynq",
+    driver: c"sim_zynq",
+    compatible: c"fpga-rs,sim-zynq",
 );
 
 impl SimDevice for Instance {
-    const FAUX_NAME: &'static CStr = c"sim-zynq";
-    const DRIVER_NAME: &'static CStr = c"sim_zynq";
-    const OF_ID_TABLE: of::IdTable<()> = &OF_TABLE;
-
-    fn on_faux() -> bool {
-        *module_parameters::faux.value() != 0
-    }
-
     /// A fresh FPGA with its manager on `dev`, owned by `module`.
     fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
         let fpga = Fpga {
@@ -351,14 +321,6 @@ impl SimDevice for Instance {
             data_len: 0,
             writes: 0,
         };
-        let (fpga, fabric) = StateFile::new(dev, c"fabric", fpga, &show_fabric)?;
-        let data = SimZynq {
-            dev: dev.into(),
-            fpga,
-        };
-        Ok(Self {
-            _mgr: Registration::new(dev, NAME, Ok::<_, Error>(data), module)?,
-            _fabric: fabric,
-        })
+        Fabric::new(dev, NAME, fpga, &show_fabric, module)
     }
 }

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A simulated FPGA under its manager, what `sim_socfpga` and `sim_zynq` share: the driver data
+//! the manager's ops run on, the FPGA bound to a device with its manager and its debugfs file
+//! `<device name>/fabric`, and the lines every `fabric` file ends with. A driver brings the FPGA
+//! model `F`, its ops (`impl Ops for FpgaData<F>`) and what its `fabric` file shows first.
+
+use super::{fault::Fault, state_file::StateFile};
+use crate::fpga::manager::{Ops, Registration};
+use kernel::{
+    device::Device,
+    fmt,
+    prelude::*,
+    sync::{aref::ARef, Arc, Mutex},
+};
+
+/// The driver data of one simulated FPGA's manager: the FPGA `F`, shared with its `fabric` file,
+/// and its device, for the kernel log.
+pub struct FpgaData<F> {
+    /// The device the manager is registered for.
+    pub dev: ARef<Device>,
+    /// The FPGA.
+    pub fpga: Arc<Mutex<F>>,
+}
+
+impl<F> FpgaData<F> {
+    /// Logs what went wrong in `op` and returns the errno of `fault`.
+    pub fn report(&self, op: &str, fault: Fault) -> Error {
+        dev_err!(self.dev, "{op}: {fault}\n");
+        fault.errno
+    }
+}
+
+/// One simulated FPGA bound to a device: its manager and its `fabric` file (dropped in this
+/// order).
+pub struct Fabric<F: Send + 'static>
+where
+    FpgaData<F>: Ops,
+{
+    _mgr: Registration<FpgaData<F>>,
+    _fabric: StateFile<F>,
+}
+
+impl<F: Send + 'static> Fabric<F>
+where
+    FpgaData<F>: Ops,
+{
+    /// The FPGA `fpga` on `dev`, with its manager called `name`, owned by `module`, and its
+    /// `fabric` file, which `show` writes.
+    pub fn new<S>(
+        dev: &Device,
+        name: &'static CStr,
+        fpga: F,
+        show: &'static S,
+        module: &'static ThisModule,
+    ) -> Result<Self>
+    where
+        S: Fn(&Arc<Mutex<F>>, &mut fmt::Formatter<'_>) -> fmt::Result + Send + Sync,
+    {
+        let (fpga, fabric) = StateFile::new(dev, c"fabric", fpga, show)?;
+        let data = FpgaData {
+            dev: dev.into(),
+            fpga,
+        };
+        Ok(Self {
+            _mgr: Registration::new(dev, name, Ok::<_, Error>(data), module)?,
+            _fabric: fabric,
+        })
+    }
+}
+
+/// Writes the lines that end a `fabric` file: the bytes and CRC-32 of the configuration data the
+/// current (or last) configuration received (`received`), how many configurations succeeded
+/// (`programmings`), and the failure of the last one (`fault`).
+pub fn show_outcome(
+    f: &mut fmt::Formatter<'_>,
+    received: (usize, u32),
+    programmings: u32,
+    fault: Option<Fault>,
+) -> fmt::Result {
+    let (bytes, crc) = received;
+    writeln!(f, "bytes: {bytes}")?;
+    writeln!(f, "crc32: {crc:#010x}")?;
+    writeln!(f, "programmings: {programmings}")?;
+    match fault {
+        Some(fault) => writeln!(f, "last error: {fault}"),
+        None => writeln!(f, "last error: none"),
+    }
+}
