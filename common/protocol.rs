@@ -45,6 +45,16 @@ pub enum Refusal {
     Busy,
 }
 
+/// A refused [`State::enter`]: why, and whether the refused attempt must wake an unregistration
+/// that waits for the sections to leave (see [`State::leave`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Refused {
+    /// Why the section was refused.
+    pub why: Refusal,
+    /// Whether an unregistration must be woken.
+    pub wake: bool,
+}
+
 /// Unregistration has begun.
 const GONE: u64 = 1 << 0;
 /// Someone holds the object exclusively.
@@ -99,13 +109,26 @@ impl State {
 
     /// Enters a section unregistration waits for (an op, or a get while it pins the owner),
     /// taking the exclusive hold too if `hold` says so. End it with [`Self::leave`].
+    ///
+    /// A shared section is counted first and checked after, in one atomic add (the hot path of
+    /// a get and of an op); if unregistration had begun, the count is taken back at once, and
+    /// the refusal says whether that must wake the unregistration (which may have seen the
+    /// passing count and gone to sleep on it). An exclusive section is checked and counted in
+    /// one compare-and-exchange.
     #[inline]
-    pub fn enter(&self, hold: Hold) -> Result<(), Refusal> {
+    pub fn enter(&self, hold: Hold) -> Result<(), Refused> {
+        if hold == Hold::Shared {
+            if self.0.fetch_add(ACTIVE, Ordering::AcqRel) & GONE == 0 {
+                return Ok(());
+            }
+            return Err(Refused {
+                why: Refusal::Gone,
+                wake: self.leave(Hold::Shared),
+            });
+        }
         self.update(|s| {
             if s & GONE != 0 {
                 Err(Refusal::Gone)
-            } else if hold == Hold::Shared {
-                Ok(s + ACTIVE)
             } else if s & LOCKED != 0 {
                 Err(Refusal::Busy)
             } else {
@@ -113,6 +136,7 @@ impl State {
             }
         })
         .map(|_| ())
+        .map_err(|why| Refused { why, wake: false })
     }
 
     /// Leaves a section entered with [`Self::enter`], also giving back the exclusive hold if
@@ -223,7 +247,7 @@ pub struct Unbalanced;
 #[cfg(fpga_rs_kunit = "fpga_mgr_protocol")]
 #[kernel::prelude::kunit_tests(fpga_mgr_protocol)]
 mod tests {
-    use super::{Hold, Refusal, State, Unbalanced};
+    use super::{Hold, Refusal, Refused, State, Unbalanced};
 
     #[test]
     fn get_that_found_the_device_before_unregister_is_refused_after_it() {
@@ -231,8 +255,14 @@ mod tests {
         // before T1 entered: T1 must not pin the owner (whose module may be freed).
         let state = State::new();
         assert!(state.begin_unregister());
-        assert_eq!(state.enter(Hold::Shared), Err(Refusal::Gone));
-        assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Gone));
+        assert_eq!(
+            state.enter(Hold::Shared).map_err(|r| r.why),
+            Err(Refusal::Gone)
+        );
+        assert_eq!(
+            state.enter(Hold::Exclusive).map_err(|r| r.why),
+            Err(Refusal::Gone)
+        );
         assert!(state.is_idle());
     }
 
@@ -277,7 +307,10 @@ mod tests {
     fn ops_and_locks_are_refused_after_unregister_begins() {
         let state = State::new();
         assert!(state.begin_unregister());
-        assert_eq!(state.enter(Hold::Shared), Err(Refusal::Gone));
+        assert_eq!(
+            state.enter(Hold::Shared).map_err(|r| r.why),
+            Err(Refusal::Gone)
+        );
         assert_eq!(state.lock(), Err(Refusal::Gone));
     }
 
@@ -300,7 +333,10 @@ mod tests {
         assert!(!state.leave_holding());
         assert!(state.is_locked());
         assert_eq!(state.holders(), 1);
-        assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Busy));
+        assert_eq!(
+            state.enter(Hold::Exclusive).map_err(|r| r.why),
+            Err(Refusal::Busy)
+        );
         assert_eq!(state.lock(), Err(Refusal::Busy));
         // Shared sections (ops of the holder) still enter.
         assert_eq!(state.enter(Hold::Shared), Ok(()));
@@ -310,7 +346,10 @@ mod tests {
         assert_eq!(state.enter(Hold::Exclusive), Ok(()));
         assert!(!state.leave(Hold::Exclusive));
         assert!(state.begin_unregister());
-        assert_eq!(state.enter(Hold::Exclusive), Err(Refusal::Gone));
+        assert_eq!(
+            state.enter(Hold::Exclusive).map_err(|r| r.why),
+            Err(Refusal::Gone)
+        );
     }
 
     #[test]
@@ -357,6 +396,35 @@ mod tests {
         assert!(state.is_locked());
         assert!(state.is_idle());
         assert!(state.begin_unregister());
+    }
+
+    #[test]
+    fn a_refused_shared_entry_is_taken_back_and_wakes_an_unregistration_it_kept_waiting() {
+        let state = State::new();
+        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert!(state.begin_unregister());
+        // Counted, then taken back: another section is still active, so nobody is woken.
+        assert_eq!(
+            state.enter(Hold::Shared),
+            Err(Refused {
+                why: Refusal::Gone,
+                wake: false
+            })
+        );
+        assert!(!state.is_idle());
+        // The last real section leaves and wakes the unregistration.
+        assert!(state.leave(Hold::Shared));
+        assert!(state.is_idle());
+        // A refused entry alone may have been seen by the unregistration: it wakes it.
+        assert_eq!(
+            state.enter(Hold::Shared),
+            Err(Refused {
+                why: Refusal::Gone,
+                wake: true
+            })
+        );
+        assert!(state.is_idle());
+        assert_eq!(state.holders(), 0);
     }
 
     #[test]

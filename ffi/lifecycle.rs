@@ -84,13 +84,25 @@ impl Lifecycle {
         }
     }
 
+    /// Enters an active section ([`State::enter`]), waking an unregistration a refused attempt
+    /// may have kept waiting.
+    #[inline]
+    fn enter(&self, hold: Hold) -> Result<(), Refusal> {
+        self.state.enter(hold).map_err(|refused| {
+            if refused.wake {
+                self.wake_unregister();
+            }
+            refused.why
+        })
+    }
+
     /// Gets the object: pins the owner modules, counts a holder and, for [`Hold::Exclusive`],
     /// takes the exclusive hold. Refused with [`Refusal::Gone`] once unregistration began or
     /// while an owner module is going away, and with [`Refusal::Busy`] while someone else holds
     /// the object exclusively.
     #[inline]
     pub fn get(&self, hold: Hold) -> Result<Get<'_>, Refusal> {
-        self.state.enter(hold)?;
+        self.enter(hold)?;
         // SAFETY: `enter` succeeded, so this section is active: unregistration, which every
         // owner's `exit()` calls (the owner's registration, or its driver's unbind), has not
         // returned, and it returns only after this section leaves. Their `struct module`s are
@@ -114,7 +126,7 @@ impl Lifecycle {
     /// until the returned guard is dropped. Refused once unregistration began.
     #[inline]
     pub fn enter_op(&self) -> Result<Op<'_>, Refusal> {
-        self.state.enter(Hold::Shared)?;
+        self.enter(Hold::Shared)?;
         self.ops_dep_map.acquire_op();
         Ok(Op(self, PhantomData))
     }
