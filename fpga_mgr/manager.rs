@@ -138,27 +138,9 @@ impl Manager {
         // binding otherwise stable (C API contract). If registration fails later, the driver pin's
         // devres action stays on the parent until it unbinds (a few bytes, no pin).
         let owners = unsafe { Owners::of_registration(parent, owner) }?;
-        let (c_name, mops, priv_) = (name.as_ptr(), info.mops, info.priv_);
-        let has_compat_id = compat_id.is_some();
         // `release` frees the manager and its id in place.
         let (id, m) = crate::IDA.alloc_with(try_pin_init!(Manager {
-            c <- Opaque::ffi_init(move |c: *mut bindings::fpga_manager| {
-                // SAFETY: `c` is the uninitialised C struct, the first field of the `Manager`
-                // being initialised in place (`repr(C)`), so the manager's `compat_id` is at a
-                // fixed address beside it; `c_name` points into the heap buffer of `name`, which
-                // the manager keeps; `ref_mutex` is zeroed and unused.
-                unsafe {
-                    c.write_bytes(0, 1);
-                    (*c).name = c_name.cast();
-                    (*c).mops = mops;
-                    (*c).mops_owner = owner;
-                    (*c).priv_ = priv_;
-                    if has_compat_id {
-                        (*c).compat_id = (&raw mut (*c.cast::<Manager>()).compat_id).cast();
-                    }
-                    registration::init_c_mutex(&raw mut (*c).ref_mutex, c"&mgr->ref_mutex");
-                }
-            }),
+            c <- Self::c_init(&name, info, owner, compat_id.is_some()),
             name,
             compat_id: Opaque::new(compat_id.unwrap_or_default()),
             fwnode: parent_dev.fwnode().map(ARef::from),
@@ -169,17 +151,6 @@ impl Manager {
 
         // SAFETY: `m` is valid; the device is not added yet, so only this function uses it.
         let m = unsafe { &*m };
-
-        // Initialises the state from the device: the FPGA may have been programmed by a
-        // bootloader or an EEPROM.
-        let read_initial_state = || {
-            let state = match m.ops().state {
-                // SAFETY: The manager is valid and not visible to anyone else yet.
-                Some(state) => unsafe { state(m.as_c()) },
-                None => bindings::fpga_mgr_states_FPGA_MGR_STATE_UNKNOWN,
-            };
-            m.set_state(state);
-        };
         // SAFETY: `m.c.dev` is zeroed and `release` frees `m` and `id`; `parent` is valid; the
         // driver's groups outlive the registration (C API contract).
         unsafe {
@@ -189,10 +160,52 @@ impl Manager {
                 m.ops().groups,
                 id,
                 c"fpga%d",
-                read_initial_state,
+                || m.read_initial_state(),
             )
         }?;
         Ok(m.as_c())
+    }
+
+    /// Fills the C struct of a manager being initialised in place: the core's name copy, the
+    /// driver's ops, owner and `priv`, the compat id copy if there is one, and the C struct's own
+    /// mutex, as upstream's registration does.
+    fn c_init(
+        name: &KVec<u8>,
+        info: &bindings::fpga_manager_info,
+        owner: *mut bindings::module,
+        has_compat_id: bool,
+    ) -> impl PinInit<Opaque<bindings::fpga_manager>> {
+        let (c_name, mops, priv_) = (name.as_ptr(), info.mops, info.priv_);
+        Opaque::ffi_init(move |c: *mut bindings::fpga_manager| {
+            // SAFETY: `c` is the uninitialised C struct, the first field of the `Manager` being
+            // initialised in place (`repr(C)`, asserted above), so the manager's `compat_id` is
+            // at a fixed address beside it; `c_name` points into the heap buffer of the name,
+            // which moves into the manager without moving that buffer; `ref_mutex` is zeroed and
+            // unused.
+            unsafe {
+                c.write_bytes(0, 1);
+                (*c).name = c_name.cast();
+                (*c).mops = mops;
+                (*c).mops_owner = owner;
+                (*c).priv_ = priv_;
+                if has_compat_id {
+                    (*c).compat_id = (&raw mut (*c.cast::<Manager>()).compat_id).cast();
+                }
+                registration::init_c_mutex(&raw mut (*c).ref_mutex, c"&mgr->ref_mutex");
+            }
+        })
+    }
+
+    /// Initialises the state from the device, before the manager is visible: the FPGA may have
+    /// been programmed by a bootloader or an EEPROM.
+    fn read_initial_state(&self) {
+        let state = match self.ops().state {
+            // SAFETY: The manager is valid, registered with these ops, and not visible to anyone
+            // else yet.
+            Some(state) => unsafe { state(self.as_c()) },
+            None => bindings::fpga_mgr_states_FPGA_MGR_STATE_UNKNOWN,
+        };
+        self.set_state(state);
     }
 
     /// Whether `self` programs the same device as `other`: the same firmware node, or, if both

@@ -13,6 +13,7 @@
 //! `Documentation/lifecycle.rst`).
 //!
 //! - `tree.rs`: the manager and bridges a region's node names.
+//! - `image_info.rs`: the owned image info of an applied overlay.
 //! - `overlay.rs`: the overlay notifier and the image info an overlay describes.
 
 use core::ptr;
@@ -30,6 +31,7 @@ pub mod bindings;
 #[path = "../ffi/c_result.rs"]
 pub mod c_result;
 
+mod image_info;
 mod overlay;
 mod tree;
 
@@ -104,12 +106,14 @@ impl Drop for OfRegion {
             // An applied overlay's image info goes with the region (upstream leaks it, L3). It
             // is devres memory of the region's device, so it must go before the device is
             // deleted.
-            // SAFETY: The region is registered; `info` is only written under the lock.
+            // SAFETY: The region is registered; `info` is only written under the lock, and a
+            // non-NULL one is the notifier's, handed over with `ImageInfo::into_raw`, taken back
+            // once, here.
             unsafe {
                 let info = (*region).info;
                 if !info.is_null() {
                     (*region).info = ptr::null_mut();
-                    bindings::fpga_image_info_free(info);
+                    drop(image_info::ImageInfo::from_raw(info));
                 }
             }
         }

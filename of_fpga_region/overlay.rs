@@ -6,7 +6,7 @@
 //! The overlay core serialises notifications; [`crate::INFO_LOCK`] also serialises them with
 //! region removal, the only other writer of `region->info`.
 
-use crate::{bindings, RegionState, INFO_LOCK};
+use crate::{bindings, image_info::ImageInfo, RegionState, INFO_LOCK};
 use core::ptr;
 use kernel::{
     device::property::FwNode, prelude::*, str::CString, sync::atomic::Relaxed, types::Opaque,
@@ -137,7 +137,7 @@ unsafe fn child_region_with_firmware(np: *mut bindings::device_node) -> bool {
 unsafe fn parse(
     region: *mut bindings::fpga_region,
     overlay: *mut bindings::device_node,
-) -> Result<Option<*mut bindings::fpga_image_info>> {
+) -> Result<Option<ImageInfo>> {
     // SAFETY: `region` is referenced.
     let dev = unsafe { &raw mut (*region).dev };
     // SAFETY: `dev` is a registered device.
@@ -151,17 +151,6 @@ unsafe fn parse(
     if unsafe { child_region_with_firmware(overlay) } {
         return Err(EINVAL);
     }
-    // SAFETY: `dev` is registered.
-    let info = unsafe { bindings::fpga_image_info_alloc(dev) };
-    if info.is_null() {
-        return Err(ENOMEM);
-    }
-    // Frees `info` on every failure below (upstream leaks it on one, hole L11).
-    let fail = |info, e: Error| {
-        // SAFETY: `info` was allocated above and not handed out.
-        unsafe { bindings::fpga_image_info_free(info) };
-        Err(e)
-    };
     // SAFETY: `overlay` is valid while the notifier runs (caller's requirement).
     let node = unsafe { fwnode(overlay) };
     let mut flags = 0;
@@ -178,40 +167,37 @@ unsafe fn parse(
         }
     }
     let timeout_us = |prop: &CStr| node.property_read::<u32>(prop).or(0);
-    // Absent: the overlay programs nothing. Present but unreadable (not a string, or no memory
-    // for the copy): the overlay is refused, not applied without its image.
-    let firmware = if node.property_present(c"firmware-name") {
-        let name = node.property_read::<CString>(c"firmware-name").optional();
-        if name.is_none() {
-            dev_err!(kdev, "overlay's firmware-name cannot be read as a string\n");
-            return fail(info, EINVAL);
-        }
-        name
-    } else {
-        None
-    };
-    let Some(firmware) = firmware else {
-        // The overlay programs nothing (e.g. it only adds devices).
-        // SAFETY: `info` was allocated above and not handed out.
-        unsafe { bindings::fpga_image_info_free(info) };
+    // Absent: the overlay programs nothing (e.g. it only adds devices). Present but unreadable
+    // (not a string, or no memory for the copy): the overlay is refused, not applied without its
+    // image.
+    if !node.property_present(c"firmware-name") {
         return Ok(None);
+    }
+    let Some(firmware) = node.property_read::<CString>(c"firmware-name").optional() else {
+        dev_err!(kdev, "overlay's firmware-name cannot be read as a string\n");
+        return Err(EINVAL);
     };
     if flags & bindings::FPGA_MGR_EXTERNAL_CONFIG != 0 {
         dev_err!(kdev, "error: specified firmware and external-fpga-config\n");
-        return fail(info, EINVAL);
+        return Err(EINVAL);
     }
-    // SAFETY: `info` is ours; `overlay` is valid; the firmware name is devres memory of
-    // `info->dev`, as `fpga_image_info_free()` requires.
+    // Freed on every failure below by its drop (upstream leaks it on one, hole L11).
+    // SAFETY: `dev` is a registered device.
+    let info = unsafe { ImageInfo::alloc(dev) }?;
+    let raw = info.as_ptr();
+    // SAFETY: `info` is ours and not handed out; `overlay` stays valid while the region programs
+    // with the info (the overlay core applies it after this notification); the firmware name is
+    // devres memory of `info->dev`, as `fpga_image_info_free()` requires.
     unsafe {
-        (*info).overlay = overlay;
-        (*info).flags = flags;
-        (*info).enable_timeout_us = timeout_us(c"region-unfreeze-timeout-us");
-        (*info).disable_timeout_us = timeout_us(c"region-freeze-timeout-us");
-        (*info).config_complete_timeout_us = timeout_us(c"config-complete-timeout-us");
-        (*info).firmware_name =
+        (*raw).overlay = overlay;
+        (*raw).flags = flags;
+        (*raw).enable_timeout_us = timeout_us(c"region-unfreeze-timeout-us");
+        (*raw).disable_timeout_us = timeout_us(c"region-freeze-timeout-us");
+        (*raw).config_complete_timeout_us = timeout_us(c"config-complete-timeout-us");
+        (*raw).firmware_name =
             bindings::devm_kstrdup(dev, firmware.as_char_ptr(), bindings::GFP_KERNEL);
-        if (*info).firmware_name.is_null() {
-            return fail(info, ENOMEM);
+        if (*raw).firmware_name.is_null() {
+            return Err(ENOMEM);
         }
     }
     Ok(Some(info))
@@ -240,13 +226,17 @@ unsafe fn pre_apply(
         Ok(None) => return 0,
         Err(e) => return e.to_errno(),
     };
-    // SAFETY: `region` is referenced; `info` stays valid while the region programs with it.
+    // SAFETY: `region` is referenced and `info` is written under `INFO_LOCK`, which we hold;
+    // `info` stays valid while the region programs with it.
     unsafe {
-        (*region).info = info;
+        (*region).info = info.as_ptr();
         let ret = bindings::fpga_region_program_fpga(region);
         if ret != 0 {
             (*region).info = ptr::null_mut();
-            bindings::fpga_image_info_free(info);
+            drop(info);
+        } else {
+            // The overlay is applied: the info is the region's until the overlay goes.
+            info.into_raw();
         }
         ret
     }
@@ -269,10 +259,11 @@ unsafe fn post_remove(region: *mut bindings::fpga_region) {
     // SAFETY: `region` is referenced. The region core logs each bridge it cannot freeze; the
     // overlay is gone either way, so the image is forgotten.
     unsafe { bindings::fpga_region_freeze_bridges(region) };
-    // SAFETY: `info` was allocated for this region's overlay and is freed once, under the lock.
+    // SAFETY: `region` is referenced and `info` is written under the lock we hold; `info` is
+    // the one `pre_apply` handed to the region with `into_raw`, taken back once, here.
     unsafe {
         (*region).info = ptr::null_mut();
-        bindings::fpga_image_info_free(info);
+        drop(ImageInfo::from_raw(info));
     }
 }
 
