@@ -93,7 +93,7 @@ impl State {
 
     /// Applies `step` to the word until it sticks or `step` refuses.
     #[inline]
-    fn update(&self, step: impl Fn(u64) -> Result<u64, Refusal>) -> Result<u64, Refusal> {
+    fn update<E>(&self, step: impl Fn(u64) -> Result<u64, E>) -> Result<u64, E> {
         let mut old = self.0.load(Ordering::Relaxed);
         loop {
             let new = step(old)?;
@@ -172,21 +172,8 @@ impl State {
     /// count never goes below zero, not even for a moment.
     #[inline]
     pub fn put_holder(&self) -> Result<(), Unbalanced> {
-        let mut old = self.0.load(Ordering::Relaxed);
-        loop {
-            if old < HOLDER {
-                return Err(Unbalanced);
-            }
-            match self.0.compare_exchange_weak(
-                old,
-                old - HOLDER,
-                Ordering::Release,
-                Ordering::Relaxed,
-            ) {
-                Ok(_) => return Ok(()),
-                Err(seen) => old = seen,
-            }
-        }
+        self.update(|s| s.checked_sub(HOLDER).ok_or(Unbalanced))
+            .map(|_| ())
     }
 
     /// The number of holders.
