@@ -3,38 +3,45 @@
 //! The lifecycle protocol of one FPGA manager, bridge or region, in plain safe Rust.
 //!
 //! This is the logic that decides who may proceed. It holds no kernel object and calls no C
-//! function, so it compiles on the host too (and can be model-checked there); it uses `core`'s
-//! atomics for that reason. `ffi/lifecycle.rs` wraps it with what the kernel adds: the owner
-//! modules it pins, the wait of unregistration, and the typed handles the cores hand out.
+//! function, so it compiles on the host too, where `tools/testing/model/` model-checks it with
+//! loom; it uses `core`'s atomics for that reason. `ffi/lifecycle.rs` wraps it with what the
+//! kernel adds: the owner modules it pins, the registry lock, the wait of unregistration, and
+//! the typed handles the cores hand out.
 //!
 //! # The protocol
 //!
 //! One atomic word holds the whole state, so that the hot paths (a get, a put, `fpga_mgr_lock()`
-//! and `fpga_mgr_unlock()`, the start and end of an op) are one atomic read-modify-write each,
-//! and the only lock is the one unregistration sleeps on:
+//! and `fpga_mgr_unlock()`, the start and end of an op) are one atomic read-modify-write each:
 //!
 //! - `GONE` is set once, when unregistration begins. After that no get succeeds, no op starts
 //!   and no lock is taken: each answers [`Refusal::Gone`] (`ENODEV`).
-//! - `ACTIVE` counts the sections that touch what the driver owns: the ops in flight (a load, a
-//!   `status` read, `fpga_remove`) and the gets that are pinning the owner module. Entering one
-//!   and checking `GONE` are one compare-and-exchange, so entering and the setting of `GONE` are
-//!   ordered: either the section entered first and unregistration waits for it to leave
-//!   ([`State::is_idle`]), or `GONE` was set first and the section was refused. A get therefore
-//!   pins the owner's module only while that module's `exit()` (which unregisters) has not
-//!   returned, and no op runs after unregistration returned.
+//! - `HOLDERS` counts the gets not yet put, in the upper half of the word. A get counts itself
+//!   with [`State::hold`], which the caller serialises with [`State::begin_unregister`] and
+//!   follows with the pinning of the owner module before that serialisation ends (in the kernel
+//!   both run under the class's registry lock, `ffi/registry.rs`). So either the get counted
+//!   itself and pinned the owner before unregistration began, or it saw `GONE` and was refused:
+//!   a get pins the owner's module only while that module's `exit()` (which unregisters) has
+//!   not returned. Unregistration does not wait for holders: they pin the owner module, which
+//!   keeps it from unregistering through `exit()`.
+//! - `ACTIVE` counts the ops in flight (a load, a `status` read, `fpga_remove`). Entering one
+//!   and checking `GONE` are one atomic add, so entering and the setting of `GONE` are ordered:
+//!   either the op entered first and unregistration waits for it to leave
+//!   ([`State::is_idle`]), or `GONE` was set first and the op was refused. No op runs after
+//!   unregistration returned.
 //! - `LOCKED` is the exclusive hold: `fpga_mgr_lock()`, a bridge's get, a region's programming.
 //!   It is a flag, not a mutex: it may be taken and released by different tasks and be held
 //!   across a return to user space (upstream's bridge mutex is, hole L7). An exclusive get sets
-//!   it in the same compare-and-exchange in which it enters.
-//!
-//! - `HOLDERS` counts the gets not yet put, in the upper half of the word, so that a get's end
-//!   of pinning and its holder count are one atomic add. Unregistration does not wait for
-//!   holders: they pin the owner module, which keeps it from unregistering through `exit()`.
+//!   it in the same compare-and-exchange in which it counts itself.
 //!
 //! The word is 64 bits wide on every architecture (32-bit ARM has 64-bit atomics), so neither
 //! count can overflow into the other in practice.
 
+// The host model check (`tools/testing/model/`) builds this file with `--cfg loom`, with loom's
+// atomics, which explore every interleaving the memory model allows.
+#[cfg(not(loom))]
 use core::sync::atomic::{AtomicU64, Ordering};
+#[cfg(loom)]
+use loom::sync::atomic::{AtomicU64, Ordering};
 
 /// Why a step of the protocol was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -46,7 +53,7 @@ pub enum Refusal {
 }
 
 /// A refused [`State::enter`]: why, and whether the refused attempt must wake an unregistration
-/// that waits for the sections to leave (see [`State::leave`]).
+/// that waits for the ops to leave (see [`State::leave`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Refused {
     /// Why the section was refused.
@@ -59,17 +66,17 @@ pub struct Refused {
 const GONE: u64 = 1 << 0;
 /// Someone holds the object exclusively.
 const LOCKED: u64 = 1 << 1;
-/// One section in `ACTIVE` (ops in flight and gets pinning the owner), counted in bits 2-31.
+/// One op in flight in `ACTIVE`, counted in bits 2-31.
 const ACTIVE: u64 = 1 << 2;
 /// One holder in `HOLDERS`, counted in bits 32-63.
 const HOLDER: u64 = 1 << 32;
 /// The `ACTIVE` count's bits.
 const ACTIVE_MASK: u64 = HOLDER - ACTIVE;
 
-/// Whether to take the exclusive hold when entering.
+/// Whether a get takes the exclusive hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Hold {
-    /// A shared section: a manager's get, an op.
+    /// A shared get: a manager's.
     Shared,
     /// An exclusive one: a bridge's get, a region's programming.
     Exclusive,
@@ -87,7 +94,7 @@ impl Default for State {
 
 impl State {
     /// A registered object with no users.
-    pub const fn new() -> Self {
+    pub fn new() -> Self {
         Self(AtomicU64::new(0))
     }
 
@@ -107,24 +114,47 @@ impl State {
         }
     }
 
-    /// Enters a section unregistration waits for (an op, or a get while it pins the owner),
-    /// taking the exclusive hold too if `hold` says so. End it with [`Self::leave`].
+    /// Enters an op: a section unregistration waits for. End it with [`Self::leave`].
     ///
-    /// A shared section is counted first and checked after, in one atomic add (the hot path of
-    /// a get and of an op); if unregistration had begun, the count is taken back at once, and
-    /// the refusal says whether that must wake the unregistration (which may have seen the
-    /// passing count and gone to sleep on it). An exclusive section is checked and counted in
-    /// one compare-and-exchange.
+    /// The op is counted first and checked after, in one atomic add; if unregistration had
+    /// begun, the count is taken back at once, and the refusal says whether that must wake the
+    /// unregistration (which may have seen the passing count and gone to sleep on it).
     #[inline]
-    pub fn enter(&self, hold: Hold) -> Result<(), Refused> {
+    pub fn enter(&self) -> Result<(), Refused> {
+        if self.0.fetch_add(ACTIVE, Ordering::AcqRel) & GONE == 0 {
+            return Ok(());
+        }
+        Err(Refused {
+            why: Refusal::Gone,
+            wake: self.leave(),
+        })
+    }
+
+    /// Leaves an op entered with [`Self::enter`]. Returns whether an unregistration waits for
+    /// exactly this: it must then be woken.
+    #[inline]
+    pub fn leave(&self) -> bool {
+        Self::woke_unregister(self.0.fetch_sub(ACTIVE, Ordering::AcqRel))
+    }
+
+    /// Counts a get as a holder, taking the exclusive hold too if `hold` says so; refused with
+    /// [`Refusal::Gone`] once unregistration began and, for [`Hold::Exclusive`], with
+    /// [`Refusal::Busy`] while someone holds the object exclusively. Undo it with
+    /// [`Self::put_holder`] (and [`Self::unlock`] for an exclusive hold).
+    ///
+    /// The caller serialises this with [`Self::begin_unregister`] and pins the owner module
+    /// before that serialisation ends (see the module's documentation): then `GONE` cannot be
+    /// set between the check and the pin.
+    #[inline]
+    pub fn hold(&self, hold: Hold) -> Result<(), Refusal> {
         if hold == Hold::Shared {
-            if self.0.fetch_add(ACTIVE, Ordering::AcqRel) & GONE == 0 {
-                return Ok(());
+            // A check, then an atomic add (the hot path of a get): `GONE` cannot be set between
+            // them (the caller's serialisation), so no count is ever taken back.
+            if self.0.load(Ordering::Acquire) & GONE != 0 {
+                return Err(Refusal::Gone);
             }
-            return Err(Refused {
-                why: Refusal::Gone,
-                wake: self.leave(Hold::Shared),
-            });
+            self.0.fetch_add(HOLDER, Ordering::AcqRel);
+            return Ok(());
         }
         self.update(|s| {
             if s & GONE != 0 {
@@ -132,37 +162,14 @@ impl State {
             } else if s & LOCKED != 0 {
                 Err(Refusal::Busy)
             } else {
-                Ok(s + ACTIVE + LOCKED)
+                Ok(s + HOLDER + LOCKED)
             }
         })
         .map(|_| ())
-        .map_err(|why| Refused { why, wake: false })
-    }
-
-    /// Leaves a section entered with [`Self::enter`], also giving back the exclusive hold if
-    /// `release` says so. Returns whether an unregistration waits for exactly this: it must then
-    /// be woken.
-    #[inline]
-    pub fn leave(&self, release: Hold) -> bool {
-        if release == Hold::Exclusive {
-            // Cleared, not subtracted: whatever happened to the flag meanwhile, the other fields
-            // stay intact (a failed exclusive get; not a hot path).
-            self.unlock();
-        }
-        Self::woke_unregister(self.0.fetch_sub(ACTIVE, Ordering::AcqRel))
-    }
-
-    /// Leaves a get's section after it pinned the owner, counting it as a holder, in one atomic
-    /// step. Returns whether an unregistration must be woken, as [`Self::leave`].
-    #[inline]
-    pub fn leave_holding(&self) -> bool {
-        // One more holder and one section less; the section's count is at least one, so nothing
-        // borrows from the holders.
-        Self::woke_unregister(self.0.fetch_add(HOLDER - ACTIVE, Ordering::AcqRel))
     }
 
     /// Whether the word before a leave says an unregistration waits for that leave: `GONE`, and
-    /// it was the last active section.
+    /// it was the last op in flight.
     #[inline]
     fn woke_unregister(old: u64) -> bool {
         old & GONE != 0 && old & ACTIVE_MASK == ACTIVE
@@ -218,7 +225,7 @@ impl State {
         self.0.load(Ordering::Acquire) & GONE != 0
     }
 
-    /// Whether no section is active; once `GONE` is set and this is true, none ever will be.
+    /// Whether no op is in flight; once `GONE` is set and this is true, none ever will be.
     pub fn is_idle(&self) -> bool {
         self.0.load(Ordering::Acquire) & ACTIVE_MASK == 0
     }
@@ -239,53 +246,49 @@ mod tests {
     #[test]
     fn get_that_found_the_device_before_unregister_is_refused_after_it() {
         // T1 found the device (class lookup, device reference), then T2 began unregistering
-        // before T1 entered: T1 must not pin the owner (whose module may be freed).
+        // before T1 counted itself: T1 must not pin the owner (whose module may be freed).
         let state = State::new();
         assert!(state.begin_unregister());
-        assert_eq!(
-            state.enter(Hold::Shared).map_err(|r| r.why),
-            Err(Refusal::Gone)
-        );
-        assert_eq!(
-            state.enter(Hold::Exclusive).map_err(|r| r.why),
-            Err(Refusal::Gone)
-        );
-        assert!(state.is_idle());
+        assert_eq!(state.hold(Hold::Shared), Err(Refusal::Gone));
+        assert_eq!(state.hold(Hold::Exclusive), Err(Refusal::Gone));
+        assert_eq!(state.holders(), 0);
+        assert!(!state.is_locked());
     }
 
     #[test]
-    fn get_that_entered_before_unregister_is_waited_for() {
-        // T1 entered (it is pinning the owner) when T2 began unregistering: T2 must wait until
-        // T1 left, and T1's leave is the one that wakes it.
+    fn unregister_does_not_wait_for_holders() {
+        // A get counted (and pinned) before unregistration began: its holder stays counted, and
+        // unregistration waits for no op.
         let state = State::new();
-        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert_eq!(state.hold(Hold::Shared), Ok(()));
         assert!(state.begin_unregister());
-        assert!(!state.is_idle());
-        assert!(state.leave_holding());
         assert!(state.is_idle());
-        // The get holds: unregistration does not wait for holders.
         assert_eq!(state.holders(), 1);
+        // Its ops are refused now; its put still counts it out.
+        assert_eq!(state.enter().map_err(|r| r.why), Err(Refusal::Gone));
+        assert_eq!(state.put_holder(), Ok(()));
+        assert_eq!(state.holders(), 0);
     }
 
     #[test]
     fn unregister_waits_until_the_last_op_ends() {
         let state = State::new();
-        assert_eq!(state.enter(Hold::Shared), Ok(()));
-        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert_eq!(state.enter(), Ok(()));
+        assert_eq!(state.enter(), Ok(()));
         assert!(state.begin_unregister());
         assert!(!state.is_idle());
         // The first leave does not wake the unregistration, the last does.
-        assert!(!state.leave(Hold::Shared));
+        assert!(!state.leave());
         assert!(!state.is_idle());
-        assert!(state.leave(Hold::Shared));
+        assert!(state.leave());
         assert!(state.is_idle());
     }
 
     #[test]
     fn leave_before_unregister_wakes_nobody() {
         let state = State::new();
-        assert_eq!(state.enter(Hold::Shared), Ok(()));
-        assert!(!state.leave(Hold::Shared));
+        assert_eq!(state.enter(), Ok(()));
+        assert!(!state.leave());
         assert!(state.is_idle());
         assert!(state.begin_unregister());
     }
@@ -294,10 +297,7 @@ mod tests {
     fn ops_and_locks_are_refused_after_unregister_begins() {
         let state = State::new();
         assert!(state.begin_unregister());
-        assert_eq!(
-            state.enter(Hold::Shared).map_err(|r| r.why),
-            Err(Refusal::Gone)
-        );
+        assert_eq!(state.enter().map_err(|r| r.why), Err(Refusal::Gone));
         assert_eq!(state.lock(), Err(Refusal::Gone));
     }
 
@@ -315,50 +315,35 @@ mod tests {
     #[test]
     fn exclusive_get_is_refused_while_held_and_after_unregister() {
         let state = State::new();
-        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
-        // The get pinned the owner and leaves its pinning section, keeping the hold.
-        assert!(!state.leave_holding());
+        assert_eq!(state.hold(Hold::Exclusive), Ok(()));
         assert!(state.is_locked());
         assert_eq!(state.holders(), 1);
-        assert_eq!(
-            state.enter(Hold::Exclusive).map_err(|r| r.why),
-            Err(Refusal::Busy)
-        );
+        assert_eq!(state.hold(Hold::Exclusive), Err(Refusal::Busy));
         assert_eq!(state.lock(), Err(Refusal::Busy));
-        // Shared sections (ops of the holder) still enter.
-        assert_eq!(state.enter(Hold::Shared), Ok(()));
-        assert!(!state.leave(Hold::Shared));
-        assert!(state.unlock());
+        // Ops (of the holder) still enter.
+        assert_eq!(state.enter(), Ok(()));
+        assert!(!state.leave());
+        // The put: one holder less, the hold given back.
         assert_eq!(state.put_holder(), Ok(()));
-        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
-        assert!(!state.leave(Hold::Exclusive));
+        assert!(state.unlock());
+        assert_eq!(state.hold(Hold::Exclusive), Ok(()));
+        assert_eq!(state.holders(), 1);
         assert!(state.begin_unregister());
-        assert_eq!(
-            state.enter(Hold::Exclusive).map_err(|r| r.why),
-            Err(Refusal::Gone)
-        );
+        assert_eq!(state.put_holder(), Ok(()));
+        assert!(state.unlock());
+        assert_eq!(state.hold(Hold::Exclusive), Err(Refusal::Gone));
+        assert_eq!(state.holders(), 0);
     }
 
     #[test]
-    fn unregister_waits_for_an_exclusive_programming() {
+    fn shared_gets_count_holders_beside_the_exclusive_hold() {
+        // `fpga_mgr_lock()` by one holder does not stop other gets of a manager.
         let state = State::new();
-        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
-        assert!(state.begin_unregister());
-        assert!(!state.is_idle());
-        assert!(state.is_locked());
-        assert!(state.leave(Hold::Exclusive));
-        assert!(state.is_idle());
-        assert!(!state.is_locked());
-    }
-
-    #[test]
-    fn failed_exclusive_get_gives_the_hold_back() {
-        // The owner's module was going: the get leaves with the hold it took.
-        let state = State::new();
-        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
-        assert!(!state.leave(Hold::Exclusive));
-        assert!(!state.is_locked());
+        assert_eq!(state.hold(Hold::Shared), Ok(()));
         assert_eq!(state.lock(), Ok(()));
+        assert_eq!(state.hold(Hold::Shared), Ok(()));
+        assert_eq!(state.holders(), 2);
+        assert!(state.is_locked());
     }
 
     #[test]
@@ -371,40 +356,40 @@ mod tests {
     #[test]
     fn put_without_get_is_reported_and_not_counted() {
         let state = State::new();
-        assert_eq!(state.enter(Hold::Shared), Ok(()));
-        assert!(!state.leave_holding());
+        assert_eq!(state.hold(Hold::Shared), Ok(()));
         assert_eq!(state.holders(), 1);
-        assert!(state.is_idle());
+        assert_eq!(state.enter(), Ok(()));
         assert_eq!(state.lock(), Ok(()));
         assert_eq!(state.put_holder(), Ok(()));
         assert_eq!(state.put_holder(), Err(Unbalanced));
         assert_eq!(state.holders(), 0);
         // The unbalanced put left the other fields as they were.
         assert!(state.is_locked());
-        assert!(state.is_idle());
+        assert!(!state.is_idle());
+        assert!(!state.leave());
         assert!(state.begin_unregister());
     }
 
     #[test]
-    fn a_refused_shared_entry_is_taken_back_and_wakes_an_unregistration_it_kept_waiting() {
+    fn a_refused_op_is_taken_back_and_wakes_an_unregistration_it_kept_waiting() {
         let state = State::new();
-        assert_eq!(state.enter(Hold::Shared), Ok(()));
+        assert_eq!(state.enter(), Ok(()));
         assert!(state.begin_unregister());
-        // Counted, then taken back: another section is still active, so nobody is woken.
+        // Counted, then taken back: another op is still in flight, so nobody is woken.
         assert_eq!(
-            state.enter(Hold::Shared),
+            state.enter(),
             Err(Refused {
                 why: Refusal::Gone,
                 wake: false
             })
         );
         assert!(!state.is_idle());
-        // The last real section leaves and wakes the unregistration.
-        assert!(state.leave(Hold::Shared));
+        // The last real op leaves and wakes the unregistration.
+        assert!(state.leave());
         assert!(state.is_idle());
         // A refused entry alone may have been seen by the unregistration: it wakes it.
         assert_eq!(
-            state.enter(Hold::Shared),
+            state.enter(),
             Err(Refused {
                 why: Refusal::Gone,
                 wake: true
@@ -415,36 +400,19 @@ mod tests {
     }
 
     #[test]
-    fn leaving_an_exclusive_section_clears_the_hold_whatever_happened_to_it() {
-        let state = State::new();
-        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
-        // Someone gave the hold back meanwhile (a stray `fpga_mgr_unlock()`): leaving must not
-        // subtract a flag that is no longer set, which would borrow from the section count.
-        assert!(state.unlock());
-        assert!(!state.leave(Hold::Exclusive));
-        assert!(state.is_idle());
-        assert!(!state.is_locked());
-        assert_eq!(state.holders(), 0);
-        assert_eq!(state.enter(Hold::Exclusive), Ok(()));
-        assert!(!state.leave(Hold::Exclusive));
-        assert!(!state.is_locked());
-        assert!(state.is_idle());
-    }
-
-    #[test]
-    fn many_holders_and_sections_do_not_spill_into_each_other() {
+    fn many_holders_and_ops_do_not_spill_into_each_other() {
         let state = State::new();
         for _ in 0..1000 {
-            assert_eq!(state.enter(Hold::Shared), Ok(()));
-            assert!(!state.leave_holding());
-            assert_eq!(state.enter(Hold::Shared), Ok(()));
+            assert_eq!(state.hold(Hold::Shared), Ok(()));
+            assert_eq!(state.enter(), Ok(()));
         }
         assert_eq!(state.holders(), 1000);
         assert!(!state.is_idle());
         for _ in 0..1000 {
-            assert!(!state.leave(Hold::Shared));
+            assert!(!state.leave());
         }
         assert!(state.is_idle());
         assert_eq!(state.holders(), 1000);
+        assert!(!state.is_locked());
     }
 }

@@ -11,20 +11,6 @@ use kernel::{device::Device, prelude::*};
 /// A match function of `class_find_device()`.
 pub type MatchFn = unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32;
 
-/// Matches the device whose parent is `data` (how `fpga_mgr_get()` and `fpga_bridge_get()` find
-/// the object registered for a low-level device).
-///
-/// # Safety
-///
-/// Called by `class_find_device()` only, with a device of the class.
-pub unsafe extern "C" fn match_parent(
-    dev: *mut bindings::device,
-    data: *const core::ffi::c_void,
-) -> i32 {
-    // SAFETY: The class iterator passes a valid device; `data` is only compared.
-    i32::from(unsafe { (*dev).parent }.cast_const().cast() == data)
-}
-
 /// The C `struct device` of `dev`.
 pub fn raw_device(dev: &Device) -> *mut bindings::device {
     // `Device` is a `#[repr(transparent)]` wrapper of an `Opaque<bindings::device>`.

@@ -5,19 +5,21 @@
 //! handles the cores hand out.
 //!
 //! The one rule the whole project exists for, "pin the owner module only while the object is
-//! registered, in one section unregistration waits for", is not a comment here but the only way
-//! to pin: the owners are a private field, pinned by [`Lifecycle::get`] alone, and a successful
-//! get is a [`Get`] whose drop unpins them. Objects reach C as [`Held`] handles: a get together
-//! with a reference to the object's device, converted to the C pointer with [`Held::into_c`] and
-//! back, when C puts it, with [`Held::from_c`].
+//! registered, in one critical section with the check", is not a comment here but the only way
+//! to pin: the owners are a private field, pinned by [`Lifecycle::pin`] alone, which only the
+//! class's registry (`ffi/registry.rs`) calls, under the lock under which unregistration begins;
+//! a successful get is a [`Get`] whose drop unpins them. Objects reach C as [`Held`] handles: a
+//! get together with a reference to the object's device, converted to the C pointer with
+//! [`Held::into_c`] and back, when C puts it, with [`Held::from_c`].
 
 use super::{
     bindings,
     lockdep::OpsDepMap,
     owners::Owners,
     protocol::{Hold, Refusal, State},
+    registry::{Link, Registered},
 };
-use core::{marker::PhantomData, ptr::NonNull};
+use core::{marker::PhantomData, ops::DerefMut, ptr::NonNull};
 use kernel::{
     new_condvar, new_mutex,
     prelude::*,
@@ -42,7 +44,9 @@ impl From<Refusal> for Error {
 pub struct Lifecycle {
     state: State,
     owners: Owners,
-    /// What unregistration sleeps on until the last active section leaves.
+    /// The object's place on its class's registry.
+    pub(super) link: Link,
+    /// What unregistration sleeps on until the last op leaves.
     #[pin]
     waiter: Mutex<()>,
     #[pin]
@@ -59,60 +63,39 @@ impl Lifecycle {
         pin_init!(Self {
             state: State::new(),
             owners,
+            link: Link::new(),
             waiter <- new_mutex!(()),
             idle <- new_condvar!(),
             ops_dep_map <- OpsDepMap::new(ops_name),
         })
     }
 
-    /// Wakes an unregistration that waits for the section just left.
+    /// Wakes an unregistration that waits for the op just left.
     #[cold]
     fn wake_unregister(&self) {
         let _waiter = self.waiter.lock();
         self.idle.notify_all();
     }
 
-    /// Leaves an active section and wakes an unregistration that waits for it.
+    /// Gets the object: counts a holder, taking the exclusive hold for [`Hold::Exclusive`], and
+    /// pins the owner modules. Refused with [`Refusal::Gone`] once unregistration began or while
+    /// an owner module is going away, and with [`Refusal::Busy`] while someone else holds the
+    /// object exclusively.
     ///
-    /// The wake-up touches `self` after the section ended, when unregistration may already have
-    /// returned: what keeps the object allocated then is the device reference every caller of
-    /// an op or a get holds (its get's, or the registration's), not the section.
+    /// # Safety
+    ///
+    /// The caller must hold the lock of the object's class's [`Registered`] list, under which
+    /// the object's unregistration begins.
     #[inline]
-    fn leave(&self, release: Hold) {
-        if self.state.leave(release) {
-            self.wake_unregister();
-        }
-    }
-
-    /// Enters an active section ([`State::enter`]), waking an unregistration a refused attempt
-    /// may have kept waiting.
-    #[inline]
-    fn enter(&self, hold: Hold) -> Result<(), Refusal> {
-        self.state.enter(hold).map_err(|refused| {
-            if refused.wake {
-                self.wake_unregister();
-            }
-            refused.why
-        })
-    }
-
-    /// Gets the object: pins the owner modules, counts a holder and, for [`Hold::Exclusive`],
-    /// takes the exclusive hold. Refused with [`Refusal::Gone`] once unregistration began or
-    /// while an owner module is going away, and with [`Refusal::Busy`] while someone else holds
-    /// the object exclusively.
-    #[inline]
-    pub fn get(&self, hold: Hold) -> Result<Get<'_>, Refusal> {
-        self.enter(hold)?;
-        // SAFETY: `enter` succeeded, so this section is active: unregistration, which every
-        // owner's `exit()` calls (the owner's registration, or its driver's unbind), has not
-        // returned, and it returns only after this section leaves. Their `struct module`s are
-        // therefore alive.
+    pub(super) unsafe fn pin(&self, hold: Hold) -> Result<Get<'_>, Refusal> {
+        self.state.hold(hold)?;
+        // SAFETY: The holder was counted, so unregistration had not begun, and it cannot begin
+        // before the caller releases the registry lock (the caller's requirement): the owner's
+        // unregistration, which its `exit()` calls (the owner's registration, or its driver's
+        // unbind), has not returned, so its `struct module` is alive.
         if !unsafe { self.owners.try_pin() } {
-            self.leave(hold);
+            self.undo_hold(hold);
             return Err(Refusal::Gone);
-        }
-        if self.state.leave_holding() {
-            self.wake_unregister();
         }
         // INVARIANT: The owners were pinned for this get.
         Ok(Get {
@@ -122,11 +105,26 @@ impl Lifecycle {
         })
     }
 
-    /// Starts a call into the driver's ops (or a programming through it); unregistration waits
-    /// until the returned guard is dropped. Refused once unregistration began.
+    /// Takes back the holder of a get that could not pin, and its exclusive hold.
+    #[cold]
+    fn undo_hold(&self, hold: Hold) {
+        // The holder was counted just now, so this cannot be a put without a get.
+        let _ = self.state.put_holder();
+        if hold == Hold::Exclusive {
+            self.state.unlock();
+        }
+    }
+
+    /// Starts a call into the driver's ops; unregistration waits until the returned guard is
+    /// dropped. Refused once unregistration began.
     #[inline]
     pub fn enter_op(&self) -> Result<Op<'_>, Refusal> {
-        self.enter(Hold::Shared)?;
+        self.state.enter().map_err(|refused| {
+            if refused.wake {
+                self.wake_unregister();
+            }
+            refused.why
+        })?;
         self.ops_dep_map.acquire_op();
         Ok(Op(self, PhantomData))
     }
@@ -165,14 +163,26 @@ impl Lifecycle {
         self.state.is_gone()
     }
 
-    /// Unregisters: refuses every new get, op and lock, and sleeps (uninterruptibly) until the
-    /// ops and pinning gets in flight have left. Returns the number of holders left (their calls
-    /// now fail with `ENODEV`), or `None` if unregistration had begun before.
+    /// Begins unregistration: sets `GONE`. Only [`Registered`] calls this, under its lock.
+    pub(super) fn begin_unregister(&self) -> bool {
+        self.state.begin_unregister()
+    }
+
+    /// Unregisters: takes the object off its class's list `registered` (whose lock the guard
+    /// holds, and which it releases), so that every new get, op and lock is refused, then sleeps
+    /// (uninterruptibly) until the ops in flight have left. Returns the number of holders left
+    /// (their calls now fail with `ENODEV`), or `None` if unregistration had begun before.
     ///
     /// The wait is visible to lockdep as an acquisition of the ops' map (`ffi/lockdep.rs`): a
     /// lock the caller holds that an op also takes is reported as an inversion.
-    pub fn unregister(&self) -> Option<usize> {
-        if !self.state.begin_unregister() {
+    pub fn unregister<T: Object>(
+        &self,
+        mut registered: impl DerefMut<Target = Registered<T>>,
+    ) -> Option<usize> {
+        let first = registered.unpublish(self);
+        // Not a moment longer: the wait below sleeps.
+        drop(registered);
+        if !first {
             return None;
         }
         self.ops_dep_map.acquire_unregister();
@@ -254,7 +264,12 @@ impl Drop for Op<'_> {
     #[inline]
     fn drop(&mut self) {
         self.0.ops_dep_map.release();
-        self.0.leave(Hold::Shared);
+        // The wake-up touches the lifecycle after the op ended, when unregistration may already
+        // have returned: what keeps the object allocated then is the device reference every
+        // caller of an op holds (its get's, or the registration's), not the op.
+        if self.0.state.leave() {
+            self.0.wake_unregister();
+        }
     }
 }
 
@@ -317,30 +332,17 @@ pub struct Held<T: Object> {
 }
 
 impl<T: Object> Held<T> {
-    /// Gets the object of the class device `dev`, consuming the caller's reference to `dev` (on
-    /// success it is the handle's, on failure it is dropped).
-    ///
-    /// # Safety
-    ///
-    /// `dev` must be the class device of a `T`, and the caller must own a reference to it.
+    /// The handle of a get of `obj`: takes a reference to its device.
     #[inline]
-    pub unsafe fn get(dev: *mut bindings::device) -> Result<Self> {
-        // SAFETY: `dev` is a `T`'s class device and referenced (caller's requirement).
-        let obj = unsafe { T::from_dev(dev) };
-        match obj.lifecycle().get(T::HOLD) {
-            Ok(get) => {
-                core::mem::forget(get);
-                // INVARIANT: The caller's device reference and the get just forgotten are the
-                // handle's.
-                Ok(Self {
-                    obj: NonNull::from(obj),
-                })
-            }
-            Err(refusal) => {
-                // SAFETY: Drops the caller's reference, which this function consumes.
-                unsafe { bindings::put_device(dev) };
-                Err(refusal.into())
-            }
+    pub(super) fn new(obj: &T, get: Get<'_>) -> Self {
+        // SAFETY: `obj` is valid, so its device, which keeps it allocated, still has a
+        // reference (the registration's or the caller's): taking another is valid.
+        unsafe { bindings::get_device(obj.raw_dev()) };
+        core::mem::forget(get);
+        // INVARIANT: The device reference just taken and the get just forgotten are the
+        // handle's.
+        Self {
+            obj: NonNull::from(obj),
         }
     }
 

@@ -25,4 +25,5 @@ pub mod owners;
 #[path = "../common/protocol.rs"]
 pub mod protocol;
 pub mod registration;
+pub mod registry;
 pub mod sysfs;

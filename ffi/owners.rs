@@ -9,8 +9,9 @@
 //! The core therefore also pins the module of the parent's driver, if the parent is bound to a
 //! driver of another module at registration.
 //!
-//! The owner is pinned only inside a get's active section, which the owner's `exit()` waits for
-//! (it unregisters), so its `struct module` is alive there. The parent's driver is another
+//! The owner is pinned only under the class's registry lock while the object is registered
+//! (`ffi/registry.rs`), which the owner's `exit()` must take to unregister it, so its
+//! `struct module` is alive there. The parent's driver is another
 //! matter: a registration need not be tied to that binding (a non-devm registration by another
 //! module), so the driver's module may unbind the parent and be freed while the object stays
 //! registered. The driver pin is therefore tied to the binding itself: a devres action on the
@@ -136,8 +137,8 @@ impl Owners {
     ///
     /// # Safety
     ///
-    /// The owner's `struct module` must be alive: the caller is inside an active section of the
-    /// object's lifecycle, which the owner's `exit()` waits for.
+    /// The owner's `struct module` must be alive: the caller holds the class's registry lock and
+    /// the object's unregistration, which the owner's `exit()` calls, has not begun.
     #[inline]
     pub unsafe fn try_pin(&self) -> bool {
         // SAFETY: The owner's module is alive (caller's requirement).

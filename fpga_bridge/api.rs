@@ -10,11 +10,9 @@ use crate::{
     bindings,
     bridge::Bridge,
     c_result::{is_valid, to_ptr, to_ret},
-    class::{match_parent, MatchFn},
     lifecycle::Held,
     list,
 };
-use core::ptr;
 use kernel::prelude::*;
 
 /// The bridge behind a caller's pointer, or `None`, with a warning naming `caller`, for NULL or
@@ -64,16 +62,12 @@ pub(crate) unsafe extern "C" fn fpga_bridge_disable(bridge_: *mut bindings::fpga
 }
 export_symbol_gpl!(fpga_bridge_disable);
 
-/// Looks a bridge up with `match_` and takes it exclusively.
-fn find_and_get(
-    data: *const core::ffi::c_void,
-    match_: MatchFn,
+/// Records `info` for a bridge just got.
+fn with_info(
+    got: Result<Held<Bridge>>,
     info: *mut bindings::fpga_image_info,
 ) -> Result<*mut bindings::fpga_bridge> {
-    // SAFETY: The match functions passed here only compare.
-    let dev = unsafe { crate::FPGA_BRIDGE_CLASS.find_device(ptr::null_mut(), data, Some(match_)) };
-    // SAFETY: The class lookup found a bridge device and took a reference for us.
-    Ok(unsafe { Bridge::get_found(dev.ok_or(ENODEV)?, info) }?.into_c())
+    Ok(Bridge::with_info(got?, info).into_c())
 }
 
 /// Takes an exclusive reference to the bridge of the device-tree node `np`: pins its driver's
@@ -89,11 +83,8 @@ pub(crate) unsafe extern "C" fn of_fpga_bridge_get(
     np: *mut bindings::device_node,
     info: *mut bindings::fpga_image_info,
 ) -> *mut bindings::fpga_bridge {
-    to_ptr(find_and_get(
-        np.cast_const().cast(),
-        bindings::device_match_of_node,
-        info,
-    ))
+    let got = crate::BRIDGES.lock().get_by_of_node(np);
+    to_ptr(with_info(got, info))
 }
 export_symbol_gpl!(of_fpga_bridge_get);
 
@@ -108,7 +99,8 @@ pub(crate) unsafe extern "C" fn fpga_bridge_get(
     dev: *mut bindings::device,
     info: *mut bindings::fpga_image_info,
 ) -> *mut bindings::fpga_bridge {
-    to_ptr(find_and_get(dev.cast_const().cast(), match_parent, info))
+    let got = crate::BRIDGES.lock().get_by_parent(dev);
+    to_ptr(with_info(got, info))
 }
 export_symbol_gpl!(fpga_bridge_get);
 
@@ -240,7 +232,8 @@ pub(crate) unsafe extern "C" fn of_fpga_bridge_get_to_list(
     if bridge_list.is_null() {
         return EINVAL.to_errno();
     }
-    let got = find_and_get(np.cast_const().cast(), bindings::device_match_of_node, info);
+    let got = crate::BRIDGES.lock().get_by_of_node(np);
+    let got = with_info(got, info);
     // SAFETY: `bridge_list` is valid (caller's requirement).
     unsafe { add_to_list(got, bridge_list) }
 }
@@ -261,7 +254,8 @@ pub(crate) unsafe extern "C" fn fpga_bridge_get_to_list(
     if bridge_list.is_null() {
         return EINVAL.to_errno();
     }
-    let got = find_and_get(dev.cast_const().cast(), match_parent, info);
+    let got = crate::BRIDGES.lock().get_by_parent(dev);
+    let got = with_info(got, info);
     // SAFETY: `bridge_list` is valid (caller's requirement).
     unsafe { add_to_list(got, bridge_list) }
 }

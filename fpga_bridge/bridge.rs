@@ -171,6 +171,10 @@ impl Bridge {
                 || {},
             )
         }?;
+        // SAFETY: The bridge is registered and on no list; `unregister` takes it off before it
+        // drops the registration's reference. Published before the children are populated: a
+        // region among them gets its bridge in its probe.
+        unsafe { crate::BRIDGES.lock().publish(b) };
 
         // Devices described under the bridge in the device tree (regions behind it) are created
         // as its children, as upstream does; unlike upstream they are removed on unregister.
@@ -188,26 +192,16 @@ impl Bridge {
         Ok(b.as_c())
     }
 
-    /// Takes the exclusive reference for a user of a device found by a class lookup and records
-    /// `info` for it once the get succeeded (L4).
-    ///
-    /// # Safety
-    ///
-    /// `dev` must be a bridge device the caller owns a reference to; the reference is kept on
-    /// success and dropped on failure.
-    pub(crate) unsafe fn get_found(
-        dev: *mut bindings::device,
-        info: *mut bindings::fpga_image_info,
-    ) -> Result<Held<Bridge>> {
-        // SAFETY: `dev` is a bridge device (caller's requirement).
-        let b = unsafe { Held::<Bridge>::get(dev) }?;
+    /// Records `info` for the exclusive holder that just got the bridge (L4).
+    pub(crate) fn with_info(b: Held<Bridge>, info: *mut bindings::fpga_image_info) -> Held<Bridge> {
         {
             let _ops = b.ops_lock.lock();
             // SAFETY: Only the exclusive holder writes `info`, under `ops_lock`, and we are it now.
             unsafe { (*b.c.get()).info = info };
         }
-        dev_dbg!(b.dev(), "get\n");
-        Ok(b)
+        dev_dbg!(b.dev(), "get
+");
+        b
     }
 
     /// The exclusive holder's put: forgets its image info before the hold is given back.
@@ -248,11 +242,9 @@ impl Bridge {
             );
             return Err(EPERM);
         }
-        // SAFETY: The caller holds a reference to the device, so taking another one is valid.
-        unsafe { bindings::get_device(self.raw_dev()) };
-        // SAFETY: `self` is a bridge, and the reference just taken is handed over.
-        let frozen = match unsafe { Self::get_found(self.raw_dev(), info) } {
-            Ok(held) => held.enable_set(false),
+        let got = crate::BRIDGES.lock().get(self);
+        let frozen = match got {
+            Ok(held) => Self::with_info(held, info).enable_set(false),
             // Another user holds it: the claim stands for upstream's hold, so freeze it anyway.
             Err(e) if e == EBUSY => self.enable_set(false),
             Err(e) => Err(e),
@@ -313,7 +305,7 @@ impl Bridge {
     ///
     /// The caller must own the registration's reference, which this consumes.
     pub(crate) unsafe fn unregister(&self) {
-        if self.life.unregister().is_none() {
+        if self.life.unregister(crate::BRIDGES.lock()).is_none() {
             dev_warn!(self.dev(), "FPGA bridge unregistered twice\n");
             return;
         }

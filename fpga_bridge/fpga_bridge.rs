@@ -23,7 +23,7 @@ mod bridge;
 mod sysfs;
 
 use ffi::{
-    bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration,
+    bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration, registry,
     sysfs as ffi_sysfs,
 };
 
@@ -47,6 +47,13 @@ static GROUPS: ffi_sysfs::GroupList<2> = ffi_sysfs::GroupList([GROUP.group(), co
 static FPGA_BRIDGE_CLASS: class::ClassDesc =
     class::ClassDesc::new(c"fpga_bridge", GROUPS.as_ptr(), Some(bridge::release));
 
+kernel::sync::global_lock! {
+    // SAFETY: Initialised in `init`, before the class (through which anything registers) is.
+    unsafe(uninit) static BRIDGES: SpinLock<registry::Registered<bridge::Bridge>> =
+        // SAFETY: The class's one list, in its one lock.
+        unsafe { registry::Registered::new() };
+}
+
 /// The IDA that numbers bridges (`br%d`); initialised in `init`, destroyed in `drop`.
 static IDA: ida::StaticIda = ida::StaticIda::new();
 
@@ -62,9 +69,10 @@ struct FpgaBridgeCore {
 
 impl kernel::Module for FpgaBridgeCore {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        // SAFETY: Called once, before the class (the only user of the lock and IDA) is registered.
+        // SAFETY: Called once, before the class (the only user of the locks and IDA) is registered.
         unsafe {
             BRIDGE_LIST_LOCK.init();
+            BRIDGES.init();
             IDA.init();
         }
         Ok(Self {

@@ -9,7 +9,6 @@
 use crate::{
     bindings,
     c_result::{is_valid, to_ptr, to_ret},
-    class::{match_parent, MatchFn},
     lifecycle::Held,
     load,
     manager::Manager,
@@ -96,17 +95,6 @@ pub(crate) unsafe extern "C" fn fpga_mgr_unlock(mgr: *mut bindings::fpga_manager
 }
 export_symbol_gpl!(fpga_mgr_unlock);
 
-/// Looks a manager up with `match_` and gets it.
-fn find_and_get(
-    data: *const core::ffi::c_void,
-    match_: MatchFn,
-) -> Result<*mut bindings::fpga_manager> {
-    // SAFETY: The match functions passed here only compare.
-    let dev = unsafe { crate::FPGA_MGR_CLASS.find_device(ptr::null_mut(), data, Some(match_)) };
-    // SAFETY: The class lookup found a manager device and took a reference for us.
-    Ok(unsafe { Held::<Manager>::get(dev.ok_or(ENODEV)?) }?.into_c())
-}
-
 /// Gets the manager registered for the parent device `dev`: pins its driver's module and takes
 /// a device reference, until [`fpga_mgr_put`]. Return: the manager, or `ERR_PTR(-ENODEV)` if
 /// there is none or it is being unregistered.
@@ -118,7 +106,12 @@ fn find_and_get(
 pub(crate) unsafe extern "C" fn fpga_mgr_get(
     dev: *mut bindings::device,
 ) -> *mut bindings::fpga_manager {
-    to_ptr(find_and_get(dev.cast_const().cast(), match_parent))
+    to_ptr(
+        crate::MANAGERS
+            .lock()
+            .get_by_parent(dev)
+            .map(Held::into_c),
+    )
 }
 export_symbol_gpl!(fpga_mgr_get);
 
@@ -132,10 +125,12 @@ export_symbol_gpl!(fpga_mgr_get);
 pub(crate) unsafe extern "C" fn of_fpga_mgr_get(
     node: *mut bindings::device_node,
 ) -> *mut bindings::fpga_manager {
-    to_ptr(find_and_get(
-        node.cast_const().cast(),
-        bindings::device_match_of_node,
-    ))
+    to_ptr(
+        crate::MANAGERS
+            .lock()
+            .get_by_of_node(node)
+            .map(Held::into_c),
+    )
 }
 export_symbol_gpl!(of_fpga_mgr_get);
 

@@ -26,7 +26,7 @@ mod sg;
 mod sysfs;
 
 use ffi::{
-    bindings, c_result, class, ida, lifecycle, owners, protocol, registration, sysfs as ffi_sysfs,
+    bindings, c_result, class, ida, lifecycle, owners, protocol, registration, registry, sysfs as ffi_sysfs,
 };
 
 module! {
@@ -55,6 +55,13 @@ static GROUPS: ffi_sysfs::GroupList<2> = ffi_sysfs::GroupList([GROUP.group(), co
 static FPGA_MGR_CLASS: class::ClassDesc =
     class::ClassDesc::new(c"fpga_manager", GROUPS.as_ptr(), Some(manager::release));
 
+kernel::sync::global_lock! {
+    // SAFETY: Initialised in `init`, before the class (through which anything registers) is.
+    unsafe(uninit) static MANAGERS: SpinLock<registry::Registered<manager::Manager>> =
+        // SAFETY: The class's one list, in its one lock.
+        unsafe { registry::Registered::new() };
+}
+
 /// The IDA that numbers managers (`fpga%d`); initialised in `init`, destroyed in `drop`.
 static IDA: ida::StaticIda = ida::StaticIda::new();
 
@@ -68,6 +75,8 @@ impl kernel::Module for FpgaMgrCore {
         pr_info!("FPGA manager framework\n");
         // SAFETY: Called once, before the class (the only user of the IDA) is registered.
         unsafe { IDA.init() };
+        // SAFETY: Called once, before the class is registered.
+        unsafe { MANAGERS.init() };
         Ok(Self {
             _class: class::ClassRegistration::new(&FPGA_MGR_CLASS)?,
         })

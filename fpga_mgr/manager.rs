@@ -163,6 +163,9 @@ impl Manager {
                 || m.read_initial_state(),
             )
         }?;
+        // SAFETY: The manager is registered and on no list; `unregister` takes it off before it
+        // drops the registration's reference.
+        unsafe { crate::MANAGERS.lock().publish(m) };
         Ok(m.as_c())
     }
 
@@ -236,23 +239,12 @@ impl Manager {
     ///
     /// The caller must hold a reference to this manager's device.
     pub(crate) fn get_current(&self) -> Result<Held<Manager>> {
-        // SAFETY: The caller holds a reference to the device, so taking another one is valid.
-        unsafe { bindings::get_device(self.raw_dev()) };
-        // SAFETY: The device is a manager's, and the reference just taken is handed over.
-        if let Ok(m) = unsafe { Held::get(self.raw_dev()) } {
-            return Ok(m);
-        }
-        // SAFETY: `match_successor` only compares `self`, which outlives the call, with live
-        // managers.
-        let dev = unsafe {
-            crate::FPGA_MGR_CLASS.find_device(
-                ptr::null_mut(),
-                ptr::from_ref(self).cast(),
-                Some(match_successor),
-            )
-        };
-        // SAFETY: The class lookup found a manager device and took a reference for us.
-        unsafe { Held::get(dev.ok_or(ENODEV)?) }
+        let mut managers = crate::MANAGERS.lock();
+        managers.get(self).or_else(|_| {
+            // Only registered managers are listed: neither the predecessor nor one being
+            // unregistered is a successor.
+            managers.find_get(|m| !ptr::eq(m, self) && m.same_device_as(self))
+        })
     }
 
     /// Takes the manager for exclusive use (`fpga_mgr_lock()`).
@@ -322,7 +314,7 @@ impl Manager {
             "fpga_mgr_unregister {}\n",
             kernel::str::BStr::from_bytes(self.name())
         );
-        let Some(holders) = self.life.unregister() else {
+        let Some(holders) = self.life.unregister(crate::MANAGERS.lock()) else {
             dev_warn!(self.dev(), "FPGA manager unregistered twice\n");
             return;
         };
@@ -385,25 +377,4 @@ unsafe fn parent_key(raw: *mut bindings::device, dev: &Device) -> Result<KVec<u8
     key.push(b'/', GFP_KERNEL)?;
     key.extend_from_slice(name, GFP_KERNEL)?;
     Ok(key)
-}
-
-/// Matches a registered manager for the same device as the manager `data`.
-///
-/// # Safety
-///
-/// Called by `class_find_device()` only, with a device of the class and a `&Manager` as `data`.
-unsafe extern "C" fn match_successor(
-    dev: *mut bindings::device,
-    data: *const core::ffi::c_void,
-) -> i32 {
-    // SAFETY: The class iterator holds a reference to `dev`, a manager device.
-    let candidate = unsafe { Manager::from_dev(dev) };
-    // SAFETY: `get_current` passes its `&self`.
-    let old = unsafe { &*data.cast::<Manager>() };
-    // The predecessor itself, and any other manager being unregistered, may still be listed.
-    i32::from(
-        !ptr::eq(candidate, old)
-            && !candidate.life.is_unregistered()
-            && candidate.same_device_as(old),
-    )
 }

@@ -28,7 +28,7 @@ mod region;
 mod sysfs;
 
 use ffi::{
-    bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration,
+    bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration, registry,
     sysfs as ffi_sysfs,
 };
 
@@ -51,6 +51,13 @@ static GROUPS: ffi_sysfs::GroupList<2> = ffi_sysfs::GroupList([GROUP.group(), co
 static FPGA_REGION_CLASS: class::ClassDesc =
     class::ClassDesc::new(c"fpga_region", GROUPS.as_ptr(), Some(region::release));
 
+kernel::sync::global_lock! {
+    // SAFETY: Initialised in `init`, before the class (through which anything registers) is.
+    unsafe(uninit) static REGIONS: SpinLock<registry::Registered<region::Region>> =
+        // SAFETY: The class's one list, in its one lock.
+        unsafe { registry::Registered::new() };
+}
+
 /// The IDA that numbers regions (`region%d`); initialised in `init`, destroyed in `drop`.
 static IDA: ida::StaticIda = ida::StaticIda::new();
 
@@ -63,6 +70,8 @@ impl kernel::Module for FpgaRegionCore {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // SAFETY: Called once, before the class (the only user of the IDA) is registered.
         unsafe { IDA.init() };
+        // SAFETY: Called once, before the class is registered.
+        unsafe { REGIONS.init() };
         Ok(Self {
             _class: class::ClassRegistration::new(&FPGA_REGION_CLASS)?,
         })

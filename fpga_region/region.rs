@@ -207,7 +207,8 @@ impl Region {
     /// `-ENODEV` once unregistration began. The owner module is pinned in the same critical
     /// section in which the region is seen registered, so the owner cannot be freed meanwhile.
     pub(crate) fn begin_programming(&self) -> Result<Programming<'_>> {
-        let get = self.life.get(Hold::Exclusive).map_err(|refusal| {
+        let got = crate::REGIONS.lock().pin(self, Hold::Exclusive);
+        let get = got.map_err(|refusal| {
             if refusal == Refusal::Busy {
                 dev_dbg!(self.dev(), "FPGA Region already in use\n");
             }
@@ -382,6 +383,9 @@ impl Region {
                 || {},
             )
         }?;
+        // SAFETY: The region is registered and on no list; `unregister` takes it off before it
+        // drops the registration's reference.
+        unsafe { crate::REGIONS.lock().publish(r) };
         Ok(r.as_c())
     }
 
@@ -392,7 +396,7 @@ impl Region {
     ///
     /// The caller must own the registration's reference, which this consumes.
     pub(crate) unsafe fn unregister(&self) {
-        if self.life.unregister().is_none() {
+        if self.life.unregister(crate::REGIONS.lock()).is_none() {
             dev_warn!(self.dev(), "FPGA region unregistered twice\n");
             return;
         }

@@ -289,6 +289,53 @@ mod core_tests {
     }
 
     #[test]
+    fn get_finds_the_first_registered_manager_of_a_parent_and_never_an_unregistered_one(
+    ) -> Result {
+        // Two managers of one parent, as a driver with two configuration ports registers them:
+        // a get finds them in registration order (upstream's class order), and an unregistered
+        // one no more.
+        let mut first = TestMgr::new(c"fpga-rs-test-order", write_ops())?;
+        let ops = KBox::new(write_ops(), GFP_KERNEL)?;
+        let mut record = KBox::new(Record::default(), GFP_KERNEL)?;
+        // SAFETY: `first.parent` is registered; `ops` and `record` outlive the manager, which is
+        // unregistered below.
+        let second = unsafe {
+            bindings::__fpga_mgr_register(
+                first.parent,
+                c"fpga-rs-test-order-2".as_char_ptr(),
+                &*ops,
+                ptr::from_mut(&mut *record).cast(),
+                crate::THIS_MODULE.as_ptr(),
+            )
+        };
+        kernel::error::from_err_ptr(second)?;
+        let get = |parent| {
+            // SAFETY: `parent` is a registered device.
+            let got = unsafe { bindings::fpga_mgr_get(parent) };
+            if ptr_err(got) == 0 {
+                // SAFETY: `got` comes from the successful get just above.
+                unsafe { bindings::fpga_mgr_put(got) };
+            }
+            got
+        };
+        let both = get(first.parent);
+        let first_mgr = first.mgr;
+        first.unregister();
+        let after_first = get(first.parent);
+        // SAFETY: Registered above, unregistered once.
+        unsafe { bindings::fpga_mgr_unregister(second) };
+        let after_both = get(first.parent);
+        let registered = module_refs();
+        drop(first);
+
+        assert_eq!(both, first_mgr);
+        assert_eq!(after_first, second);
+        assert_eq!(ptr_err(after_both), ENODEV.to_errno());
+        assert_eq!(module_refs(), registered);
+        Ok(())
+    }
+
+    #[test]
     fn registration_does_not_pin_owner_module() -> Result {
         let before = module_refs();
         let t = TestMgr::new(c"fpga-rs-test-nopin", write_ops())?;
