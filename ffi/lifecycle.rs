@@ -63,7 +63,7 @@ impl Lifecycle {
         pin_init!(Self {
             state: State::new(),
             owners,
-            link: Link::new(),
+            link: Link::default(),
             waiter <- new_mutex!(()),
             idle <- new_condvar!(),
             ops_dep_map <- OpsDepMap::new(ops_name),

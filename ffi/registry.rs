@@ -32,14 +32,11 @@ use kernel::prelude::*;
 
 /// An object's place on its class's [`Registered`] list: the next object, type-erased. Read and
 /// written only under the list's lock (relaxed atomics only to make the field `Sync`).
+/// The default is the link of an object on no list.
+#[derive(Default)]
 pub struct Link(AtomicPtr<core::ffi::c_void>);
 
 impl Link {
-    /// An object on no list.
-    pub const fn new() -> Self {
-        Self(AtomicPtr::new(ptr::null_mut()))
-    }
-
     fn next<T>(&self) -> Option<NonNull<T>> {
         NonNull::new(self.0.load(Ordering::Relaxed).cast())
     }

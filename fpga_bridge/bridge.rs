@@ -199,8 +199,7 @@ impl Bridge {
             // SAFETY: Only the exclusive holder writes `info`, under `ops_lock`, and we are it now.
             unsafe { (*b.c.get()).info = info };
         }
-        dev_dbg!(b.dev(), "get
-");
+        dev_dbg!(b.dev(), "get\n");
         b
     }
 

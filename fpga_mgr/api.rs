@@ -106,12 +106,7 @@ export_symbol_gpl!(fpga_mgr_unlock);
 pub(crate) unsafe extern "C" fn fpga_mgr_get(
     dev: *mut bindings::device,
 ) -> *mut bindings::fpga_manager {
-    to_ptr(
-        crate::MANAGERS
-            .lock()
-            .get_by_parent(dev)
-            .map(Held::into_c),
-    )
+    to_ptr(crate::MANAGERS.lock().get_by_parent(dev).map(Held::into_c))
 }
 export_symbol_gpl!(fpga_mgr_get);
 

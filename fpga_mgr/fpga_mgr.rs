@@ -26,7 +26,8 @@ mod sg;
 mod sysfs;
 
 use ffi::{
-    bindings, c_result, class, ida, lifecycle, owners, protocol, registration, registry, sysfs as ffi_sysfs,
+    bindings, c_result, class, ida, lifecycle, owners, protocol, registration, registry,
+    sysfs as ffi_sysfs,
 };
 
 module! {

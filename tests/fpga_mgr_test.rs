@@ -289,8 +289,8 @@ mod core_tests {
     }
 
     #[test]
-    fn get_finds_the_first_registered_manager_of_a_parent_and_never_an_unregistered_one(
-    ) -> Result {
+    fn get_finds_the_first_registered_manager_of_a_parent_and_never_an_unregistered_one() -> Result
+    {
         // Two managers of one parent, as a driver with two configuration ports registers them:
         // a get finds them in registration order (upstream's class order), and an unregistered
         // one no more.

@@ -4,7 +4,9 @@
 # `make check`: the whole test plan on each architecture given (default:
 # x86_64 arm64 arm), one after the other: set up that architecture's kernel,
 # then run the static checks and the VM test plan on it
-# (tools/testing/run-vm.sh --tests), while the next one's kernel builds. Prints a table of the
+# (tools/testing/run-vm.sh --tests), while the next one's kernel builds; first,
+# on the host, the model check of the lifecycle protocol
+# (tools/testing/model/run.sh). Prints a table of the
 # results per architecture and ends with the total "N passed, N failed";
 # exits 1 if any architecture failed or could not be set up.
 #
@@ -22,6 +24,17 @@ archs=("$@")
 # tests of the one before run in the VM. Still one kernel build at a time,
 # and the long single-threaded steps of each (rustc on the kernel crate,
 # TCG) leave room for the other. Its output is shown when its turn comes.
+# The host model check of the lifecycle protocol (loom), once: it does not
+# depend on the architecture.
+start=$(date +%s)
+echo "==== host: lifecycle model check (loom) ===="
+"$root/tools/testing/model/run.sh" | tee "$logs/model.log"
+line=$(grep -E '^model: [0-9]+ passed, [0-9]+ failed$' "$logs/model.log" | tail -n1)
+[ -n "$line" ] || line="model: 0 passed, 1 failed"
+p=${line#model: } p=${p%% passed*} f=${line#*passed, } f=${f%% failed*}
+passed=$((passed + p)) failed=$((failed + f))
+table+=("$(printf '%-8s %5d passed %4d failed %5d s' model "$p" "$f" $(($(date +%s) - start)))")
+
 ARCH=${archs[0]} "$root/tools/testing/setup.sh"
 setup_rc=$? setup_pid=
 for i in "${!archs[@]}"; do
