@@ -10,8 +10,9 @@
 //!
 //! # The protocol
 //!
-//! One atomic word holds the whole state, so that the hot paths (a get, a put, `fpga_mgr_lock()`
-//! and `fpga_mgr_unlock()`, the start and end of an op) are one atomic read-modify-write each:
+//! One atomic word holds the counts and `GONE`, and an atomic flag beside it the exclusive hold,
+//! so that the hot paths are one atomic read-modify-write each (a get, a put, the start and the
+//! end of an op, `fpga_mgr_lock()`), and `fpga_mgr_unlock()` none:
 //!
 //! - `GONE` is set once, when unregistration begins. After that no get succeeds, no op starts
 //!   and no lock is taken: each answers [`Refusal::Gone`] (`ENODEV`).
@@ -28,10 +29,11 @@
 //!   either the op entered first and unregistration waits for it to leave
 //!   ([`State::is_idle`]), or `GONE` was set first and the op was refused. No op runs after
 //!   unregistration returned.
-//! - `LOCKED` is the exclusive hold: `fpga_mgr_lock()`, a bridge's get, a region's programming.
+//! - `locked` is the exclusive hold: `fpga_mgr_lock()`, a bridge's get, a region's programming.
 //!   It is a flag, not a mutex: it may be taken and released by different tasks and be held
-//!   across a return to user space (upstream's bridge mutex is, hole L7). An exclusive get sets
-//!   it in the same compare-and-exchange in which it counts itself.
+//!   across a return to user space (upstream's bridge mutex is, hole L7). It is taken with a
+//!   compare-and-exchange (acquire) and given back with a store (release), as a spinlock is; an
+//!   exclusive get takes it before it counts itself.
 //!
 //! The word is 64 bits wide on every architecture (32-bit ARM has 64-bit atomics), so neither
 //! count can overflow into the other in practice.
@@ -39,9 +41,9 @@
 // The host model check (`tools/testing/model/`) builds this file with `--cfg loom`, with loom's
 // atomics, which explore every interleaving the memory model allows.
 #[cfg(not(loom))]
-use core::sync::atomic::{AtomicU64, Ordering};
+use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 #[cfg(loom)]
-use loom::sync::atomic::{AtomicU64, Ordering};
+use loom::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 /// Why a step of the protocol was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -64,10 +66,8 @@ pub struct Refused {
 
 /// Unregistration has begun.
 const GONE: u64 = 1 << 0;
-/// Someone holds the object exclusively.
-const LOCKED: u64 = 1 << 1;
-/// One op in flight in `ACTIVE`, counted in bits 2-31.
-const ACTIVE: u64 = 1 << 2;
+/// One op in flight in `ACTIVE`, counted in bits 1-31.
+const ACTIVE: u64 = 1 << 1;
 /// One holder in `HOLDERS`, counted in bits 32-63.
 const HOLDER: u64 = 1 << 32;
 /// The `ACTIVE` count's bits.
@@ -82,9 +82,14 @@ pub enum Hold {
     Exclusive,
 }
 
-/// The lifecycle state word of one manager, bridge or region.
+/// The lifecycle state of one manager, bridge or region.
 #[derive(Debug)]
-pub struct State(AtomicU64);
+pub struct State {
+    /// `GONE`, `ACTIVE` and `HOLDERS`.
+    word: AtomicU64,
+    /// The exclusive hold.
+    locked: AtomicBool,
+}
 
 impl Default for State {
     fn default() -> Self {
@@ -95,17 +100,20 @@ impl Default for State {
 impl State {
     /// A registered object with no users.
     pub fn new() -> Self {
-        Self(AtomicU64::new(0))
+        Self {
+            word: AtomicU64::new(0),
+            locked: AtomicBool::new(false),
+        }
     }
 
     /// Applies `step` to the word until it sticks or `step` refuses.
     #[inline]
     fn update<E>(&self, step: impl Fn(u64) -> Result<u64, E>) -> Result<u64, E> {
-        let mut old = self.0.load(Ordering::Relaxed);
+        let mut old = self.word.load(Ordering::Relaxed);
         loop {
             let new = step(old)?;
             match self
-                .0
+                .word
                 .compare_exchange_weak(old, new, Ordering::AcqRel, Ordering::Relaxed)
             {
                 Ok(_) => return Ok(old),
@@ -121,7 +129,7 @@ impl State {
     /// unregistration (which may have seen the passing count and gone to sleep on it).
     #[inline]
     pub fn enter(&self) -> Result<(), Refused> {
-        if self.0.fetch_add(ACTIVE, Ordering::AcqRel) & GONE == 0 {
+        if self.word.fetch_add(ACTIVE, Ordering::AcqRel) & GONE == 0 {
             return Ok(());
         }
         Err(Refused {
@@ -134,7 +142,7 @@ impl State {
     /// exactly this: it must then be woken.
     #[inline]
     pub fn leave(&self) -> bool {
-        Self::woke_unregister(self.0.fetch_sub(ACTIVE, Ordering::AcqRel))
+        Self::woke_unregister(self.word.fetch_sub(ACTIVE, Ordering::AcqRel))
     }
 
     /// Counts a get as a holder, taking the exclusive hold too if `hold` says so; refused with
@@ -147,25 +155,15 @@ impl State {
     /// set between the check and the pin.
     #[inline]
     pub fn hold(&self, hold: Hold) -> Result<(), Refusal> {
-        if hold == Hold::Shared {
-            // A check, then an atomic add (the hot path of a get): `GONE` cannot be set between
-            // them (the caller's serialisation), so no count is ever taken back.
-            if self.0.load(Ordering::Acquire) & GONE != 0 {
-                return Err(Refusal::Gone);
-            }
-            self.0.fetch_add(HOLDER, Ordering::AcqRel);
-            return Ok(());
+        // A check, then an atomic add (the hot path of a get): `GONE` cannot be set between them
+        // (the caller's serialisation), so no count is ever taken back.
+        if hold == Hold::Exclusive {
+            self.lock()?;
+        } else if self.is_gone() {
+            return Err(Refusal::Gone);
         }
-        self.update(|s| {
-            if s & GONE != 0 {
-                Err(Refusal::Gone)
-            } else if s & LOCKED != 0 {
-                Err(Refusal::Busy)
-            } else {
-                Ok(s + HOLDER + LOCKED)
-            }
-        })
-        .map(|_| ())
+        self.word.fetch_add(HOLDER, Ordering::AcqRel);
+        Ok(())
     }
 
     /// Whether the word before a leave says an unregistration waits for that leave: `GONE`, and
@@ -185,49 +183,55 @@ impl State {
 
     /// The number of holders.
     pub fn holders(&self) -> u64 {
-        self.0.load(Ordering::Relaxed) >> 32
+        self.word.load(Ordering::Relaxed) >> 32
     }
 
-    /// Takes the exclusive hold (`fpga_mgr_lock()`).
+    /// Takes the exclusive hold (`fpga_mgr_lock()`): refused with [`Refusal::Gone`] once
+    /// unregistration began, else with [`Refusal::Busy`] while someone holds it.
     #[inline]
     pub fn lock(&self) -> Result<(), Refusal> {
-        self.update(|s| {
-            if s & GONE != 0 {
-                Err(Refusal::Gone)
-            } else if s & LOCKED != 0 {
-                Err(Refusal::Busy)
-            } else {
-                Ok(s | LOCKED)
-            }
-        })
-        .map(|_| ())
+        if self.is_gone() {
+            return Err(Refusal::Gone);
+        }
+        self.locked
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .map(|_| ())
+            .map_err(|_| Refusal::Busy)
     }
 
     /// Gives the exclusive hold back; returns whether it was held.
     #[inline]
+    ///
+    /// A store, not a read-modify-write: only the holder gives the hold back, and an unlock of an
+    /// object that is not held (a caller's bug) is seen by the load before it and changes
+    /// nothing.
     pub fn unlock(&self) -> bool {
-        self.0.fetch_and(!LOCKED, Ordering::AcqRel) & LOCKED != 0
+        if !self.locked.load(Ordering::Relaxed) {
+            return false;
+        }
+        self.locked.store(false, Ordering::Release);
+        true
     }
 
     /// Whether someone holds the object exclusively.
     pub fn is_locked(&self) -> bool {
-        self.0.load(Ordering::Acquire) & LOCKED != 0
+        self.locked.load(Ordering::Acquire)
     }
 
     /// Starts unregistration: from now on every get, op and lock is refused. Returns whether the
     /// object was registered (a second unregistration is a no-op).
     pub fn begin_unregister(&self) -> bool {
-        self.0.fetch_or(GONE, Ordering::AcqRel) & GONE == 0
+        self.word.fetch_or(GONE, Ordering::AcqRel) & GONE == 0
     }
 
     /// Whether unregistration began.
     pub fn is_gone(&self) -> bool {
-        self.0.load(Ordering::Acquire) & GONE != 0
+        self.word.load(Ordering::Acquire) & GONE != 0
     }
 
     /// Whether no op is in flight; once `GONE` is set and this is true, none ever will be.
     pub fn is_idle(&self) -> bool {
-        self.0.load(Ordering::Acquire) & ACTIVE_MASK == 0
+        self.word.load(Ordering::Acquire) & ACTIVE_MASK == 0
     }
 }
 

@@ -57,34 +57,42 @@ def suite_body(name, lines):
     return body, verdict
 
 
-# A scenario test provokes one report on purpose (a lockdep report, in
-# scenarios/unregister-wait-under-lockdep.sh) and checks it itself; it writes
-# these markers to the kernel log around it.
-EXPECTED_BEGIN = "fpga-rs: expected lockdep report begins"
-EXPECTED_END = "fpga-rs: expected lockdep report ends"
+# A scenario test may provoke a report on purpose and check it itself: a
+# lockdep report (scenarios/unregister-wait-under-lockdep.sh), or the upstream
+# C core's KASAN report in the forced LKML window (scenarios/
+# forced-get-window.sh). It writes "fpga-rs: expected KIND report begins" and
+# "... ends" to the kernel log around it.
+EXPECTED = re.compile(r"fpga-rs: expected (\w+) report (begins|ends)")
 
 
-# What an expected lockdep report consists of; anything else in the window
-# (a KASAN report, a BUG) is still a crash.
-LOCKDEP_REPORT = re.compile(r"WARNING: possible circular locking|possible circular locking|Call Trace:")
+# What an expected report of each kind consists of; anything else in the window
+# (a KASAN report in a lockdep window, an oops, a BUG) is still a crash.
+EXPECTED_LINES = {
+    "lockdep": re.compile(r"WARNING: possible circular locking|possible circular locking|Call Trace:"),
+    "kasan": re.compile(r"BUG: KASAN: |Call Trace:"),
+}
 
 
 def unexpected(console):
-    """The console's crash lines, but those of an expected lockdep report.
+    """The console's crash lines, but those of an expected report.
 
-    A report is expected only inside a window that both markers close: a
-    window whose end never came (the fixture hung, the VM died) exempts
-    nothing.
+    A report is expected only inside a window that both markers of its kind
+    close: a window whose end never came (the fixture hung, the VM died)
+    exempts nothing.
     """
     lines = console.splitlines()
     exempt = set()
-    begin = None
+    begin = {}
     for i, line in enumerate(lines):
-        if EXPECTED_BEGIN in line:
-            begin = i
-        elif EXPECTED_END in line and begin is not None:
-            exempt.update(j for j in range(begin, i) if LOCKDEP_REPORT.search(lines[j]))
-            begin = None
+        m = EXPECTED.search(line)
+        if not m or m.group(1) not in EXPECTED_LINES:
+            continue
+        kind = m.group(1)
+        if m.group(2) == "begins":
+            begin[kind] = i
+        elif kind in begin:
+            start = begin.pop(kind)
+            exempt.update(j for j in range(start, i) if EXPECTED_LINES[kind].search(lines[j]))
     return [l for i, l in enumerate(lines) if i not in exempt]
 
 

@@ -99,9 +99,14 @@ build_initramfs() {
 # TCG: KVM hangs or crawls on these machines (TOOLCHAIN.md). On arm and
 # arm64 the device tree is the one QEMU generates for its virt machine.
 vm_cmd() {
+	# KASAN reports every bug, not only the first: the forced-window scenario
+	# provokes the upstream C core's expected one, and later ones must still
+	# be seen.
+	local debug_args=
+	[ "$KERNEL_FLAVOR" != debug ] || debug_args=" kasan_multi_shot"
 	VM_CMD=("$QEMU" -accel tcg "${QEMU_MACHINE[@]}" -smp "$VM_CPUS" -no-reboot
 		-kernel "$KERNEL_IMAGE" -initrd "$OUT/initramfs.cpio.gz"
-		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}${2:-}")
+		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}$debug_args${2:-}")
 }
 
 # The console (first serial port) goes to console.log, and the test plan

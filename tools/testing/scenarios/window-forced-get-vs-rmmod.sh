@@ -1,0 +1,126 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The LKML race, forced open on both cores in the same run: a get of a
+# manager (and of a bridge) is held by a kprobe at a chosen point of its
+# path (tests/fpga_forced_window.c: a SCHED_FIFO task preempts it on CPU 0),
+# the low-level module is removed on CPU 1, then the get goes on.
+#
+# - Upstream C core, held at try_module_get() (after class_find_device()
+#   found the device): the module is gone before the get resumes, and the
+#   get reads the freed struct module: KASAN reports a use-after-free. The
+#   report is expected, between two kernel-log markers (report.py).
+# - fpga-rs, held at the entry of the get (the lookup and the pin are one
+#   non-preemptible section, so this is the nearest point): the module is
+#   gone before the get resumes, the get fails with -ENODEV, no report.
+# - fpga-rs, held at try_module_get() (inside that section): the preemption
+#   can only happen after the pin, so rmmod is refused while the get holds
+#   the module, and succeeds after its put.
+#
+# Every case checks that the window was really reached (the module was gone,
+# or for the last case pinned, before the get resumed); otherwise it fails
+# with "not reached". It needs kprobes and full preemption (KERNEL_FLAVOR=
+# debug); the KASAN report needs KASAN (not on 32-bit ARM). It runs after the
+# lockdep scenario: a KASAN report turns lockdep off.
+
+R=/fpga-rs
+D=/sys/kernel/debug/fpga_forced_window
+if [ ! -f $R/fixtures/fpga_forced_window.ko ] || ! uname -v | grep -qw PREEMPT; then
+	skip forced_window_on_both_cores "needs kprobes and full preemption (KERNEL_FLAVOR=debug has them)"
+	return 0
+fi
+has_kasan=
+grep -q ' kasan_report$' /proc/kallsyms && has_kasan=1
+# CPU 0 belongs to the held get and its holder: this shell runs on CPU 1.
+taskset -p 2 $$ >/dev/null
+
+# window NAME KIND DEVICE PROBE LOWLEVEL: one forced window. Sets $reached
+# (the get was held, and the low-level module was gone when it was let go),
+# $refused (rmmod was refused while it was held), $result (the get's errno,
+# 0 for success; it put a success at once).
+window() {
+	reached= refused= result=
+	if ! insmod $R/fixtures/fpga_forced_window.ko kind=$2 device=$3 probe=$4; then
+		not_ok "$1" "could not arm the window"
+		return 1
+	fi
+	echo 1 >$D/start
+	if wait_for $D/state held 100; then
+		taskset 2 rmmod $5 2>/tmp/window.err &
+		rmmod_pid=$!
+		n=100
+		while kill -0 $rmmod_pid 2>/dev/null && [ $n -gt 0 ]; do
+			sleep 0.1
+			n=$((n - 1))
+		done
+		loaded $5 || reached=1
+		grep -q "Resource temporarily unavailable" /tmp/window.err && refused=1
+	else
+		echo "fpga-rs: the $2 get was never held at $4: $(cat $D/state)"
+	fi
+	echo 1 >$D/release
+	wait $rmmod_pid 2>/dev/null
+	n=100
+	while [ $n -gt 0 ]; do
+		case "$(cat $D/state)" in done*) break ;; esac
+		sleep 0.1
+		n=$((n - 1))
+	done
+	result=$(sed -n 's/^done //p' $D/state)
+	rmmod fpga_forced_window
+	echo "fpga-rs: window $1: reached=${reached:-no} refused=${refused:-no} result=${result:-none}"
+}
+
+# fpga-rs, manager: held before the lookup, module removed, get refused.
+insmod $R/modules/fpga_mgr.ko
+insmod $R/lowlevel/sim_socfpga.ko
+window rust_mgr mgr sim-socfpga fpga_mgr_get sim_socfpga
+check_eq rust_mgr_window_reached 1 "$reached"
+check_eq rust_mgr_get_after_removal_is_enodev -19 "$result"
+check_eq rust_mgr_core_unpinned 0 "$(refcnt fpga_mgr)"
+
+# fpga-rs, manager: held at try_module_get(), inside the critical section:
+# the get has pinned the module before it can be preempted.
+insmod $R/lowlevel/sim_socfpga.ko
+window rust_mgr_pin mgr sim-socfpga try_module_get sim_socfpga
+check_eq rust_mgr_cannot_be_preempted_between_lookup_and_pin 1 "$refused"
+check_eq rust_mgr_held_get_succeeded 0 "$result"
+check rust_mgr_rmmod_after_put rmmod sim_socfpga
+check rmmod_rust_mgr_core rmmod fpga_mgr
+
+# fpga-rs, bridge.
+insmod $R/modules/fpga_bridge.ko
+insmod $R/lowlevel/sim_freeze_bridge.ko
+window rust_bridge bridge sim-freeze-bridge fpga_bridge_get sim_freeze_bridge
+check_eq rust_bridge_window_reached 1 "$reached"
+check_eq rust_bridge_get_after_removal_is_enodev -19 "$result"
+check_eq rust_bridge_core_unpinned 0 "$(refcnt fpga_bridge)"
+check rmmod_rust_bridge_core rmmod fpga_bridge
+
+# The upstream C cores, same windows at try_module_get(): the expected
+# use-after-free of the freed struct module.
+upstream_window() { # NAME KIND DEVICE LOWLEVEL CORE_KO CORE
+	insmod $R/upstream/$5.ko
+	insmod $R/lowlevel/$4.ko
+	echo "fpga-rs: expected kasan report begins" >/dev/kmsg
+	window $1 $2 $3 try_module_get $4
+	echo "fpga-rs: expected kasan report ends" >/dev/kmsg
+	check_eq ${1}_window_reached 1 "$reached"
+	log=$(dmesg | sed -n '/fpga-rs: expected kasan report begins/,/fpga-rs: expected kasan report ends/p')
+	if [ -z "$has_kasan" ]; then
+		skip ${1}_reads_the_freed_module "the kernel has no KASAN"
+	else
+		case "$log" in
+		*"BUG: KASAN: "*"try_module_get"*) ok ${1}_reads_the_freed_module ;;
+		*) not_ok ${1}_reads_the_freed_module "no KASAN report of try_module_get in the window" ;;
+		esac
+	fi
+	rmmod $6
+	dmesg -c >/dev/null
+}
+if [ -f $R/upstream/fpga-mgr.ko ]; then
+	upstream_window upstream_mgr mgr sim-socfpga sim_socfpga fpga-mgr fpga_mgr
+	upstream_window upstream_bridge bridge sim-freeze-bridge sim_freeze_bridge fpga-bridge fpga_bridge
+else
+	skip upstream_windows "no upstream C core in this kernel"
+fi
+taskset -p 3 $$ >/dev/null
