@@ -106,7 +106,7 @@ vm_cmd() {
 	[ "$KERNEL_FLAVOR" != debug ] || debug_args=" kasan_multi_shot"
 	VM_CMD=("$QEMU" -accel tcg "${QEMU_MACHINE[@]}" -smp "$VM_CPUS" -no-reboot
 		-kernel "$KERNEL_IMAGE" -initrd "$OUT/initramfs.cpio.gz"
-		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}$debug_args${2:-}")
+		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}${STRESS_CYCLES:+ fpga_rs.stress_cycles=$STRESS_CYCLES}$debug_args${2:-}")
 }
 
 # The console (first serial port) goes to console.log, and the test plan

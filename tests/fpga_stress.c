@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Stress of an FPGA core through its C API, as C callers use it: kernel
+ * threads loop, from insmod to rmmod,
+ *
+ * - get / lock / load / unlock / put of the manager of a low-level device
+ *   (fpga_mgr_get() of the device found by name, fpga_mgr_lock(),
+ *   fpga_mgr_load() of a firmware image from memory, fpga_mgr_unlock(),
+ *   fpga_mgr_put()), and
+ * - get / disable / enable / put of the bridge of another (fpga_bridge_get(),
+ *   fpga_bridge_disable(), fpga_bridge_enable(), fpga_bridge_put()),
+ *
+ * while the test loads and removes the low-level modules. Every outcome is
+ * counted. Success, -ENODEV (the device or its module is going or gone) and
+ * -EBUSY (another thread holds the manager locked or the bridge) are what a
+ * caller must expect; anything else is counted as unexpected and logged.
+ *
+ * debugfs: fpga_stress/stats, one line per kind of thread:
+ *   "<kind> ok=N enodev=N ebusy=N unexpected=N"
+ * where ok counts whole successful rounds (for the manager: with a load).
+ */
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/device.h>
+#include <linux/device/faux.h>
+#include <linux/err.h>
+#include <linux/firmware.h>
+#include <linux/fpga/fpga-bridge.h>
+#include <linux/fpga/fpga-mgr.h>
+#include <linux/kthread.h>
+#include <linux/module.h>
+#include <linux/sched.h>
+
+static char *mgr_device = "sim-socfpga";
+module_param(mgr_device, charp, 0444);
+MODULE_PARM_DESC(mgr_device, "the low-level device (faux bus) whose manager the threads program");
+static char *bridge_device = "sim-freeze-bridge";
+module_param(bridge_device, charp, 0444);
+MODULE_PARM_DESC(bridge_device, "the low-level device (faux bus) whose bridge the threads toggle");
+static char *image = "fpga-rs/socfpga-valid.rbf";
+module_param(image, charp, 0444);
+MODULE_PARM_DESC(image, "the firmware image the manager threads load");
+static unsigned int threads = 2;
+module_param(threads, uint, 0444);
+MODULE_PARM_DESC(threads, "threads of each kind");
+
+#define MAX_THREADS 8
+
+struct counts {
+	atomic_t ok, enodev, ebusy, unexpected;
+};
+
+static struct {
+	struct faux_device *faux;
+	const struct firmware *fw;
+	struct task_struct *task[2 * MAX_THREADS];
+	struct counts mgr, bridge;
+	struct dentry *dir;
+} s;
+
+/* Counts a failed step; returns true for the errnos a caller must expect. */
+static bool count_error(struct counts *c, const char *step, int err)
+{
+	if (err == -ENODEV) {
+		atomic_inc(&c->enodev);
+		return true;
+	}
+	if (err == -EBUSY) {
+		atomic_inc(&c->ebusy);
+		return true;
+	}
+	atomic_inc(&c->unexpected);
+	pr_err_ratelimited("fpga_stress: %s failed with %d\n", step, err);
+	return false;
+}
+
+/* The low-level device named @name, with a reference, or NULL while it is not there. */
+static struct device *lowlevel(const char *name)
+{
+	return bus_find_device_by_name(s.faux->dev.bus, NULL, name);
+}
+
+static void mgr_round(struct fpga_image_info *info)
+{
+	struct device *dev = lowlevel(mgr_device);
+	struct fpga_manager *mgr;
+	int ret;
+
+	if (!dev) {
+		atomic_inc(&s.mgr.enodev);
+		return;
+	}
+	mgr = fpga_mgr_get(dev);
+	put_device(dev);
+	if (IS_ERR(mgr)) {
+		count_error(&s.mgr, "fpga_mgr_get", PTR_ERR(mgr));
+		return;
+	}
+	ret = fpga_mgr_lock(mgr);
+	if (ret) {
+		count_error(&s.mgr, "fpga_mgr_lock", ret);
+	} else {
+		ret = fpga_mgr_load(mgr, info);
+		fpga_mgr_unlock(mgr);
+		if (ret)
+			count_error(&s.mgr, "fpga_mgr_load", ret);
+		else
+			atomic_inc(&s.mgr.ok);
+	}
+	fpga_mgr_put(mgr);
+}
+
+static void bridge_round(void)
+{
+	struct device *dev = lowlevel(bridge_device);
+	struct fpga_bridge *br;
+	int ret;
+
+	if (!dev) {
+		atomic_inc(&s.bridge.enodev);
+		return;
+	}
+	br = fpga_bridge_get(dev, NULL);
+	put_device(dev);
+	if (IS_ERR(br)) {
+		count_error(&s.bridge, "fpga_bridge_get", PTR_ERR(br));
+		return;
+	}
+	ret = fpga_bridge_disable(br);
+	if (!ret)
+		ret = fpga_bridge_enable(br);
+	if (ret)
+		count_error(&s.bridge, "fpga_bridge_disable/enable", ret);
+	else
+		atomic_inc(&s.bridge.ok);
+	fpga_bridge_put(br);
+}
+
+static int mgr_thread(void *unused)
+{
+	struct fpga_image_info *info = fpga_image_info_alloc(&s.faux->dev);
+
+	if (!info) {
+		atomic_inc(&s.mgr.unexpected);
+		pr_err("fpga_stress: fpga_image_info_alloc failed\n");
+	} else {
+		info->buf = s.fw->data;
+		info->count = s.fw->size;
+	}
+	/* Below the shell that loads and removes the modules. */
+	set_user_nice(current, 19);
+	while (!kthread_should_stop()) {
+		if (info)
+			mgr_round(info);
+		cond_resched();
+	}
+	if (info)
+		fpga_image_info_free(info);
+	return 0;
+}
+
+static int bridge_thread(void *unused)
+{
+	set_user_nice(current, 19);
+	while (!kthread_should_stop()) {
+		bridge_round();
+		cond_resched();
+	}
+	return 0;
+}
+
+static void show_counts(struct seq_file *m, const char *kind, struct counts *c)
+{
+	seq_printf(m, "%s ok=%d enodev=%d ebusy=%d unexpected=%d\n", kind, atomic_read(&c->ok),
+		   atomic_read(&c->enodev), atomic_read(&c->ebusy), atomic_read(&c->unexpected));
+}
+
+static int stats_show(struct seq_file *m, void *unused)
+{
+	show_counts(m, "mgr", &s.mgr);
+	show_counts(m, "bridge", &s.bridge);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
+static void stop_threads(void)
+{
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(s.task); i++) {
+		if (s.task[i])
+			kthread_stop(s.task[i]);
+		s.task[i] = NULL;
+	}
+}
+
+static int __init stress_init(void)
+{
+	unsigned int i;
+	int ret;
+
+	if (!threads || threads > MAX_THREADS)
+		return -EINVAL;
+	s.faux = faux_device_create("fpga-stress", NULL, NULL);
+	if (!s.faux)
+		return -ENOMEM;
+	ret = request_firmware(&s.fw, image, &s.faux->dev);
+	if (ret)
+		goto err_faux;
+	for (i = 0; i < 2 * threads; i++) {
+		struct task_struct *t = kthread_run(i < threads ? mgr_thread : bridge_thread, NULL,
+						    "fpga-stress-%u", i);
+
+		if (IS_ERR(t)) {
+			ret = PTR_ERR(t);
+			goto err_threads;
+		}
+		s.task[i] = t;
+	}
+	s.dir = debugfs_create_dir("fpga_stress", NULL);
+	debugfs_create_file("stats", 0444, s.dir, NULL, &stats_fops);
+	return 0;
+
+err_threads:
+	stop_threads();
+	release_firmware(s.fw);
+err_faux:
+	faux_device_destroy(s.faux);
+	return ret;
+}
+
+static void __exit stress_exit(void)
+{
+	debugfs_remove_recursive(s.dir);
+	stop_threads();
+	release_firmware(s.fw);
+	faux_device_destroy(s.faux);
+}
+
+module_init(stress_init);
+module_exit(stress_exit);
+MODULE_DESCRIPTION("Stress of the FPGA cores through their C API");
+MODULE_LICENSE("GPL");
