@@ -15,9 +15,12 @@
  * -EBUSY (another thread holds the manager locked or the bridge) are what a
  * caller must expect; anything else is counted as unexpected and logged.
  *
- * debugfs: fpga_stress/stats, one line per kind of thread:
- *   "<kind> ok=N enodev=N ebusy=N unexpected=N"
- * where ok counts whole successful rounds (for the manager: with a load).
+ * debugfs, in fpga_stress/:
+ *   stats   one line per kind of thread, "<kind> ok=N enodev=N ebusy=N
+ *           unexpected=N", where ok counts whole successful rounds (for the
+ *           manager: with a load);
+ *   pause   write 1: each thread finishes its round and parks; 0: they go on;
+ *   parked  the number of parked threads (all of them: nothing is in use).
  */
 
 #include <linux/debugfs.h>
@@ -57,7 +60,20 @@ static struct {
 	struct task_struct *task[2 * MAX_THREADS];
 	struct counts mgr, bridge;
 	struct dentry *dir;
+	bool paused;
+	atomic_t parked;
 } s;
+
+/* Between rounds: park while the test asks for it. */
+static void park_if_paused(void)
+{
+	if (!READ_ONCE(s.paused))
+		return;
+	atomic_inc(&s.parked);
+	while (READ_ONCE(s.paused) && !kthread_should_stop())
+		msleep(5);
+	atomic_dec(&s.parked);
+}
 
 /* Counts a failed step; returns true for the errnos a caller must expect. */
 static bool count_error(struct counts *c, const char *step, int err)
@@ -154,6 +170,7 @@ static int mgr_thread(void *unused)
 		if (info)
 			mgr_round(info);
 		cond_resched();
+		park_if_paused();
 	}
 	if (info)
 		fpga_image_info_free(info);
@@ -166,6 +183,7 @@ static int bridge_thread(void *unused)
 	while (!kthread_should_stop()) {
 		bridge_round();
 		cond_resched();
+		park_if_paused();
 	}
 	return 0;
 }
@@ -183,6 +201,19 @@ static int stats_show(struct seq_file *m, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
+
+static ssize_t pause_write(struct file *f, const char __user *buf, size_t len, loff_t *off)
+{
+	bool pause;
+	int ret = kstrtobool_from_user(buf, len, &pause);
+
+	if (ret)
+		return ret;
+	WRITE_ONCE(s.paused, pause);
+	return len;
+}
+
+static const struct file_operations pause_fops = { .write = pause_write };
 
 static void stop_threads(void)
 {
@@ -220,6 +251,8 @@ static int __init stress_init(void)
 	}
 	s.dir = debugfs_create_dir("fpga_stress", NULL);
 	debugfs_create_file("stats", 0444, s.dir, NULL, &stats_fops);
+	debugfs_create_file("pause", 0200, s.dir, NULL, &pause_fops);
+	debugfs_create_atomic_t("parked", 0444, s.dir, &s.parked);
 	return 0;
 
 err_threads:
