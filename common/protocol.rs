@@ -14,8 +14,8 @@
 //! so that the hot paths are one atomic read-modify-write each (a get, a put, the start and the
 //! end of an op, `fpga_mgr_lock()`), and `fpga_mgr_unlock()` none:
 //!
-//! - `GONE` is set once, when unregistration begins. After that no get succeeds, no op starts
-//!   and no lock is taken: each answers [`Refusal::Gone`] (`ENODEV`).
+//! - `GONE` is set once, when unregistration begins. After that no get succeeds and no op
+//!   starts: each answers [`Refusal::Gone`] (`ENODEV`), and so does a lock called after it.
 //! - `HOLDERS` counts the gets not yet put, in the upper half of the word. A get counts itself
 //!   with [`State::hold`], which the caller serialises with [`State::begin_unregister`] and
 //!   follows with the pinning of the owner module before that serialisation ends (in the kernel
@@ -156,7 +156,7 @@ impl State {
     #[inline]
     pub fn hold(&self, hold: Hold) -> Result<(), Refusal> {
         // A check, then an atomic add (the hot path of a get): `GONE` cannot be set between them
-        // (the caller's serialisation), so no count is ever taken back.
+        // (the caller's serialisation), so a refused get counts nothing.
         if hold == Hold::Exclusive {
             self.lock()?;
         } else if self.is_gone() {
@@ -186,8 +186,10 @@ impl State {
         self.word.load(Ordering::Relaxed) >> 32
     }
 
-    /// Takes the exclusive hold (`fpga_mgr_lock()`): refused with [`Refusal::Gone`] once
-    /// unregistration began, else with [`Refusal::Busy`] while someone holds it.
+    /// Takes the exclusive hold (`fpga_mgr_lock()`): refused with [`Refusal::Gone`] if
+    /// unregistration had begun when it was called, else with [`Refusal::Busy`] while someone
+    /// holds it. An unregistration that begins during the call may follow the lock: the holder's
+    /// ops are refused then.
     #[inline]
     pub fn lock(&self) -> Result<(), Refusal> {
         if self.is_gone() {
@@ -200,11 +202,12 @@ impl State {
     }
 
     /// Gives the exclusive hold back; returns whether it was held.
-    #[inline]
     ///
-    /// A store, not a read-modify-write: only the holder gives the hold back, and an unlock of an
-    /// object that is not held (a caller's bug) is seen by the load before it and changes
-    /// nothing.
+    /// A store, not a read-modify-write: only the holder gives the hold back (as a spinlock's
+    /// unlock). An unlock of an object nobody holds (a caller's double unlock) is seen by the
+    /// load and changes nothing; a caller's unlock of an object *another* task holds cannot be
+    /// told from that task's own, as with upstream's mutex without `DEBUG_MUTEXES`.
+    #[inline]
     pub fn unlock(&self) -> bool {
         if !self.locked.load(Ordering::Relaxed) {
             return false;

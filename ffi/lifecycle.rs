@@ -17,9 +17,9 @@ use super::{
     lockdep::OpsDepMap,
     owners::Owners,
     protocol::{Hold, Refusal, State},
-    registry::{Link, Registered},
+    registry::Link,
 };
-use core::{marker::PhantomData, ops::DerefMut, ptr::NonNull};
+use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{
     new_condvar, new_mutex,
     prelude::*,
@@ -84,7 +84,8 @@ impl Lifecycle {
     ///
     /// # Safety
     ///
-    /// The caller must hold the lock of the object's class's [`Registered`] list, under which
+    /// The caller must hold the lock of the object's class's registry list
+    /// ([`Registered`](super::registry::Registered)), under which
     /// the object's unregistration begins.
     #[inline]
     pub(super) unsafe fn pin(&self, hold: Hold) -> Result<Get<'_>, Refusal> {
@@ -163,28 +164,25 @@ impl Lifecycle {
         self.state.is_gone()
     }
 
-    /// Begins unregistration: sets `GONE`. Only [`Registered`] calls this, under its lock.
-    pub(super) fn begin_unregister(&self) -> bool {
+    /// Begins unregistration: sets `GONE`. Returns whether it had not begun before.
+    ///
+    /// # Safety
+    ///
+    /// The caller must hold the lock of the object's class's registry list
+    /// ([`Registered`](super::registry::Registered)), and have taken
+    /// the object off it ([`Lifecycle::pin`] relies on `GONE` being set only so).
+    pub(super) unsafe fn begin_unregister(&self) -> bool {
         self.state.begin_unregister()
     }
 
-    /// Unregisters: takes the object off its class's list `registered` (whose lock the guard
-    /// holds, and which it releases), so that every new get, op and lock is refused, then sleeps
-    /// (uninterruptibly) until the ops in flight have left. Returns the number of holders left
-    /// (their calls now fail with `ENODEV`), or `None` if unregistration had begun before.
+    /// The rest of unregistration, after
+    /// [`Registered::unregister`](super::registry::Registered::unregister) began it: sleeps
+    /// (uninterruptibly) until the ops in flight have left, and returns the number of holders
+    /// left.
     ///
     /// The wait is visible to lockdep as an acquisition of the ops' map (`ffi/lockdep.rs`): a
     /// lock the caller holds that an op also takes is reported as an inversion.
-    pub fn unregister<T: Object>(
-        &self,
-        mut registered: impl DerefMut<Target = Registered<T>>,
-    ) -> Option<usize> {
-        let first = registered.unpublish(self);
-        // Not a moment longer: the wait below sleeps.
-        drop(registered);
-        if !first {
-            return None;
-        }
+    pub(super) fn wait_for_ops(&self) -> usize {
         self.ops_dep_map.acquire_unregister();
         let mut waiter = self.waiter.lock();
         while !self.state.is_idle() {
@@ -194,7 +192,7 @@ impl Lifecycle {
         self.ops_dep_map.release();
         // A `usize` (not the word's `u64`): `{}` of a `u64` is a `BUG()` on 32-bit ARM
         // (`common/dec64.rs`).
-        Some(usize::try_from(self.state.holders()).unwrap_or(usize::MAX))
+        usize::try_from(self.state.holders()).unwrap_or(usize::MAX)
     }
 }
 
@@ -333,8 +331,12 @@ pub struct Held<T: Object> {
 
 impl<T: Object> Held<T> {
     /// The handle of a get of `obj`: takes a reference to its device.
+    ///
+    /// # Safety
+    ///
+    /// `get` must be a get of `obj`'s lifecycle with `T::HOLD`.
     #[inline]
-    pub(super) fn new(obj: &T, get: Get<'_>) -> Self {
+    pub(super) unsafe fn new(obj: &T, get: Get<'_>) -> Self {
         // SAFETY: `obj` is valid, so its device, which keeps it allocated, still has a
         // reference (the registration's or the caller's): taking another is valid.
         unsafe { bindings::get_device(obj.raw_dev()) };

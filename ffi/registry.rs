@@ -28,7 +28,10 @@ use core::{
     ptr::{self, NonNull},
     sync::atomic::{AtomicPtr, Ordering},
 };
-use kernel::prelude::*;
+use kernel::{
+    prelude::*,
+    sync::{GlobalGuard, GlobalLockBackend},
+};
 
 /// An object's place on its class's [`Registered`] list: the next object, type-erased. Read and
 /// written only under the list's lock (relaxed atomics only to make the field `Sync`).
@@ -63,9 +66,9 @@ pub struct Registered<T: Object> {
     _objects: PhantomData<*const T>,
 }
 
-// SAFETY: The list only holds pointers to objects the kernel shares between tasks, and is only
-// reached under its lock (type invariant), whichever task holds it.
-unsafe impl<T: Object> Send for Registered<T> {}
+// SAFETY: The list hands out `&T` (shared between tasks: `T: Sync`) to whichever task holds its
+// lock, and is only reached under that lock (type invariant).
+unsafe impl<T: Object + Sync> Send for Registered<T> {}
 
 impl<T: Object> Registered<T> {
     /// The empty list of a class.
@@ -113,10 +116,25 @@ impl<T: Object> Registered<T> {
         // requirement); it is the new last object.
     }
 
+    /// Unregisters `obj`, an object of this class: under the lock `registered` holds, takes it
+    /// off the list and sets `GONE`, so that no get finds or pins it any more and its ops are
+    /// refused; then releases the lock and sleeps (uninterruptibly) until its ops in flight have
+    /// left. Returns the number of holders left (their calls now fail with `ENODEV`), or `None`
+    /// if its unregistration had begun before.
+    ///
+    /// The guard is taken by value: the lock is released before the wait, which sleeps.
+    pub fn unregister<B: GlobalLockBackend<Item = Self>>(
+        mut registered: GlobalGuard<B>,
+        obj: &T,
+    ) -> Option<usize> {
+        let first = registered.unpublish(obj.lifecycle());
+        drop(registered);
+        first.then(|| obj.lifecycle().wait_for_ops())
+    }
+
     /// Takes the object of `life` off the list, if it is on it, and begins its unregistration
-    /// (`GONE`): no get finds or pins it once the lock is released. Returns whether its
-    /// unregistration had not begun before.
-    pub(super) fn unpublish(&mut self, life: &Lifecycle) -> bool {
+    /// (`GONE`). Returns whether its unregistration had not begun before.
+    fn unpublish(&mut self, life: &Lifecycle) -> bool {
         let (mut prev, mut cur) = (None::<NonNull<T>>, self.head);
         while let Some(at) = cur {
             // SAFETY: An object on the list is valid while the lock is held.
@@ -135,7 +153,8 @@ impl<T: Object> Registered<T> {
             (prev, cur) = (cur, next);
         }
         // INVARIANT: The object is off the list before its `GONE` is set, both under the lock.
-        life.begin_unregister()
+        // SAFETY: `&mut self` holds the list's lock, and the object is off the list.
+        unsafe { life.begin_unregister() }
     }
 
     /// Gets the first registered object that `found` accepts: pins its owner modules, counts a
@@ -147,14 +166,17 @@ impl<T: Object> Registered<T> {
         let obj = self.iter().find(|obj| found(obj)).ok_or(ENODEV)?;
         // SAFETY: `obj` is on the list, whose lock `&mut self` holds.
         let get = unsafe { obj.lifecycle().pin(T::HOLD) }?;
-        Ok(Held::new(obj, get))
+        // SAFETY: `get` is a get of `obj`'s lifecycle with `T::HOLD`.
+        Ok(unsafe { Held::new(obj, get) })
     }
 
     /// Gets the first object registered for the parent device `parent` (`fpga_mgr_get()`,
     /// `fpga_bridge_get()`), as [`Self::find_get`] does; `parent` is only compared.
     #[inline]
     pub fn get_by_parent(&mut self, parent: *const bindings::device) -> Result<Held<T>> {
-        // SAFETY: An object on the list is valid, and so is its device.
+        // SAFETY: An object on the list is valid, and so is its device. `device_move()` may
+        // change `parent` meanwhile (under the device lock): the pointer is only compared, as
+        // upstream's match function does.
         self.find_get(|obj| ptr::eq(unsafe { (*obj.raw_dev()).parent }, parent))
     }
 
@@ -170,7 +192,9 @@ impl<T: Object> Registered<T> {
     /// to, as [`Self::find_get`] does; fails with `ENODEV` once its unregistration began.
     #[inline]
     pub fn get(&mut self, obj: &T) -> Result<Held<T>> {
-        Ok(Held::new(obj, self.pin(obj, T::HOLD)?))
+        let get = self.pin(obj, T::HOLD)?;
+        // SAFETY: `get` is a get of `obj`'s lifecycle with `T::HOLD`.
+        Ok(unsafe { Held::new(obj, get) })
     }
 
     /// Pins `obj`'s owner modules and counts a holder with `hold`, without a device reference:

@@ -12,6 +12,7 @@ use crate::{
     owners::Owners,
     protocol::Hold,
     registration,
+    registry::Registered,
 };
 use core::{pin::Pin, ptr};
 use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
@@ -304,7 +305,7 @@ impl Bridge {
     ///
     /// The caller must own the registration's reference, which this consumes.
     pub(crate) unsafe fn unregister(&self) {
-        if self.life.unregister(crate::BRIDGES.lock()).is_none() {
+        if Registered::unregister(crate::BRIDGES.lock(), self).is_none() {
             dev_warn!(self.dev(), "FPGA bridge unregistered twice\n");
             return;
         }

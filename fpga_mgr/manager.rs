@@ -12,6 +12,7 @@ use crate::{
     owners::Owners,
     protocol::{Hold, Refusal},
     registration,
+    registry::Registered,
 };
 use core::{
     pin::Pin,
@@ -314,7 +315,7 @@ impl Manager {
             "fpga_mgr_unregister {}\n",
             kernel::str::BStr::from_bytes(self.name())
         );
-        let Some(holders) = self.life.unregister(crate::MANAGERS.lock()) else {
+        let Some(holders) = Registered::unregister(crate::MANAGERS.lock(), self) else {
             dev_warn!(self.dev(), "FPGA manager unregistered twice\n");
             return;
         };

@@ -13,6 +13,7 @@ use crate::{
     owners::Owners,
     protocol::{Hold, Refusal},
     registration,
+    registry::Registered,
 };
 use core::{pin::Pin, ptr};
 use kernel::{
@@ -396,7 +397,7 @@ impl Region {
     ///
     /// The caller must own the registration's reference, which this consumes.
     pub(crate) unsafe fn unregister(&self) {
-        if self.life.unregister(crate::REGIONS.lock()).is_none() {
+        if Registered::unregister(crate::REGIONS.lock(), self).is_none() {
             dev_warn!(self.dev(), "FPGA region unregistered twice\n");
             return;
         }

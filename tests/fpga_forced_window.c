@@ -8,11 +8,14 @@
  * It uses only kernel facilities, no hook in any core, so the same module
  * runs on the upstream C core and on fpga-rs:
  *
- * - a kprobe at the entry of @probe, armed for the getter task only, wakes a
- *   SCHED_FIFO "holder" thread on the getter's CPU;
+ * - a kprobe at the entry of @probe, armed for the getter task only, raises an
+ *   irq_work (a self-interrupt: the probe handler runs in an exception, where
+ *   waking a task is not allowed) that wakes a SCHED_FIFO "holder" thread on
+ *   the getter's CPU;
  * - the getter is a SCHED_FIFO thread of lower priority bound to that CPU, so
- *   on a kernel with full preemption it is preempted the moment the probe
- *   handler returns, and cannot run (nor migrate) until the holder stops;
+ *   on a kernel with full preemption it is preempted when that interrupt
+ *   returns, at the probed point if preemption is enabled there, and cannot
+ *   run (nor migrate) until the holder stops;
  * - the holder spins, preemptible, until the test releases it (or 60 s pass).
  *
  * Upstream's get is held at the entry of try_module_get(mgr->mops_owner),
@@ -27,7 +30,7 @@
  *   start    write 1: start the getter thread (one get per load of the module)
  *   state    "waiting" until the probe held the getter, "held" while it is,
  *            then "done <errno or 0>" once the get returned (a success is put
- *            at once)
+ *            at once); "missed" if the get returned before the holder ran
  *   release  write 1: let the getter go on
  */
 
@@ -38,6 +41,7 @@
 #include <linux/err.h>
 #include <linux/fpga/fpga-bridge.h>
 #include <linux/fpga/fpga-mgr.h>
+#include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -55,7 +59,7 @@ MODULE_PARM_DESC(probe, "the function at whose entry the get is held");
 
 #define HOLD_LIMIT_MS 60000
 
-enum state { WAITING, HELD, DONE };
+enum state { WAITING, HELD, DONE, MISSED };
 
 static struct {
 	struct faux_device *faux;
@@ -67,18 +71,20 @@ static struct {
 	int result;
 } w;
 
-/* The probe, in the getter only: wake the holder, which preempts the getter. */
-static void hold_getter(void)
+static void wake_holder(struct irq_work *work)
 {
-	if (current != w.getter || READ_ONCE(w.fired))
-		return;
-	WRITE_ONCE(w.fired, true);
 	wake_up_process(w.holder);
 }
 
+static DEFINE_IRQ_WORK(wake_work, wake_holder);
+
+/* The probe, in the getter only: have the holder woken, which preempts the getter. */
 static int on_entry(struct kprobe *p, struct pt_regs *regs)
 {
-	hold_getter();
+	if (current != w.getter || READ_ONCE(w.fired))
+		return 0;
+	WRITE_ONCE(w.fired, true);
+	irq_work_queue(&wake_work);
 	return 0;
 }
 
@@ -97,13 +103,16 @@ static int holder_fn(void *unused)
 	__set_current_state(TASK_RUNNING);
 	if (kthread_should_stop())
 		return 0;
-	atomic_set(&w.state, HELD);
+	/* The getter is preempted now, or has already returned (the window was missed). */
+	if (atomic_cmpxchg(&w.state, WAITING, HELD) != WAITING)
+		goto out;
 	deadline = jiffies + msecs_to_jiffies(HOLD_LIMIT_MS);
 	while (!READ_ONCE(w.released) && time_before(jiffies, deadline))
 		cpu_relax();
 	if (!READ_ONCE(w.released))
 		pr_err("fpga_forced_window: not released within %d ms, letting the get go on\n",
 		       HOLD_LIMIT_MS);
+out:
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ / 10);
 	return 0;
@@ -129,7 +138,9 @@ static int getter_fn(void *unused)
 	WRITE_ONCE(w.result, ret);
 	pr_info("fpga_forced_window: the %s get %s, returned %d\n", kind,
 		READ_ONCE(w.fired) ? "was held" : "was never held", ret);
-	atomic_set(&w.state, DONE);
+	/* A get that returns before the holder ran missed the window. */
+	if (atomic_cmpxchg(&w.state, HELD, DONE) == WAITING)
+		atomic_set(&w.state, MISSED);
 	while (!kthread_should_stop())
 		schedule_timeout_interruptible(HZ / 10);
 	return 0;
@@ -159,6 +170,9 @@ static int state_show(struct seq_file *s, void *unused)
 	case HELD:
 		seq_puts(s, "held\n");
 		break;
+	case MISSED:
+		seq_puts(s, "missed\n");
+		break;
 	default:
 		seq_printf(s, "done %d\n", READ_ONCE(w.result));
 	}
@@ -169,17 +183,32 @@ DEFINE_SHOW_ATTRIBUTE(state);
 static const struct file_operations start_fops = { .write = start_write };
 static const struct file_operations release_fops = { .write = release_write };
 
-/* Both threads on CPU 0, FIFO, the holder above the getter. */
+/*
+ * Both threads on CPU 0, FIFO, the holder above the getter. Each is referenced
+ * until it is stopped: on the upstream core the getter may die in an oops.
+ */
 static struct task_struct *pinned_thread(int (*fn)(void *), const char *name, int prio)
 {
 	struct sched_param param = { .sched_priority = prio };
 	struct task_struct *t = kthread_create(fn, NULL, "%s", name);
+	int ret;
 
 	if (IS_ERR(t))
 		return t;
 	kthread_bind(t, 0);
-	sched_setscheduler_nocheck(t, SCHED_FIFO, &param);
+	ret = sched_setscheduler_nocheck(t, SCHED_FIFO, &param);
+	if (ret) {
+		kthread_stop(t);
+		return ERR_PTR(ret);
+	}
+	get_task_struct(t);
 	return t;
+}
+
+static void stop_thread(struct task_struct *t)
+{
+	kthread_stop(t);
+	put_task_struct(t);
 }
 
 static int __init forced_window_init(void)
@@ -226,9 +255,9 @@ static int __init forced_window_init(void)
 	return 0;
 
 err_getter:
-	kthread_stop(w.getter);
+	stop_thread(w.getter);
 err_holder:
-	kthread_stop(w.holder);
+	stop_thread(w.holder);
 err_dev:
 	put_device(w.lowlevel);
 err_faux:
@@ -238,12 +267,13 @@ err_faux:
 
 static void __exit forced_window_exit(void)
 {
+	WRITE_ONCE(w.released, true);
 	debugfs_remove_recursive(w.dir);
 	unregister_kprobe(&kp);
-	WRITE_ONCE(w.released, true);
+	irq_work_sync(&wake_work);
 	/* A getter never started is woken by kthread_stop() and returns at once. */
-	kthread_stop(w.getter);
-	kthread_stop(w.holder);
+	stop_thread(w.getter);
+	stop_thread(w.holder);
 	put_device(w.lowlevel);
 	faux_device_destroy(w.faux);
 }
