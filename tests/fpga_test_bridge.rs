@@ -23,6 +23,13 @@ module! {
     authors: ["fpga-rs developers"],
     description: "Test low-level FPGA bridge for fpga-rs scenario tests",
     license: "GPL",
+    params: {
+        show_errno: u32 {
+            default: 0,
+            description: "If not 0, enable_show() fails with -show_errno (a driver that \
+                          cannot read its bridge's state)",
+        },
+    },
 }
 
 #[pin_data]
@@ -39,7 +46,10 @@ impl Ops for TestBridge {
     }
 
     fn enable_show(&self) -> Result<bool> {
-        Ok(*self.enabled.lock())
+        match *module_parameters::show_errno.value() {
+            0 => Ok(*self.enabled.lock()),
+            errno => Err(Error::from_errno(-i32::try_from(errno).unwrap_or(i32::MAX))),
+        }
     }
 }
 

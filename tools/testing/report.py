@@ -72,6 +72,9 @@ EXPECTED_LINES = {
     # The upstream C core reading a freed struct module (scenarios/
     # window-forced-get-vs-rmmod.sh): KASAN's report of try_module_get(),
     # then the oops of the read itself (the module's pages are unmapped).
+    # Allocations failed on purpose (scenarios/faults-every-allocation.sh):
+    # the page allocator's warning of a failure dumps the stack.
+    "fault": re.compile(r"Call Trace:"),
     "kasan": re.compile(
         r"BUG: KASAN: [\w-]+ in try_module_get|Call Trace:|BUG: unable to handle page fault|"
         r"Oops|Unable to handle kernel paging request|Internal error: Oops"
