@@ -8,9 +8,11 @@
 # upstream C core alike.
 
 R=/fpga-rs
-# state_errors CORE_KO LABEL
+# state_errors DIR LABEL MGR_KO BRIDGE_KO: with the cores fpga-mgr and fpga-bridge of DIR
+# (the test bridge's safe API uses both).
 state_errors() {
-	insmod $1
+	insmod $1/$3
+	insmod $1/$4
 	for errno in 5 19 110; do
 		insmod $R/fixtures/fpga_test_bridge.ko show_errno=$errno
 		B=$(class_dev fpga_bridge "fpga-rs test bridge")
@@ -26,11 +28,11 @@ state_errors() {
 	B=$(class_dev fpga_bridge "fpga-rs test bridge")
 	check_eq ${2}_state_without_error enabled "$(cat $B/state)"
 	rmmod fpga_test_bridge
-	rmmod fpga_bridge
+	rmmod fpga_bridge fpga_mgr
 }
-state_errors $R/modules/fpga_bridge.ko rust
+state_errors $R/modules rust fpga_mgr.ko fpga_bridge.ko
 if [ -f $R/upstream/fpga-bridge.ko ]; then
-	state_errors $R/upstream/fpga-bridge.ko upstream
+	state_errors $R/upstream upstream fpga-mgr.ko fpga-bridge.ko
 else
 	skip upstream_bridge_state_errors "no upstream C core in this kernel"
 fi
