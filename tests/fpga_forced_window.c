@@ -41,6 +41,7 @@
 #include <linux/err.h>
 #include <linux/fpga/fpga-bridge.h>
 #include <linux/fpga/fpga-mgr.h>
+#include <linux/fpga/fpga-region.h>
 #include <linux/irq_work.h>
 #include <linux/kprobes.h>
 #include <linux/kthread.h>
@@ -49,10 +50,11 @@
 
 static char *kind = "mgr";
 module_param(kind, charp, 0444);
-MODULE_PARM_DESC(kind, "what the getter gets: mgr (fpga_mgr_get) or bridge (fpga_bridge_get)");
+MODULE_PARM_DESC(kind, "what the getter does: mgr (fpga_mgr_get), bridge (fpga_bridge_get) or "
+		 "region (fpga_region_program_fpga of the region found by its parent)");
 static char *device = "sim-socfpga";
 module_param(device, charp, 0444);
-MODULE_PARM_DESC(device, "the low-level device (on the faux bus) whose manager or bridge to get");
+MODULE_PARM_DESC(device, "the device (on the faux bus) whose manager, bridge or region to use");
 static char *probe = "try_module_get";
 module_param(probe, charp, 0444);
 MODULE_PARM_DESC(probe, "the function at whose entry the get is held");
@@ -118,11 +120,40 @@ out:
 	return 0;
 }
 
+static int match_parent(struct device *dev, const void *data)
+{
+	return dev->parent == data;
+}
+
+/* Programs the region of @parent with an image info of no image: it fails after the get. */
+static int program_region(struct device *parent)
+{
+	struct fpga_region *region = fpga_region_class_find(NULL, parent, match_parent);
+	struct fpga_image_info *info;
+	int ret;
+
+	if (!region)
+		return -ENODEV;
+	info = fpga_image_info_alloc(&w.faux->dev);
+	if (!info) {
+		put_device(&region->dev);
+		return -ENOMEM;
+	}
+	region->info = info;
+	ret = fpga_region_program_fpga(region);
+	region->info = NULL;
+	fpga_image_info_free(info);
+	put_device(&region->dev);
+	return ret;
+}
+
 static int getter_fn(void *unused)
 {
 	int ret;
 
-	if (!strcmp(kind, "bridge")) {
+	if (!strcmp(kind, "region")) {
+		ret = program_region(w.lowlevel);
+	} else if (!strcmp(kind, "bridge")) {
 		struct fpga_bridge *br = fpga_bridge_get(w.lowlevel, NULL);
 
 		ret = PTR_ERR_OR_ZERO(br);

@@ -17,6 +17,9 @@
 # - fpga-rs, held at the entry of the get (the lookup and the pin are one
 #   non-preemptible section, so this is the nearest point): the module is
 #   gone before the get resumes, the get fails with -ENODEV, no report.
+# - The same for a region's programming (held at fpga_region_program_fpga()
+#   on fpga-rs, at try_module_get() on upstream), whose region's owner module
+#   is removed.
 # - fpga-rs, held at try_module_get() (inside that section): the preemption
 #   can only happen after the pin, so rmmod is refused while the get holds
 #   the module, and succeeds after its put.
@@ -80,10 +83,11 @@ window() {
 	echo "fpga-rs: window $1: reached=${reached:-no} refused=${refused:-no} result=${result:-none}"
 }
 
-# The fixture calls both the manager's and the bridge's API: both cores of
-# one kind are loaded around each window.
+# The fixture calls the manager's, the bridge's and the region's API: the
+# three cores of one kind are loaded around each window.
 insmod $R/modules/fpga_mgr.ko
 insmod $R/modules/fpga_bridge.ko
+insmod $R/modules/fpga_region.ko
 
 # fpga-rs, manager: held before the lookup, module removed, get refused.
 insmod $R/lowlevel/sim_socfpga.ko
@@ -105,15 +109,38 @@ insmod $R/lowlevel/sim_freeze_bridge.ko
 window rust_bridge bridge sim-freeze-bridge fpga_bridge_get sim_freeze_bridge
 check_eq rust_bridge_window_reached 1 "$reached"
 check_eq rust_bridge_get_after_removal_is_enodev -19 "$result"
-check_eq rust_bridge_core_unpinned 0 "$(refcnt fpga_bridge)"
-check rmmod_rust_cores rmmod fpga_bridge fpga_mgr
+check rmmod_rust_bridge_lowlevel rmmod sim_freeze_bridge
+
+# fpga-rs, region programming: held at its entry, the region's owner module
+# (tests/fpga_test_region.rs) is removed, then the programming must fail with
+# -ENODEV (the image info given has no image: a programming that got the
+# region would fail later, with -EINVAL).
+region_setup() {
+	insmod $R/fixtures/fpga_test_mgr.ko
+	insmod $R/fixtures/fpga_test_bridge.ko
+	insmod $R/fixtures/fpga_test_region.ko
+}
+region_teardown() {
+	rmmod fpga_test_region 2>/dev/null
+	rmmod fpga_test_bridge fpga_test_mgr
+}
+region_setup
+window rust_region region fpga-rs-test-region fpga_region_program_fpga fpga_test_region
+check_eq rust_region_window_reached 1 "$reached"
+check_eq rust_region_programming_after_removal_is_enodev -19 "$result"
+region_teardown
+for m in fpga_region fpga_bridge fpga_mgr; do
+	check_eq rust_${m}_unpinned_after_windows 0 "$(refcnt $m)"
+done
+check rmmod_rust_cores rmmod fpga_region fpga_bridge fpga_mgr
 
 # The upstream C cores, same windows at try_module_get(): the expected
 # use-after-free of the freed struct module.
 upstream_window() { # NAME KIND DEVICE LOWLEVEL
 	insmod $R/upstream/fpga-mgr.ko
 	insmod $R/upstream/fpga-bridge.ko
-	insmod $R/lowlevel/$4.ko
+	insmod $R/upstream/fpga-region.ko
+	if [ $2 = region ]; then region_setup; else insmod $R/lowlevel/$4.ko; fi
 	panic_on_oops=$(cat /proc/sys/kernel/panic_on_oops)
 	echo 0 >/proc/sys/kernel/panic_on_oops
 	echo "fpga-rs: expected kasan report begins" >/dev/kmsg
@@ -130,7 +157,8 @@ upstream_window() { # NAME KIND DEVICE LOWLEVEL
 		*) not_ok ${1}_reads_the_freed_module "no KASAN report of try_module_get in the window" ;;
 		esac
 	fi
-	rmmod fpga_bridge fpga_mgr
+	[ $2 != region ] || region_teardown
+	rmmod fpga_region fpga_bridge fpga_mgr
 	dmesg -c >/dev/null
 }
 K=/sys/kernel/debug/kmemleak
@@ -142,6 +170,7 @@ if [ -f $R/upstream/fpga-mgr.ko ]; then
 	fi
 	upstream_window upstream_mgr mgr sim-socfpga sim_socfpga
 	upstream_window upstream_bridge bridge sim-freeze-bridge sim_freeze_bridge
+	upstream_window upstream_region region fpga-rs-test-region fpga_test_region
 	if [ -w $K ]; then
 		# kmemleak reports only objects older than 5 s.
 		sleep 6
