@@ -18,9 +18,9 @@
  * between fpga_mgr_lock() and fpga_mgr_unlock()); program a region through
  * it; register and unregister a bridge; get and put it.
  *
- * Everything runs at insmod, which fails with -EIO if a check failed; one
- * line per operation says how many allocations were failed and which errnos
- * came back.
+ * Everything runs at insmod, which fails with -EIO if a check failed (and
+ * leaves nothing behind either way); one line per operation says how many
+ * allocations were failed and which errnos came back.
  */
 
 #include <linux/device/faux.h>
@@ -303,10 +303,15 @@ out:
 			__free_page(f.pages[i]);
 	kfree(f.image);
 	faux_device_destroy(f.faux);
-	/* Nothing stays loaded: the results are in the kernel log and the return value. */
-	return ret ? ret : -ECANCELED;
+	return ret;
+}
+
+/* Everything was undone at init. */
+static void __exit faults_exit(void)
+{
 }
 
 module_init(faults_init);
+module_exit(faults_exit);
 MODULE_DESCRIPTION("Allocation faults injected into every allocation of the FPGA core operations");
 MODULE_LICENSE("GPL");
