@@ -215,23 +215,21 @@ static const struct file_operations start_fops = { .write = start_write };
 static const struct file_operations release_fops = { .write = release_write };
 
 /*
- * Both threads on CPU 0, FIFO, the holder above the getter. Each is referenced
- * until it is stopped: on the upstream core the getter may die in an oops.
+ * Both threads on CPU 0, FIFO, the holder (sched_set_fifo()) above the getter
+ * (sched_set_fifo_low()). Each is referenced until it is stopped: on the
+ * upstream core the getter may die in an oops.
  */
-static struct task_struct *pinned_thread(int (*fn)(void *), const char *name, int prio)
+static struct task_struct *pinned_thread(int (*fn)(void *), const char *name, bool high)
 {
-	struct sched_param param = { .sched_priority = prio };
 	struct task_struct *t = kthread_create(fn, NULL, "%s", name);
-	int ret;
 
 	if (IS_ERR(t))
 		return t;
 	kthread_bind(t, 0);
-	ret = sched_setscheduler_nocheck(t, SCHED_FIFO, &param);
-	if (ret) {
-		kthread_stop(t);
-		return ERR_PTR(ret);
-	}
+	if (high)
+		sched_set_fifo(t);
+	else
+		sched_set_fifo_low(t);
 	get_task_struct(t);
 	return t;
 }
@@ -259,12 +257,12 @@ static int __init forced_window_init(void)
 		ret = -ENODEV;
 		goto err_faux;
 	}
-	w.holder = pinned_thread(holder_fn, "fpga-window-holder", MAX_RT_PRIO - 1);
+	w.holder = pinned_thread(holder_fn, "fpga-window-holder", true);
 	if (IS_ERR(w.holder)) {
 		ret = PTR_ERR(w.holder);
 		goto err_dev;
 	}
-	w.getter = pinned_thread(getter_fn, "fpga-window-getter", 1);
+	w.getter = pinned_thread(getter_fn, "fpga-window-getter", false);
 	if (IS_ERR(w.getter)) {
 		ret = PTR_ERR(w.getter);
 		goto err_holder;
