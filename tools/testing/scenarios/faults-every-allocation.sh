@@ -34,7 +34,6 @@ done
 dmesg -c >/dev/null
 echo "fpga-rs: expected fault report begins" >/dev/kmsg
 check every_allocation_fails_cleanly insmod $R/fixtures/fpga_faults.ko
-rmmod fpga_faults 2>/dev/null
 echo "fpga-rs: expected fault report ends" >/dev/kmsg
 echo "$saved" | while read -r k v; do echo "$v" >"$k"; done
 dmesg | grep 'fpga_faults: ' | sed 's/^.*fpga_faults: /fpga-rs: faults: /'
@@ -43,7 +42,12 @@ for op in register_manager register_bridge load_firmware; do
 	n=$(dmesg | sed -n "s/.*fpga_faults: $op: \([0-9]*\) allocations failed.*/\1/p" | head -n 1)
 	check ${op}_allocations_were_failed test "${n:-0}" -gt 0
 done
-for m in fpga_region fpga_bridge fpga_mgr; do
+# The fixture owns every object it made: no pin of it may be left.
+check_eq fixture_unpinned_after_faults 0 "$(refcnt fpga_faults)"
+check rmmod_fixture_after_faults rmmod fpga_faults
+check_eq fpga_region_unpinned_after_faults 0 "$(refcnt fpga_region)"
+check rmmod_region_core_after_faults rmmod fpga_region
+for m in fpga_bridge fpga_mgr; do
 	check_eq ${m}_unpinned_after_faults 0 "$(refcnt $m)"
 done
-check rmmod_cores_after_faults rmmod fpga_region fpga_bridge fpga_mgr
+check rmmod_cores_after_faults rmmod fpga_bridge fpga_mgr
