@@ -43,6 +43,7 @@
 #include <linux/fpga/fpga-mgr.h>
 #include <linux/fpga/fpga-region.h>
 #include <linux/irq_work.h>
+#include <linux/kmemleak.h>
 #include <linux/kprobes.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
@@ -67,6 +68,9 @@ static struct {
 	struct faux_device *faux;
 	struct device *lowlevel;
 	struct task_struct *getter, *holder;
+	/* The object the getter gets, and the image info it gives a region. */
+	void *object;
+	struct fpga_image_info *info;
 	struct dentry *dir;
 	atomic_t state;
 	bool started, fired, released;
@@ -139,6 +143,7 @@ static int program_region(struct device *parent)
 		put_device(&region->dev);
 		return -ENOMEM;
 	}
+	WRITE_ONCE(w.info, info);
 	region->info = info;
 	ret = fpga_region_program_fpga(region);
 	region->info = NULL;
@@ -240,6 +245,40 @@ static void stop_thread(struct task_struct *t)
 	put_task_struct(t);
 }
 
+/*
+ * The object the getter will get, looked up the same way beforehand (and put):
+ * if the getter dies in the window (the upstream core's oops), what it held is
+ * never put, and is told to kmemleak as expected.
+ */
+static void *find_object(void)
+{
+	void *obj = NULL;
+
+	if (!strcmp(kind, "region")) {
+		struct fpga_region *region = fpga_region_class_find(NULL, w.lowlevel, match_parent);
+
+		if (region) {
+			obj = region;
+			put_device(&region->dev);
+		}
+	} else if (!strcmp(kind, "bridge")) {
+		struct fpga_bridge *br = fpga_bridge_get(w.lowlevel, NULL);
+
+		if (!IS_ERR(br)) {
+			obj = br;
+			fpga_bridge_put(br);
+		}
+	} else {
+		struct fpga_manager *mgr = fpga_mgr_get(w.lowlevel);
+
+		if (!IS_ERR(mgr)) {
+			obj = mgr;
+			fpga_mgr_put(mgr);
+		}
+	}
+	return obj;
+}
+
 static int __init forced_window_init(void)
 {
 	int ret;
@@ -257,6 +296,7 @@ static int __init forced_window_init(void)
 		ret = -ENODEV;
 		goto err_faux;
 	}
+	w.object = find_object();
 	w.holder = pinned_thread(holder_fn, "fpga-window-holder", true);
 	if (IS_ERR(w.holder)) {
 		ret = PTR_ERR(w.holder);
@@ -300,6 +340,14 @@ static void __exit forced_window_exit(void)
 	debugfs_remove_recursive(w.dir);
 	unregister_kprobe(&kp);
 	irq_work_sync(&wake_work);
+	if (w.started && atomic_read(&w.state) == HELD) {
+		/* The getter died in the window: what it got stays referenced forever. */
+		pr_info("fpga_forced_window: the getter did not return; its references are leaked\n");
+		if (w.object)
+			kmemleak_not_leak(w.object);
+		if (READ_ONCE(w.info))
+			kmemleak_not_leak(READ_ONCE(w.info));
+	}
 	/* A getter never started is woken by kthread_stop() and returns at once. */
 	stop_thread(w.getter);
 	stop_thread(w.holder);
