@@ -75,9 +75,11 @@ EXPECTED_LINES = {
     # Allocations failed on purpose (scenarios/faults-every-allocation.sh):
     # the page allocator's warning of a failure dumps the stack.
     "fault": re.compile(r"Call Trace:"),
+    # (On arm64 the oops adds KASAN's guess about the faulting address.)
     "kasan": re.compile(
         r"BUG: KASAN: [\w-]+ in try_module_get|Call Trace:|BUG: unable to handle page fault|"
-        r"Oops|Unable to handle kernel paging request|Internal error: Oops"
+        r"Oops|Unable to handle kernel paging request|Internal error: Oops|"
+        r"KASAN: (probably|maybe) [\w-]+ in range"
     ),
 }
 
