@@ -159,11 +159,6 @@ impl Lifecycle {
         self.state.is_locked()
     }
 
-    /// Whether unregistration began.
-    pub fn is_unregistered(&self) -> bool {
-        self.state.is_gone()
-    }
-
     /// Begins unregistration: sets `GONE`. Returns whether it had not begun before.
     ///
     /// # Safety

@@ -57,8 +57,8 @@ impl Link {
 ///
 /// # Invariants
 ///
-/// This is the one list of its class and lives in the class's global lock: a `&mut Registered`
-/// is held only under that lock. Every object on it is registered, not `GONE`, and its device
+/// This is the one list of its class and lives in the class's global lock: a `Registered`
+/// is reached only under that lock. Every object on it is registered, not `GONE`, and its device
 /// holds the registration's reference (so the object is valid); its lifecycle's link is the
 /// list's next object.
 pub struct Registered<T: Object> {
@@ -102,7 +102,7 @@ impl<T: Object> Registered<T> {
     /// # Safety
     ///
     /// `obj` must be registered (its device added) and on no list, and must be taken off again
-    /// with [`Lifecycle::unregister`] before the registration's device reference is dropped.
+    /// with [`Self::unregister`] before the registration's device reference is dropped.
     pub unsafe fn publish(&mut self, obj: &T) {
         obj.lifecycle().link.set_next::<T>(None);
         let new = Some(NonNull::from(obj));
@@ -164,10 +164,7 @@ impl<T: Object> Registered<T> {
     #[inline]
     pub fn find_get(&mut self, found: impl Fn(&T) -> bool) -> Result<Held<T>> {
         let obj = self.iter().find(|obj| found(obj)).ok_or(ENODEV)?;
-        // SAFETY: `obj` is on the list, whose lock `&mut self` holds.
-        let get = unsafe { obj.lifecycle().pin(T::HOLD) }?;
-        // SAFETY: `get` is a get of `obj`'s lifecycle with `T::HOLD`.
-        Ok(unsafe { Held::new(obj, get) })
+        self.get(obj)
     }
 
     /// Gets the first object registered for the parent device `parent` (`fpga_mgr_get()`,
@@ -191,7 +188,7 @@ impl<T: Object> Registered<T> {
     /// Gets `obj`, a registered object of this class whose device the caller holds a reference
     /// to, as [`Self::find_get`] does; fails with `ENODEV` once its unregistration began.
     #[inline]
-    pub fn get(&mut self, obj: &T) -> Result<Held<T>> {
+    pub fn get(&self, obj: &T) -> Result<Held<T>> {
         let get = self.pin(obj, T::HOLD)?;
         // SAFETY: `get` is a get of `obj`'s lifecycle with `T::HOLD`.
         Ok(unsafe { Held::new(obj, get) })
@@ -200,9 +197,10 @@ impl<T: Object> Registered<T> {
     /// Pins `obj`'s owner modules and counts a holder with `hold`, without a device reference:
     /// the caller holds one for as long as the returned [`Get`] (a region's programming).
     #[inline]
-    pub fn pin<'a>(&mut self, obj: &'a T, hold: Hold) -> Result<Get<'a>, Refusal> {
-        // SAFETY: `&mut self` holds the lock of `obj`'s class's list, under which its
-        // unregistration begins (`unpublish`); `obj` is valid for `'a`.
+    pub fn pin<'a>(&self, obj: &'a T, hold: Hold) -> Result<Get<'a>, Refusal> {
+        // SAFETY: `self` is reached only under the lock of `obj`'s class's list (type
+        // invariant), under which its unregistration begins (`unpublish`); `obj` is valid for
+        // `'a`.
         unsafe { obj.lifecycle().pin(hold) }
     }
 }
