@@ -71,22 +71,35 @@ impl SgImage {
 
     /// The image's size in bytes: the sum of the lengths of the table's entries.
     pub fn len(&self) -> usize {
+        let mut len = 0usize;
+        self.for_each_entry(|_, length| {
+            len = len.saturating_add(length);
+            Ok(())
+        })
+        .map_or(0, |()| len)
+    }
+
+    /// Calls `f` with the offset in its first page (bytes) and the length (bytes) of each entry
+    /// of the table, in order, as a DMA engine with alignment rules sees them (e.g. Zynq's
+    /// devcfg: 8-byte aligned, a multiple of 4 bytes long); stops at the first error of `f` and
+    /// returns it.
+    pub fn for_each_entry(&self, mut f: impl FnMut(usize, usize) -> Result) -> Result {
         let table = self.as_raw();
         // SAFETY: The table is valid (type invariant).
         let (mut sg, nents) = unsafe { ((*table).sgl, (*table).orig_nents) };
-        let mut len = 0usize;
         for _ in 0..nents {
             if sg.is_null() {
                 break;
             }
             // SAFETY: `sg` is one of the table's first `orig_nents` entries, valid (type
-            // invariant); `sg_next()` follows chain links and returns NULL after the last one.
-            unsafe {
-                len = len.saturating_add((*sg).length as usize);
-                sg = bindings::sg_next(sg);
-            }
+            // invariant).
+            let (offset, length) = unsafe { ((*sg).offset as usize, (*sg).length as usize) };
+            f(offset, length)?;
+            // SAFETY: As above; `sg_next()` follows chain links and returns NULL after the last
+            // entry.
+            sg = unsafe { bindings::sg_next(sg) };
         }
-        len
+        Ok(())
     }
 
     /// Whether the image has no bytes.

@@ -224,7 +224,7 @@ impl Lifecycle {
     #[inline]
     fn put_holder(&self) -> bool {
         if self.state.put_holder().is_err() {
-            kernel::pr_warn_once!("fpga-rs: put without a matching get\n");
+            kernel::pr_warn!("fpga-rs: put without a matching get (a double put?), ignored\n");
             return false;
         }
         true

@@ -112,7 +112,7 @@ impl Load<'_> {
         self.m.set_state(PARSE_HEADER);
         let mut ret = self.parse_header(buf, count);
         if self.header_size().saturating_add(self.data_size()) > count {
-            dev_err!(self.m.dev(), "Bitstream data outruns FPGA image\n");
+            self.outruns(count);
             ret = Err(EINVAL);
         }
         if ret.is_err() {
@@ -122,12 +122,41 @@ impl Load<'_> {
         ret
     }
 
+    /// Logs that the header and data the driver asks for outrun the `count`-byte image.
+    #[cold]
+    fn outruns(&self, count: usize) {
+        let (header, data) = (self.header_size(), self.data_size());
+        if data == 0 {
+            dev_err!(
+                self.m.dev(),
+                "Bitstream data outruns FPGA image: the {}-byte image is shorter than its {}-byte header\n",
+                count,
+                header
+            );
+        } else {
+            dev_err!(
+                self.m.dev(),
+                "Bitstream data outruns FPGA image: {} bytes of header and {} of data, the image has {}\n",
+                header,
+                data,
+                count
+            );
+        }
+    }
+
     /// `write_init`, with at least `header_size` bytes of the image (none if it is 0).
     fn write_init_buf(&self, buf: *const u8, count: usize) -> Result {
         self.m.set_state(WRITE_INIT);
         let header_size = self.header_size();
         let ret = if header_size > count {
-            Err(EINVAL)
+            dev_err!(
+                self.m.dev(),
+                "Error preparing FPGA for writing: the {}-byte image is shorter than its {}-byte header\n",
+                count,
+                header_size
+            );
+            self.m.set_state(WRITE_INIT_ERR);
+            return Err(EINVAL);
         } else if header_size == 0 {
             self.write_init(ptr::null(), 0)
         } else {
@@ -221,8 +250,12 @@ impl Load<'_> {
             if let Err(e) = header.resize(want, 0, GFP_KERNEL) {
                 break Err(e.into());
             }
-            if sgt.copy_to(&mut header[have..], have) != want - have {
-                break Err(EFAULT);
+            let copied = sgt.copy_to(&mut header[have..], have);
+            if copied != want - have {
+                // Upstream: `-EFAULT`, without a word; the image is too short, not the caller's
+                // memory bad.
+                self.outruns(have + copied);
+                break Err(EINVAL);
             }
             match self.parse_header(header.as_ptr(), want) {
                 Err(e) if e == EAGAIN => continue,
@@ -421,15 +454,27 @@ pub(crate) unsafe fn load(m: &Manager, info: *mut Info) -> Result {
     let _op = m.enter()?;
     let load = Load { m, info };
     // SAFETY: `info` is valid (caller's requirement).
-    let (sgt, buf, count, firmware_name) = unsafe {
+    let (sgt, buf, count, firmware_name, flags) = unsafe {
         (*info).header_size = m.ops().initial_header_size;
         (
             (*info).sgt,
             (*info).buf,
             (*info).count,
             (*info).firmware_name,
+            (*info).flags,
         )
     };
+    // Upstream ignores flags it does not know; a caller's typo would then program the wrong
+    // way (a full configuration for a partial one) without a word.
+    if flags & !KNOWN_FLAGS != 0 {
+        dev_err!(
+            m.dev(),
+            "image info flags {:#x}: unknown flags {:#x}\n",
+            flags,
+            flags & !KNOWN_FLAGS
+        );
+        return Err(EINVAL);
+    }
     if !sgt.is_null() {
         return load.sg(sgt);
     }
@@ -439,5 +484,21 @@ pub(crate) unsafe fn load(m: &Manager, info: *mut Info) -> Result {
     if !firmware_name.is_null() {
         return load.firmware(firmware_name.cast_const().cast());
     }
+    if buf.is_null() {
+        dev_err!(
+            m.dev(),
+            "image info has no image (no sg table, buffer or firmware name)\n"
+        );
+    } else {
+        dev_err!(m.dev(), "image buffer is empty (count 0)\n");
+    }
     Err(EINVAL)
 }
+
+/// The image info flags this core knows (`FPGA_MGR_*` of
+/// [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)).
+const KNOWN_FLAGS: u32 = bindings::FPGA_MGR_PARTIAL_RECONFIG
+    | bindings::FPGA_MGR_EXTERNAL_CONFIG
+    | bindings::FPGA_MGR_ENCRYPTED_BITSTREAM
+    | bindings::FPGA_MGR_BITSTREAM_LSB_FIRST
+    | bindings::FPGA_MGR_COMPRESSED_BITSTREAM;

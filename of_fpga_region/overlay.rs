@@ -129,6 +129,50 @@ unsafe fn child_region_with_firmware(np: *mut bindings::device_node) -> bool {
     false
 }
 
+/// Whether another fragment of the overlay that `overlay` (a fragment's `__overlay__` node) is
+/// part of names an image too. The overlay core calls the notifier fragment by fragment and, when
+/// one fails, does not tell those before it: a region an earlier fragment programmed would keep
+/// the image and its bridges' claims with no overlay applied. So an overlay programs one region.
+///
+/// # Safety
+///
+/// `overlay` must be a valid node.
+unsafe fn another_fragment_programs(overlay: *mut bindings::device_node) -> bool {
+    // SAFETY: `overlay` is valid; its parent (the fragment) and the fragment's parent (the
+    // overlay's root) come referenced, or NULL.
+    let (fragment, root) = unsafe {
+        let fragment = bindings::of_get_parent(overlay);
+        (fragment, bindings::of_get_parent(fragment))
+    };
+    let mut found = false;
+    if !root.is_null() {
+        // SAFETY: `root` is referenced; each child comes referenced and the next call drops it.
+        let mut other = unsafe { bindings::of_get_next_child(root, ptr::null_mut()) };
+        while !other.is_null() && !found {
+            if other != fragment {
+                // SAFETY: `other` is referenced; the child comes referenced and is put here.
+                unsafe {
+                    let ov = bindings::of_get_child_by_name(other, c"__overlay__".as_char_ptr());
+                    found = !ov.is_null() && names_firmware(ov);
+                    bindings::of_node_put(ov);
+                }
+            }
+            if !found {
+                // SAFETY: As above.
+                other = unsafe { bindings::of_get_next_child(root, other) };
+            }
+        }
+        // SAFETY: Drops the walk's reference (NULL at its end: nothing).
+        unsafe { bindings::of_node_put(other) };
+    }
+    // SAFETY: Drops the references `of_get_parent` took (NULL: nothing).
+    unsafe {
+        bindings::of_node_put(root);
+        bindings::of_node_put(fragment);
+    }
+    found
+}
+
 /// The image info the overlay describes for `region`: `Ok(None)` if it programs nothing.
 ///
 /// # Safety
@@ -179,6 +223,14 @@ unsafe fn parse(
     };
     if flags & bindings::FPGA_MGR_EXTERNAL_CONFIG != 0 {
         dev_err!(kdev, "error: specified firmware and external-fpga-config\n");
+        return Err(EINVAL);
+    }
+    // SAFETY: `overlay` is valid.
+    if unsafe { another_fragment_programs(overlay) } {
+        dev_err!(
+            kdev,
+            "overlay programs more than one FPGA region (firmware-name in two fragments)\n"
+        );
         return Err(EINVAL);
     }
     // Freed on every failure below by its drop (upstream leaks it on one, hole L11).

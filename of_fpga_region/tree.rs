@@ -104,25 +104,76 @@ pub(crate) unsafe extern "C" fn get_bridges(region: *mut bindings::fpga_region) 
     // SAFETY: NULL or a reference from `parse_phandle`.
     unsafe { bindings::of_node_put(first) };
 
-    for i in 0.. {
+    // Every entry must name a registered bridge: upstream stops at the first entry that names
+    // no node and programs without the bridges after it, unfrozen.
+    // SAFETY: `np` is a valid node; with no cells name, the entries are only counted.
+    let count = unsafe {
+        bindings::of_count_phandle_with_args(np, c"fpga-bridges".as_char_ptr(), ptr::null())
+    };
+    for i in 0..count.max(0) {
         // SAFETY: `np` is a valid node.
         let br = unsafe { parse_phandle(np, c"fpga-bridges", i) };
-        if br.is_null() {
-            break;
-        }
-        let ret = if br == parent_br {
+        let ret = if br.is_null() {
+            ENOENT.to_errno()
+        } else if br == parent_br {
             0
         } else {
             // SAFETY: `br` is referenced; the list is the region's.
             unsafe { bindings::of_fpga_bridge_get_to_list(br, info, list) }
         };
-        // SAFETY: Drops `parse_phandle`'s reference.
-        unsafe { bindings::of_node_put(br) };
         if ret != 0 {
+            // SAFETY: `region` is valid during the callback; `br` is NULL or referenced.
+            unsafe { bridge_error(&raw mut (*region).dev, i, br, ret) };
             // SAFETY: The list holds only bridges got above.
             unsafe { bindings::fpga_bridges_put(list) };
-            return ret;
+        }
+        // SAFETY: Drops `parse_phandle`'s reference (NULL: nothing).
+        unsafe { bindings::of_node_put(br) };
+        if ret != 0 {
+            return if ret == ENOENT.to_errno() {
+                ENODEV.to_errno()
+            } else {
+                ret
+            };
         }
     }
     0
+}
+
+/// Logs why entry `i` of a region's `fpga-bridges` cannot be used: `ret` is `-ENOENT` if it names
+/// no node (then `br` is NULL), else the error of getting the bridge of `br`.
+///
+/// # Safety
+///
+/// `dev` must be a registered device; `br` NULL or a referenced node.
+#[cold]
+unsafe fn bridge_error(
+    dev: *mut bindings::device,
+    i: i32,
+    br: *mut bindings::device_node,
+    ret: i32,
+) {
+    // SAFETY: `dev` is registered (this function's requirement).
+    let dev: &kernel::device::Device = unsafe { kernel::device::Device::from_raw(dev) };
+    if br.is_null() {
+        dev_err!(dev, "fpga-bridges entry {} names no device-tree node\n", i);
+        return;
+    }
+    // SAFETY: `br` is referenced, and a node's name is a NUL-terminated string.
+    let name = unsafe { CStr::from_char_ptr((*br).full_name) };
+    let why = if ret == EBUSY.to_errno() {
+        "the bridge is in use"
+    } else if ret == ENODEV.to_errno() {
+        "no FPGA bridge is registered for it"
+    } else {
+        "getting the bridge failed"
+    };
+    dev_err!(
+        dev,
+        "fpga-bridges entry {} ({}): {} ({})\n",
+        i,
+        name,
+        why,
+        ret
+    );
 }

@@ -3,7 +3,8 @@
 //! The "board" of the overlay-flow scenarios: applies `fpga-rs/board.dtbo`
 //! (`tools/testing/overlays/board.dtso`: a test manager, a test bridge and an FPGA region;
 //! `board=1`) or `fpga-rs/sim-board.dtbo` (`sim-board.dtso`: the simulated FPGAs and bridges of
-//! `lowlevel/` with a region each; `board=2`) under the root of the VM's device tree (the one QEMU
+//! `lowlevel/` with a region each; `board=2`) or `fpga-rs/sim-edge-board.dtbo`
+//! (`sim-edge-board.dtso`: the simulated devices with regions of edge cases; `board=3`) under the root of the VM's device tree (the one QEMU
 //! generates for its `virt` machine on arm and arm64, the OF core's empty tree on x86-64) and
 //! creates platform devices for its nodes, as a board's device tree would at boot. The board node itself, a child of the root, gets its platform
 //! device from the OF core when the overlay is applied. Removing the module removes them and
@@ -26,7 +27,8 @@ module! {
     params: {
         board: u32 {
             default: 1,
-            description: "1: the test board (board.dtbo), 2: the simulated board (sim-board.dtbo)",
+            description: "1: the test board (board.dtbo), 2: the simulated board (sim-board.dtbo), \
+                          3: the simulated board of edge cases (sim-edge-board.dtbo)",
         },
     },
 }
@@ -47,10 +49,11 @@ impl kernel::Module for Board {
         let (dtbo, path) = match *module_parameters::board.value() {
             1 => (c"fpga-rs/board.dtbo", c"/fpga-rs-board"),
             2 => (c"fpga-rs/sim-board.dtbo", c"/fpga-rs-sim"),
+            3 => (c"fpga-rs/sim-edge-board.dtbo", c"/fpga-rs-edge"),
             _ => return Err(EINVAL),
         };
         let dev = faux::Registration::new(c"fpga-rs-overlay-board", None)?;
-        let applied = overlay::AppliedOverlay::apply(dev.as_ref(), dtbo)?;
+        let applied = overlay::AppliedOverlay::apply(dev.as_ref(), dtbo, |_| Ok(()))?;
         // SAFETY: Looks the board node up, with a reference.
         let np =
             unsafe { bindings::of_find_node_opts_by_path(path.as_char_ptr(), ptr::null_mut()) };

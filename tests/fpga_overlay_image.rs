@@ -4,9 +4,15 @@
 //! overlay-flow scenarios (`tools/testing/overlays`): on the test board `image=1`
 //! `fpga-rs/image.dtbo`, `2` `image-corrupt.dtbo`, `3` `image-ambiguous.dtbo`; on the simulated
 //! board `4` `sim-socfpga-demo.dtbo`, `5` `sim-socfpga-image.dtbo`, `6` `sim-zynq-image.dtbo`,
-//! `7` `sim-zynq-partial.dtbo`; `8` `image-child-region.dtbo` on the test board. Loading fails with the overlay's error,
-//! which is the region's programming error.
+//! `7` `sim-zynq-partial.dtbo`; `8` `image-child-region.dtbo` on the test board; on the edge-case
+//! board (`sim-edge-board.dtso`) `9` `edge-missing-bridge.dtbo`, `10` `edge-non-bridge.dtbo`,
+//! `11` `edge-two-regions.dtbo`, `12` `edge-other-bus.dtbo`, `13` `edge-nested.dtbo`, `14`
+//! `edge-external-config.dtbo`, `15` `edge-pr-base.dtbo` and `16`
+//! `edge-pr-overlay-bridges.dtbo`, whose placeholder phandle `0xfeedf00d` becomes the live
+//! phandle of `/fpga-rs-edge/pr-decoupler` before it is applied. Loading fails with the
+//! overlay's error, which is the region's programming error.
 
+use core::ptr;
 use kernel::{faux, prelude::*};
 
 #[path = "../ffi/bindings.rs"]
@@ -24,7 +30,8 @@ module! {
         image: u32 {
             default: 1,
             description: "1: valid image, 2: corrupt image, 3: firmware with external-fpga-config, \
-                          4-7: the simulated board's overlays, 8: a child region with an image",
+                          4-7: the simulated board's overlays, 8: a child region with an image, \
+                          9-16: the edge-case board's overlays",
         },
     },
 }
@@ -45,13 +52,57 @@ impl kernel::Module for Image {
             6 => c"fpga-rs/sim-zynq-image.dtbo",
             7 => c"fpga-rs/sim-zynq-partial.dtbo",
             8 => c"fpga-rs/image-child-region.dtbo",
+            9 => c"fpga-rs/edge-missing-bridge.dtbo",
+            10 => c"fpga-rs/edge-non-bridge.dtbo",
+            11 => c"fpga-rs/edge-two-regions.dtbo",
+            12 => c"fpga-rs/edge-other-bus.dtbo",
+            13 => c"fpga-rs/edge-nested.dtbo",
+            14 => c"fpga-rs/edge-external-config.dtbo",
+            15 => c"fpga-rs/edge-pr-base.dtbo",
+            16 => c"fpga-rs/edge-pr-overlay-bridges.dtbo",
             _ => return Err(EINVAL),
         };
         let dev = faux::Registration::new(c"fpga-rs-overlay-image", None)?;
-        let applied = overlay::AppliedOverlay::apply(dev.as_ref(), name)?;
+        let applied = overlay::AppliedOverlay::apply(dev.as_ref(), name, |blob| {
+            if *module_parameters::image.value() == 16 {
+                patch_phandle(blob, c"/fpga-rs-edge/pr-decoupler")
+            } else {
+                Ok(())
+            }
+        })?;
         Ok(Self {
             _overlay: applied,
             _dev: dev,
         })
     }
+}
+
+/// The placeholder phandle of `edge-pr-overlay-bridges.dtso`, big-endian as in the blob.
+const PLACEHOLDER: [u8; 4] = 0xfeed_f00d_u32.to_be_bytes();
+
+/// Replaces the placeholder phandle in the overlay blob with the live phandle of the node at
+/// `path`: `ENOENT` if the node or the placeholder is missing.
+fn patch_phandle(blob: &mut [u8], path: &CStr) -> Result {
+    // SAFETY: Looks the node up by path, with a reference.
+    let np = unsafe { bindings::of_find_node_opts_by_path(path.as_char_ptr(), ptr::null_mut()) };
+    if np.is_null() {
+        pr_err!("fpga_overlay_image: no node {}\n", path);
+        return Err(ENOENT);
+    }
+    // SAFETY: `np` is referenced; its reference is dropped after the read.
+    let phandle = unsafe {
+        let phandle = (*np).phandle;
+        bindings::of_node_put(np);
+        phandle
+    };
+    if phandle == 0 {
+        pr_err!("fpga_overlay_image: {} has no phandle\n", path);
+        return Err(ENOENT);
+    }
+    let at = blob
+        .windows(PLACEHOLDER.len())
+        .position(|w| w == PLACEHOLDER)
+        .ok_or(ENOENT)?;
+    blob[at..at + PLACEHOLDER.len()].copy_from_slice(&phandle.to_be_bytes());
+    Ok(())
 }

@@ -208,6 +208,18 @@ impl Ops for SimZynq {
     }
 
     fn write_sg(&self, image: &SgImage) -> Result {
+        // The devcfg DMA reads from 64-bit aligned addresses (UG585, "PCAP"), as
+        // drivers/fpga/zynq-fpga.c checks for each entry.
+        image.for_each_entry(|offset, _| {
+            if offset % 8 != 0 {
+                dev_err!(
+                    self.dev,
+                    "Invalid bitstream, chunks must be aligned: an entry at page offset {offset}\n"
+                );
+                return Err(EINVAL);
+            }
+            Ok(())
+        })?;
         let (start, len) = {
             let fpga = self.fpga.lock();
             (fpga.data_offset, fpga.data_len)
@@ -221,6 +233,15 @@ impl Ops for SimZynq {
             dev_err!(
                 self.dev,
                 "write_sg: configuration data at {start}..{end} outruns the {size}-byte image\n"
+            );
+            return Err(EINVAL);
+        }
+        // ... and moves whole 32-bit words.
+        if (end - start) % 4 != 0 {
+            dev_err!(
+                self.dev,
+                "Invalid bitstream: {} bytes of configuration data are no whole number of 32-bit words\n",
+                end - start
             );
             return Err(EINVAL);
         }

@@ -13,12 +13,18 @@ pub(crate) struct AppliedOverlay {
 }
 
 impl AppliedOverlay {
-    /// Loads the overlay blob `name` with the firmware loader (for `dev`) and applies it to the
-    /// live tree. The overlay notifiers run inside: an FPGA region it targets is programmed
-    /// before this returns, and its error is this one's.
-    pub(crate) fn apply(dev: &Device, name: &CStr) -> Result<Self> {
+    /// Loads the overlay blob `name` with the firmware loader (for `dev`), lets `edit` change a
+    /// copy of it, and applies that to the live tree. The overlay notifiers run inside: an FPGA
+    /// region it targets is programmed before this returns, and its error is this one's.
+    pub(crate) fn apply(
+        dev: &Device,
+        name: &CStr,
+        edit: impl FnOnce(&mut [u8]) -> Result,
+    ) -> Result<Self> {
         let fw = Firmware::request(name, dev)?;
-        let data = fw.data();
+        let mut data = KVec::new();
+        data.extend_from_slice(fw.data(), GFP_KERNEL)?;
+        edit(&mut data)?;
         let len = u32::try_from(data.len()).map_err(|_| EINVAL)?;
         let mut id = 0;
         // SAFETY: `data` is a readable blob of `len` bytes, copied by the overlay core.
