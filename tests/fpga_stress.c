@@ -9,6 +9,11 @@
  *   fpga_mgr_put()), and
  * - get / disable / enable / put of the bridge of another (fpga_bridge_get(),
  *   fpga_bridge_disable(), fpga_bridge_enable(), fpga_bridge_put()),
+ * - with regions=1, the programming of the device-tree region region_node
+ *   through the C API (fpga_region_class_find(), region->info,
+ *   fpga_region_program_fpga()), and the apply / remove of the overlay
+ *   overlay, which programs another region through of-fpga-region's
+ *   notifier (of_overlay_fdt_apply(), of_overlay_remove()),
  *
  * while the test loads and removes the low-level modules. Every outcome is
  * counted. Success, -ENODEV (the device or its module is going or gone) and
@@ -16,9 +21,10 @@
  * caller must expect; anything else is counted as unexpected and logged.
  *
  * debugfs, in fpga_stress/:
- *   stats   one line per kind of thread, "<kind> ok=N enodev=N ebusy=N
- *           unexpected=N", where ok counts whole successful rounds (for the
- *           manager: with a load);
+ *   stats   one line per kind of thread ("mgr", "bridge", "region",
+ *           "overlay"), "<kind> ok=N enodev=N ebusy=N unexpected=N", where
+ *           ok counts whole successful rounds (for the manager and the
+ *           regions: with a programming);
  *   pause   write 1: each thread finishes its round and parks; 0: they go on;
  *   parked  the number of parked threads (all of them: nothing is in use).
  */
@@ -31,8 +37,10 @@
 #include <linux/firmware.h>
 #include <linux/fpga/fpga-bridge.h>
 #include <linux/fpga/fpga-mgr.h>
+#include <linux/fpga/fpga-region.h>
 #include <linux/kthread.h>
 #include <linux/module.h>
+#include <linux/of.h>
 #include <linux/sched.h>
 
 static char *mgr_device = "sim-socfpga";
@@ -47,6 +55,15 @@ MODULE_PARM_DESC(image, "the firmware image the manager threads load");
 static unsigned int threads = 2;
 module_param(threads, uint, 0444);
 MODULE_PARM_DESC(threads, "threads of each kind");
+static bool regions;
+module_param(regions, bool, 0444);
+MODULE_PARM_DESC(regions, "also program region_node and apply overlay, a thread each");
+static char *region_node = "/fpga-rs-sim/socfpga-region";
+module_param(region_node, charp, 0444);
+MODULE_PARM_DESC(region_node, "the device-tree node of the region programmed through the C API");
+static char *overlay = "fpga-rs/sim-zynq-image.dtbo";
+module_param(overlay, charp, 0444);
+MODULE_PARM_DESC(overlay, "the overlay applied and removed (it must program another region)");
 
 #define MAX_THREADS 8
 
@@ -56,9 +73,9 @@ struct counts {
 
 static struct {
 	struct faux_device *faux;
-	const struct firmware *fw;
-	struct task_struct *task[2 * MAX_THREADS];
-	struct counts mgr, bridge;
+	const struct firmware *fw, *ovl;
+	struct task_struct *task[2 * MAX_THREADS + 2];
+	struct counts mgr, bridge, region, overlay;
 	struct dentry *dir;
 	bool paused;
 	atomic_t parked;
@@ -153,6 +170,88 @@ static void bridge_round(void)
 	fpga_bridge_put(br);
 }
 
+/* Programs the region of region_node through the C API, as a C region user does. */
+static void region_round(void)
+{
+	struct device_node *np = of_find_node_by_path(region_node);
+	struct fpga_image_info *info;
+	struct fpga_region *region;
+	int ret;
+
+	if (!np) {
+		atomic_inc(&s.region.enodev);
+		return;
+	}
+	region = fpga_region_class_find(NULL, np, device_match_of_node);
+	of_node_put(np);
+	if (!region) {
+		atomic_inc(&s.region.enodev);
+		return;
+	}
+	info = fpga_image_info_alloc(&region->dev);
+	if (!info) {
+		count_error(&s.region, "fpga_image_info_alloc", -ENOMEM);
+	} else {
+		info->buf = s.fw->data;
+		info->count = s.fw->size;
+		region->info = info;
+		ret = fpga_region_program_fpga(region);
+		region->info = NULL;
+		fpga_image_info_free(info);
+		if (ret)
+			count_error(&s.region, "fpga_region_program_fpga", ret);
+		else
+			atomic_inc(&s.region.ok);
+	}
+	put_device(&region->dev);
+}
+
+/* Applies the overlay, which programs its region, and removes it again. */
+static void overlay_round(void)
+{
+	int id = 0, ret;
+
+	ret = of_overlay_fdt_apply(s.ovl->data, s.ovl->size, &id, NULL);
+	if (ret) {
+		count_error(&s.overlay, "of_overlay_fdt_apply", ret);
+		if (id > 0)
+			of_overlay_remove(&id);
+		return;
+	}
+	ret = of_overlay_remove(&id);
+	if (ret)
+		count_error(&s.overlay, "of_overlay_remove", ret);
+	else
+		atomic_inc(&s.overlay.ok);
+}
+
+/* A thread's loop: @round until the thread is stopped, below the shell's priority. */
+static int loop(void (*round)(void))
+{
+	set_user_nice(current, 19);
+	while (!kthread_should_stop()) {
+		round();
+		cond_resched();
+		park_if_paused();
+	}
+	return 0;
+}
+
+static int bridge_thread(void *unused)
+{
+	return loop(bridge_round);
+}
+
+static int region_thread(void *unused)
+{
+	return loop(region_round);
+}
+
+static int overlay_thread(void *unused)
+{
+	return loop(overlay_round);
+}
+
 static int mgr_thread(void *unused)
 {
 	struct fpga_image_info *info = fpga_image_info_alloc(&s.faux->dev);
@@ -177,16 +276,7 @@ static int mgr_thread(void *unused)
 	return 0;
 }
 
-static int bridge_thread(void *unused)
-{
-	set_user_nice(current, 19);
-	while (!kthread_should_stop()) {
-		bridge_round();
-		cond_resched();
-		park_if_paused();
-	}
-	return 0;
-}
+
 
 static void show_counts(struct seq_file *m, const char *kind, struct counts *c)
 {
@@ -198,6 +288,10 @@ static int stats_show(struct seq_file *m, void *unused)
 {
 	show_counts(m, "mgr", &s.mgr);
 	show_counts(m, "bridge", &s.bridge);
+	if (regions) {
+		show_counts(m, "region", &s.region);
+		show_counts(m, "overlay", &s.overlay);
+	}
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -239,6 +333,20 @@ static int __init stress_init(void)
 	ret = request_firmware(&s.fw, image, &s.faux->dev);
 	if (ret)
 		goto err_faux;
+	if (regions) {
+		ret = request_firmware(&s.ovl, overlay, &s.faux->dev);
+		if (ret)
+			goto err_fw;
+		s.task[2 * threads] = kthread_run(region_thread, NULL, "fpga-stress-region");
+		s.task[2 * threads + 1] = kthread_run(overlay_thread, NULL, "fpga-stress-overlay");
+		for (i = 2 * threads; i < 2 * threads + 2; i++) {
+			if (IS_ERR(s.task[i])) {
+				ret = PTR_ERR(s.task[i]);
+				s.task[i] = NULL;
+				goto err_threads;
+			}
+		}
+	}
 	for (i = 0; i < 2 * threads; i++) {
 		struct task_struct *t = kthread_run(i < threads ? mgr_thread : bridge_thread, NULL,
 						    "fpga-stress-%u", i);
@@ -257,6 +365,8 @@ static int __init stress_init(void)
 
 err_threads:
 	stop_threads();
+	release_firmware(s.ovl);
+err_fw:
 	release_firmware(s.fw);
 err_faux:
 	faux_device_destroy(s.faux);
@@ -267,6 +377,7 @@ static void __exit stress_exit(void)
 {
 	debugfs_remove_recursive(s.dir);
 	stop_threads();
+	release_firmware(s.ovl);
 	release_firmware(s.fw);
 	faux_device_destroy(s.faux);
 }
