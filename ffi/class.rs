@@ -136,7 +136,12 @@ impl ClassDesc {
             // SAFETY: The device is initialised and named.
             kernel::error::to_result(unsafe { bindings::device_add(dev) })
         });
-        if ret.is_err() {
+        if let Err(e) = ret {
+            // SAFETY: `parent` is a valid device (caller's requirement).
+            let parent: &Device = unsafe { Device::from_raw(parent) };
+            // SAFETY: The class name is a `'static` NUL-terminated string (`Self::new`).
+            let class = unsafe { CStr::from_char_ptr(self.0.name) };
+            dev_err!(parent, "cannot add the {} device: {:?}\n", class, e);
             // SAFETY: Drops the initial reference: `dev_release` frees the object.
             unsafe { bindings::put_device(dev) };
         }

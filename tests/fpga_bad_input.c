@@ -24,6 +24,12 @@
  *   region_without_manager
  *       one misuse each of the manager of sim-socfpga, the bridge of
  *       sim-freeze-bridge, or a region this module registers.
+ *   register_fails_in_device_add
+ *       registers a manager, a bridge and a region under a parent device
+ *       that was never added, so that each device_add() fails; the write
+ *       fails with the registrations' errno if all three failed alike and
+ *       each dropped its reference to the parent (the parent is released
+ *       at the last put_device()), else with -EBADE.
  */
 
 #include <linux/debugfs.h>
@@ -201,6 +207,54 @@ put:
 	return ret;
 }
 
+static const struct fpga_manager_ops no_mgr_ops;
+static const struct fpga_bridge_ops no_bridge_ops;
+static bool parent_released;
+
+static void parent_release(struct device *dev)
+{
+	parent_released = true;
+	kfree(dev);
+}
+
+/* Registrations whose device_add() fails: cleaned up by put_device() alone. */
+static int register_fails_in_device_add(void)
+{
+	struct device *parent = kzalloc(sizeof(*parent), GFP_KERNEL);
+	struct fpga_region *region;
+	struct fpga_manager *mgr;
+	struct fpga_bridge *br;
+	int ret[3];
+
+	if (!parent)
+		return -ENOMEM;
+	device_initialize(parent);
+	parent->release = parent_release;
+	if (dev_set_name(parent, "fpga-bad-input-unadded")) {
+		put_device(parent);
+		return -ENOMEM;
+	}
+	mgr = fpga_mgr_register(parent, "fpga-rs bad input", &no_mgr_ops, NULL);
+	ret[0] = IS_ERR(mgr) ? PTR_ERR(mgr) : 0;
+	if (!IS_ERR(mgr))
+		fpga_mgr_unregister(mgr);
+	br = fpga_bridge_register(parent, "fpga-rs bad input", &no_bridge_ops, NULL);
+	ret[1] = IS_ERR(br) ? PTR_ERR(br) : 0;
+	if (!IS_ERR(br))
+		fpga_bridge_unregister(br);
+	region = fpga_region_register(parent, NULL, NULL);
+	ret[2] = IS_ERR(region) ? PTR_ERR(region) : 0;
+	if (!IS_ERR(region))
+		fpga_region_unregister(region);
+	parent_released = false;
+	put_device(parent);
+	pr_info("fpga_bad_input: registrations under an unadded parent: %d %d %d, parent %s\n",
+		ret[0], ret[1], ret[2], parent_released ? "released" : "still referenced");
+	if (!ret[0] || ret[0] != ret[1] || ret[0] != ret[2] || !parent_released)
+		return -EBADE;
+	return ret[0];
+}
+
 static int misuse(const char *name)
 {
 	struct fpga_region_info rinfo = {};
@@ -246,6 +300,8 @@ static int misuse(const char *name)
 	}
 	if (!strcmp(name, "region_program_null"))
 		return fpga_region_program_fpga(NULL);
+	if (!strcmp(name, "register_fails_in_device_add"))
+		return register_fails_in_device_add();
 
 	if (!strncmp(name, "mgr_", 4)) {
 		mgr = get_mgr("sim-socfpga");

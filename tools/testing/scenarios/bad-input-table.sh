@@ -6,7 +6,8 @@
 # of the wrong family, without the sync word, with a corrupt CRC) through
 # each image path (buffer, sg table, firmware), a missing firmware file,
 # unknown flags, NULL and error pointers, double puts, an unlock without a
-# lock, and the programming of a region without manager or image. Each case
+# lock, the programming of a region without manager or image, and
+# registrations whose device_add() fails. Each case
 # checks the errno, the kernel-log line that says what was wrong, the
 # manager's sysfs state, and that nothing stays pinned or locked: after the
 # table, the simulated FPGAs still program and every module refcount is at
@@ -111,6 +112,16 @@ case_ bridge_double_put bridge_double_put - "put without a matching get"
 case_ region_program_null region_program_null "Invalid argument" "invalid FPGA region pointer"
 case_ region_without_image region_without_image "Invalid argument" "no FPGA image info to program"
 case_ region_without_manager region_without_manager "Invalid argument" "region has no FPGA manager"
+
+# A public bug report: a registration whose device_add() fails is cleaned up
+# by put_device() alone, without a leak (the debug kernel's kmemleak scan)
+# or a double free (KASAN), and drops its reference to the parent.
+case_ registration_fails_in_device_add register_fails_in_device_add "No such file or directory" \
+	"fpga-bad-input-unadded: cannot add the fpga_bridge device"
+check registration_failures_logged_for_each_class sh -c \
+	"dmesg | grep -q 'cannot add the fpga_manager device' && dmesg | grep -q 'cannot add the fpga_region device'"
+check registration_failures_released_the_parent sh -c \
+	"dmesg | grep -q 'unadded parent: -2 -2 -2, parent released'"
 
 # Nothing was left locked or pinned: both FPGAs program, the bridge is
 # free, and every module can go.
