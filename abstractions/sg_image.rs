@@ -80,9 +80,8 @@ impl SgImage {
     }
 
     /// Calls `f` with the offset in its first page (bytes) and the length (bytes) of each entry
-    /// of the table, in order, as a DMA engine with alignment rules sees them (e.g. Zynq's
-    /// devcfg: 8-byte aligned, a multiple of 4 bytes long); stops at the first error of `f` and
-    /// returns it.
+    /// of the table, in order, as a DMA engine with alignment rules sees them (Zynq's devcfg
+    /// reads from 8-byte aligned addresses); stops at the first error of `f` and returns it.
     pub fn for_each_entry(&self, mut f: impl FnMut(usize, usize) -> Result) -> Result {
         let table = self.as_raw();
         // SAFETY: The table is valid (type invariant).

@@ -141,7 +141,12 @@ impl ClassDesc {
             let parent: &Device = unsafe { Device::from_raw(parent) };
             // SAFETY: The class name is a `'static` NUL-terminated string (`Self::new`).
             let class = unsafe { CStr::from_char_ptr(self.0.name) };
-            dev_err!(parent, "cannot add the {} device: {}\n", class, e.to_errno());
+            dev_err!(
+                parent,
+                "cannot add the {} device: {}\n",
+                class,
+                e.to_errno()
+            );
             // SAFETY: Drops the initial reference: `dev_release` frees the object.
             unsafe { bindings::put_device(dev) };
         }

@@ -218,16 +218,13 @@ impl Drop for Get<'_> {
 
 impl Lifecycle {
     /// The first step of a put: one holder less. A put without a matching get (a caller's
-    /// double put, seen as a holder count of zero) warns once, changes nothing and returns
-    /// false: no count goes below zero, and the caller drops no pin or reference for it. A
-    /// double put while another user holds the object cannot be told from that user's put.
+    /// double put, seen as a holder count of zero) changes nothing and returns false (the caller
+    /// warns): no count goes below zero, and the caller drops no pin or reference for it. A
+    /// double put while another user holds the object cannot be told from that user's put: it
+    /// drops that user's pins.
     #[inline]
     fn put_holder(&self) -> bool {
-        if self.state.put_holder().is_err() {
-            kernel::pr_warn!("fpga-rs: put without a matching get (a double put?), ignored\n");
-            return false;
-        }
-        true
+        self.state.put_holder().is_ok()
     }
 
     /// The rest of a put after [`Self::put_holder`]: the exclusive hold given back if `hold`
@@ -383,6 +380,17 @@ impl<T: Object> core::ops::Deref for Held<T> {
     }
 }
 
+/// Warns about a put without a matching get of the object whose device is `dev`, naming it.
+#[cold]
+#[inline(never)]
+fn unbalanced_put(dev: *mut bindings::device) {
+    // SAFETY: `dev` is the device of the object the caller put, whose lifecycle the put just
+    // read: it is alive as long as the object is registered or referenced (a put after its last
+    // reference is gone is a use after free in the caller, as with upstream's core).
+    let dev: &kernel::device::Device = unsafe { kernel::device::Device::from_raw(dev) };
+    kernel::dev_warn!(dev, "put without a matching get (a double put?), ignored\n");
+}
+
 impl<T: Object> Drop for Held<T> {
     #[inline]
     fn drop(&mut self) {
@@ -391,6 +399,7 @@ impl<T: Object> Drop for Held<T> {
         // An unbalanced put (a C caller's double put) owns nothing and changes nothing, not
         // even what `on_put` forgets.
         if !life.put_holder() {
+            unbalanced_put(obj.raw_dev());
             return;
         }
         // Before the exclusive hold is given back: the next holder's state stays its own.

@@ -18,6 +18,7 @@ pub mod class;
 #[macro_use]
 pub mod export;
 pub mod ida;
+pub mod image_flags;
 pub mod lifecycle;
 pub mod list;
 pub mod lockdep;

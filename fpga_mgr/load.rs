@@ -8,7 +8,7 @@
 //! `write_init`, `write` (or `write_sg`) and `write_complete`. A buffer reaches a `write` driver
 //! without a copy.
 
-use crate::{bindings, manager::Manager};
+use crate::{bindings, ffi::image_flags, manager::Manager};
 use core::ptr;
 use kernel::{error::to_result, prelude::*};
 
@@ -464,14 +464,13 @@ pub(crate) unsafe fn load(m: &Manager, info: *mut Info) -> Result {
             (*info).flags,
         )
     };
-    // Upstream ignores flags it does not know; a caller's typo would then program the wrong
-    // way (a full configuration for a partial one) without a word.
-    if flags & !KNOWN_FLAGS != 0 {
+    // Upstream passes flags it does not know to the driver (`ffi/image_flags.rs`).
+    if image_flags::unknown(flags) != 0 {
         dev_err!(
             m.dev(),
             "image info flags {:#x}: unknown flags {:#x}\n",
             flags,
-            flags & !KNOWN_FLAGS
+            image_flags::unknown(flags)
         );
         return Err(EINVAL);
     }
@@ -494,11 +493,3 @@ pub(crate) unsafe fn load(m: &Manager, info: *mut Info) -> Result {
     }
     Err(EINVAL)
 }
-
-/// The image info flags this core knows (`FPGA_MGR_*` of
-/// [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)).
-const KNOWN_FLAGS: u32 = bindings::FPGA_MGR_PARTIAL_RECONFIG
-    | bindings::FPGA_MGR_EXTERNAL_CONFIG
-    | bindings::FPGA_MGR_ENCRYPTED_BITSTREAM
-    | bindings::FPGA_MGR_BITSTREAM_LSB_FIRST
-    | bindings::FPGA_MGR_COMPRESSED_BITSTREAM;

@@ -20,7 +20,7 @@
 //! removed, the claims keep: they pin nothing, and `fpga_region_freeze_bridges()` (the overlay's
 //! removal) freezes exactly the claimed bridges and gives the claims up.
 
-use crate::{bindings, c_result::ptr_err, region::Region};
+use crate::{bindings, c_result::ptr_err, ffi::image_flags, region::Region};
 use kernel::{error::to_result, prelude::*};
 
 /// A get of the manager a region programs through; dropping it puts the manager.
@@ -118,6 +118,18 @@ pub(crate) fn program(region: &Region) -> Result {
     }
     if !region.has_manager() {
         dev_err!(region.dev(), "region has no FPGA manager\n");
+        return Err(EINVAL);
+    }
+    // Refused before the bridges are frozen, as the manager would refuse them after.
+    // SAFETY: `info` is the caller's valid image info (checked non-NULL above).
+    let flags = unsafe { (*info).flags };
+    if image_flags::unknown(flags) != 0 {
+        dev_err!(
+            region.dev(),
+            "image info flags {:#x}: unknown flags {:#x}\n",
+            flags,
+            image_flags::unknown(flags)
+        );
         return Err(EINVAL);
     }
     let _programming = region

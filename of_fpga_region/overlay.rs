@@ -129,14 +129,49 @@ unsafe fn child_region_with_firmware(np: *mut bindings::device_node) -> bool {
     false
 }
 
-/// Whether another fragment of the overlay that `overlay` (a fragment's `__overlay__` node) is
-/// part of names an image too. The overlay core calls the notifier fragment by fragment and, when
-/// one fails, does not tell those before it: a region an earlier fragment programmed would keep
-/// the image and its bridges' claims with no overlay applied. So an overlay programs one region.
+/// The live node that the overlay fragment `fragment` targets (`target` phandle or
+/// `target-path`), referenced, or NULL.
 ///
 /// # Safety
 ///
-/// `overlay` must be a valid node.
+/// `fragment` must be a valid node of an overlay being applied (its phandles resolved).
+unsafe fn fragment_target(fragment: *mut bindings::device_node) -> *mut bindings::device_node {
+    let mut phandle = 0u32;
+    // SAFETY: `fragment` is valid; `phandle` is a place for one cell.
+    let cells = unsafe {
+        bindings::of_property_read_variable_u32_array(
+            fragment,
+            c"target".as_char_ptr(),
+            &mut phandle,
+            1,
+            1,
+        )
+    };
+    if cells == 1 {
+        // SAFETY: Looks the node up, with a reference.
+        return unsafe { bindings::of_find_node_by_phandle(phandle) };
+    }
+    let mut path: *const u8 = ptr::null();
+    // SAFETY: `fragment` is valid and `path` a place for the string pointer.
+    if unsafe {
+        bindings::of_property_read_string(fragment, c"target-path".as_char_ptr(), &mut path)
+    } == 0
+    {
+        // SAFETY: `path` is a NUL-terminated string of the fragment; the node comes referenced.
+        return unsafe { bindings::of_find_node_opts_by_path(path.cast(), ptr::null_mut()) };
+    }
+    ptr::null_mut()
+}
+
+/// Whether another fragment of the overlay that `overlay` (a fragment's `__overlay__` node) is
+/// part of names an image (`firmware-name`) for an FPGA region too. Programming cannot be undone:
+/// when the second region fails, the first holds the new image behind frozen bridges once the
+/// caller removes the failed overlay, so an overlay is not applied whole or not at all. An
+/// overlay programs at most one region; the others' devices it may add.
+///
+/// # Safety
+///
+/// `overlay` must be a valid node of an overlay being applied.
 unsafe fn another_fragment_programs(overlay: *mut bindings::device_node) -> bool {
     // SAFETY: `overlay` is valid; its parent (the fragment) and the fragment's parent (the
     // overlay's root) come referenced, or NULL.
@@ -150,10 +185,19 @@ unsafe fn another_fragment_programs(overlay: *mut bindings::device_node) -> bool
         let mut other = unsafe { bindings::of_get_next_child(root, ptr::null_mut()) };
         while !other.is_null() && !found {
             if other != fragment {
-                // SAFETY: `other` is referenced; the child comes referenced and is put here.
+                // SAFETY: `other` is a referenced fragment of the overlay; the nodes looked up
+                // come referenced and are put here.
                 unsafe {
                     let ov = bindings::of_get_child_by_name(other, c"__overlay__".as_char_ptr());
-                    found = !ov.is_null() && names_firmware(ov);
+                    if !ov.is_null() && names_firmware(ov) {
+                        let target = fragment_target(other);
+                        found = !target.is_null()
+                            && bindings::of_device_is_compatible(
+                                target,
+                                c"fpga-region".as_char_ptr(),
+                            ) != 0;
+                        bindings::of_node_put(target);
+                    }
                     bindings::of_node_put(ov);
                 }
             }
@@ -294,18 +338,22 @@ unsafe fn pre_apply(
     }
 }
 
-/// After an overlay was removed from `region`: freezes exactly the bridges the region claimed
-/// when the overlay programmed it (through the region core, with the region's claims locked)
+/// After the overlay `overlay` was removed from `region`: if it is the one that programmed the
+/// region, freezes exactly the bridges the region claimed when it programmed it (through the region core, with the region's claims locked)
 /// and forgets the image.
 ///
 /// # Safety
 ///
 /// `region` must be referenced.
-unsafe fn post_remove(region: *mut bindings::fpga_region) {
+unsafe fn post_remove(region: *mut bindings::fpga_region, overlay: *mut bindings::device_node) {
     let _guard = INFO_LOCK.lock();
     // SAFETY: `region` is referenced; `info` is written under the lock we hold.
     let info = unsafe { (*region).info };
-    if info.is_null() {
+    // Only the overlay that programmed the region takes its image away: one that was refused
+    // (because another is applied, say) is removed too, and its removal notifies every
+    // fragment's target.
+    // SAFETY: A non-NULL `info` is the one `pre_apply` handed over, alive until taken back.
+    if info.is_null() || unsafe { (*info).overlay } != overlay {
         return;
     }
     // SAFETY: `region` is referenced. The region core logs each bridge it cannot freeze; the
@@ -380,7 +428,7 @@ unsafe extern "C" fn notify(
         unsafe { pre_apply(region, nd.overlay) }
     } else {
         // SAFETY: `class_find` referenced the region.
-        unsafe { post_remove(region) };
+        unsafe { post_remove(region, nd.overlay) };
         0
     };
     // SAFETY: Drops `class_find`'s reference.

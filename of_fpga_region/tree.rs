@@ -94,15 +94,15 @@ pub(crate) unsafe extern "C" fn get_bridges(region: *mut bindings::fpga_region) 
 
     // SAFETY: `info` is the notifier's image info; its overlay node is alive meanwhile.
     let overlay = unsafe { (*info).overlay };
-    let first = if overlay.is_null() {
-        ptr::null_mut()
-    } else {
-        // SAFETY: `overlay` is a valid node.
-        unsafe { parse_phandle(overlay, c"fpga-bridges", 0) }
-    };
-    let np = if first.is_null() { region_np } else { overlay };
-    // SAFETY: NULL or a reference from `parse_phandle`.
-    unsafe { bindings::of_node_put(first) };
+    // The overlay's list if it has the property (even one that names no node: that fails
+    // below), else the region node's. Upstream chooses by whether entry 0 resolves.
+    // SAFETY: `overlay` is checked for NULL first; a non-NULL one is a valid node.
+    let overlay_lists = !overlay.is_null()
+        && !unsafe {
+            bindings::of_find_property(overlay, c"fpga-bridges".as_char_ptr(), ptr::null_mut())
+        }
+        .is_null();
+    let np = if overlay_lists { overlay } else { region_np };
 
     // Every entry must name a registered bridge: upstream stops at the first entry that names
     // no node and programs without the bridges after it, unfrozen.
@@ -114,7 +114,7 @@ pub(crate) unsafe extern "C" fn get_bridges(region: *mut bindings::fpga_region) 
         // SAFETY: `np` is a valid node.
         let br = unsafe { parse_phandle(np, c"fpga-bridges", i) };
         let ret = if br.is_null() {
-            ENOENT.to_errno()
+            ENODEV.to_errno()
         } else if br == parent_br {
             0
         } else {
@@ -130,18 +130,14 @@ pub(crate) unsafe extern "C" fn get_bridges(region: *mut bindings::fpga_region) 
         // SAFETY: Drops `parse_phandle`'s reference (NULL: nothing).
         unsafe { bindings::of_node_put(br) };
         if ret != 0 {
-            return if ret == ENOENT.to_errno() {
-                ENODEV.to_errno()
-            } else {
-                ret
-            };
+            return ret;
         }
     }
     0
 }
 
-/// Logs why entry `i` of a region's `fpga-bridges` cannot be used: `ret` is `-ENOENT` if it names
-/// no node (then `br` is NULL), else the error of getting the bridge of `br`.
+/// Logs why entry `i` of a region's `fpga-bridges` cannot be used: it names no node (`br` is
+/// NULL), or getting the bridge of `br` failed with `ret`.
 ///
 /// # Safety
 ///

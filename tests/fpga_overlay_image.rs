@@ -9,7 +9,9 @@
 //! `11` `edge-two-regions.dtbo`, `12` `edge-other-bus.dtbo`, `13` `edge-nested.dtbo`, `14`
 //! `edge-external-config.dtbo`, `15` `edge-pr-base.dtbo` and `16`
 //! `edge-pr-overlay-bridges.dtbo`, whose placeholder phandle `0xfeedf00d` becomes the live
-//! phandle of `/fpga-rs-edge/pr-decoupler` before it is applied. Loading fails with the
+//! phandle of `/fpga-rs-edge/pr-decoupler` before it is applied, `17`
+//! `edge-overlay-missing-bridge.dtbo`. With `then=N`, overlay `N` is applied too while the first
+//! is, as a second user of the tree would. Loading fails with the
 //! overlay's error, which is the region's programming error.
 
 use core::ptr;
@@ -31,46 +33,75 @@ module! {
             default: 1,
             description: "1: valid image, 2: corrupt image, 3: firmware with external-fpga-config, \
                           4-7: the simulated board's overlays, 8: a child region with an image, \
-                          9-16: the edge-case board's overlays",
+                          9-17: the edge-case board's overlays",
+        },
+        then: u32 {
+            default: 0,
+            description: "If not 0, then applies this overlay too while the first is applied \
+                          (logging its error if it is refused) and removes it at unload first",
         },
     },
 }
 
 struct Image {
+    _second: Option<overlay::AppliedOverlay>,
     _overlay: overlay::AppliedOverlay,
     _dev: faux::Registration,
 }
 
+/// The firmware name of overlay number `n` (the `image` parameter's numbers).
+fn overlay_name(n: u32) -> Result<&'static CStr> {
+    Ok(match n {
+        1 => c"fpga-rs/image.dtbo",
+        2 => c"fpga-rs/image-corrupt.dtbo",
+        3 => c"fpga-rs/image-ambiguous.dtbo",
+        4 => c"fpga-rs/sim-socfpga-demo.dtbo",
+        5 => c"fpga-rs/sim-socfpga-image.dtbo",
+        6 => c"fpga-rs/sim-zynq-image.dtbo",
+        7 => c"fpga-rs/sim-zynq-partial.dtbo",
+        8 => c"fpga-rs/image-child-region.dtbo",
+        9 => c"fpga-rs/edge-missing-bridge.dtbo",
+        10 => c"fpga-rs/edge-non-bridge.dtbo",
+        11 => c"fpga-rs/edge-two-regions.dtbo",
+        12 => c"fpga-rs/edge-other-bus.dtbo",
+        13 => c"fpga-rs/edge-nested.dtbo",
+        14 => c"fpga-rs/edge-external-config.dtbo",
+        15 => c"fpga-rs/edge-pr-base.dtbo",
+        16 => c"fpga-rs/edge-pr-overlay-bridges.dtbo",
+        17 => c"fpga-rs/edge-overlay-missing-bridge.dtbo",
+        _ => return Err(EINVAL),
+    })
+}
+
+/// Applies overlay number `n` for `dev`.
+fn apply(dev: &faux::Registration, n: u32) -> Result<overlay::AppliedOverlay> {
+    overlay::AppliedOverlay::apply(dev.as_ref(), overlay_name(n)?, |blob| {
+        if n == 16 {
+            patch_phandle(blob, c"/fpga-rs-edge/pr-decoupler")
+        } else {
+            Ok(())
+        }
+    })
+}
+
 impl kernel::Module for Image {
     fn init(_module: &'static ThisModule) -> Result<Self> {
-        let name = match *module_parameters::image.value() {
-            1 => c"fpga-rs/image.dtbo",
-            2 => c"fpga-rs/image-corrupt.dtbo",
-            3 => c"fpga-rs/image-ambiguous.dtbo",
-            4 => c"fpga-rs/sim-socfpga-demo.dtbo",
-            5 => c"fpga-rs/sim-socfpga-image.dtbo",
-            6 => c"fpga-rs/sim-zynq-image.dtbo",
-            7 => c"fpga-rs/sim-zynq-partial.dtbo",
-            8 => c"fpga-rs/image-child-region.dtbo",
-            9 => c"fpga-rs/edge-missing-bridge.dtbo",
-            10 => c"fpga-rs/edge-non-bridge.dtbo",
-            11 => c"fpga-rs/edge-two-regions.dtbo",
-            12 => c"fpga-rs/edge-other-bus.dtbo",
-            13 => c"fpga-rs/edge-nested.dtbo",
-            14 => c"fpga-rs/edge-external-config.dtbo",
-            15 => c"fpga-rs/edge-pr-base.dtbo",
-            16 => c"fpga-rs/edge-pr-overlay-bridges.dtbo",
-            _ => return Err(EINVAL),
-        };
         let dev = faux::Registration::new(c"fpga-rs-overlay-image", None)?;
-        let applied = overlay::AppliedOverlay::apply(dev.as_ref(), name, |blob| {
-            if *module_parameters::image.value() == 16 {
-                patch_phandle(blob, c"/fpga-rs-edge/pr-decoupler")
-            } else {
-                Ok(())
-            }
-        })?;
+        let applied = apply(&dev, *module_parameters::image.value())?;
+        let second = match *module_parameters::then.value() {
+            0 => None,
+            n => apply(&dev, n)
+                .inspect_err(|e| {
+                    pr_info!(
+                        "fpga_overlay_image: overlay {} refused: {}\n",
+                        n,
+                        e.to_errno()
+                    )
+                })
+                .ok(),
+        };
         Ok(Self {
+            _second: second,
             _overlay: applied,
             _dev: dev,
         })

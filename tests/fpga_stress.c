@@ -9,12 +9,14 @@
  *   fpga_mgr_put()), and
  * - get / disable / enable / put of the bridge of another (fpga_bridge_get(),
  *   fpga_bridge_disable(), fpga_bridge_enable(), fpga_bridge_put()),
- * - with regions=1, the programming of the device-tree region region_node
- *   through the C API (fpga_region_class_find(), region->info,
- *   fpga_region_program_fpga()), and the apply / remove of the overlay
- *   overlay, which programs another region through of-fpga-region's
- *   notifier (of_overlay_fdt_apply(), of_overlay_remove()),
- *
+ * - with regions=1, the programming of a region that the thread registers
+ *   through the C API each round, as C region users (dfl-fme-region) do:
+ *   of_fpga_mgr_get() of the manager of region_mgr, fpga_region_register_full()
+ *   with a get_bridges that gets the bridge of region_bridge,
+ *   fpga_region_program_fpga(), fpga_region_unregister(), fpga_mgr_put(); and
+ *   the apply / remove of the overlay overlay, which programs a device-tree
+ *   region through of-fpga-region's notifier (of_overlay_fdt_apply(),
+ *   of_overlay_remove()),
  * while the test loads and removes the low-level modules. Every outcome is
  * counted. Success, -ENODEV (the device or its module is going or gone) and
  * -EBUSY (another thread holds the manager locked or the bridge) are what a
@@ -57,10 +59,13 @@ module_param(threads, uint, 0444);
 MODULE_PARM_DESC(threads, "threads of each kind");
 static bool regions;
 module_param(regions, bool, 0444);
-MODULE_PARM_DESC(regions, "also program region_node and apply overlay, a thread each");
-static char *region_node = "/fpga-rs-sim/socfpga-region";
-module_param(region_node, charp, 0444);
-MODULE_PARM_DESC(region_node, "the device-tree node of the region programmed through the C API");
+MODULE_PARM_DESC(regions, "also program a region of the C API and apply overlay, a thread each");
+static char *region_mgr = "/fpga-rs-sim/socfpga-fpga-mgr";
+module_param(region_mgr, charp, 0444);
+MODULE_PARM_DESC(region_mgr, "the device-tree node of the manager of the C API's region");
+static char *region_bridge = "/fpga-rs-sim/freeze-bridge";
+module_param(region_bridge, charp, 0444);
+MODULE_PARM_DESC(region_bridge, "the device-tree node of the bridge of the C API's region");
 static char *overlay = "fpga-rs/sim-zynq-image.dtbo";
 module_param(overlay, charp, 0444);
 MODULE_PARM_DESC(overlay, "the overlay applied and removed (it must program another region)");
@@ -170,10 +175,24 @@ static void bridge_round(void)
 	fpga_bridge_put(br);
 }
 
-/* Programs the region of region_node through the C API, as a C region user does. */
+/* The C API region's get_bridges: the bridge of region_bridge. */
+static int region_get_bridges(struct fpga_region *region)
+{
+	struct device_node *np = of_find_node_by_path(region_bridge);
+	int ret;
+
+	if (!np)
+		return -ENODEV;
+	ret = of_fpga_bridge_get_to_list(np, region->info, &region->bridge_list);
+	of_node_put(np);
+	return ret;
+}
+
+/* Registers a region through the C API, programs it and unregisters it. */
 static void region_round(void)
 {
-	struct device_node *np = of_find_node_by_path(region_node);
+	struct fpga_region_info rinfo = { .get_bridges = region_get_bridges };
+	struct device_node *np = of_find_node_by_path(region_mgr);
 	struct fpga_image_info *info;
 	struct fpga_region *region;
 	int ret;
@@ -182,28 +201,36 @@ static void region_round(void)
 		atomic_inc(&s.region.enodev);
 		return;
 	}
-	region = fpga_region_class_find(NULL, np, device_match_of_node);
+	rinfo.mgr = of_fpga_mgr_get(np);
 	of_node_put(np);
-	if (!region) {
-		atomic_inc(&s.region.enodev);
+	if (IS_ERR(rinfo.mgr)) {
+		count_error(&s.region, "of_fpga_mgr_get", PTR_ERR(rinfo.mgr));
 		return;
 	}
-	info = fpga_image_info_alloc(&region->dev);
+	region = fpga_region_register_full(&s.faux->dev, &rinfo);
+	if (IS_ERR(region)) {
+		count_error(&s.region, "fpga_region_register_full", PTR_ERR(region));
+		goto put;
+	}
+	info = fpga_image_info_alloc(&s.faux->dev);
 	if (!info) {
 		count_error(&s.region, "fpga_image_info_alloc", -ENOMEM);
-	} else {
-		info->buf = s.fw->data;
-		info->count = s.fw->size;
-		region->info = info;
-		ret = fpga_region_program_fpga(region);
-		region->info = NULL;
-		fpga_image_info_free(info);
-		if (ret)
-			count_error(&s.region, "fpga_region_program_fpga", ret);
-		else
-			atomic_inc(&s.region.ok);
+		goto unregister;
 	}
-	put_device(&region->dev);
+	info->buf = s.fw->data;
+	info->count = s.fw->size;
+	region->info = info;
+	ret = fpga_region_program_fpga(region);
+	region->info = NULL;
+	fpga_image_info_free(info);
+	if (ret)
+		count_error(&s.region, "fpga_region_program_fpga", ret);
+	else
+		atomic_inc(&s.region.ok);
+unregister:
+	fpga_region_unregister(region);
+put:
+	fpga_mgr_put(rinfo.mgr);
 }
 
 /* Applies the overlay, which programs its region, and removes it again. */

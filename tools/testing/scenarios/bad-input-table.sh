@@ -75,7 +75,7 @@ for p in buf sg fw; do
 	case_ ${p}_wrong_family "load $p sim-socfpga fpga-rs/socfpga-wrong-family.rbf 0 0" \
 		"Invalid argument" "another device (wrong family)" "write init error" $A
 	case_ ${p}_no_sync_word "load $p sim-zynq fpga-rs/zynq-nosync.bin 0 0" "Invalid argument" \
-		"sync" "write error" $X
+		"no sync word 0xAA995566: not a Xilinx bitstream" "write error" $X
 	# A .bit whose header declares more data than the file holds.
 	case_ ${p}_oversize "load $p sim-zynq fpga-rs/zynq-overlong.bit 0 0" \
 		"Invalid argument" "outruns the" "write error" $X
@@ -84,8 +84,9 @@ for p in buf sg fw; do
 		"Invalid argument" "are no whole number of 32-bit words" "write error" $X
 	[ $p = fw ] || case_ ${p}_misaligned_start_zynq "load $p sim-zynq fpga-rs/zynq-valid.bin 0 4" \
 		"Invalid argument" "chunks must be aligned: an entry at page offset" "write error" $X
+	# Refused before anything changes: the state stays what it was.
 	case_ ${p}_unknown_flags "load $p sim-socfpga fpga-rs/socfpga-valid.rbf 80 0" \
-		"Invalid argument" "unknown flags 0x80" "" $A
+		"Invalid argument" "unknown flags 0x80" "$(cat $A/state)" $A
 	# A buffer or sg table at an odd address is good input for the Altera-style
 	# manager, which writes with the CPU.
 	[ $p = fw ] || case_ ${p}_misaligned_start_socfpga_programs \

@@ -40,6 +40,7 @@ counters() {
 	echo "$(field $AF programmings) $(field $FF freezes) $(field $XF programmings) $(field $PF decouples)"
 }
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
+F=$(class_dev fpga_bridge "Altera Freeze Bridge (fpga-rs simulation)")
 X=$(class_dev fpga_manager "Xilinx Zynq FPGA Manager (fpga-rs simulation)")
 AF=$(ls $D/*socfpga-fpga-mgr/fabric)
 XF=$(ls $D/*zynq-fpga-mgr/fabric)
@@ -68,6 +69,8 @@ refused bridge_entry_names_a_manager 10 "No such device" \
 	"fpga-bridges entry 0 (socfpga-fpga-mgr): no FPGA bridge is registered for it"
 refused two_regions_in_one_overlay 11 "Invalid argument" \
 	"overlay programs more than one FPGA region"
+refused overlay_bridge_list_entry_names_no_node 17 "No such device" \
+	"fpga-bridges entry 0 names no device-tree node"
 check_eq socfpga_state_after_refusals "power up" "$(cat $A/state)"
 
 # A second fragment that targets another bus: the region is programmed, the
@@ -85,6 +88,23 @@ check nested_region_programs insmod $R/fixtures/fpga_overlay_image.ko image=13
 check_eq nested_region_froze_its_parent_bridge $((before + 1)) "$(field $FF freezes)"
 check_eq nested_region_operating operating "$(cat $A/state)"
 check remove_nested_overlay rmmod fpga_overlay_image
+check_eq nested_overlay_removal_froze_the_bridge "disabled $((before + 2))" \
+	"$(cat $F/state) $(field $FF freezes)"
+
+# A second overlay on a programmed region is refused; the caller then removes
+# the refused overlay, and that removal must leave the first overlay's image
+# and bridges alone (the overlay core notifies every fragment's target). The
+# bridge is frozen already: programming freezes nothing more, and enables it.
+before=$(field $FF freezes)
+dmesg -c >/dev/null
+check second_overlay_on_programmed_region insmod $R/fixtures/fpga_overlay_image.ko image=13 then=13
+check second_overlay_refused sh -c "dmesg | grep -q 'Region already has overlay applied' &&
+	dmesg | grep -q 'overlay 13 refused: -22'"
+check_eq refused_overlay_removal_left_the_bridge_running "enabled $before" \
+	"$(cat $F/state) $(field $FF freezes)"
+check remove_first_overlay rmmod fpga_overlay_image
+check_eq first_overlay_removal_froze_the_bridge "disabled $((before + 1))" \
+	"$(cat $F/state) $(field $FF freezes)"
 
 # external-fpga-config without firmware-name: the FPGA keeps what the boot
 # loader put there; the overlay only adds its devices.

@@ -3,9 +3,10 @@
 # Stress (issue "Prove the lifecycle", item 3): kernel threads of
 # tests/fpga_stress.c loop, through the C API, get / lock / load / unlock /
 # put of the simulated SoC FPGA's manager, get / disable / enable / put of
-# the freeze bridge, the programming of the SoC FPGA region of the simulated
-# board (sim-board.dtso) and the apply / remove of an overlay that programs
-# its Zynq region, while this shell removes and reloads the four low-level
+# the freeze bridge, the programming of a region registered through the C API
+# over the simulated board's SoC FPGA manager and freeze bridge
+# (sim-board.dtso), and the apply / remove of an overlay that programs the
+# board's Zynq region, while this shell removes and reloads the four low-level
 # modules and unbinds and rebinds their device-tree devices, STRESS_CYCLES
 # times (fpga_rs.stress_cycles=, default 30; make check STRESS_CYCLES=10000
 # for the long run).
@@ -82,6 +83,10 @@ while [ $i -lt "$cycles" ]; do
 	fi
 	echo 0 >$S/pause
 done
+# The threads park first: a region the region thread registered pins the
+# fixture's module (its get_bridges) until that round unregisters it.
+echo 1 >$S/pause
+check stress_threads_park wait_for $S/parked 6 100
 stats=$(cat /sys/kernel/debug/fpga_stress/stats)
 check rmmod_stress_threads rmmod fpga_stress
 echo "fpga-rs: stress: $cycles cycles; racing: $removed removals, $refused refused in use, $bad other; idle: $idle_removed removals, $idle_bad failed; unbind/bind: $rebound, $rebind_bad failed"
