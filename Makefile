@@ -11,7 +11,7 @@
 #   make              build the modules
 #   make vm           boot the VM with the modules loaded (the demo)
 #   make check        run every test in the VM (what CI runs): on every
-#                     architecture, or on the one ARCH= names
+#                     architecture and the in-tree kernel, or on the one ARCH= names
 #   make bench        benchmarks in the VM: the Rust core against the upstream C core
 #   make lint         rustfmt --check and clippy on every crate
 #   make rust-analyzer, make CLIPPY=1, make foo.rsi   as in-tree
@@ -23,8 +23,10 @@ ARCHES := x86_64 arm64 arm
 # Before `KDIR ?=` below: here $(KDIR) is set only if the user gave one.
 ifeq ($(origin ARCH),undefined)
 ARCH := x86_64
-# A kernel of the user's own (KDIR=) is of one architecture.
-CHECK_ARCHES := $(if $(KDIR),$(ARCH),$(ARCHES))
+# A kernel of the user's own (KDIR=) is of one architecture. With the default
+# flavour, the kernel with fpga-rs built in from a kernel tree comes last
+# (x86_64:intree, tools/in-tree/).
+CHECK_ARCHES := $(if $(KDIR),$(ARCH),$(ARCHES) $(if $(filter-out default,$(KERNEL_FLAVOR)),,x86_64:intree))
 else
 CHECK_ARCHES := $(ARCH)
 endif

@@ -28,4 +28,6 @@ pub use kernel::bindings::*;
 use kernel::ffi;
 use pin_init::MaybeZeroable;
 
-include!("fpga_generated.rs");
+// Generated into the build's output directory (`Kbuild`), which is the source directory only
+// when building out of tree with `M=`, not for an in-tree `O=` build.
+include!(concat!(env!("FPGA_RS_OBJ"), "/ffi/fpga_generated.rs"));

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # `make check`: the whole test plan on each architecture given (default:
-# x86_64 arm64 arm), one after the other: set up that architecture's kernel,
+# x86_64 arm64 arm, then x86_64:intree, the kernel with fpga-rs built in from
+# a kernel tree; ARCH:FLAVOUR picks a kernel flavour), one after the other:
+# set up that architecture's kernel,
 # then run the static checks and the VM test plan on it
 # (tools/testing/run-vm.sh --tests), while the next one's kernel builds; first,
 # on the host, the model check of the lifecycle protocol
@@ -10,10 +12,13 @@
 # results per architecture and ends with the total "N passed, N failed";
 # exits 1 if any architecture failed or could not be set up.
 #
-# Usage: tools/testing/check.sh [ARCH...]
+# Usage: tools/testing/check.sh [ARCH[:FLAVOUR]...]
 set -uo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
-[ $# -gt 0 ] || set -- x86_64 arm64 arm
+if [ $# = 0 ]; then
+	set -- x86_64 arm64 arm
+	[ "${KERNEL_FLAVOR:-default}" != default ] || set -- "$@" x86_64:intree
+fi
 
 passed=0 failed=0 rc=0 table=()
 logs=${FPGA_RS_OUT:-$root/out}
@@ -33,29 +38,40 @@ line=$(grep -E '^model: [0-9]+ passed, [0-9]+ failed$' "$logs/model.log" | tail 
 [ -n "$line" ] || line="model: 0 passed, 1 failed"
 p=${line#model: } p=${p%% passed*} f=${line#*passed, } f=${f%% failed*}
 passed=$((passed + p)) failed=$((failed + f))
-table+=("$(printf '%-8s %5d passed %4d failed %5d s' model "$p" "$f" $(($(date +%s) - start)))")
+table+=("$(printf '%-14s %5d passed %4d failed %5d s' model "$p" "$f" $(($(date +%s) - start)))")
 
-ARCH=${archs[0]} "$root/tools/testing/setup.sh"
+# flavour ENTRY: the kernel flavour of an ARCH[:FLAVOUR] entry.
+flavour() {
+	case "$1" in
+	*:*) echo "${1#*:}" ;;
+	*) echo "${KERNEL_FLAVOR:-default}" ;;
+	esac
+}
+
+ARCH=${archs[0]%%:*} KERNEL_FLAVOR=$(flavour "${archs[0]}") "$root/tools/testing/setup.sh"
 setup_rc=$? setup_pid=
 for i in "${!archs[@]}"; do
-	arch=${archs[$i]}
-	echo "==== ARCH=$arch ===="
+	entry=${archs[$i]}
+	arch=${entry%%:*} flv=$(flavour "$entry")
+	echo "==== ARCH=$arch KERNEL_FLAVOR=$flv ===="
 	start=$(date +%s)
 	if [ -n "$setup_pid" ]; then
 		wait "$setup_pid"
 		setup_rc=$?
-		cat "$logs/setup-$arch.log"
+		cat "$logs/setup-${entry/:/-}.log"
 	fi
 	next=${archs[$((i + 1))]:-} setup_pid=
 	if [ -n "$next" ]; then
-		ARCH=$next "$root/tools/testing/setup.sh" >"$logs/setup-$next.log" 2>&1 &
+		ARCH=${next%%:*} KERNEL_FLAVOR=$(flavour "$next") "$root/tools/testing/setup.sh" \
+			>"$logs/setup-${next/:/-}.log" 2>&1 &
 		setup_pid=$!
 	fi
-	out=$logs/$arch-${KERNEL_FLAVOR:-default}
+	out=$logs/$arch-$flv
 	mkdir -p "$out"
 	line= run_failed=
 	if [ "$setup_rc" = 0 ]; then
-		ARCH=$arch FPGA_RS_OUT=$out "$root/tools/testing/run-vm.sh" --tests | tee "$out.log"
+		ARCH=$arch KERNEL_FLAVOR=$flv FPGA_RS_OUT=$out "$root/tools/testing/run-vm.sh" --tests |
+			tee "$out.log"
 		[ "${PIPESTATUS[0]}" = 0 ] || run_failed=1
 		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$out.log" | tail -n1)
 	else
@@ -72,7 +88,7 @@ for i in "${!archs[@]}"; do
 		[ "$f" != 0 ] || f=1
 	fi
 	passed=$((passed + p)) failed=$((failed + f))
-	table+=("$(printf '%-8s %5d passed %4d failed %5d s' "$arch" "$p" "$f" $(($(date +%s) - start)))")
+	table+=("$(printf '%-14s %5d passed %4d failed %5d s' "$entry" "$p" "$f" $(($(date +%s) - start)))")
 done
 echo "==== all architectures ===="
 printf '%s\n' "${table[@]}"

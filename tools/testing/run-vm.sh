@@ -32,6 +32,15 @@ case "$mode" in
 --tests | --demo | --bench | --shell) ;;
 *) die "usage: $0 --tests|--demo|--bench|--shell" ;;
 esac
+# The in-tree kernel (KERNEL_FLAVOR=intree, fpga-rs built in) runs its own
+# scenario (scenarios/in-tree-builtin-cores.sh): the rest of the plan loads
+# the cores as modules. initcall_debug logs the order of the initcalls, which
+# that scenario checks.
+intree_args=
+if [ "$KERNEL_FLAVOR" = intree ]; then
+	ONLY=${ONLY:-scenario_in_tree_*}
+	intree_args=" initcall_debug"
+fi
 [ -f "$KERNEL_IMAGE" ] || die "no $ARCH kernel at $KERNEL_IMAGE: run 'make setup ARCH=$ARCH' first"
 mkdir -p "$OUT"
 
@@ -83,6 +92,15 @@ build_initramfs() {
 	# The scenario tests' helper modules (tests/ modules that are not KUnit
 	# suites) are "fixtures".
 	local r=$FPGA_RS_ROOT
+	if [ "$KERNEL_FLAVOR" = intree ]; then
+		# fpga-rs is in the kernel tree: the cores and the simulated FPGAs
+		# are built in, the test modules come from the kernel's build.
+		r=$KERNEL_BUILD/drivers/fpga/rust
+		stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
+		stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
+		(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
+		return
+	fi
 	stage_modules modules "$r"/{fpga_mgr,fpga_bridge,fpga_region,of_fpga_region}/*.ko
 	stage_modules lowlevel "$r"/lowlevel/*/*.ko
 	stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
@@ -106,7 +124,7 @@ vm_cmd() {
 	[ "$KERNEL_FLAVOR" != debug ] || debug_args=" kasan_multi_shot"
 	VM_CMD=("$QEMU" -accel tcg "${QEMU_MACHINE[@]}" -smp "$VM_CPUS" -no-reboot
 		-kernel "$KERNEL_IMAGE" -initrd "$OUT/initramfs.cpio.gz"
-		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}${STRESS_CYCLES:+ fpga_rs.stress_cycles=$STRESS_CYCLES}$debug_args${2:-}")
+		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}${STRESS_CYCLES:+ fpga_rs.stress_cycles=$STRESS_CYCLES}$debug_args$intree_args${2:-}")
 }
 
 # The console (first serial port) goes to console.log, and the test plan
@@ -122,7 +140,8 @@ run_tests() {
 	return 0
 }
 
-step "build modules" build_modules || exit 1
+# In tree, the kernel's build built fpga-rs.
+[ "$KERNEL_FLAVOR" = intree ] || step "build modules" build_modules || exit 1
 step "build initramfs" build_initramfs || exit 1
 case "$mode" in
 --tests)

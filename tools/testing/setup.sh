@@ -8,7 +8,12 @@
 # $FPGA_RS_CACHE/build/<arch>-<flavour> (default cache ~/.cache/fpga-rs). A
 # second run checks and returns in seconds.
 #
-# Usage: tools/testing/setup.sh   (ARCH=x86_64|arm64|arm, KERNEL_FLAVOR=default|debug)
+# KERNEL_FLAVOR=intree builds, instead, a copy of the kernel tree with fpga-rs
+# put in as drivers/fpga/rust (tools/in-tree/install.sh) and built in
+# (configs/intree.config), in $FPGA_RS_CACHE/src/linux-intree; it is
+# refreshed and rebuilt (incrementally) on every run.
+#
+# Usage: tools/testing/setup.sh   (ARCH=x86_64|arm64|arm, KERNEL_FLAVOR=default|debug|intree)
 set -uo pipefail
 . "$(dirname "$0")/lib/common.sh"
 
@@ -166,6 +171,22 @@ fetch_kernel_source() {
 	KERNEL_SRC=$src/$pkg
 }
 
+# The in-tree flavour's source: a copy of the kernel tree (hard links, but
+# for the two files the patch changes) with fpga-rs installed, refreshed.
+prepare_intree_source() {
+	local tree=$FPGA_RS_CACHE/src/linux-intree f
+	if [ ! -f "$tree/.fpga-rs-copy" ]; then
+		rm -rf "$tree"
+		cp -al "$KERNEL_SRC" "$tree" || die "copying $KERNEL_SRC failed"
+		for f in drivers/fpga/Kconfig drivers/fpga/Makefile; do
+			cp --remove-destination "$KERNEL_SRC/$f" "$tree/$f"
+		done
+		touch "$tree/.fpga-rs-copy"
+	fi
+	"$FPGA_RS_ROOT/tools/in-tree/install.sh" "$tree" >/dev/null || die "tools/in-tree/install.sh failed"
+	KERNEL_SRC=$tree
+}
+
 # The config fragments, in merge order: common, architecture, flavour, and
 # the flavour's part for this architecture if there is one.
 fragments() {
@@ -199,7 +220,8 @@ configure_kernel() {
 		esac
 		echo "    $sym: wanted '${want#*=}', got '${have:-absent}'" >&2
 		bad=1
-	done < <(cat "${frags[@]}" | sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set/\1=n/p; /^CONFIG_/p')
+	done < <(cat "${frags[@]}" | sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set/\1=n/p; /^CONFIG_/p' |
+		tac | awk -F= '!seen[$1]++') # a later fragment's value wins
 	if [ $bad = 1 ]; then
 		kmake -s O="$KERNEL_BUILD" rustavailable >&2 || true
 		die "the kernel config lacks options above (for RUST: 'make rustavailable' in $KERNEL_SRC)"
@@ -209,7 +231,8 @@ configure_kernel() {
 build_kernel() {
 	local stamp=$KERNEL_BUILD/.fpga-rs-stamp want log=$KERNEL_BUILD/build.log
 	want=$( (echo "$KERNEL_SRC $KMAKE_ARGS"; cat $(fragments)) | sha256sum | cut -d' ' -f1)
-	if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
+	# fpga-rs is part of the in-tree kernel: make decides what to rebuild.
+	if [ "$KERNEL_FLAVOR" != intree ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ] &&
 		[ -f "$KERNEL_IMAGE" ] && [ -f "$KERNEL_BUILD/Module.symvers" ]; then
 		echo "    $KERNEL_BUILD is up to date"
 		return 0
@@ -240,6 +263,7 @@ if [ -n "${KDIR:-}" ]; then
 	step "kernel (KDIR)" check_own_kernel || exit 1
 else
 	step "kernel source" fetch_kernel_source || exit 1
+	[ "$KERNEL_FLAVOR" != intree ] || step "fpga-rs in the kernel tree" prepare_intree_source || exit 1
 	step "kernel $KERNEL_FLAVOR build" build_kernel || exit 1
 fi
 echo "fpga-rs: $ARCH kernel ready in $KERNEL_BUILD"

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Puts fpga-rs into a Linux 7.2 source tree: copies this tree's files (those
+# git tracks, or all but build output outside git) to drivers/fpga/rust and
+# applies drivers-fpga.patch, which adds the choice "FPGA core
+# implementation" (FPGA_CORE_C / FPGA_CORE_RUST) to drivers/fpga/Kconfig and
+# builds the cores from drivers/fpga/rust when Rust is chosen. Idempotent:
+# the copy is refreshed (files gone from fpga-rs go from the copy too, the
+# mtimes of unchanged files stay, so a rebuild is incremental), and the patch
+# is applied once.
+#
+# Usage: tools/in-tree/install.sh LINUX_SOURCE_TREE
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+linux=${1:?usage: $0 LINUX_SOURCE_TREE}
+[ -f "$linux/drivers/fpga/Kconfig" ] && [ -f "$linux/Makefile" ] ||
+	{ echo "fpga-rs: $linux is not a Linux source tree" >&2; exit 1; }
+dest=$linux/drivers/fpga/rust
+mkdir -p "$dest"
+# The files of fpga-rs: those git tracks or would track (no build output).
+files() {
+	if git -C "$root" rev-parse --git-dir >/dev/null 2>&1; then
+		git -C "$root" ls-files --cached --others --exclude-standard
+	else
+		(cd "$root" && find . -type f ! -name '*.o' ! -name '*.ko' ! -name '*.mod*' \
+			! -name '.*.cmd' ! -path './out/*' ! -path '*/target/*' -printf '%P\n')
+	fi | sort
+}
+list=$(mktemp)
+trap 'rm -f "$list"' EXIT
+files >"$list"
+# tar keeps the files' mtimes: an unchanged file is not rebuilt.
+(cd "$root" && tr '\n' '\0' <"$list" | tar --null -T - -cf -) | tar -C "$dest" -xf -
+# Files that fpga-rs no longer has go from the copy too.
+(cd "$dest" && find . -type f -printf '%P\n' | sort | comm -23 - "$list" | tr '\n' '\0' |
+	xargs -0 -r rm -f)
+patch=$root/tools/in-tree/drivers-fpga.patch
+if patch -d "$linux" -p1 -R --dry-run -s -f <"$patch" >/dev/null 2>&1; then
+	echo "fpga-rs: drivers/fpga is already patched"
+else
+	patch -d "$linux" -p1 -s -N <"$patch"
+	echo "fpga-rs: patched drivers/fpga/Kconfig and drivers/fpga/Makefile"
+fi
+echo "fpga-rs: installed in $dest; choose 'FPGA core implementation: Rust' (CONFIG_FPGA_CORE_RUST=y)"
