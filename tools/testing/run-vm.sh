@@ -101,9 +101,10 @@ build_initramfs() {
 		stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
 		# The in-tree C low-level drivers built as modules against the
 		# built-in Rust cores, and the other modules they may need.
-		stage_modules intree-drivers "$KERNEL_BUILD"/drivers/fpga/*.ko
-		local deps
+		local drivers deps
+		drivers=$(find "$KERNEL_BUILD/drivers/fpga" -maxdepth 1 -name '*.ko')
 		deps=$(find "$KERNEL_BUILD" -name '*.ko' ! -path '*/drivers/fpga/*')
+		[ -z "$drivers" ] || stage_modules intree-drivers $drivers
 		[ -z "$deps" ] || stage_modules intree-deps $deps
 		(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
 		return
