@@ -179,8 +179,11 @@ impl Bridge {
 
         // Devices described under the bridge in the device tree (regions behind it) are created
         // as its children, as upstream does; unlike upstream they are removed on unregister.
+        // Without OF_ADDRESS (x86 without a device tree) there are none.
         // SAFETY: The device is registered; its `of_node` is the parent's (or NULL).
+        #[cfg(CONFIG_OF_ADDRESS)]
         let of_node = unsafe { (*b.raw_dev()).of_node };
+        #[cfg(CONFIG_OF_ADDRESS)]
         if !of_node.is_null() {
             // SAFETY: `of_node` is a valid node and the bridge device a valid parent.
             let ret = unsafe {
@@ -336,7 +339,10 @@ impl Bridge {
         // SAFETY: The device is not deleted yet.
         unsafe { self.life.release_binding() };
         // SAFETY: The device is registered; this removes only children it populated.
-        unsafe { bindings::of_platform_depopulate(self.raw_dev()) };
+        #[cfg(CONFIG_OF_ADDRESS)]
+        unsafe {
+            bindings::of_platform_depopulate(self.raw_dev())
+        };
         // SAFETY: Drops the registration's reference; `self` may be freed after this.
         unsafe { bindings::device_unregister(self.raw_dev()) };
     }

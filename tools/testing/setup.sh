@@ -175,14 +175,16 @@ fetch_kernel_source() {
 # for the two files the patch changes) with fpga-rs installed, refreshed.
 prepare_intree_source() {
 	local tree=$FPGA_RS_CACHE/src/linux-intree f
-	if [ ! -f "$tree/.fpga-rs-copy" ]; then
+	if [ "$(cat "$tree/.fpga-rs-copy" 2>/dev/null)" != "$KERNEL_SRC" ]; then
 		rm -rf "$tree"
 		cp -al "$KERNEL_SRC" "$tree" || die "copying $KERNEL_SRC failed"
-		for f in drivers/fpga/Kconfig drivers/fpga/Makefile; do
-			cp --remove-destination "$KERNEL_SRC/$f" "$tree/$f"
-		done
-		touch "$tree/.fpga-rs-copy"
+		echo "$KERNEL_SRC" >"$tree/.fpga-rs-copy"
 	fi
+	# The files the patch changes are the copy's own, pristine each time, so
+	# that a changed patch applies.
+	for f in drivers/fpga/Kconfig drivers/fpga/Makefile; do
+		cp --remove-destination "$KERNEL_SRC/$f" "$tree/$f"
+	done
 	"$FPGA_RS_ROOT/tools/in-tree/install.sh" "$tree" >/dev/null || die "tools/in-tree/install.sh failed"
 	KERNEL_SRC=$tree
 }
