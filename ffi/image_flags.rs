@@ -8,6 +8,7 @@
 //! and a region refuses them before it freezes its bridges.
 
 use super::bindings;
+use kernel::{device::Device, prelude::*};
 
 /// Every flag of the target kernel's header.
 pub const KNOWN: u32 = bindings::FPGA_MGR_PARTIAL_RECONFIG
@@ -16,7 +17,18 @@ pub const KNOWN: u32 = bindings::FPGA_MGR_PARTIAL_RECONFIG
     | bindings::FPGA_MGR_BITSTREAM_LSB_FIRST
     | bindings::FPGA_MGR_COMPRESSED_BITSTREAM;
 
-/// The bits of `flags` that are no known flag.
-pub const fn unknown(flags: u32) -> u32 {
-    flags & !KNOWN
+/// Checks the image-info `flags` for `dev` (a manager or region): `EINVAL`, with a log line
+/// naming the unknown bits, if any bit is no known flag.
+pub fn check(dev: &Device, flags: u32) -> Result {
+    let unknown = flags & !KNOWN;
+    if unknown != 0 {
+        dev_err!(
+            dev,
+            "image info flags {:#x}: unknown flags {:#x}\n",
+            flags,
+            unknown
+        );
+        return Err(EINVAL);
+    }
+    Ok(())
 }

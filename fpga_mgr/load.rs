@@ -148,7 +148,7 @@ impl Load<'_> {
     fn write_init_buf(&self, buf: *const u8, count: usize) -> Result {
         self.m.set_state(WRITE_INIT);
         let header_size = self.header_size();
-        let ret = if header_size > count {
+        if header_size > count {
             dev_err!(
                 self.m.dev(),
                 "Error preparing FPGA for writing: the {}-byte image is shorter than its {}-byte header\n",
@@ -157,7 +157,8 @@ impl Load<'_> {
             );
             self.m.set_state(WRITE_INIT_ERR);
             return Err(EINVAL);
-        } else if header_size == 0 {
+        }
+        let ret = if header_size == 0 {
             self.write_init(ptr::null(), 0)
         } else {
             self.write_init(buf, count)
@@ -465,15 +466,7 @@ pub(crate) unsafe fn load(m: &Manager, info: *mut Info) -> Result {
         )
     };
     // Upstream passes flags it does not know to the driver (`ffi/image_flags.rs`).
-    if image_flags::unknown(flags) != 0 {
-        dev_err!(
-            m.dev(),
-            "image info flags {:#x}: unknown flags {:#x}\n",
-            flags,
-            image_flags::unknown(flags)
-        );
-        return Err(EINVAL);
-    }
+    image_flags::check(m.dev(), flags)?;
     if !sgt.is_null() {
         return load.sg(sgt);
     }

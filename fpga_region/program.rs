@@ -122,16 +122,7 @@ pub(crate) fn program(region: &Region) -> Result {
     }
     // Refused before the bridges are frozen, as the manager would refuse them after.
     // SAFETY: `info` is the caller's valid image info (checked non-NULL above).
-    let flags = unsafe { (*info).flags };
-    if image_flags::unknown(flags) != 0 {
-        dev_err!(
-            region.dev(),
-            "image info flags {:#x}: unknown flags {:#x}\n",
-            flags,
-            image_flags::unknown(flags)
-        );
-        return Err(EINVAL);
-    }
+    image_flags::check(region.dev(), unsafe { (*info).flags })?;
     let _programming = region
         .begin_programming()
         .inspect_err(|_| dev_err!(region.dev(), "failed to get FPGA region\n"))?;
