@@ -54,8 +54,7 @@ AF=$(ls $D/*socfpga-fpga-mgr/fabric)
 cp $FW/socfpga-valid.rbf $FW/socfpga-region.rbf
 check overlay_programs_builtin_region insmod $R/fixtures/fpga_overlay_image.ko image=5
 check_eq builtin_manager_operating operating "$(cat $A/state)"
-check_eq builtin_fabric_crc32 "$(awk '$1 == "socfpga-valid.rbf" { print $2 }' $FW/images.txt)" \
-	"$(sed -n 's/^crc32: //p' $AF)"
+check_eq builtin_fabric_crc32 "$(expected_crc socfpga-valid.rbf)" "$(field $AF crc32)"
 check remove_overlay rmmod fpga_overlay_image
 check remove_board rmmod fpga_overlay_board
 rm -f $FW/socfpga-region.rbf

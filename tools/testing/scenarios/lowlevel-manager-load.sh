@@ -25,15 +25,6 @@ check_eq zynq_registered_powered_up "power up" "$(cat $X/state)"
 check_eq socfpga_status_clean "" "$(cat $A/status)"
 check_eq registered_managers_pin_nothing "0 0" "$(refcnt sim_socfpga) $(refcnt sim_zynq)"
 
-# field FILE NAME: the value of "NAME: value" in a debugfs file.
-field() {
-	sed -n "s/^$2: //p" "$1"
-}
-# expected_crc IMAGE: the manifest's CRC-32 of the image's configuration data.
-expected_crc() {
-	awk -v n="$1" '$1 == n { print $2 }' $FW/images.txt
-}
-
 # load NAME MGR IMAGE [PARAMS...]: loads IMAGE into manager MGR (1 socfpga,
 # 2 zynq) and records whether the load worked; its error output is kept in
 # /tmp/load.err.

@@ -22,7 +22,7 @@ cp $FW/socfpga-valid.rbf $FW/load.img
 check c_core_programs_through_rust_driver insmod $R/fixtures/fpga_image_loader.ko mgr=1
 rmmod fpga_image_loader
 check_eq c_core_state_operating operating "$(cat $A/state)"
-check_eq c_core_fabric_crc32 "$(awk '$1 == "socfpga-valid.rbf" { print $2 }' $FW/images.txt)" \
+check_eq c_core_fabric_crc32 "$(expected_crc socfpga-valid.rbf)" \
 	"$(sed -n 's/^crc32: //p' /sys/kernel/debug/sim-socfpga/fabric)"
 cp $FW/socfpga-corrupt.rbf $FW/load.img
 check_fails_with c_core_corrupt_image_fails "Input/output error" \
@@ -39,7 +39,7 @@ cp $FW/zynq-valid.bit $FW/load.img
 check c_core_programs_through_rust_write_sg insmod $R/fixtures/fpga_image_loader.ko mgr=2
 rmmod fpga_image_loader
 check_eq c_core_write_sg_state_operating operating "$(cat $X/state)"
-check_eq c_core_write_sg_fabric_crc32 "$(awk '$1 == "zynq-valid.bit" { print $2 }' $FW/images.txt)" \
+check_eq c_core_write_sg_fabric_crc32 "$(expected_crc zynq-valid.bit)" \
 	"$(sed -n 's/^crc32: //p' /sys/kernel/debug/sim-zynq/fabric)"
 check rmmod_rust_write_sg_lowlevel_from_c_core rmmod sim_zynq
 check rmmod_upstream_c_core rmmod fpga-mgr

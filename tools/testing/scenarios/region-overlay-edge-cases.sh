@@ -26,12 +26,6 @@ for m in sim_socfpga sim_zynq sim_freeze_bridge sim_pr_decoupler; do
 done
 check insmod_edge_board insmod $R/fixtures/fpga_overlay_board.ko board=3
 
-field() {
-	sed -n "s/^$2: //p" "$1"
-}
-expected_crc() {
-	awk -v n="$1" '$1 == n { print $2 }' $FW/images.txt
-}
 refs() {
 	echo "$(refcnt sim_socfpga) $(refcnt sim_freeze_bridge) $(refcnt sim_zynq) $(refcnt sim_pr_decoupler)"
 }

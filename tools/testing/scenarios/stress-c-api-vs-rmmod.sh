@@ -96,17 +96,18 @@ stats=$(cat /sys/kernel/debug/fpga_stress/stats)
 check rmmod_stress_threads rmmod fpga_stress
 echo "fpga-rs: stress: $cycles cycles; racing: $removed removals, $refused refused in use, $bad other; idle: $idle_removed removals, $idle_bad failed; unbind/bind: $rebound, $rebind_bad failed"
 echo "$stats" | sed 's/^/fpga-rs: stress: /'
-field() { echo "$stats" | sed -n "s/^$1 .*$2=\([0-9]*\).*/\1/p"; }
+# thread_stat KIND COUNTER: a counter of the threads of one kind.
+thread_stat() { echo "$stats" | sed -n "s/^$1 .*$2=\([0-9]*\).*/\1/p"; }
 check_eq every_racing_rmmod_succeeded_or_was_refused_in_use 0 "$bad"
 check_eq every_idle_rmmod_succeeded 0 "$idle_bad"
 check_eq idle_removals "$((4 * cycles))" "$idle_removed"
 check_eq every_unbind_and_rebind_succeeded 0 "$rebind_bad"
-check manager_programmed_during_stress test "$(field mgr ok)" -gt 0
-check bridge_toggled_during_stress test "$(field bridge ok)" -gt 0
-check region_programmed_during_stress test "$(field region ok)" -gt 0
-check overlay_applied_during_stress test "$(field overlay ok)" -gt 0
+check manager_programmed_during_stress test "$(thread_stat mgr ok)" -gt 0
+check bridge_toggled_during_stress test "$(thread_stat bridge ok)" -gt 0
+check region_programmed_during_stress test "$(thread_stat region ok)" -gt 0
+check overlay_applied_during_stress test "$(thread_stat overlay ok)" -gt 0
 for k in mgr bridge region overlay; do
-	check_eq ${k}_threads_saw_only_expected_errors 0 "$(field $k unexpected)"
+	check_eq ${k}_threads_saw_only_expected_errors 0 "$(thread_stat $k unexpected)"
 done
 for m in $LL; do
 	check_eq stress_${m}_unpinned 0 "$(refcnt $m)"

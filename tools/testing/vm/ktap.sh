@@ -74,6 +74,17 @@ class_dev() {
 	echo "/sys/class/$1/none"
 }
 
+# field FILE NAME: the value of "NAME: value" in a debugfs file.
+field() {
+	sed -n "s/^$2: //p" "$1"
+}
+
+# expected_crc IMAGE: the CRC-32 of the image's configuration data, from the
+# manifest that tools/testing/gen-images.py writes beside the images.
+expected_crc() {
+	awk -v n="$1" '$1 == n { print $2 }' /lib/firmware/fpga-rs/images.txt
+}
+
 # wait_for FILE VALUE [TENTHS]: wait until FILE reads VALUE (default 5 s).
 wait_for() {
 	n=${3:-50}
