@@ -28,7 +28,8 @@ module! {
         board: u32 {
             default: 1,
             description: "1: the test board (board.dtbo), 2: the simulated board (sim-board.dtbo), \
-                          3: the simulated board of edge cases (sim-edge-board.dtbo)",
+                          3: the simulated board of edge cases (sim-edge-board.dtbo), \
+                          4: the in-tree C drivers' board (c-drivers-board.dtbo)",
         },
     },
 }
@@ -50,6 +51,7 @@ impl kernel::Module for Board {
             1 => (c"fpga-rs/board.dtbo", c"/fpga-rs-board"),
             2 => (c"fpga-rs/sim-board.dtbo", c"/fpga-rs-sim"),
             3 => (c"fpga-rs/sim-edge-board.dtbo", c"/fpga-rs-edge"),
+            4 => (c"fpga-rs/c-drivers-board.dtbo", c"/fpga-rs-c-drivers"),
             _ => return Err(EINVAL),
         };
         let dev = faux::Registration::new(c"fpga-rs-overlay-board", None)?;

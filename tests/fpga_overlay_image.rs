@@ -10,7 +10,8 @@
 //! `edge-external-config.dtbo`, `15` `edge-pr-base.dtbo` and `16`
 //! `edge-pr-overlay-bridges.dtbo`, whose placeholder phandle `0xfeedf00d` becomes the live
 //! phandle of `/fpga-rs-edge/pr-decoupler` before it is applied, `17`
-//! `edge-overlay-missing-bridge.dtbo`. With `then=N`, overlay `N` is applied too while the first
+//! `edge-overlay-missing-bridge.dtbo`; on the board of in-tree C drivers (`c-drivers-board.dtso`)
+//! `18` `c-drivers-image.dtbo`. With `then=N`, overlay `N` is applied too while the first
 //! is, as a second user of the tree would. Loading fails with the
 //! overlay's error, which is the region's programming error.
 
@@ -33,7 +34,8 @@ module! {
             default: 1,
             description: "1: valid image, 2: corrupt image, 3: firmware with external-fpga-config, \
                           4-7: the simulated board's overlays, 8: a child region with an image, \
-                          9-17: the edge-case board's overlays",
+                          9-17: the edge-case board's overlays, 18: the C drivers' board's \
+                          overlay",
         },
         then: u32 {
             default: 0,
@@ -69,6 +71,7 @@ fn overlay_name(n: u32) -> Result<&'static CStr> {
         15 => c"fpga-rs/edge-pr-base.dtbo",
         16 => c"fpga-rs/edge-pr-overlay-bridges.dtbo",
         17 => c"fpga-rs/edge-overlay-missing-bridge.dtbo",
+        18 => c"fpga-rs/c-drivers-image.dtbo",
         _ => return Err(EINVAL),
     })
 }

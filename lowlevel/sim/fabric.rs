@@ -2,10 +2,15 @@
 
 //! A simulated FPGA under its manager, what `sim_socfpga` and `sim_zynq` share: the driver data
 //! the manager's ops run on, the FPGA bound to a device with its manager and its debugfs file
-//! `<device name>/fabric`, and the lines every `fabric` file ends with. A driver brings the FPGA
+//! `<device name>/fabric` (and `release`, `hold.rs`), and the lines every `fabric` file ends
+//! with. A driver brings the FPGA
 //! model `F`, its ops (`impl Ops for FpgaData<F>`) and what its `fabric` file shows first.
 
-use super::{fault::Fault, state_file::StateFile};
+use super::{
+    fault::Fault,
+    hold::{Hold, ReleaseEntry, ReleaseFile},
+    state_file::StateFile,
+};
 use crate::fpga::manager::{Ops, Registration};
 use kernel::{
     device::Device,
@@ -21,6 +26,9 @@ pub struct FpgaData<F> {
     pub dev: ARef<Device>,
     /// The FPGA.
     pub fpga: Arc<Mutex<F>>,
+    /// Holds the first `write()` of each programming until released, if the driver's `hold`
+    /// parameter says so.
+    pub hold: Arc<Hold>,
 }
 
 impl<F> FpgaData<F> {
@@ -31,13 +39,14 @@ impl<F> FpgaData<F> {
     }
 }
 
-/// One simulated FPGA bound to a device: its manager and its `fabric` file (dropped in this
-/// order).
+/// One simulated FPGA bound to a device: its manager and its `release` and `fabric` files
+/// (dropped in this order).
 pub struct Fabric<F: Send + 'static>
 where
     FpgaData<F>: Ops,
 {
     _mgr: Registration<FpgaData<F>>,
+    _release: ReleaseEntry,
     _fabric: StateFile<F>,
 }
 
@@ -45,25 +54,30 @@ impl<F: Send + 'static> Fabric<F>
 where
     FpgaData<F>: Ops,
 {
-    /// The FPGA `fpga` on `dev`, with its manager called `name`, owned by `module`, and its
-    /// `fabric` file, which `show` writes.
+    /// The FPGA `fpga` on `dev`, with its manager called `name`, owned by `module`, its `fabric`
+    /// file, which `show` writes, and its `release` file; programmings are held if `hold`.
     pub fn new<S>(
         dev: &Device,
         name: &'static CStr,
         fpga: F,
         show: &'static S,
+        hold: bool,
         module: &'static ThisModule,
     ) -> Result<Self>
     where
         S: Fn(&Arc<Mutex<F>>, &mut fmt::Formatter<'_>) -> fmt::Result + Send + Sync,
     {
         let (fpga, fabric) = StateFile::new(dev, c"fabric", fpga, show)?;
+        let hold = Hold::new(hold)?;
+        let release = ReleaseFile::create(fabric.dir(), &hold)?;
         let data = FpgaData {
             dev: dev.into(),
             fpga,
+            hold,
         };
         Ok(Self {
             _mgr: Registration::new(dev, name, Ok::<_, Error>(data), module)?,
+            _release: release,
             _fabric: fabric,
         })
     }

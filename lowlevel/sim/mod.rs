@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! What the simulated FPGAs and bridges of `lowlevel/` share: binding to a faux device or a
-//! device-tree node, checksums, failures, part names, status polling, the debugfs view of a
-//! device's state, an FPGA under its manager with its `fabric` file, and the traffic through a
-//! bridge.
+//! device-tree node, checksums, failures, programmings held for tests, part names, status
+//! polling, the debugfs view of a device's state, an FPGA under its manager with its `fabric`
+//! file, and the traffic through a bridge.
 //!
 //! Each driver compiles this once, as a public module of its crate (`pub mod sim`): a driver
 //! uses only part of it.
@@ -14,6 +14,7 @@ pub mod crc32;
 pub mod dec64;
 pub mod fabric;
 pub mod fault;
+pub mod hold;
 pub mod name;
 pub mod poll;
 pub mod state_file;

@@ -17,7 +17,7 @@ use kernel::{
     fmt,
     prelude::*,
     sync::{Arc, Mutex},
-    time::{delay::fsleep, Delta, Instant, Monotonic},
+    time::{Delta, Instant, Monotonic},
 };
 
 mod engine;
@@ -50,9 +50,10 @@ module! {
             default: 1,
             description: "Manage one FPGA on the faux device sim-socfpga (0: device tree only)",
         },
-        chunk_delay_ms: u32 {
+        hold: u32 {
             default: 0,
-            description: "Delay per write() call, in milliseconds (slow programming)",
+            description: "1: hold the first write of each programming until a number is written \
+                          to debugfs <device>/release (at most 60 s), for tests",
         },
         conf_done_delay_ms: u32 {
             default: 0,
@@ -108,6 +109,7 @@ impl Ops for SimSocfpga {
     }
 
     fn write_init(&self, info: &ImageInfo, header: &[u8]) -> Result {
+        self.hold.arm();
         let mut fpga = self.fpga.lock();
         if info.partial() {
             let fault = fpga.engine.reject(Fault::new(
@@ -126,10 +128,7 @@ impl Ops for SimSocfpga {
     }
 
     fn write(&self, data: &[u8]) -> Result {
-        let delay = *module_parameters::chunk_delay_ms.value();
-        if delay != 0 {
-            fsleep(Delta::from_millis(delay.into()));
-        }
+        self.hold.wait(&self.dev)?;
         let mut fpga = self.fpga.lock();
         fpga.writes += 1;
         if let Some(fault) = fault::injected(
@@ -237,6 +236,13 @@ impl SimDevice for Instance {
             writes: 0,
             conf_done_at: None,
         };
-        Fabric::new(dev, NAME, fpga, &show_fabric, module)
+        Fabric::new(
+            dev,
+            NAME,
+            fpga,
+            &show_fabric,
+            *module_parameters::hold.value() != 0,
+            module,
+        )
     }
 }

@@ -23,7 +23,7 @@ use kernel::{
     fmt,
     prelude::*,
     sync::{Arc, Mutex},
-    time::{delay::fsleep, Delta},
+    time::Delta,
 };
 
 mod bit_header;
@@ -61,9 +61,10 @@ module! {
             default: 1,
             description: "Manage one FPGA on the faux device sim-zynq (0: device tree only)",
         },
-        chunk_delay_ms: u32 {
+        hold: u32 {
             default: 0,
-            description: "Delay per chunk (page) of the image, in milliseconds (slow programming)",
+            description: "1: hold the first write of each programming until a number is written \
+                          to debugfs <device>/release (at most 60 s), for tests",
         },
         done_timeout_ms: u32 {
             default: 100,
@@ -118,10 +119,7 @@ type SimZynq = FpgaData<Fpga>;
 impl SimZynq {
     /// Feeds one chunk of configuration data to the FPGA.
     fn write_chunk(&self, data: &[u8]) -> Result {
-        let delay = *module_parameters::chunk_delay_ms.value();
-        if delay != 0 {
-            fsleep(Delta::from_millis(delay.into()));
-        }
+        self.hold.wait(&self.dev)?;
         let mut fpga = self.fpga.lock();
         fpga.writes += 1;
         if let Some(fault) = fault::injected(
@@ -197,6 +195,7 @@ impl Ops for SimZynq {
     }
 
     fn write_init(&self, info: &ImageInfo, _header: &[u8]) -> Result {
+        self.hold.arm();
         let mut fpga = self.fpga.lock();
         fpga.writes = 0;
         fpga.data_offset = info.header_size();
@@ -342,6 +341,13 @@ impl SimDevice for Instance {
             data_len: 0,
             writes: 0,
         };
-        Fabric::new(dev, NAME, fpga, &show_fabric, module)
+        Fabric::new(
+            dev,
+            NAME,
+            fpga,
+            &show_fabric,
+            *module_parameters::hold.value() != 0,
+            module,
+        )
     }
 }

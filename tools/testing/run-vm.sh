@@ -36,11 +36,13 @@ esac
 # The in-tree kernel (KERNEL_FLAVOR=intree, fpga-rs built in) runs its own
 # scenario (scenarios/in-tree-builtin-cores.sh): the rest of the plan loads
 # the cores as modules. initcall_debug logs the order of the initcalls, which
-# that scenario checks.
+# that scenario checks. memmap= keeps 4 KiB of RAM from the kernel for the
+# register of the PR decoupler that scenarios/in-tree-c-drivers.sh drives
+# (overlays/c-drivers-board.dtso; the VM has 512 MiB).
 intree_args=
 if [ "$KERNEL_FLAVOR" = intree ]; then
 	ONLY=${ONLY:-scenario_in_tree_*}
-	intree_args=" initcall_debug"
+	intree_args=" initcall_debug memmap=4K\$0x1f000000"
 fi
 [ -f "$KERNEL_IMAGE" ] || die "no $ARCH kernel at $KERNEL_IMAGE: run 'make setup ARCH=$ARCH' first"
 mkdir -p "$OUT"

@@ -6,12 +6,24 @@
 # architecture can build is built, unchanged, from the kernel's sources as a
 # module (configs/intree.config), with modpost resolving its FPGA symbols
 # against the Rust cores (the C cores are not built: FPGA_CORE_RUST). Each
-# must load on them and unload again. The table "built / loaded / driven" is
-# printed as "fpga-rs: in-tree driver ..." lines; "driven" is "-" where this
-# VM has no device for the driver. Skipped on the other kernels.
+# must load on them and unload again.
+#
+# Item 2: xilinx-spi (with its library xilinx-core) and xilinx-pr-decoupler
+# program an FPGA region through the Rust cores, unchanged, on the board of
+# overlays/c-drivers-board.dtso: the FPGA is tests/fpga_slave_serial_model.c
+# behind its slave-serial port (SPI for CCLK/DIN, GPIOs for PROG_B, INIT_B
+# and DONE), the decoupler's register is RAM kept from the kernel
+# (memmap=, run-vm.sh). The module references are checked before, while the
+# model holds the programming on its port, and after; a corrupt image fails
+# with xilinx-core's own diagnosis and nothing left pinned.
+#
+# The table "built / loaded / driven" is printed as "fpga-rs: in-tree driver
+# ..." lines; "driven" is "-" where this VM has no device for the driver.
+# Skipped on the other kernels.
 
 R=/fpga-rs
 D=$R/intree-drivers
+FW=/lib/firmware/fpga-rs
 if [ -e $R/modules/fpga_mgr.ko ] || [ ! -d $D ]; then
 	skip in_tree_c_drivers "fpga-rs is loaded as modules on this kernel; KERNEL_FLAVOR=intree builds it in"
 	exit 0
@@ -38,16 +50,112 @@ while [ -n "$pending" ] && [ $progress = 1 ]; do
 	done
 	pending=$next
 done
+
+# by_name CLASS NAME: the device of CLASS whose name attribute is NAME.
+by_name() {
+	for d in /sys/class/$1/*; do
+		[ "$(cat $d/name 2>/dev/null)" = "$2" ] && echo $d
+	done
+}
+# The references of the modules a programming of the region pins: the
+# manager's owner (xilinx_core, which registers it), the module of the driver
+# its parent is bound to (xilinx_spi, ffi/owners.rs) and the bridge's owner;
+# and of the model, whose GPIO lines xilinx-core holds (no change expected).
+refs() {
+	for m in xilinx_spi xilinx_core xilinx_pr_decoupler fpga_slave_serial_model; do
+		printf '%s ' "$(refcnt $m)"
+	done
+}
+# plus_one "A B C D": the references of refs() with the first three pinned once.
+plus_one() {
+	set -- $1
+	echo "$(($1 + 1)) $(($2 + 1)) $(($3 + 1)) $4 "
+}
+
+driven_spi=-
+driven_decoupler=-
+if loaded xilinx_spi && loaded xilinx_pr_decoupler; then
+	check c_board_model_loads insmod $R/fixtures/fpga_slave_serial_model.ko
+	check c_board_added insmod $R/fixtures/fpga_overlay_board.ko board=4
+	M=$(by_name fpga_manager "Xilinx Slave Serial FPGA Manager")
+	B=$(by_name fpga_bridge "Xilinx PR Decoupler")
+	P=$(ls -d /sys/kernel/debug/*slave-serial-port 2>/dev/null | head -n 1)
+	check c_manager_registered_on_the_rust_core test -n "$M"
+	check c_bridge_registered_on_the_rust_core test -n "$B"
+	check c_model_has_its_fabric_file test -n "$P"
+	# DONE is low: xilinx-core's state() says reset.
+	check_eq c_manager_state_before reset "$(cat $M/state)"
+	check_eq c_bridge_state_before enabled "$(cat $B/state)"
+	before=$(refs)
+
+	# A valid .bit: the model holds the first transfer on its port.
+	cp $FW/zynq-valid.bit $FW/xilinx-ss-region.bit
+	echo 1 >$P/hold
+	insmod $R/fixtures/fpga_overlay_image.ko image=18 2>/tmp/c-image.err &
+	image=$!
+	check c_programming_reaches_the_port wait_for $P/holding 1
+	check_eq c_manager_state_while_programming write "$(cat $M/state)"
+	check_eq c_bridge_disabled_while_programming disabled "$(cat $B/state)"
+	check_eq c_modules_pinned_while_programming "$(plus_one "$before")" "$(refs)"
+	check_fails_with c_rmmod_xilinx_spi_refused_while_programming \
+		"Resource temporarily unavailable" rmmod xilinx_spi
+	echo 0 >$P/hold
+	check c_region_programmed wait $image
+	check_eq c_manager_operating operating "$(cat $M/state)"
+	check_eq c_bridge_enabled_after_programming enabled "$(cat $B/state)"
+	check_eq c_fpga_configured done "$(field $P/fabric mode)"
+	check_eq c_frame_data_bytes "$(awk '$1 == "zynq-valid.bit" { print $3 }' $FW/images.txt)" \
+		"$(field $P/fabric bytes)"
+	check_eq c_frame_data_crc32 "$(expected_crc zynq-valid.bit)" "$(field $P/fabric crc32)"
+	check_eq c_no_frame_data_while_coupled 0 "$(field $P/fabric 'bytes while coupled')"
+	check_eq c_modules_unpinned_after_programming "$before" "$(refs)"
+	check c_image_overlay_removed rmmod fpga_overlay_image
+	[ "$(field $P/fabric programmings)" = 1 ] && driven_spi="yes, programmed a region"
+
+	# A corrupt .bit: the FPGA pulls INIT_B low at the CRC check and
+	# xilinx-core says so; the region leaves its bridge disabled, as
+	# upstream's does, and nothing stays pinned.
+	cp $FW/zynq-corrupt.bit $FW/xilinx-ss-region.bit
+	check_fails_with c_corrupt_image_fails "timed out" \
+		insmod $R/fixtures/fpga_overlay_image.ko image=18
+	check c_corrupt_image_diagnosed_by_xilinx_core \
+		sh -c "dmesg | grep -q 'CRC error or invalid device'"
+	check_eq c_model_saw_the_crc_error "CRC register" "$(field $P/fabric 'last error' | cut -c1-12)"
+	check_eq c_manager_state_after_corrupt_image "write complete error" "$(cat $M/state)"
+	check_eq c_bridge_stays_disabled_after_failure disabled "$(cat $B/state)"
+	check_eq c_modules_unpinned_after_failure "$before" "$(refs)"
+
+	# And the valid one again.
+	cp $FW/zynq-valid.bit $FW/xilinx-ss-region.bit
+	check c_region_programs_after_failure insmod $R/fixtures/fpga_overlay_image.ko image=18
+	check_eq c_second_programming_counted 2 "$(field $P/fabric programmings)"
+	check_eq c_bridge_enabled_again enabled "$(cat $B/state)"
+	check c_image_overlay_removed_again rmmod fpga_overlay_image
+	[ "$(cat $B/state)" = enabled ] && [ "$driven_spi" != - ] &&
+		driven_decoupler="yes, decoupled a region"
+	check c_board_removed rmmod fpga_overlay_board
+	check c_model_unloads rmmod fpga_slave_serial_model
+	rm -f $FW/xilinx-ss-region.bit
+fi
+
+ndriven=0
 for ko in $(ls $D/*.ko); do
 	name=$(basename "$ko" .ko)
 	case " $order " in
 	*" $ko "*) loaded=yes ;;
 	*) loaded="no: $(cat /tmp/$name.err 2>/dev/null)" ;;
 	esac
-	echo "fpga-rs: in-tree driver $name: built yes, loaded $loaded, driven -"
+	case $name in
+	xilinx-spi | xilinx-core) driven=$driven_spi ;;
+	xilinx-pr-decoupler) driven=$driven_decoupler ;;
+	*) driven=- ;;
+	esac
+	[ "$driven" = - ] || ndriven=$((ndriven + 1))
+	echo "fpga-rs: in-tree driver $name: built yes, loaded $loaded, driven $driven"
 	check_eq "c_driver_$(echo $name | tr - _)_loads_on_the_rust_cores" yes "$loaded"
 done
-echo "fpga-rs: in-tree drivers: $(ls $D/*.ko | wc -l) built, $(echo $order | wc -w) loaded"
+echo "fpga-rs: in-tree drivers: $(ls $D/*.ko | wc -l) built, $(echo $order | wc -w) loaded," \
+	"$ndriven driven"
 # Every one unloads again (the reverse order of loading).
 bad=
 for ko in $order; do

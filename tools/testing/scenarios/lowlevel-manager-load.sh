@@ -149,7 +149,9 @@ check insmod_socfpga_stalled_poller insmod $R/lowlevel/sim_socfpga.ko conf_done_
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
 valid socfpga_stalled_poller_samples_after_deadline 1 socfpga-valid.rbf $A $AF timeout_us=2000
 rmmod sim_socfpga
-check insmod_socfpga_slow insmod $R/lowlevel/sim_socfpga.ko chunk_delay_ms=3000
+# A programming held in its first write() (hold=1) until released: look at
+# it mid-way.
+check insmod_socfpga_held insmod $R/lowlevel/sim_socfpga.ko hold=1
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
 cp $FW/socfpga-valid.rbf $FW/load.img
 insmod $R/fixtures/fpga_image_loader.ko mgr=1 &
@@ -158,6 +160,7 @@ check slow_load_reaches_write wait_for $A/state write
 check_eq slow_load_pins_lowlevel 1 "$(refcnt sim_socfpga)"
 check_fails_with rmmod_programming_lowlevel_is_refused "Resource temporarily unavailable" \
 	rmmod sim_socfpga
+echo 1 >$D/sim-socfpga/release
 check slow_load_completes wait $loading
 check_eq slow_load_operating operating "$(cat $A/state)"
 check_eq slow_load_fabric_crc32 "$(expected_crc socfpga-valid.rbf)" "$(field $AF crc32)"

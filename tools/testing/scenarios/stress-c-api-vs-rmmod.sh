@@ -72,7 +72,7 @@ while [ $i -lt "$cycles" ]; do
 	done
 	echo 1 >$S/pause
 	# Two threads of each kind (threads=2), a region and an overlay thread.
-	if wait_for $S/parked 6 100; then
+	if wait_for $S/parked 6; then
 		for m in $LL; do
 			if rmmod $m 2>/tmp/stress.err; then
 				idle_removed=$((idle_removed + 1))
@@ -91,7 +91,7 @@ done
 # The threads park first: a region the region thread registered pins the
 # fixture's module (its get_bridges) until that round unregisters it.
 echo 1 >$S/pause
-check stress_threads_park wait_for $S/parked 6 100
+check stress_threads_park wait_for $S/parked 6
 stats=$(cat /sys/kernel/debug/fpga_stress/stats)
 check rmmod_stress_threads rmmod fpga_stress
 echo "fpga-rs: stress: $cycles cycles; racing: $removed removals, $refused refused in use, $bad other; idle: $idle_removed removals, $idle_bad failed; unbind/bind: $rebound, $rebind_bad failed"

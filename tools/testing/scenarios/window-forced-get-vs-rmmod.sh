@@ -54,7 +54,7 @@ if [ -w $O ]; then
 fi
 
 # window NAME KIND DEVICE PROBE LOWLEVEL [TENTHS]: one forced window, waiting
-# TENTHS (default 100) tenths of a second for the get to return. Sets $reached
+# TENTHS (default 1200) tenths of a second for the get to return. Sets $reached
 # (the get was held, and the low-level module was gone when it was let go),
 # $refused (rmmod was refused while it was held), $result (the get's errno,
 # 0 for success; it put a success at once).
@@ -66,11 +66,11 @@ window() {
 	fi
 	echo 1 >$D/start
 	state=
-	wait_for $D/state held 100 && state=held
+	wait_for $D/state held && state=held
 	if [ -n "$state" ]; then
 		taskset 2 rmmod $5 2>/tmp/window.err &
 		rmmod_pid=$!
-		n=100
+		n=1200
 		while kill -0 $rmmod_pid 2>/dev/null && [ $n -gt 0 ]; do
 			sleep 0.1
 			n=$((n - 1))
@@ -82,7 +82,7 @@ window() {
 	fi
 	echo 1 >$D/release
 	[ -z "$state" ] || wait $rmmod_pid 2>/dev/null
-	n=${6:-100}
+	n=${6:-1200}
 	while [ $n -gt 0 ]; do
 		case "$(cat $D/state)" in done* | missed) break ;; esac
 		sleep 0.1

@@ -85,9 +85,12 @@ expected_crc() {
 	awk -v n="$1" '$1 == n { print $2 }' /lib/firmware/fpga-rs/images.txt
 }
 
-# wait_for FILE VALUE [TENTHS]: wait until FILE reads VALUE (default 5 s).
+# wait_for FILE VALUE [TENTHS]: wait until FILE reads VALUE. It waits for a
+# state the test brought about (a held programming, parked threads), not for
+# a time: the bound (default 120 s) only stops a test whose state never comes,
+# and must hold on a loaded TCG host.
 wait_for() {
-	n=${3:-50}
+	n=${3:-1200}
 	while [ "$n" -gt 0 ]; do
 		[ "$(cat "$1" 2>/dev/null)" = "$2" ] && return 0
 		sleep 0.1
