@@ -96,7 +96,8 @@ if loaded xilinx_spi && loaded xilinx_pr_decoupler; then
 	check c_programming_reaches_the_port wait_for $P/holding 1
 	check_eq c_manager_state_while_programming write "$(cat $M/state)"
 	check_eq c_bridge_disabled_while_programming disabled "$(cat $B/state)"
-	check_eq c_modules_pinned_while_programming "$(plus_one "$before")" "$(refs)"
+	during=$(refs)
+	check_eq c_modules_pinned_while_programming "$(plus_one "$before")" "$during"
 	check_fails_with c_rmmod_xilinx_spi_refused_while_programming \
 		"Resource temporarily unavailable" rmmod xilinx_spi
 	echo 0 >$P/hold
@@ -108,7 +109,11 @@ if loaded xilinx_spi && loaded xilinx_pr_decoupler; then
 		"$(field $P/fabric bytes)"
 	check_eq c_frame_data_crc32 "$(expected_crc zynq-valid.bit)" "$(field $P/fabric crc32)"
 	check_eq c_no_frame_data_while_coupled 0 "$(field $P/fabric 'bytes while coupled')"
-	check_eq c_modules_unpinned_after_programming "$before" "$(refs)"
+	after=$(refs)
+	check_eq c_modules_unpinned_after_programming "$before" "$after"
+	echo "fpga-rs: refcnt of xilinx_spi xilinx_core xilinx_pr_decoupler" \
+		"fpga_slave_serial_model before / during / after a programming:" \
+		"$before/ $during/ $after"
 	[ "$(field $P/fabric programmings)" = 1 ] && driven_spi="yes, programmed a region"
 	[ "$(field $P/fabric 'bytes while coupled')" = 0 ] && [ "$(cat $B/state)" = enabled ] &&
 		driven_decoupler="yes, decoupled a region"
