@@ -51,11 +51,14 @@ while [ -n "$pending" ] && [ $progress = 1 ]; do
 	pending=$next
 done
 
-# by_name CLASS NAME: the device of CLASS whose name attribute is NAME.
+# by_name CLASS NAME: the device of CLASS whose name attribute is NAME; fails
+# if there is none.
 by_name() {
+	found=1
 	for d in /sys/class/$1/*; do
-		[ "$(cat $d/name 2>/dev/null)" = "$2" ] && echo $d
+		[ "$(cat $d/name 2>/dev/null)" = "$2" ] && echo $d && found=0
 	done
+	return $found
 }
 # The references of the modules a programming of the region pins: the
 # manager's owner (xilinx_core, which registers it), the module of the driver
@@ -77,11 +80,16 @@ driven_decoupler=-
 if loaded xilinx_spi && loaded xilinx_pr_decoupler; then
 	check c_board_model_loads insmod $R/fixtures/fpga_slave_serial_model.ko
 	check c_board_added insmod $R/fixtures/fpga_overlay_board.ko board=4
+	# The devices may defer their probes (the FPGA's on its GPIO lines,
+	# the region's on its manager) and register later.
+	check c_manager_registered_on_the_rust_core \
+		wait_until by_name fpga_manager "Xilinx Slave Serial FPGA Manager"
+	check c_bridge_registered_on_the_rust_core wait_until by_name fpga_bridge "Xilinx PR Decoupler"
+	check c_region_registered wait_until sh -c \
+		"readlink -f /sys/class/fpga_region/*/device | grep -q 'fpga-rs-c-drivers:fpga-region\$'"
 	M=$(by_name fpga_manager "Xilinx Slave Serial FPGA Manager")
 	B=$(by_name fpga_bridge "Xilinx PR Decoupler")
 	P=$(ls -d /sys/kernel/debug/*slave-serial-port 2>/dev/null | head -n 1)
-	check c_manager_registered_on_the_rust_core test -n "$M"
-	check c_bridge_registered_on_the_rust_core test -n "$B"
 	check c_model_has_its_fabric_file test -n "$P"
 	# DONE is low: xilinx-core's state() says reset.
 	check_eq c_manager_state_before reset "$(cat $M/state)"

@@ -85,6 +85,17 @@ expected_crc() {
 	awk -v n="$1" '$1 == n { print $2 }' /lib/firmware/fpga-rs/images.txt
 }
 
+# wait_until COMMAND...: wait until COMMAND succeeds, bounded as wait_for is
+# (a device that deferred its probe, say).
+wait_until() {
+	n=1200
+	until "$@"; do
+		[ "$n" -gt 0 ] || return 1
+		sleep 0.1
+		n=$((n - 1))
+	done
+}
+
 # wait_for FILE VALUE [TENTHS]: wait until FILE reads VALUE. It waits for a
 # state the test brought about (a held programming, parked threads), not for
 # a time: the bound (default 120 s) only stops a test whose state never comes,
