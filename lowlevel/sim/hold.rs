@@ -59,7 +59,10 @@ impl Hold {
         let start = Instant::<Monotonic>::now();
         while self.released.xchg(0, Full) == 0 {
             if start.elapsed().as_millis() > RELEASE_TIMEOUT_MS {
-                dev_err!(dev, "held write() not released within {RELEASE_TIMEOUT_MS} ms\n");
+                dev_err!(
+                    dev,
+                    "held write() not released within {RELEASE_TIMEOUT_MS} ms\n"
+                );
                 return Err(ETIMEDOUT);
             }
             fsleep(Delta::from_millis(10));
