@@ -56,6 +56,50 @@ build_modules() {
 		{ cat "$OUT/modules.log" >&2; die "module build failed (log: $OUT/modules.log)"; }
 }
 
+# The in-tree low-level drivers of drivers/fpga that this architecture can
+# build (issue "In-tree C FPGA drivers on the Rust core", item 1): on the
+# kernel that loads fpga-rs as modules, built unchanged by the kernel's own
+# drivers/fpga/Makefile, out of tree (M= the kernel's source, MO= a folder of
+# $OUT), against fpga-rs's Module.symvers (KBUILD_EXTRA_SYMBOLS), with the C
+# cores and their KUnit tests left out (their CONFIG_ set empty): modpost
+# resolves the FPGA symbols to the Rust cores, and in the VM the drivers load
+# on them (scenarios/in-tree-c-drivers.sh). Not built: intel-m10-bmc-sec-update
+# (a firmware-upload driver of the MAX 10 BMC, not a manager, bridge or
+# region). x86-64 builds its drivers in tree instead (KERNEL_FLAVOR=intree).
+C_DRIVERS_COMMON="FPGA_MGR_SOCFPGA FPGA_MGR_SOCFPGA_A10 FPGA_MGR_ALTERA_PS_SPI FPGA_MGR_ALTERA_CVP
+	FPGA_MGR_ZYNQ_FPGA FPGA_MGR_XILINX_CORE FPGA_MGR_XILINX_SELECTMAP FPGA_MGR_XILINX_SPI
+	FPGA_MGR_ICE40_SPI FPGA_MGR_MACHXO2_SPI FPGA_MGR_ZYNQMP_FPGA FPGA_MGR_VERSAL_FPGA
+	FPGA_MGR_MICROCHIP_SPI FPGA_MGR_LATTICE_SYSCONFIG FPGA_MGR_LATTICE_SYSCONFIG_SPI
+	FPGA_MGR_EFINIX_SPI ALTERA_PR_IP_CORE ALTERA_PR_IP_CORE_PLAT SOCFPGA_FPGA_BRIDGE
+	ALTERA_FREEZE_BRIDGE XILINX_PR_DECOUPLER FPGA_DFL FPGA_DFL_FME FPGA_DFL_FME_MGR
+	FPGA_DFL_FME_BRIDGE FPGA_DFL_FME_REGION FPGA_DFL_AFU FPGA_DFL_NIOS_INTEL_PAC_N3000
+	FPGA_DFL_PCI"
+case "$ARCH" in
+# ts73xx-fpga's board (EP93xx, ARMv4T) has no place in an ARMv7 kernel, but
+# the driver builds.
+arm) C_DRIVERS="$C_DRIVERS_COMMON FPGA_MGR_TS73XX" ;;
+arm64) C_DRIVERS="$C_DRIVERS_COMMON FPGA_MGR_STRATIX10_SOC" ;;
+*) C_DRIVERS= ;;
+esac
+
+build_c_drivers() {
+	local dir=$OUT/c-drivers sym args=()
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	for sym in FPGA FPGA_BRIDGE FPGA_REGION OF_FPGA_REGION FPGA_KUNIT_TESTS; do
+		args+=("CONFIG_$sym=")
+	done
+	for sym in $C_DRIVERS; do
+		args+=("CONFIG_$sym=m")
+	done
+	# shellcheck disable=SC2086 # KMAKE_ARGS is a list of words
+	make -C "$KERNEL_BUILD" $KMAKE_ARGS M="$KERNEL_TREE/drivers/fpga" MO="$dir" \
+		KBUILD_EXTRA_SYMBOLS="$FPGA_RS_ROOT/Module.symvers" "${args[@]}" modules \
+		>"$OUT/c-drivers.log" 2>&1 ||
+		{ tail -n 30 "$OUT/c-drivers.log" >&2; die "in-tree C drivers failed to build (log: $OUT/c-drivers.log)"; }
+	echo "    $(ls "$dir"/*.ko | wc -l) in-tree C drivers built against fpga-rs's Module.symvers"
+}
+
 # stage_modules SUB FILES...: copies module files into the initramfs folder SUB.
 stage_modules() {
 	local sub=$1
@@ -115,6 +159,7 @@ build_initramfs() {
 	stage_modules lowlevel "$r"/lowlevel/*/*.ko
 	stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
 	stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
+	[ -z "$C_DRIVERS" ] || stage_modules intree-drivers "$OUT"/c-drivers/*.ko
 	if [ -d "$KERNEL_BUILD/drivers/fpga/tests" ]; then
 		stage_modules upstream "$KERNEL_BUILD"/drivers/fpga/*.ko
 		stage_modules upstream/tests "$KERNEL_BUILD"/drivers/fpga/tests/*.ko
@@ -152,6 +197,9 @@ run_tests() {
 
 # In tree, the kernel's build built fpga-rs.
 [ "$KERNEL_FLAVOR" = intree ] || step "build modules" build_modules || exit 1
+if [ "$KERNEL_FLAVOR" != intree ] && [ -n "$C_DRIVERS" ]; then
+	step "build in-tree C drivers" build_c_drivers || exit 1
+fi
 step "build initramfs" build_initramfs || exit 1
 case "$mode" in
 --tests)

@@ -1,14 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The in-tree C low-level drivers on the Rust cores (issue "In-tree C FPGA
-# drivers on the Rust core", item 1), on the kernel with fpga-rs built in
-# (KERNEL_FLAVOR=intree): every low-level driver of drivers/fpga that the
-# architecture can build is built, unchanged, from the kernel's sources as a
-# module (configs/intree.config), with modpost resolving its FPGA symbols
-# against the Rust cores (the C cores are not built: FPGA_CORE_RUST). Each
-# must load on them and unload again.
+# drivers on the Rust core", item 1): every low-level driver of drivers/fpga
+# that the architecture can build is built, unchanged, from the kernel's
+# sources as a module, with modpost resolving its FPGA symbols against the
+# Rust cores, and must load on them and unload again.
+# - x86-64: on the kernel with fpga-rs built in (KERNEL_FLAVOR=intree,
+#   configs/intree.config), where the C cores are not built at all
+#   (FPGA_CORE_RUST);
+# - arm and arm64: on the kernel that loads fpga-rs as modules, built out of
+#   tree by the kernel's own drivers/fpga/Makefile against fpga-rs's
+#   Module.symvers (run-vm.sh, build_c_drivers); the Rust cores are loaded
+#   first, the C cores never.
 #
-# Item 2: xilinx-spi (with its library xilinx-core) and xilinx-pr-decoupler
+# Item 2 (where the VM has the decoupler's RAM, memmap= on x86-64's intree
+# kernel): xilinx-spi (with its library xilinx-core) and xilinx-pr-decoupler
 # program an FPGA region through the Rust cores, unchanged, on the board of
 # overlays/c-drivers-board.dtso: the FPGA is tests/fpga_slave_serial_model.c
 # behind its slave-serial port (SPI for CCLK/DIN, GPIOs for PROG_B, INIT_B
@@ -19,14 +25,27 @@
 #
 # The table "built / loaded / driven" is printed as "fpga-rs: in-tree driver
 # ..." lines; "driven" is "-" where this VM has no device for the driver.
-# Skipped on the other kernels.
+# Skipped where no C driver is built (x86-64's default kernel).
 
 R=/fpga-rs
 D=$R/intree-drivers
 FW=/lib/firmware/fpga-rs
-if [ -e $R/modules/fpga_mgr.ko ] || [ ! -d $D ]; then
-	skip in_tree_c_drivers "fpga-rs is loaded as modules on this kernel; KERNEL_FLAVOR=intree builds it in"
+if [ ! -d $D ]; then
+	skip in_tree_c_drivers "no in-tree C driver built for this kernel (x86-64: KERNEL_FLAVOR=intree)"
 	exit 0
+fi
+# The Rust cores, where they are modules.
+cores=
+if [ -e $R/modules/fpga_mgr.ko ]; then
+	cores="fpga_mgr fpga_bridge fpga_region of_fpga_region"
+	for m in $cores; do
+		check "insmod_rust_core_$m" insmod $R/modules/$m.ko
+	done
+	# The C cores' modules have the same names: the loaded ones are Rust
+	# (their symbols are Rust's, v0-mangled).
+	for m in $cores; do
+		check "${m}_module_is_the_rust_core" grep -q "^[0-9a-f]* [tT] _R.*\[$m\]\$" /proc/kallsyms
+	done
 fi
 
 # Modules the drivers use (regmap-mmio, ...), then the drivers, in as many
@@ -77,7 +96,7 @@ plus_one() {
 
 driven_spi=-
 driven_decoupler=-
-if loaded xilinx_spi && loaded xilinx_pr_decoupler; then
+if loaded xilinx_spi && loaded xilinx_pr_decoupler && grep -q 'memmap=4K\$0x1f000000' /proc/cmdline; then
 	check c_board_model_loads insmod $R/fixtures/fpga_slave_serial_model.ko
 	check c_board_added insmod $R/fixtures/fpga_overlay_board.ko board=4
 	# The devices may defer their probes (the FPGA's on its GPIO lines,
@@ -175,3 +194,7 @@ for ko in $order; do
 	rmmod "$(basename "$ko" .ko)" || bad="$bad $(basename "$ko" .ko)"
 done
 check_eq every_c_driver_unloads "" "$bad"
+# The Rust cores go again, where they are modules.
+for m in $(echo $cores | tr ' ' '\n' | sed '1!G;h;$!d'); do
+	check "rmmod_rust_core_$m" rmmod $m
+done
