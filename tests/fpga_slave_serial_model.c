@@ -33,8 +33,8 @@
  * last configuration (bytes and CRC-32), the configurations that succeeded
  * and the last error. Writing 1 to <device>/hold stops the next transfer on
  * the port until 0 is written (the scenario checks the module references
- * while a programming is in progress); <device>/holding is 1 while a
- * transfer waits there.
+ * while a programming is in progress), or for at most HOLD_TIMEOUT_S;
+ * <device>/holding is 1 while a transfer waits there.
  */
 
 #include <linux/crc32.h>
@@ -49,10 +49,19 @@
 #include <linux/seq_file.h>
 #include <linux/spi/spi.h>
 #include <linux/spinlock.h>
+#include <linux/stringify.h>
 #include <linux/wait.h>
 
 #define SYNC_WORD	0xAA995566
 #define XC7Z020_IDCODE	0x03727093
+/*
+ * How long a held transfer waits for its release, in seconds: longer than a
+ * scenario waits for a state (tools/testing/vm/ktap.sh), so that a test that
+ * never releases it (or an unbind, which removes the FPGA's SPI device, a
+ * consumer of the model's GPIO lines, before the model) ends instead of
+ * hanging.
+ */
+#define HOLD_TIMEOUT_S	300
 /* The frame data the configuration memory holds, in bytes. */
 #define CONFIG_MEMORY_SIZE	(4 << 20)
 
@@ -217,6 +226,9 @@ static void model_word(struct model *m, u32 w)
 		if (((w >> 27) & 3) == 2)
 			m->remaining = w & 0x7ffffff;
 		break;
+	case 7:
+		/* 0xFFFFFFFF: a dummy word, as xilinx-core's padding. */
+		break;
 	default:
 		model_fail(m, "packet header %#010x of no type 1 or 2", w, 0);
 	}
@@ -254,9 +266,17 @@ static int model_transfer_one(struct spi_controller *ctlr, struct spi_device *sp
 	unsigned int i;
 
 	if (READ_ONCE(m->hold)) {
+		long left;
+
 		WRITE_ONCE(m->holding, true);
-		wait_event(m->hold_wq, !READ_ONCE(m->hold));
+		left = wait_event_killable_timeout(m->hold_wq, !READ_ONCE(m->hold),
+						  HOLD_TIMEOUT_S * HZ);
 		WRITE_ONCE(m->holding, false);
+		if (left <= 0) {
+			dev_err(m->dev, "held transfer %s\n",
+				left ? "killed" : "not released within " __stringify(HOLD_TIMEOUT_S) " s");
+			return left ? left : -ETIMEDOUT;
+		}
 	}
 	if (t->rx_buf)
 		memset(t->rx_buf, 0xff, t->len);
@@ -453,7 +473,9 @@ static int model_probe(struct platform_device *pdev)
 
 /*
  * Before the devres actions unregister the controller, whose FPGA's manager
- * waits for a programming in progress: a transfer held then goes on.
+ * waits for a programming in progress: a transfer held then goes on. (An
+ * unbind of the model removes the FPGA's SPI device first, as a consumer of
+ * the model's GPIO lines: a held transfer then ends at its timeout.)
  */
 static void model_remove(struct platform_device *pdev)
 {

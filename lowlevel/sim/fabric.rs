@@ -3,8 +3,8 @@
 //! A simulated FPGA under its manager, what `sim_socfpga` and `sim_zynq` share: the driver data
 //! the manager's ops run on, the FPGA bound to a device with its manager and its debugfs file
 //! `<device name>/fabric` (and `release`, `hold.rs`), and the lines every `fabric` file ends
-//! with. A driver brings the FPGA
-//! model `F`, its ops (`impl Ops for FpgaData<F>`) and what its `fabric` file shows first.
+//! with. A driver brings the FPGA model `F`, its ops (`impl Ops for FpgaData<F>`) and what its
+//! `fabric` file shows first.
 
 use super::{
     fault::Fault,

@@ -3,15 +3,17 @@
 //! A programming held mid-way, for the tests that look at it then (module references, sysfs
 //! state, an rmmod that must be refused) without betting on how long it takes: with the
 //! driver's `hold=1`, the first `write()` of each programming waits until a number is written
-//! to the device's debugfs file `release`. It fails with `ETIMEDOUT` after 60 s instead, so that
-//! a test that never releases it cannot hang the kernel.
+//! to the device's debugfs file `release`. It fails with `ETIMEDOUT` after 300 s instead (longer
+//! than a scenario waits for a state, `tools/testing/vm/ktap.sh`), so that a test that never
+//! releases it cannot hang the kernel. A release only counts once the programming started: a
+//! test waits for the manager's state to read `write` before it writes `release`.
 
 use kernel::{
     debugfs,
     device::Device,
     prelude::*,
     sync::{
-        atomic::{Atomic, Full, Relaxed, Release},
+        atomic::{Atomic, Relaxed},
         Arc,
     },
     time::{delay::fsleep, Delta, Instant, Monotonic},
@@ -19,7 +21,7 @@ use kernel::{
 };
 
 /// How long a held `write()` waits for its release, in milliseconds.
-const RELEASE_TIMEOUT_MS: i64 = 60_000;
+const RELEASE_TIMEOUT_MS: i64 = 300_000;
 
 /// The hold of one simulated FPGA.
 pub struct Hold {
@@ -57,7 +59,8 @@ impl Hold {
             return Ok(());
         }
         let start = Instant::<Monotonic>::now();
-        while self.released.xchg(0, Full) == 0 {
+        // The flag publishes no other data: relaxed is enough.
+        while self.released.xchg(0, Relaxed) == 0 {
             if start.elapsed().as_millis() > RELEASE_TIMEOUT_MS {
                 dev_err!(
                     dev,
@@ -100,7 +103,7 @@ impl debugfs::Reader for ReleaseFile {
             .trim()
             .parse::<u32>()
             .map_err(|_| EINVAL)?;
-        self.0.released.store(1, Release);
+        self.0.released.store(1, Relaxed);
         Ok(())
     }
 }

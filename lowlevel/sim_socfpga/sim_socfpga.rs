@@ -53,7 +53,7 @@ module! {
         hold: u32 {
             default: 0,
             description: "1: hold the first write of each programming until a number is written \
-                          to debugfs <device>/release (at most 60 s), for tests",
+                          to debugfs <device>/release (at most 300 s), for tests",
         },
         conf_done_delay_ms: u32 {
             default: 0,

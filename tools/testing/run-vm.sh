@@ -86,17 +86,28 @@ build_c_drivers() {
 	local dir=$OUT/c-drivers sym args=()
 	rm -rf "$dir"
 	mkdir -p "$dir"
-	for sym in FPGA FPGA_BRIDGE FPGA_REGION OF_FPGA_REGION FPGA_KUNIT_TESTS; do
-		args+=("CONFIG_$sym=")
-	done
-	for sym in $C_DRIVERS; do
-		args+=("CONFIG_$sym=m")
+	# Every symbol of the Makefile is set: empty (the C cores, their KUnit
+	# tests, whatever the kernel's .config has on) unless it is a driver of
+	# the list.
+	for sym in $(sed -n 's/^obj-\$(CONFIG_\([A-Z0-9_]*\)).*/\1/p' "$KERNEL_TREE/drivers/fpga/Makefile"); do
+		case " $(echo $C_DRIVERS) " in
+		*" $sym "*) args+=("CONFIG_$sym=m") ;;
+		*) args+=("CONFIG_$sym=") ;;
+		esac
 	done
 	# shellcheck disable=SC2086 # KMAKE_ARGS is a list of words
 	make -C "$KERNEL_BUILD" $KMAKE_ARGS M="$KERNEL_TREE/drivers/fpga" MO="$dir" \
 		KBUILD_EXTRA_SYMBOLS="$FPGA_RS_ROOT/Module.symvers" "${args[@]}" modules \
 		>"$OUT/c-drivers.log" 2>&1 ||
 		{ tail -n 30 "$OUT/c-drivers.log" >&2; die "in-tree C drivers failed to build (log: $OUT/c-drivers.log)"; }
+	# modpost takes a symbol from the last file that exports it: fpga-rs's
+	# Module.symvers, read after the kernel's, whose C core modules export the
+	# same. A driver that depends on a C core (named with hyphens) needs a
+	# symbol fpga-rs does not export.
+	local c_core
+	c_core=$(grep -l 'MODULE_INFO(depends, ".*\b\(fpga-mgr\|fpga-bridge\|fpga-region\|of-fpga-region\)\b' \
+		"$dir"/*.mod.c)
+	[ -z "$c_core" ] || die "in-tree C drivers resolved to the C cores: $c_core"
 	echo "    $(ls "$dir"/*.ko | wc -l) in-tree C drivers built against fpga-rs's Module.symvers"
 }
 

@@ -72,7 +72,7 @@ while [ $i -lt "$cycles" ]; do
 	done
 	echo 1 >$S/pause
 	# Two threads of each kind (threads=2), a region and an overlay thread.
-	if wait_for $S/parked 6; then
+	if wait_for $S/parked 6 600; then
 		for m in $LL; do
 			if rmmod $m 2>/tmp/stress.err; then
 				idle_removed=$((idle_removed + 1))

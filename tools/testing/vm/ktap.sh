@@ -88,7 +88,7 @@ expected_crc() {
 # wait_until COMMAND...: wait until COMMAND succeeds, bounded as wait_for is
 # (a device that deferred its probe, say).
 wait_until() {
-	n=1200
+	local n=1200
 	until "$@"; do
 		[ "$n" -gt 0 ] || return 1
 		sleep 0.1
@@ -101,7 +101,7 @@ wait_until() {
 # a time: the bound (default 120 s) only stops a test whose state never comes,
 # and must hold on a loaded TCG host.
 wait_for() {
-	n=${3:-1200}
+	local n=${3:-1200}
 	while [ "$n" -gt 0 ]; do
 		[ "$(cat "$1" 2>/dev/null)" = "$2" ] && return 0
 		sleep 0.1
