@@ -1,14 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The "board" of the overlay-flow scenarios: applies `fpga-rs/board.dtbo`
-//! (`tools/testing/overlays/board.dtso`: a test manager, a test bridge and an FPGA region;
-//! `board=1`) or `fpga-rs/sim-board.dtbo` (`sim-board.dtso`: the simulated FPGAs and bridges of
-//! `lowlevel/` with a region each; `board=2`) or `fpga-rs/sim-edge-board.dtbo`
-//! (`sim-edge-board.dtso`: the simulated devices with regions of edge cases; `board=3`) under the root of the VM's device tree (the one QEMU
-//! generates for its `virt` machine on arm and arm64, the OF core's empty tree on x86-64) and
-//! creates platform devices for its nodes, as a board's device tree would at boot. The board node itself, a child of the root, gets its platform
-//! device from the OF core when the overlay is applied. Removing the module removes them and
-//! the overlay.
+//! The "board" of the overlay-flow scenarios: applies, under the root of the VM's device tree
+//! (the one QEMU generates for its `virt` machine on arm and arm64, the OF core's empty tree on
+//! x86-64), one of
+//!
+//! - `board=1`: `fpga-rs/board.dtbo` (`tools/testing/overlays/board.dtso`: a test manager, a
+//!   test bridge and an FPGA region);
+//! - `board=2`: `fpga-rs/sim-board.dtbo` (`sim-board.dtso`: the simulated FPGAs and bridges of
+//!   `lowlevel/` with a region each);
+//! - `board=3`: `fpga-rs/sim-edge-board.dtbo` (`sim-edge-board.dtso`: the simulated devices with
+//!   regions of edge cases);
+//! - `board=4`: `fpga-rs/c-drivers-board.dtbo` (`c-drivers-board.dtso`: the devices of in-tree C
+//!   drivers, an FPGA on a slave-serial port model and a PR decoupler, with a region), whose
+//!   decoupler register is at the physical address `ram`;
+//!
+//! and creates platform devices for its nodes, as a board's device tree would at boot. The board
+//! node itself, a child of the root, gets its platform device from the OF core when the overlay
+//! is applied. Removing the module removes them and the overlay.
 
 use core::ptr;
 use kernel::{faux, prelude::*};
@@ -30,6 +38,11 @@ module! {
             description: "1: the test board (board.dtbo), 2: the simulated board (sim-board.dtbo), \
                           3: the simulated board of edge cases (sim-edge-board.dtbo), \
                           4: the in-tree C drivers' board (c-drivers-board.dtbo)",
+        },
+        ram: u32 {
+            default: 0,
+            description: "board=4: the physical address of the 4 KiB of RAM the kernel leaves \
+                          alone for the PR decoupler's register",
         },
     },
 }
@@ -54,8 +67,15 @@ impl kernel::Module for Board {
             4 => (c"fpga-rs/c-drivers-board.dtbo", c"/fpga-rs-c-drivers"),
             _ => return Err(EINVAL),
         };
+        let ram = *module_parameters::ram.value();
         let dev = faux::Registration::new(c"fpga-rs-overlay-board", None)?;
-        let applied = overlay::AppliedOverlay::apply(dev.as_ref(), dtbo, |_| Ok(()))?;
+        let applied = overlay::AppliedOverlay::apply(dev.as_ref(), dtbo, |blob| {
+            if path == c"/fpga-rs-c-drivers" {
+                patch_ram(blob, ram)
+            } else {
+                Ok(())
+            }
+        })?;
         // SAFETY: Looks the board node up, with a reference.
         let np =
             unsafe { bindings::of_find_node_opts_by_path(path.as_char_ptr(), ptr::null_mut()) };
@@ -100,4 +120,23 @@ impl Drop for Board {
             bindings::put_device(&raw mut (*self.board).dev);
         }
     }
+}
+
+/// The placeholder address of the decoupler's register in `c-drivers-board.dtso`, big-endian as
+/// in the blob.
+const RAM_PLACEHOLDER: [u8; 4] = 0xfeed_f000_u32.to_be_bytes();
+
+/// Writes `ram` over the placeholder address in the overlay blob: `EINVAL` without an address,
+/// `ENOENT` without the placeholder.
+fn patch_ram(blob: &mut [u8], ram: u32) -> Result {
+    if ram == 0 {
+        pr_err!("fpga_overlay_board: board=4 needs ram=<address of 4 KiB kept from the kernel>\n");
+        return Err(EINVAL);
+    }
+    let at = blob
+        .windows(RAM_PLACEHOLDER.len())
+        .position(|w| w == RAM_PLACEHOLDER)
+        .ok_or(ENOENT)?;
+    blob[at..at + RAM_PLACEHOLDER.len()].copy_from_slice(&ram.to_be_bytes());
+    Ok(())
 }

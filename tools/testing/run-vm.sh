@@ -36,13 +36,11 @@ esac
 # The in-tree kernel (KERNEL_FLAVOR=intree, fpga-rs built in) runs its own
 # scenario (scenarios/in-tree-builtin-cores.sh): the rest of the plan loads
 # the cores as modules. initcall_debug logs the order of the initcalls, which
-# that scenario checks. memmap= keeps 4 KiB of RAM from the kernel for the
-# register of the PR decoupler that scenarios/in-tree-c-drivers.sh drives
-# (overlays/c-drivers-board.dtso; the VM has 512 MiB).
+# that scenario checks.
 intree_args=
 if [ "$KERNEL_FLAVOR" = intree ]; then
 	ONLY=${ONLY:-scenario_in_tree_*}
-	intree_args=" initcall_debug memmap=4K\$0x1f000000"
+	intree_args=" initcall_debug"
 fi
 [ -f "$KERNEL_IMAGE" ] || die "no $ARCH kernel at $KERNEL_IMAGE: run 'make setup ARCH=$ARCH' first"
 mkdir -p "$OUT"
@@ -110,6 +108,14 @@ build_c_drivers() {
 	[ -z "$c_core" ] || die "in-tree C drivers resolved to the C cores: $c_core"
 	echo "    $(ls "$dir"/*.ko | wc -l) in-tree C drivers built against fpga-rs's Module.symvers"
 }
+
+# Where the in-tree C drivers are built (x86-64's intree kernel, arm and arm64),
+# the VM keeps 4 KiB of RAM from the kernel (lib/common.sh) for the register of
+# the PR decoupler that scenarios/in-tree-c-drivers.sh drives.
+c_drivers_args=
+if [ "$KERNEL_FLAVOR" = intree ] || [ -n "$C_DRIVERS" ]; then
+	c_drivers_args=" $C_DRIVERS_RAM_ARG fpga_rs.c_drivers_ram=$C_DRIVERS_RAM"
+fi
 
 # stage_modules SUB FILES...: copies module files into the initramfs folder SUB.
 stage_modules() {
@@ -190,7 +196,7 @@ vm_cmd() {
 	[ "$KERNEL_FLAVOR" != debug ] || debug_args=" kasan_multi_shot"
 	VM_CMD=("$QEMU" -accel tcg "${QEMU_MACHINE[@]}" -smp "$VM_CPUS" -no-reboot
 		-kernel "$KERNEL_IMAGE" -initrd "$OUT/initramfs.cpio.gz"
-		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}${STRESS_CYCLES:+ fpga_rs.stress_cycles=$STRESS_CYCLES}$debug_args$intree_args${2:-}")
+		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}${STRESS_CYCLES:+ fpga_rs.stress_cycles=$STRESS_CYCLES}$debug_args$intree_args$c_drivers_args${2:-}")
 }
 
 # The console (first serial port) goes to console.log, and the test plan

@@ -16,12 +16,18 @@ x86_64)
 	QEMU=qemu-system-x86_64 QEMU_PKG=qemu-system-x86
 	QEMU_MACHINE=(-m 512)
 	VM_TTYS=(ttyS0 ttyS1) DEB_ARCH=amd64
+	# 4 KiB of RAM the kernel leaves alone, for the register of the PR
+	# decoupler that scenarios/in-tree-c-drivers.sh drives: its address,
+	# and the kernel argument that keeps it (below the 512 MiB).
+	C_DRIVERS_RAM=0x1f000000 C_DRIVERS_RAM_ARG='memmap=4K$0x1f000000'
 	;;
 arm64)
 	SRCARCH=arm64 KERNEL_IMAGE_TARGET=Image
 	QEMU=qemu-system-aarch64 QEMU_PKG=qemu-system-arm
 	QEMU_MACHINE=(-M virt -cpu cortex-a57 -m 1024)
 	VM_TTYS=(ttyAMA0 ttyAMA1) DEB_ARCH=arm64
+	# The last 4 MiB of RAM (0x40000000 + 1 GiB), which mem= hides.
+	C_DRIVERS_RAM=0x7ffff000 C_DRIVERS_RAM_ARG=mem=1020M
 	;;
 arm)
 	# highmem=off keeps QEMU's devices below 4 GiB (no LPAE); 1536 MiB of RAM
@@ -30,6 +36,7 @@ arm)
 	QEMU=qemu-system-arm QEMU_PKG=qemu-system-arm
 	QEMU_MACHINE=(-M virt,highmem=off -cpu cortex-a15 -m 1536)
 	VM_TTYS=(ttyAMA0 ttyAMA1) DEB_ARCH=armhf
+	C_DRIVERS_RAM=0x9ffff000 C_DRIVERS_RAM_ARG=mem=1532M
 	;;
 *)
 	echo "fpga-rs: error: ARCH=$ARCH is not supported: use x86_64, arm64 or arm" >&2

@@ -13,15 +13,15 @@
 #   Module.symvers (run-vm.sh, build_c_drivers); the Rust cores are loaded
 #   first, the C cores never.
 #
-# Item 2 (where the VM has the decoupler's RAM, memmap= on x86-64's intree
-# kernel): xilinx-spi (with its library xilinx-core) and xilinx-pr-decoupler
+# Item 2: xilinx-spi (with its library xilinx-core) and xilinx-pr-decoupler
 # program an FPGA region through the Rust cores, unchanged, on the board of
 # overlays/c-drivers-board.dtso: the FPGA is tests/fpga_slave_serial_model.c
 # behind its slave-serial port (SPI for CCLK/DIN, GPIOs for PROG_B, INIT_B
-# and DONE), the decoupler's register is RAM kept from the kernel
-# (memmap=, run-vm.sh). The module references are checked before, while the
-# model holds the programming on its port, and after; a corrupt image fails
-# with xilinx-core's own diagnosis and nothing left pinned.
+# and DONE), the decoupler's register is RAM kept from the kernel (memmap=
+# or mem=, at fpga_rs.c_drivers_ram=: lib/common.sh). The module references
+# are checked before, while the model holds the programming on its port, and
+# after; a corrupt image fails with xilinx-core's own diagnosis and nothing
+# left pinned.
 #
 # The table "built / loaded / driven" is printed as "fpga-rs: in-tree driver
 # ..." lines; "driven" is "-" where this VM has no device for the driver.
@@ -106,9 +106,11 @@ driven_spi=-
 driven_decoupler=-
 M= B= P=
 board=
-if loaded xilinx_spi && loaded xilinx_pr_decoupler && grep -q 'memmap=4K\$0x1f000000' /proc/cmdline; then
+if loaded xilinx_spi && loaded xilinx_pr_decoupler && [ -n "${FPGA_RS_C_DRIVERS_RAM:-}" ] &&
+	[ -e $R/fixtures/fpga_slave_serial_model.ko ]; then
 	check c_board_model_loads insmod $R/fixtures/fpga_slave_serial_model.ko
-	check c_board_added insmod $R/fixtures/fpga_overlay_board.ko board=4
+	check c_board_added insmod $R/fixtures/fpga_overlay_board.ko board=4 \
+		ram=$FPGA_RS_C_DRIVERS_RAM
 	board=1
 	# The devices may defer their probes (the FPGA's on its GPIO lines,
 	# the region's on its manager) and register later.
