@@ -30,6 +30,8 @@ use kernel::{
 
 #[path = "../abstractions/mod.rs"]
 pub mod fpga;
+#[path = "../lowlevel/sim/user_number.rs"]
+pub mod user_number;
 
 use fpga::manager;
 
@@ -69,14 +71,7 @@ struct ReleaseFile;
 
 impl debugfs::Reader for ReleaseFile {
     fn read_from_slice(&self, reader: &mut UserSliceReader) -> Result {
-        let mut buf = [0u8; 16];
-        let n = reader.len().min(buf.len());
-        reader.read_slice(&mut buf[..n])?;
-        core::str::from_utf8(&buf[..n])
-            .map_err(|_| EINVAL)?
-            .trim()
-            .parse::<u32>()
-            .map_err(|_| EINVAL)?;
+        user_number::read(reader)?;
         RELEASES.store(1, Release);
         Ok(())
     }

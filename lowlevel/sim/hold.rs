@@ -8,6 +8,7 @@
 //! releases it cannot hang the kernel. A release only counts once the programming started: a
 //! test waits for the manager's state to read `write` before it writes `release`.
 
+use super::user_number;
 use kernel::{
     debugfs,
     device::Device,
@@ -92,17 +93,7 @@ impl ReleaseFile {
 
 impl debugfs::Reader for ReleaseFile {
     fn read_from_slice(&self, reader: &mut UserSliceReader) -> Result {
-        let mut buf = [0u8; 16];
-        let n = reader.len();
-        if n > buf.len() {
-            return Err(EINVAL);
-        }
-        reader.read_slice(&mut buf[..n])?;
-        core::str::from_utf8(&buf[..n])
-            .map_err(|_| EINVAL)?
-            .trim()
-            .parse::<u32>()
-            .map_err(|_| EINVAL)?;
+        user_number::read(reader)?;
         self.0.released.store(1, Relaxed);
         Ok(())
     }

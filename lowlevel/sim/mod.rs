@@ -19,3 +19,4 @@ pub mod name;
 pub mod poll;
 pub mod state_file;
 pub mod traffic;
+pub mod user_number;

@@ -5,7 +5,7 @@
 //! enabled bridge lets them cross; a disabled one (frozen, decoupled) refuses them, as a
 //! slave error: the write fails with `EIO`. The bridge counts both.
 
-use super::dec64::Dec64;
+use super::{dec64::Dec64, user_number};
 use kernel::{
     debugfs::{self, Reader},
     fmt,
@@ -46,17 +46,7 @@ impl<G: Gate + 'static> Port<G> {
 
 impl<G: Gate> Reader for Port<G> {
     fn read_from_slice(&self, reader: &mut UserSliceReader) -> Result {
-        let mut buf = [0u8; 21];
-        let n = reader.len();
-        if n > buf.len() {
-            return Err(EINVAL);
-        }
-        reader.read_slice(&mut buf[..n])?;
-        let count = core::str::from_utf8(&buf[..n])
-            .map_err(|_| EINVAL)?
-            .trim()
-            .parse::<u64>()
-            .map_err(|_| EINVAL)?;
+        let count = user_number::read(reader)?;
         if count == 0 || count > 1 << 20 {
             return Err(EINVAL);
         }
