@@ -122,9 +122,8 @@ impl Drop for Board {
     }
 }
 
-/// The placeholder address of the decoupler's register in `c-drivers-board.dtso`, big-endian as
-/// in the blob.
-const RAM_PLACEHOLDER: [u8; 4] = 0xfeed_f000_u32.to_be_bytes();
+/// The placeholder address of the decoupler's register in `c-drivers-board.dtso`.
+const RAM_PLACEHOLDER: u32 = 0xfeed_f000;
 
 /// Writes `ram` over the placeholder address in the overlay blob: `EINVAL` without an address,
 /// `ENOENT` without the placeholder.
@@ -133,10 +132,5 @@ fn patch_ram(blob: &mut [u8], ram: u32) -> Result {
         pr_err!("fpga_overlay_board: board=4 needs ram=<address of 4 KiB kept from the kernel>\n");
         return Err(EINVAL);
     }
-    let at = blob
-        .windows(RAM_PLACEHOLDER.len())
-        .position(|w| w == RAM_PLACEHOLDER)
-        .ok_or(ENOENT)?;
-    blob[at..at + RAM_PLACEHOLDER.len()].copy_from_slice(&ram.to_be_bytes());
-    Ok(())
+    overlay::patch_placeholder(blob, RAM_PLACEHOLDER, ram)
 }

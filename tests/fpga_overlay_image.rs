@@ -111,8 +111,8 @@ impl kernel::Module for Image {
     }
 }
 
-/// The placeholder phandle of `edge-pr-overlay-bridges.dtso`, big-endian as in the blob.
-const PLACEHOLDER: [u8; 4] = 0xfeed_f00d_u32.to_be_bytes();
+/// The placeholder phandle of `edge-pr-overlay-bridges.dtso`.
+const PLACEHOLDER: u32 = 0xfeed_f00d;
 
 /// Replaces the placeholder phandle in the overlay blob with the live phandle of the node at
 /// `path`: `ENOENT` if the node or the placeholder is missing.
@@ -133,10 +133,5 @@ fn patch_phandle(blob: &mut [u8], path: &CStr) -> Result {
         pr_err!("fpga_overlay_image: {} has no phandle\n", path);
         return Err(ENOENT);
     }
-    let at = blob
-        .windows(PLACEHOLDER.len())
-        .position(|w| w == PLACEHOLDER)
-        .ok_or(ENOENT)?;
-    blob[at..at + PLACEHOLDER.len()].copy_from_slice(&phandle.to_be_bytes());
-    Ok(())
+    overlay::patch_placeholder(blob, PLACEHOLDER, phandle)
 }

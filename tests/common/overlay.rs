@@ -43,6 +43,18 @@ impl AppliedOverlay {
     }
 }
 
+/// Writes `value` over the first big-endian 32-bit `placeholder` in the overlay blob `blob` (a
+/// phandle or an address known only at run time): `ENOENT` if there is none.
+pub(crate) fn patch_placeholder(blob: &mut [u8], placeholder: u32, value: u32) -> Result {
+    let placeholder = placeholder.to_be_bytes();
+    let at = blob
+        .windows(placeholder.len())
+        .position(|w| w == placeholder)
+        .ok_or(ENOENT)?;
+    blob[at..at + placeholder.len()].copy_from_slice(&value.to_be_bytes());
+    Ok(())
+}
+
 impl Drop for AppliedOverlay {
     fn drop(&mut self) {
         // SAFETY: `id` is the changeset `apply` created, removed once, here.

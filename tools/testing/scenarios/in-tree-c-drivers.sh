@@ -70,15 +70,6 @@ while [ -n "$pending" ] && [ $progress = 1 ]; do
 	pending=$next
 done
 
-# by_name CLASS NAME: the device of CLASS whose name attribute is NAME; fails
-# if there is none.
-by_name() {
-	found=1
-	for d in /sys/class/$1/*; do
-		[ "$(cat $d/name 2>/dev/null)" = "$2" ] && echo $d && found=0
-	done
-	return $found
-}
 # The references of the modules a programming of the region pins: the
 # manager's owner (xilinx_core, which registers it), the module of the driver
 # its parent is bound to (xilinx_spi, ffi/owners.rs) and the bridge's owner;
@@ -115,17 +106,18 @@ if loaded xilinx_spi && loaded xilinx_pr_decoupler && [ -n "${FPGA_RS_C_DRIVERS_
 	# The devices may defer their probes (the FPGA's on its GPIO lines,
 	# the region's on its manager) and register later.
 	check c_manager_registered_on_the_rust_core \
-		wait_until by_name fpga_manager "Xilinx Slave Serial FPGA Manager"
-	check c_bridge_registered_on_the_rust_core wait_until by_name fpga_bridge "Xilinx PR Decoupler"
+		wait_until class_dev fpga_manager "Xilinx Slave Serial FPGA Manager"
+	check c_bridge_registered_on_the_rust_core \
+		wait_until class_dev fpga_bridge "Xilinx PR Decoupler"
 	check c_region_registered wait_until c_region
-	M=$(by_name fpga_manager "Xilinx Slave Serial FPGA Manager")
-	B=$(by_name fpga_bridge "Xilinx PR Decoupler")
+	M=$(class_dev fpga_manager "Xilinx Slave Serial FPGA Manager")
+	B=$(class_dev fpga_bridge "Xilinx PR Decoupler")
 	P=$(ls -d /sys/kernel/debug/*slave-serial-port 2>/dev/null | head -n 1)
 	check c_model_has_its_fabric_file test -n "$P"
 fi
 # Without the board's devices there is nothing to drive: their checks
 # above failed once, and the rest is left out.
-if [ -n "$M" ] && [ -n "$B" ] && [ -n "$P" ]; then
+if [ -e "$M" ] && [ -e "$B" ] && [ -n "$P" ]; then
 	# DONE is low: xilinx-core's state() says reset.
 	check_eq c_manager_state_before reset "$(cat $M/state)"
 	check_eq c_bridge_state_before enabled "$(cat $B/state)"

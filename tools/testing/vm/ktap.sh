@@ -66,12 +66,14 @@ loaded() {
 }
 
 # class_dev CLASS NAME: the sysfs folder of the CLASS device whose `name` is
-# NAME (device numbers change when a driver is reloaded).
+# NAME (device numbers change when a driver is reloaded); if there is none,
+# /sys/class/CLASS/none, and a failure.
 class_dev() {
 	for d in /sys/class/$1/*; do
 		[ "$(cat "$d/name" 2>/dev/null)" = "$2" ] && echo "$d" && return
 	done
 	echo "/sys/class/$1/none"
+	return 1
 }
 
 # field FILE NAME: the value of "NAME: value" in a debugfs file.
