@@ -32,4 +32,16 @@ int fpga_bridge_freeze_claimed(struct fpga_bridge *bridge, const void *claimant,
 
 int fpga_region_freeze_bridges(struct fpga_region *region);
 
+/*
+ * One image per region, whether it is loaded by an overlay (of_fpga_region's
+ * notifier) or through configfs (fpga_regions/regionN/<image>/config): an
+ * overlay about to program a region claims its image, and gives it up when it
+ * is removed. fpga_region_overlay_claim() returns 0 (claimed), 1 (the overlay
+ * is the one a configfs load of the region applies from this task: leave it
+ * to the load) or -EBUSY.
+ */
+struct device_node;
+int fpga_region_overlay_claim(struct fpga_region *region, struct device_node *overlay);
+void fpga_region_overlay_release(struct fpga_region *region, struct device_node *overlay);
+
 #endif /* _FPGA_RS_H */

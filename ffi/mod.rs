@@ -15,6 +15,7 @@
 pub mod bindings;
 pub mod c_result;
 pub mod class;
+pub mod configfs;
 #[macro_use]
 pub mod export;
 pub mod ida;
@@ -28,3 +29,4 @@ pub mod protocol;
 pub mod registration;
 pub mod registry;
 pub mod sysfs;
+pub mod uevent;

@@ -96,8 +96,31 @@ impl Manager {
         unsafe { &*(*self.c.get()).mops }
     }
 
-    /// Sets the state shown in sysfs.
+    /// Sets the state shown in sysfs, during a load: reaching `operating` or an error state is
+    /// also told to user space, with a `KOBJ_CHANGE` uevent carrying `FPGA_MGR_STATE=<state>`
+    /// (the `state` attribute's string).
     pub(crate) fn set_state(&self, state: bindings::fpga_mgr_states) {
+        self.store_state(state);
+        let final_state = matches!(
+            state,
+            bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING
+                | bindings::fpga_mgr_states_FPGA_MGR_STATE_FIRMWARE_REQ_ERR
+                | bindings::fpga_mgr_states_FPGA_MGR_STATE_PARSE_HEADER_ERR
+                | bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_INIT_ERR
+                | bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_ERR
+                | bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_COMPLETE_ERR
+        );
+        if final_state {
+            let name = core::str::from_utf8(crate::sysfs::state_str(state)).unwrap_or("unknown");
+            match kernel::str::CString::try_from_fmt(fmt!("FPGA_MGR_STATE={}", name)) {
+                Ok(var) => crate::ffi::uevent::change(self.dev(), &[&var]),
+                Err(e) => dev_warn!(self.dev(), "uevent not sent: {:?}\n", e),
+            }
+        }
+    }
+
+    /// Stores the state shown in sysfs.
+    fn store_state(&self, state: bindings::fpga_mgr_states) {
         // SAFETY: `state` is a plain integer field of the C struct; concurrent readers (sysfs)
         // read it with `state()`, as upstream does without a lock.
         unsafe { ptr::write_volatile(&raw mut (*self.c.get()).state, state) };
@@ -209,7 +232,8 @@ impl Manager {
             Some(state) => unsafe { state(self.as_c()) },
             None => bindings::fpga_mgr_states_FPGA_MGR_STATE_UNKNOWN,
         };
-        self.set_state(state);
+        // Before the device is added: no uevent.
+        self.store_state(state);
     }
 
     /// Whether `self` programs the same device as `other`: the same firmware node, or, if both

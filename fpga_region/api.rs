@@ -10,6 +10,7 @@ use crate::{
     bindings,
     c_result::{is_valid, to_ptr, to_ret},
     class::MatchFn,
+    image_owner::OverlayClaim,
     program,
     region::Region,
 };
@@ -171,3 +172,58 @@ pub(crate) unsafe extern "C" fn fpga_region_freeze_bridges(
     }
 }
 export_symbol_gpl!(fpga_region_freeze_bridges);
+
+/// fpga-rs extension (`ffi/fpga-rs.h`): an overlay about to program `region` (of_fpga_region's
+/// notifier) takes the region's image for itself, so that one image at a time is loaded, whether
+/// through overlays or through the configfs interface.
+///
+/// Return: 0 if the overlay now owns the region's image (it must give it up with
+/// [`fpga_region_overlay_release`] when it is removed or fails to program); 1 if the overlay is
+/// the one a configfs load of the region is applying from the calling task (the load programs
+/// the region: the notifier leaves the overlay alone); `-EBUSY` if a configfs image or another
+/// overlay owns the region's image; `-EINVAL` for an invalid region.
+///
+/// # Safety
+///
+/// `region` must come from a registration or a lookup whose reference the caller owns;
+/// `overlay` is only compared.
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_region_overlay_claim(
+    region_: *mut bindings::fpga_region,
+    overlay: *mut bindings::device_node,
+) -> i32 {
+    // SAFETY: The caller holds a reference to the region's device (C API contract).
+    let Some(r) = (unsafe { region(region_, "fpga_region_overlay_claim") }) else {
+        return EINVAL.to_errno();
+    };
+    match r.owner().claim_for_overlay(overlay as usize) {
+        Ok(OverlayClaim::Claimed) => 0,
+        Ok(OverlayClaim::OfLoad) => 1,
+        Err(e) => {
+            dev_err!(
+                r.dev(),
+                "the region's image is loaded through configfs or by another overlay\n"
+            );
+            e.to_errno()
+        }
+    }
+}
+export_symbol_gpl!(fpga_region_overlay_claim);
+
+/// fpga-rs extension (`ffi/fpga-rs.h`): the overlay `overlay` gives `region`'s image up (it was
+/// removed, or failed to program the region); nothing if it does not own it.
+///
+/// # Safety
+///
+/// As for [`fpga_region_overlay_claim`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_region_overlay_release(
+    region_: *mut bindings::fpga_region,
+    overlay: *mut bindings::device_node,
+) {
+    // SAFETY: The caller holds a reference to the region's device (C API contract).
+    if let Some(r) = unsafe { region(region_, "fpga_region_overlay_release") } {
+        r.owner().release_overlay(overlay as usize);
+    }
+}
+export_symbol_gpl!(fpga_region_overlay_release);

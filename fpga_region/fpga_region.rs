@@ -15,6 +15,11 @@
 //! - `program.rs`: `fpga_region_program_fpga()`, each pin and lock a guard.
 //! - `sysfs.rs`: `compat_id`.
 //! - `api.rs`: the exported C functions.
+//! - `image_owner.rs`: who owns the image loaded into a region (a configfs image or an overlay).
+//! - `configfs.rs`: the configfs subsystem `fpga_regions` and each region's group.
+//! - `image.rs`: a configfs image: its attributes, load and unload.
+//! - `overlay.rs`: a configfs image's device-tree overlay, and the region programmed inside it.
+//! - `failure.rs`: which step of a load failed, as `status` and uevents name it.
 
 use kernel::prelude::*;
 
@@ -23,6 +28,15 @@ use kernel::prelude::*;
 pub mod ffi;
 
 mod api;
+mod configfs;
+mod failure;
+mod image;
+mod image_owner;
+#[cfg(CONFIG_OF_OVERLAY)]
+mod overlay;
+#[cfg(not(CONFIG_OF_OVERLAY))]
+#[path = "no_overlay.rs"]
+mod overlay;
 mod program;
 mod region;
 mod sysfs;
@@ -61,27 +75,41 @@ kernel::sync::global_lock! {
 /// The IDA that numbers regions (`region%d`); initialised in `init`, destroyed in `drop`.
 static IDA: ida::StaticIda = ida::StaticIda::new();
 
-/// The loaded region core: the class stays registered while this lives.
+/// The loaded region core. Fields are initialised in order and dropped in order: the configfs
+/// interface goes first (its queue removes the groups of regions that went, which frees their
+/// numbers), then the overlay notifier, the class, and last the IDA.
+#[pin_data]
 struct FpgaRegionCore {
+    #[pin]
+    _configfs: configfs::Subsystem,
+    _notifier: overlay::Notifier,
     _class: class::ClassRegistration,
+    _ida: IdaGuard,
 }
 
-impl kernel::Module for FpgaRegionCore {
-    fn init(_module: &'static ThisModule) -> Result<Self> {
+/// Destroys the IDA when dropped: after everything that frees region numbers.
+struct IdaGuard;
+
+impl Drop for IdaGuard {
+    fn drop(&mut self) {
+        // SAFETY: The module is going: no region exists (each registrant depends on this
+        // module, and the groups of regions that went are gone with the configfs interface),
+        // and the class is unregistered.
+        unsafe { IDA.destroy() };
+    }
+}
+
+impl kernel::InPlaceModule for FpgaRegionCore {
+    fn init(_module: &'static ThisModule) -> impl PinInit<Self, Error> {
         // SAFETY: Called once, before the class (the only user of the IDA) is registered.
         unsafe { IDA.init() };
         // SAFETY: Called once, before the class is registered.
         unsafe { REGIONS.init() };
-        Ok(Self {
+        try_pin_init!(Self {
+            _configfs <- configfs::Subsystem::new(),
+            _notifier: overlay::Notifier::register()?,
             _class: class::ClassRegistration::new(&FPGA_REGION_CLASS)?,
+            _ida: IdaGuard,
         })
-    }
-}
-
-impl Drop for FpgaRegionCore {
-    fn drop(&mut self) {
-        // SAFETY: The module is going: no region exists (each registrant depends on this
-        // module), and the class is unregistered after this.
-        unsafe { IDA.destroy() };
     }
 }

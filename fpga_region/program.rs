@@ -20,7 +20,13 @@
 //! removed, the claims keep: they pin nothing, and `fpga_region_freeze_bridges()` (the overlay's
 //! removal) freezes exactly the claimed bridges and gives the claims up.
 
-use crate::{bindings, c_result::ptr_err, ffi::image_flags, region::Region};
+use crate::{
+    bindings,
+    c_result::ptr_err,
+    failure::{AtStep, Failure, Step},
+    ffi::image_flags,
+    region::Region,
+};
 use kernel::{error::to_result, prelude::*};
 
 /// A get of the manager a region programs through; dropping it puts the manager.
@@ -111,35 +117,48 @@ impl Drop for BridgeHold<'_> {
 /// info or manager (L10), `-EBUSY` if the region or its manager is in use, `-ENODEV` if the
 /// region is unregistered or its manager gone, or the bridges' or manager's error.
 pub(crate) fn program(region: &Region) -> Result {
+    program_steps(region).map_err(Error::from)
+}
+
+/// [`program`], telling which step failed: what a configfs load reports to user space.
+pub(crate) fn program_steps(region: &Region) -> Result<(), Failure> {
     let info = region.info();
     if info.is_null() {
         dev_err!(region.dev(), "no FPGA image info to program\n");
-        return Err(EINVAL);
+        return Err(Failure::new(Step::Image, EINVAL));
     }
     if !region.has_manager() {
         dev_err!(region.dev(), "region has no FPGA manager\n");
-        return Err(EINVAL);
+        return Err(Failure::new(Step::Manager, EINVAL));
     }
     // Refused before the bridges are frozen, as the manager would refuse them after.
     // SAFETY: `info` is the caller's valid image info (checked non-NULL above).
-    image_flags::check(region.dev(), unsafe { (*info).flags })?;
+    image_flags::check(region.dev(), unsafe { (*info).flags }).at(Step::Image)?;
     let _programming = region
         .begin_programming()
-        .inspect_err(|_| dev_err!(region.dev(), "failed to get FPGA region\n"))?;
-    let mgr = ManagerPin::get(region)?;
-    let _bridges = BridgeHold::get(region)?;
-    let claims = region.claim_bridges()?;
-    let _lock = ManagerLock::lock(region, &mgr)?;
+        .inspect_err(|_| dev_err!(region.dev(), "failed to get FPGA region\n"))
+        .at(Step::Region)?;
+    let mgr = ManagerPin::get(region).at(Step::Manager)?;
+    let _bridges = BridgeHold::get(region).at(Step::Bridges)?;
+    let claims = region.claim_bridges().at(Step::Bridges)?;
+    let _lock = ManagerLock::lock(region, &mgr).at(Step::Manager)?;
 
     // SAFETY: The bridges on the list are held for this programming.
     to_result(unsafe { bindings::fpga_bridges_disable(region.bridge_list()) })
-        .inspect_err(|_| dev_err!(region.dev(), "failed to disable bridges\n"))?;
+        .inspect_err(|_| dev_err!(region.dev(), "failed to disable bridges\n"))
+        .at(Step::BridgeDisable)?;
     // SAFETY: The manager is held and locked; `info` is the caller's valid image info.
-    to_result(unsafe { bindings::fpga_mgr_load(mgr.0, info) })
-        .inspect_err(|_| dev_err!(region.dev(), "failed to load FPGA image\n"))?;
+    to_result(unsafe { bindings::fpga_mgr_load(mgr.0, info) }).map_err(|err| {
+        dev_err!(region.dev(), "failed to load FPGA image\n");
+        // SAFETY: The manager is held; its state is a whole integer that only the lock's
+        // holder (this programming) writes.
+        let state = unsafe { core::ptr::read_volatile(&raw const (*mgr.0).state) };
+        Failure::new(Step::of_manager_state(state), err)
+    })?;
     // SAFETY: As for the disable.
     to_result(unsafe { bindings::fpga_bridges_enable(region.bridge_list()) })
-        .inspect_err(|_| dev_err!(region.dev(), "failed to enable region bridges\n"))?;
+        .inspect_err(|_| dev_err!(region.dev(), "failed to enable region bridges\n"))
+        .at(Step::BridgeEnable)?;
     claims.keep();
     Ok(())
 }

@@ -15,6 +15,7 @@ use crate::{
     registration,
     registry::Registered,
 };
+use crate::image_owner::ImageOwner;
 use core::{pin::Pin, ptr};
 use kernel::{
     device::Device,
@@ -53,6 +54,11 @@ pub(crate) struct Region {
     mgr: Mutex<*mut bindings::fpga_manager>,
     #[pin]
     claims: Mutex<KVec<Claim>>,
+    #[pin]
+    owner: Mutex<ImageOwner>,
+    /// The region's configfs group (`fpga_regions/regionN`), from registration to unregistration.
+    #[pin]
+    group: Mutex<Option<crate::configfs::RegionGroup>>,
 }
 
 /// A bridge a region claimed when it programmed through it: the bridge stays the region's (no
@@ -142,6 +148,47 @@ impl Drop for Programming<'_> {
 
 impl Region {
     crate::class::class_object_accessors!(fpga_region);
+
+    /// Who owns the image loaded into the region.
+    pub(crate) fn owner(&self) -> MutexGuard<'_, ImageOwner> {
+        self.owner.lock()
+    }
+
+    /// Sets `region->info` (NULL: none), as a caller of `fpga_region_program_fpga()` does.
+    ///
+    /// # Safety
+    ///
+    /// `info` must be NULL or stay valid until it is replaced; the caller must own the region's
+    /// image ([`Region::owner`]), so that no overlay of of_fpga_region writes `info` meanwhile.
+    pub(crate) unsafe fn set_info(&self, info: *mut bindings::fpga_image_info) {
+        // SAFETY: `info` is a plain pointer field that the region's user writes whole; readers
+        // (the region's `get_bridges`) run inside a programming of this user's.
+        unsafe { ptr::write_volatile(&raw mut (*self.c.get()).info, info) };
+    }
+
+    /// The manager the region programs through, with a reference to its device: `None` if it
+    /// has none.
+    pub(crate) fn manager_dev(&self) -> Option<ARef<Device>> {
+        // Under the lock: a programming may replace the manager and drop the old reference.
+        let mgr = self.mgr.lock();
+        if mgr.is_null() {
+            return None;
+        }
+        // SAFETY: The region holds a device reference to its current manager (type invariant),
+        // which the lock keeps, so the device is valid; the returned `ARef` takes its own.
+        let dev: &Device = unsafe { Device::from_raw(mgr_dev(*mgr)) };
+        Some(ARef::from(dev))
+    }
+
+    /// The bridges the region claimed, with references to their devices.
+    pub(crate) fn claimed_bridges(&self) -> Result<KVec<ARef<Device>>> {
+        let claims = self.claims.lock();
+        let mut devs = KVec::with_capacity(claims.len(), GFP_KERNEL)?;
+        for claim in claims.iter() {
+            devs.push(claim._dev.clone(), GFP_KERNEL)?;
+        }
+        Ok(devs)
+    }
 
     /// The list the region's `get_bridges` fills.
     pub(crate) fn bridge_list(&self) -> *mut bindings::list_head {
@@ -360,6 +407,8 @@ impl Region {
             life <- Lifecycle::new(owners, c"fpga_region programming"),
             mgr <- new_mutex!(mgr),
             claims <- new_mutex!(KVec::new()),
+            owner <- new_mutex!(ImageOwner::Free),
+            group <- new_mutex!(None),
         }))?;
         if !mgr.is_null() {
             // INVARIANT: One reference for `c.mgr`, one for `mgr`; `release` drops both.
@@ -387,6 +436,12 @@ impl Region {
         // SAFETY: The region is registered and on no list; `unregister` takes it off before it
         // drops the registration's reference.
         unsafe { crate::REGIONS.lock().publish(r) };
+        // User space programs the region through its configfs group. Without one (no memory),
+        // the region still works through the C API and overlays.
+        match crate::configfs::RegionGroup::new(r) {
+            Ok(group) => *r.group.lock() = Some(group),
+            Err(e) => dev_warn!(r.dev(), "no configfs group for the region: {:?}\n", e),
+        }
         Ok(r.as_c())
     }
 
@@ -402,6 +457,12 @@ impl Region {
             return;
         }
         self.release_claims();
+        // The configfs images of the region become defunct; its group goes now, or with the
+        // last of them.
+        let group = self.group.lock().take();
+        if let Some(group) = group {
+            group.region_gone();
+        }
         // SAFETY: The device is not deleted yet.
         unsafe { self.life.release_binding() };
         let c = self.c.get();

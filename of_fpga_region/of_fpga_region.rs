@@ -21,7 +21,7 @@ use kernel::{
     device::Core,
     of, platform,
     prelude::*,
-    sync::atomic::{AtomicFlag, Relaxed},
+    sync::atomic::{Atomic, AtomicFlag, Relaxed},
 };
 
 // A user of the C API, not a core: of the FFI layer it needs the bindings and the result
@@ -71,6 +71,10 @@ fn raw<Ctx: kernel::device::DeviceContext>(
 pub(crate) struct RegionState {
     /// The region is being removed: overlays are refused. Written under [`INFO_LOCK`].
     pub(crate) removing: AtomicFlag,
+    /// The image info of the overlay applied to the region (`region->info` from its application
+    /// to its removal), or NULL. Written under [`INFO_LOCK`]. A configfs load sets `region->info`
+    /// to an info of its own while it programs: only this one is the driver's to free.
+    pub(crate) applied: Atomic<*mut bindings::fpga_image_info>,
 }
 
 /// The region a bound `fpga-region` platform device registered.
@@ -106,14 +110,18 @@ impl Drop for OfRegion {
             // An applied overlay's image info goes with the region (upstream leaks it, L3). It
             // is devres memory of the region's device, so it must go before the device is
             // deleted.
-            // SAFETY: The region is registered; `info` is only written under the lock, and a
-            // non-NULL one is the notifier's, handed over with `ImageInfo::into_raw`, taken back
-            // once, here.
-            unsafe {
-                let info = (*region).info;
+            if let Some(state) = &self.state {
+                let info = state.applied.load(Relaxed);
                 if !info.is_null() {
-                    (*region).info = ptr::null_mut();
-                    drop(image_info::ImageInfo::from_raw(info));
+                    state.applied.store(ptr::null_mut(), Relaxed);
+                    // SAFETY: The region is registered; `info` is written under the lock, and
+                    // `applied` is the notifier's info, handed over with
+                    // `ImageInfo::into_raw`, taken back once, here. `region->info` still points
+                    // to it: no configfs load runs meanwhile (the overlay owns the image).
+                    unsafe {
+                        (*region).info = ptr::null_mut();
+                        drop(image_info::ImageInfo::from_raw(info));
+                    }
                 }
             }
         }
@@ -150,6 +158,7 @@ impl platform::Driver for OfRegionDriver {
         let state = KBox::new(
             RegionState {
                 removing: AtomicFlag::new(false),
+                applied: Atomic::new(ptr::null_mut()),
             },
             GFP_KERNEL,
         );

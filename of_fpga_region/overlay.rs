@@ -301,6 +301,10 @@ unsafe fn parse(
 
 /// Before an overlay is applied to `region`: programs the image it names, or rejects it.
 ///
+/// The overlay first claims the region's image from the region core: `-EBUSY` while a configfs
+/// image or another overlay owns it. An overlay that a configfs load of the region applies is
+/// the load's to program (fpga_region.ko's own notifier did, before this one).
+///
 /// # Safety
 ///
 /// `region` must be referenced and `overlay` a valid node.
@@ -310,28 +314,48 @@ unsafe fn pre_apply(
 ) -> i32 {
     let _guard = INFO_LOCK.lock();
     // SAFETY: `region` is referenced and we hold `INFO_LOCK`.
-    if let Some(state) = unsafe { state(region) } {
+    let state = unsafe { state(region) };
+    if let Some(state) = state {
         if state.removing.load(Relaxed) {
             return ENODEV.to_errno();
         }
     }
+    // SAFETY: `region` is referenced; `overlay` is only compared.
+    match unsafe { bindings::fpga_region_overlay_claim(region, overlay) } {
+        0 => {}
+        1 => return 0,
+        err => return err,
+    }
+    // SAFETY: `region` is referenced; the overlay claimed it above and gives it up here.
+    let release = move || unsafe { bindings::fpga_region_overlay_release(region, overlay) };
     // SAFETY: `region` is referenced and `overlay` valid (this function's requirements), and we
     // hold `INFO_LOCK`.
     let info = match unsafe { parse(region, overlay) } {
         Ok(Some(info)) => info,
-        Ok(None) => return 0,
-        Err(e) => return e.to_errno(),
+        Ok(None) => {
+            release();
+            return 0;
+        }
+        Err(e) => {
+            release();
+            return e.to_errno();
+        }
     };
-    // SAFETY: `region` is referenced and `info` is written under `INFO_LOCK`, which we hold;
-    // `info` stays valid while the region programs with it.
+    // SAFETY: `region` is referenced and `info` is written under `INFO_LOCK`, which we hold, by
+    // the owner of the region's image (the claim above); `info` stays valid while the region
+    // programs with it.
     unsafe {
         (*region).info = info.as_ptr();
         let ret = bindings::fpga_region_program_fpga(region);
         if ret != 0 {
             (*region).info = ptr::null_mut();
             drop(info);
+            release();
         } else {
             // The overlay is applied: the info is the region's until the overlay goes.
+            if let Some(state) = state {
+                state.applied.store(info.as_ptr(), Relaxed);
+            }
             info.into_raw();
         }
         ret
@@ -339,32 +363,42 @@ unsafe fn pre_apply(
 }
 
 /// After the overlay `overlay` was removed from `region`: if it is the one that programmed the
-/// region, freezes exactly the bridges the region claimed when it programmed it (through the region core, with the region's claims locked)
-/// and forgets the image.
+/// region, freezes exactly the bridges the region claimed when it programmed it (through the
+/// region core, with the region's claims locked), forgets the image and gives the region's
+/// image up.
 ///
 /// # Safety
 ///
 /// `region` must be referenced.
 unsafe fn post_remove(region: *mut bindings::fpga_region, overlay: *mut bindings::device_node) {
     let _guard = INFO_LOCK.lock();
-    // SAFETY: `region` is referenced; `info` is written under the lock we hold.
-    let info = unsafe { (*region).info };
     // Only the overlay that programmed the region takes its image away: one that was refused
     // (because another is applied, say) is removed too, and its removal notifies every
-    // fragment's target.
-    // SAFETY: A non-NULL `info` is the one `pre_apply` handed over, alive until taken back.
-    if info.is_null() || unsafe { (*info).overlay } != overlay {
+    // fragment's target. Claiming first keeps a configfs load off the region meanwhile.
+    // SAFETY: `region` is referenced; `overlay` is only compared.
+    if unsafe { bindings::fpga_region_overlay_claim(region, overlay) } != 0 {
         return;
     }
-    // SAFETY: `region` is referenced. The region core logs each bridge it cannot freeze; the
-    // overlay is gone either way, so the image is forgotten.
-    unsafe { bindings::fpga_region_freeze_bridges(region) };
-    // SAFETY: `region` is referenced and `info` is written under the lock we hold; `info` is
-    // the one `pre_apply` handed to the region with `into_raw`, taken back once, here.
-    unsafe {
-        (*region).info = ptr::null_mut();
-        drop(ImageInfo::from_raw(info));
+    // SAFETY: `region` is referenced; the claim keeps other writers of `info` away.
+    let info = unsafe { (*region).info };
+    // SAFETY: A non-NULL `info` of a region whose image this overlay owns is the one `pre_apply`
+    // handed over, alive until taken back.
+    if !info.is_null() && unsafe { (*info).overlay } == overlay {
+        // SAFETY: `region` is referenced. The region core logs each bridge it cannot freeze;
+        // the overlay is gone either way, so the image is forgotten.
+        unsafe { bindings::fpga_region_freeze_bridges(region) };
+        // SAFETY: `region` is referenced and `info` is written under the lock we hold; `info` is
+        // the one `pre_apply` handed to the region with `into_raw`, taken back once, here.
+        unsafe {
+            (*region).info = ptr::null_mut();
+            if let Some(state) = state(region) {
+                state.applied.store(ptr::null_mut(), Relaxed);
+            }
+            drop(ImageInfo::from_raw(info));
+        }
     }
+    // SAFETY: `region` is referenced; the overlay gives up what it claimed.
+    unsafe { bindings::fpga_region_overlay_release(region, overlay) };
 }
 
 /// The state of a region this driver registered, or `None` for another region (or one being

@@ -1,0 +1,540 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! One configfs image (`fpga_regions/regionN/<image>/`): an `fpga_image_info` that a user fills
+//! through attributes, inactive until `config` is written.
+//!
+//! `config` 1 loads it: it takes the region's image ([`crate::image_owner`]: `-EBUSY` while
+//! another image or an overlay owns it), programs the region through the same code as
+//! `fpga_region_program_fpga()` with `region->info` set to the image's info, then, on a
+//! device-tree region, applies the image's overlay (its devices). For an overlay, the
+//! programming happens inside the overlay's application ([`crate::overlay`]), before its devices
+//! are added, as of_fpga_region does. The write returns when all that is done, with its errno;
+//! `status` and a uevent tell which step failed. `config` 0, and `rmdir`, unload it: the overlay
+//! and its devices go, and the bridges the region claimed are frozen.
+//!
+//! Owner modules are pinned only inside a load (by the programming); between loads nothing is.
+//!
+//! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
+
+use crate::{
+    bindings,
+    configfs::{show_line, Page, RegionShared},
+    failure::{self, Failure, Step},
+    region::Region,
+    THIS_MODULE,
+};
+use core::ptr;
+use kernel::{
+    configfs::{self, configfs_attrs},
+    new_mutex,
+    page::PAGE_SIZE,
+    prelude::*,
+    str::CString,
+    sync::{Arc, Mutex},
+};
+
+/// The longest image or overlay file name, in bytes (`NAME_MAX`).
+const NAME_MAX: usize = 255;
+
+/// The words of `flags`, in the order `flags` shows them, and their `FPGA_MGR_*` bits.
+const FLAG_WORDS: [(&str, u32); 5] = [
+    ("partial", bindings::FPGA_MGR_PARTIAL_RECONFIG),
+    ("external", bindings::FPGA_MGR_EXTERNAL_CONFIG),
+    ("encrypted", bindings::FPGA_MGR_ENCRYPTED_BITSTREAM),
+    ("lsb_first", bindings::FPGA_MGR_BITSTREAM_LSB_FIRST),
+    ("compressed", bindings::FPGA_MGR_COMPRESSED_BITSTREAM),
+];
+
+/// The item type of images: their attributes, no children.
+pub(crate) fn item_type() -> &'static configfs::ItemType<configfs::Group<Image>, Image> {
+    configfs_attrs! {
+        container: configfs::Group<Image>,
+        data: Image,
+        attributes: [
+            firmware: 0,
+            overlay: 1,
+            flags: 2,
+            enable_timeout_us: 3,
+            disable_timeout_us: 4,
+            config_complete_timeout_us: 5,
+            config: 6,
+            status: 7,
+        ],
+    }
+}
+
+/// An image's place in its region's group: counted from its creation to its release, so that
+/// the group of a region that went stays until its last image goes.
+struct Membership(Arc<RegionShared>);
+
+impl Membership {
+    fn new(shared: Arc<RegionShared>) -> Result<Self> {
+        shared.image_created()?;
+        Ok(Self(shared))
+    }
+}
+
+impl Drop for Membership {
+    fn drop(&mut self) {
+        self.0.image_freed();
+    }
+}
+
+/// What user space set, and the image's state.
+#[derive(Default)]
+pub(crate) struct Settings {
+    pub(crate) firmware: Option<CString>,
+    pub(crate) overlay: Option<CString>,
+    pub(crate) flags: u32,
+    pub(crate) enable_timeout_us: u32,
+    pub(crate) disable_timeout_us: u32,
+    pub(crate) config_complete_timeout_us: u32,
+}
+
+/// Where an image is.
+#[derive(Default)]
+enum Status {
+    #[default]
+    Unloaded,
+    /// A `config` write is loading it (attributes are read-only, `config` is `-EBUSY`).
+    Loading,
+    /// Loaded, with its overlay applied if it has one.
+    Loaded(Option<crate::overlay::Applied>),
+    /// The last load failed.
+    Error(Failure),
+}
+
+struct State {
+    settings: Settings,
+    status: Status,
+}
+
+/// A configfs image.
+#[pin_data(PinnedDrop)]
+pub(crate) struct Image {
+    membership: Membership,
+    name: CString,
+    #[pin]
+    state: Mutex<State>,
+}
+
+impl Image {
+    /// A new image `name` of the region `shared`: `-ENODEV` once the region went.
+    pub(crate) fn new(shared: Arc<RegionShared>, name: CString) -> impl PinInit<Self, Error> {
+        try_pin_init!(Self {
+            membership: Membership::new(shared)?,
+            name,
+            state <- new_mutex!(State {
+                settings: Settings::default(),
+                status: Status::Unloaded,
+            }),
+        })
+    }
+
+    /// The image's name (its directory's), for messages and uevents.
+    fn label(&self) -> &str {
+        self.name.to_str().unwrap_or("?")
+    }
+
+    fn shared(&self) -> &RegionShared {
+        &self.membership.0
+    }
+
+    /// The image's identity as the owner of its region's image.
+    fn id(&self) -> usize {
+        ptr::from_ref(self) as usize
+    }
+
+    /// Changes a setting: `-EBUSY` while the image is loaded or loading.
+    fn set(&self, f: impl FnOnce(&mut Settings) -> Result) -> Result {
+        let mut state = self.state.lock();
+        if matches!(state.status, Status::Loaded(_) | Status::Loading) {
+            return Err(EBUSY);
+        }
+        f(&mut state.settings)
+    }
+
+    /// `config` 1.
+    fn load(&self) -> Result {
+        let shared = self.shared();
+        let region = shared.region();
+        let (settings, old) = {
+            let mut state = self.state.lock();
+            if matches!(state.status, Status::Loading) {
+                return Err(EBUSY);
+            }
+            let settings = Settings {
+                firmware: clone(&state.settings.firmware)?,
+                overlay: clone(&state.settings.overlay)?,
+                ..state.settings
+            };
+            let old = core::mem::replace(&mut state.status, Status::Loading);
+            (settings, old)
+        };
+        // Loading again: the old image's devices go first.
+        if let Status::Loaded(overlay) = old {
+            drop(overlay);
+        }
+        let result = if shared.is_defunct() {
+            Err(Failure::new(Step::Region, ENODEV))
+        } else {
+            self.program(region, &settings)
+        };
+        let mut state = self.state.lock();
+        match result {
+            Ok(overlay) => {
+                state.status = Status::Loaded(overlay);
+                drop(state);
+                self.notify("loaded", None);
+                Ok(())
+            }
+            Err(failure) => {
+                state.status = Status::Error(failure);
+                drop(state);
+                if !shared.is_defunct() {
+                    region.owner().release_image(self.id());
+                }
+                self.report(&failure);
+                Err(failure.err)
+            }
+        }
+    }
+
+    /// Programs the region with `settings`, and applies their overlay: the overlay's changeset on
+    /// success.
+    fn program(
+        &self,
+        region: &Region,
+        settings: &Settings,
+    ) -> Result<Option<crate::overlay::Applied>, Failure> {
+        region.owner().take_for_image(self.id()).map_err(|e| {
+            dev_err!(
+                region.dev(),
+                "image '{}': the region's image is another's (a configfs image or an overlay)\n",
+                self.label()
+            );
+            Failure::new(Step::Region, e)
+        })?;
+        if let Some(overlay) = &settings.overlay {
+            return crate::overlay::load(region, self.id(), overlay, settings).map(Some);
+        }
+        let Some(firmware) = &settings.firmware else {
+            dev_err!(region.dev(), "image '{}': no firmware to load\n", self.label());
+            return Err(Failure::new(Step::Image, EINVAL));
+        };
+        let mut info = info_of(settings);
+        info.firmware_name = firmware.as_char_ptr().cast_mut();
+        program_with(region, &mut info).map(|()| None)
+    }
+
+    /// `config` 0, and the image's release: removes the overlay and its devices and freezes the
+    /// bridges the region claimed. Returns whether the image was loaded.
+    fn unload(&self, state: &mut State) -> bool {
+        let overlay = match core::mem::replace(&mut state.status, Status::Unloaded) {
+            Status::Loaded(overlay) => overlay,
+            Status::Loading => {
+                state.status = Status::Loading;
+                return false;
+            }
+            Status::Unloaded | Status::Error(_) => return false,
+        };
+        drop(overlay);
+        let shared = self.shared();
+        if !shared.is_defunct() {
+            let region = shared.region();
+            let mut info = info_of(&state.settings);
+            // SAFETY: The image owns the region's image; `info` outlives its use as
+            // `region->info`, reset before it goes.
+            unsafe { region.set_info(&mut info) };
+            // The region core logs each bridge it cannot freeze: the image is gone either way.
+            let _ = region.freeze_bridges();
+            // SAFETY: As above: `info` goes, so does `region->info`.
+            unsafe { region.set_info(ptr::null_mut()) };
+            region.owner().release_image(self.id());
+        }
+        true
+    }
+
+    /// A uevent on the region: `FPGA_REGION_STATUS`, `FPGA_REGION_ERROR` on failure, and
+    /// `FPGA_IMAGE`. None once the region went (its device is deleted).
+    fn notify(&self, status: &str, failure: Option<&Failure>) {
+        let shared = self.shared();
+        if shared.is_defunct() {
+            return;
+        }
+        let vars = (|| -> Result<_> {
+            let status = CString::try_from_fmt(fmt!("FPGA_REGION_STATUS={}", status))?;
+            let image = CString::try_from_fmt(fmt!("FPGA_IMAGE={}", self.label()))?;
+            let error = match failure {
+                Some(f) => Some(CString::try_from_fmt(fmt!(
+                    "FPGA_REGION_ERROR={}",
+                    StepErrno(f)
+                ))?),
+                None => None,
+            };
+            Ok((status, image, error))
+        })();
+        match vars {
+            Ok((status, image, Some(error))) => {
+                crate::ffi::uevent::change(shared.dev(), &[&status, &error, &image])
+            }
+            Ok((status, image, None)) => crate::ffi::uevent::change(shared.dev(), &[&status, &image]),
+            Err(e) => dev_warn!(shared.dev(), "uevent not sent: {:?}\n", e),
+        }
+    }
+
+    /// A failed load: one line in the kernel log, and a uevent.
+    fn report(&self, failure: &Failure) {
+        dev_err!(
+            self.shared().dev(),
+            "image '{}': load failed at step {}\n",
+            self.label(),
+            StepErrno(failure)
+        );
+        self.notify("error", Some(failure));
+    }
+}
+
+#[pinned_drop]
+impl PinnedDrop for Image {
+    fn drop(self: Pin<&mut Self>) {
+        // `rmdir` (or the last reference after it): a loaded image is unloaded.
+        let unloaded = {
+            let mut state = self.state.lock();
+            self.unload(&mut state)
+        };
+        if unloaded {
+            self.notify("unloaded", None);
+        }
+    }
+}
+
+/// `<step> <ERRNO>`, as `status` shows it.
+struct StepErrno<'a>(&'a Failure);
+
+impl core::fmt::Display for StepErrno<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        failure::write_step_errno(f, self.0)
+    }
+}
+
+// The kernel's formatting macros (`dev_err!`, `fmt!`) take their own `Display`.
+impl kernel::fmt::Display for StepErrno<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        failure::write_step_errno(f, self.0)
+    }
+}
+
+/// A copy of a setting's string.
+fn clone(s: &Option<CString>) -> Result<Option<CString>> {
+    s.as_ref()
+        .map(|s| CString::try_from(&**s).map_err(Error::from))
+        .transpose()
+}
+
+/// The image info of `settings`, without firmware.
+pub(crate) fn info_of(settings: &Settings) -> bindings::fpga_image_info {
+    bindings::fpga_image_info {
+        flags: settings.flags,
+        enable_timeout_us: settings.enable_timeout_us,
+        disable_timeout_us: settings.disable_timeout_us,
+        config_complete_timeout_us: settings.config_complete_timeout_us,
+        ..Default::default()
+    }
+}
+
+/// Programs `region` with `info` as `region->info`, as `fpga_region_program_fpga()` does.
+pub(crate) fn program_with(region: &Region, info: &mut bindings::fpga_image_info) -> Result<(), Failure> {
+    // SAFETY: The caller owns the region's image; `info` outlives the programming, and
+    // `region->info` is reset before it goes.
+    unsafe { region.set_info(info) };
+    let result = crate::program::program_steps(region);
+    // SAFETY: As above.
+    unsafe { region.set_info(ptr::null_mut()) };
+    result
+}
+
+/// The text of a write, without its line end.
+fn text(page: &[u8]) -> Result<&str> {
+    let s = core::str::from_utf8(page).map_err(|_| EINVAL)?;
+    Ok(s.strip_suffix('\n').unwrap_or(s))
+}
+
+/// A file name written to `firmware` or `overlay`: `None` when empty.
+fn file_name(page: &[u8]) -> Result<Option<CString>> {
+    let name = text(page)?;
+    if name.is_empty() {
+        return Ok(None);
+    }
+    if name.len() > NAME_MAX {
+        return Err(failure::errno(bindings::ENAMETOOLONG));
+    }
+    if name.contains('\0') {
+        return Err(EINVAL);
+    }
+    Ok(Some(CString::try_from_fmt(fmt!("{}", name))?))
+}
+
+/// Shows a file name setting.
+fn show_name(page: &mut [u8; PAGE_SIZE], name: &Option<CString>) -> Result<usize> {
+    match name {
+        Some(name) => show_line(page, format_args!("{}", name.to_str().map_err(|_| EINVAL)?)),
+        None => show_line(page, format_args!("")),
+    }
+}
+
+/// A decimal `u32` (a timeout in µs).
+fn parse_u32(page: &[u8]) -> Result<u32> {
+    text(page)?.trim().parse::<u32>().map_err(|_| EINVAL)
+}
+
+/// `firmware`.
+#[vtable]
+impl configfs::AttributeOperations<0> for Image {
+    type Data = Image;
+
+    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        show_name(page, &image.state.lock().settings.firmware)
+    }
+
+    fn store(image: &Image, page: &[u8]) -> Result {
+        let name = file_name(page)?;
+        image.set(|s| {
+            s.firmware = name;
+            Ok(())
+        })
+    }
+}
+
+/// `overlay`: device-tree regions only.
+#[vtable]
+impl configfs::AttributeOperations<1> for Image {
+    type Data = Image;
+
+    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        show_name(page, &image.state.lock().settings.overlay)
+    }
+
+    fn store(image: &Image, page: &[u8]) -> Result {
+        let name = file_name(page)?;
+        if name.is_some() && !crate::overlay::supported(image.shared().region()) {
+            dev_err!(
+                image.shared().dev(),
+                "image '{}': overlays are for device-tree regions only\n",
+                image.label()
+            );
+            return Err(failure::errno(bindings::EOPNOTSUPP));
+        }
+        image.set(|s| {
+            s.overlay = name;
+            Ok(())
+        })
+    }
+}
+
+/// `flags`.
+#[vtable]
+impl configfs::AttributeOperations<2> for Image {
+    type Data = Image;
+
+    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        let flags = image.state.lock().settings.flags;
+        let mut w = Page::new(page);
+        for (i, (word, _)) in FLAG_WORDS.iter().filter(|(_, bit)| flags & bit != 0).enumerate() {
+            w.write(format_args!("{}{}", if i == 0 { "" } else { " " }, word))?;
+        }
+        w.end_line()
+    }
+
+    fn store(image: &Image, page: &[u8]) -> Result {
+        let mut flags = 0;
+        for word in text(page)?.split_whitespace() {
+            let Some((_, bit)) = FLAG_WORDS.iter().find(|(w, _)| *w == word) else {
+                dev_err!(
+                    image.shared().dev(),
+                    "image '{}': unknown flag '{}' (partial external encrypted lsb_first compressed)\n",
+                    image.label(),
+                    word
+                );
+                return Err(EINVAL);
+            };
+            flags |= bit;
+        }
+        image.set(|s| {
+            s.flags = flags;
+            Ok(())
+        })
+    }
+}
+
+/// A timeout attribute (µs) of `Settings`.
+macro_rules! timeout_attr {
+    ($id:literal, $field:ident) => {
+        #[doc = concat!("`", stringify!($field), "`.")]
+        #[vtable]
+        impl configfs::AttributeOperations<$id> for Image {
+            type Data = Image;
+
+            fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+                show_line(page, format_args!("{}", image.state.lock().settings.$field))
+            }
+
+            fn store(image: &Image, page: &[u8]) -> Result {
+                let us = parse_u32(page)?;
+                image.set(|s| {
+                    s.$field = us;
+                    Ok(())
+                })
+            }
+        }
+    };
+}
+
+timeout_attr!(3, enable_timeout_us);
+timeout_attr!(4, disable_timeout_us);
+timeout_attr!(5, config_complete_timeout_us);
+
+/// `config`: 1 loads, 0 unloads; reads 1 while loaded.
+#[vtable]
+impl configfs::AttributeOperations<6> for Image {
+    type Data = Image;
+
+    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        let loaded = matches!(image.state.lock().status, Status::Loaded(_));
+        show_line(page, format_args!("{}", u8::from(loaded)))
+    }
+
+    fn store(image: &Image, page: &[u8]) -> Result {
+        match text(page)?.trim() {
+            "1" => image.load(),
+            "0" => {
+                let unloaded = {
+                    let mut state = image.state.lock();
+                    if matches!(state.status, Status::Loading) {
+                        return Err(EBUSY);
+                    }
+                    image.unload(&mut state)
+                };
+                if unloaded {
+                    image.notify("unloaded", None);
+                }
+                Ok(())
+            }
+            _ => Err(EINVAL),
+        }
+    }
+}
+
+/// `status`: `unloaded`, `loaded` or `error <step> <ERRNO>`.
+#[vtable]
+impl configfs::AttributeOperations<7> for Image {
+    type Data = Image;
+
+    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+        match &image.state.lock().status {
+            Status::Unloaded | Status::Loading => show_line(page, format_args!("unloaded")),
+            Status::Loaded(_) => show_line(page, format_args!("loaded")),
+            Status::Error(f) => show_line(page, format_args!("error {}", StepErrno(f))),
+        }
+    }
+}
