@@ -3,32 +3,109 @@
 //! `KOBJ_CHANGE` uevents on a class device, with `KEY=value` variables, so that user space
 //! (udev, mdev, a netlink listener) learns of a load or a failure instead of polling sysfs.
 //!
+//! Events are sent from an ordered work queue of the module's, in the order they were raised,
+//! never from the caller: a uevent of a device with a device-tree node reads the tree's aliases
+//! under `of_mutex` (`of_device_uevent()`), which an overlay being applied holds around the
+//! programming it triggers.
+//!
 //! C header: [`include/linux/kobject.h`](srctree/include/linux/kobject.h)
 
 use super::bindings;
-use kernel::{device::Device, prelude::*, str::CString};
+use core::ptr;
+use kernel::{
+    device::Device,
+    prelude::*,
+    str::CString,
+    sync::{
+        aref::ARef,
+        atomic::{Acquire, Atomic, Release},
+    },
+    workqueue,
+};
 
-/// The most variables one event carries.
-const MAX_VARS: usize = 4;
+/// The module's queue of uevents, or NULL outside its lifetime.
+static QUEUE: Atomic<*mut bindings::workqueue_struct> = Atomic::new(ptr::null_mut());
 
-/// Sends a `KOBJ_CHANGE` uevent for `dev` with the variables `vars` (each `KEY=value`).
+/// The module's ordered uevent queue: created in its init, drained and destroyed when dropped
+/// (at module exit, when no device of the module is left to raise events).
 ///
-/// A uevent is a notification, not part of the operation it reports: when it cannot be sent (no
-/// memory, no listener), the operation's own result stands, so the failure is only logged.
-pub fn change(dev: &Device, vars: &[&CString]) {
-    let mut envp = [core::ptr::null_mut::<u8>(); MAX_VARS + 1];
+/// # Invariants
+///
+/// `self.0` is an ordered work queue that [`QUEUE`] points to until `drop`.
+pub struct Queue(*mut bindings::workqueue_struct);
+
+// SAFETY: The queue pointer is only handed to the workqueue API, callable from any thread.
+unsafe impl Send for Queue {}
+// SAFETY: As for `Send`.
+unsafe impl Sync for Queue {}
+
+impl Queue {
+    /// Creates the module's queue, named `name`.
+    pub fn new(name: &'static CStr) -> Result<Self> {
+        // SAFETY: `name` is a NUL-terminated format without conversions, so no variadic
+        // argument is read; the flags and `max_active` of 1 are `alloc_ordered_workqueue()`'s.
+        let wq = unsafe {
+            bindings::alloc_workqueue_noprof(
+                name.as_char_ptr(),
+                bindings::wq_flags_WQ_UNBOUND | bindings::wq_flags___WQ_ORDERED,
+                1,
+            )
+        };
+        if wq.is_null() {
+            return Err(ENOMEM);
+        }
+        QUEUE.store(wq, Release);
+        // INVARIANT: An ordered queue, published in `QUEUE`.
+        Ok(Self(wq))
+    }
+}
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        QUEUE.store(ptr::null_mut(), Release);
+        // SAFETY: `self.0` is the module's queue (type invariant); destroying it sends the
+        // events still queued.
+        unsafe { bindings::destroy_workqueue(self.0) };
+    }
+}
+
+/// Raises a `KOBJ_CHANGE` uevent for `dev` with the variables `vars` (each `KEY=value`).
+///
+/// A uevent is a notification, not part of the operation it reports: when it cannot be queued
+/// or sent (no memory, the device deleted meanwhile), the operation's own result stands, so the
+/// failure is only logged.
+pub fn change(dev: &Device, vars: KVec<CString>) {
+    let wq = QUEUE.load(Acquire);
+    if wq.is_null() {
+        return;
+    }
+    // SAFETY: `QUEUE` points to the module's live queue: this runs in an operation on one of
+    // the module's devices, and the queue is destroyed only at module exit, after they are gone.
+    let queue = unsafe { workqueue::Queue::from_raw(wq) };
+    let dev = ARef::from(dev);
+    if let Err(e) = queue.try_spawn(GFP_KERNEL, move || send(&dev, &vars)) {
+        pr_warn!("uevent not queued: {:?}\n", Error::from(e));
+    }
+}
+
+/// Sends the event, unless the device was deleted meanwhile.
+fn send(dev: &Device, vars: &[CString]) {
+    const MAX_VARS: usize = 4;
+    let mut envp = [ptr::null_mut::<u8>(); MAX_VARS + 1];
     for (slot, var) in envp.iter_mut().zip(vars.iter().take(MAX_VARS)) {
         *slot = var.as_char_ptr().cast_mut();
     }
-    let kobj = {
-        let raw = super::class::raw_device(dev);
-        // SAFETY: `dev` is a valid device (a reference proves it); only the address of its
-        // embedded kobject is taken.
-        unsafe { &raw mut (*raw).kobj }
-    };
-    // SAFETY: `kobj` is the kobject of a registered device, which `dev` keeps alive for the call;
-    // `envp` is a NULL-terminated array of NUL-terminated strings that outlive the call (the
-    // function copies them into the event).
+    let raw = super::class::raw_device(dev);
+    // SAFETY: `dev` is referenced, so its kobject is valid memory; only the address of the
+    // embedded kobject is taken.
+    let kobj = unsafe { &raw mut (*raw).kobj };
+    // SAFETY: `kobj` is valid (above); `state_in_sysfs` is set when the device is added and
+    // cleared when it is deleted.
+    if unsafe { (*kobj).state_in_sysfs() } == 0 {
+        return;
+    }
+    // SAFETY: `kobj` is the kobject of a device that `dev` keeps alive; `envp` is a
+    // NULL-terminated array of NUL-terminated strings that outlive the call (it copies them).
     let ret = unsafe {
         bindings::kobject_uevent_env(kobj, bindings::kobject_action_KOBJ_CHANGE, envp.as_mut_ptr())
     };

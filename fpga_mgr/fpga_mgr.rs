@@ -69,6 +69,8 @@ static IDA: ida::StaticIda = ida::StaticIda::new();
 /// The loaded manager core: the class stays registered while this lives.
 struct FpgaMgrCore {
     _class: class::ClassRegistration,
+    /// After the class: its events are sent before the queue goes.
+    _uevents: ffi::uevent::Queue,
 }
 
 impl kernel::Module for FpgaMgrCore {
@@ -78,8 +80,10 @@ impl kernel::Module for FpgaMgrCore {
         unsafe { IDA.init() };
         // SAFETY: Called once, before the class is registered.
         unsafe { MANAGERS.init() };
+        let uevents = ffi::uevent::Queue::new(c"fpga_mgr_uevents")?;
         Ok(Self {
             _class: class::ClassRegistration::new(&FPGA_MGR_CLASS)?,
+            _uevents: uevents,
         })
     }
 }

@@ -112,8 +112,14 @@ impl Manager {
         );
         if final_state {
             let name = core::str::from_utf8(crate::sysfs::state_str(state)).unwrap_or("unknown");
-            match kernel::str::CString::try_from_fmt(fmt!("FPGA_MGR_STATE={}", name)) {
-                Ok(var) => crate::ffi::uevent::change(self.dev(), &[&var]),
+            let var = kernel::str::CString::try_from_fmt(fmt!("FPGA_MGR_STATE={}", name));
+            let vars = var.and_then(|var| {
+                let mut vars = KVec::new();
+                vars.push(var, GFP_KERNEL)?;
+                Ok(vars)
+            });
+            match vars {
+                Ok(vars) => crate::ffi::uevent::change(self.dev(), vars),
                 Err(e) => dev_warn!(self.dev(), "uevent not sent: {:?}\n", e),
             }
         }

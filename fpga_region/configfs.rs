@@ -322,10 +322,13 @@ impl configfs::AttributeOperations<0> for RegionDir {
     type Data = RegionDir;
 
     fn show(data: &RegionDir, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
-        let region = data.shared.region();
-        match region.manager_dev() {
-            Some(mgr) if !data.shared.is_defunct() => show_line(page, format_args!("{}", mgr.name().to_str().map_err(|_| EINVAL)?)),
-            _ => show_line(page, format_args!("")),
+        let name = match data.shared.is_defunct() {
+            true => None,
+            false => data.shared.region().manager_name(),
+        };
+        match name {
+            Some(name) => show_line(page, format_args!("{}", name.to_str().map_err(|_| EINVAL)?)),
+            None => show_line(page, format_args!("")),
         }
     }
 }

@@ -84,6 +84,8 @@ struct FpgaRegionCore {
     _configfs: configfs::Subsystem,
     _notifier: overlay::Notifier,
     _class: class::ClassRegistration,
+    /// After the class: its events are sent before the queue goes.
+    _uevents: ffi::uevent::Queue,
     _ida: IdaGuard,
 }
 
@@ -109,6 +111,7 @@ impl kernel::InPlaceModule for FpgaRegionCore {
             _configfs <- configfs::Subsystem::new(),
             _notifier: overlay::Notifier::register()?,
             _class: class::ClassRegistration::new(&FPGA_REGION_CLASS)?,
+            _uevents: ffi::uevent::Queue::new(c"fpga_region_uevents")?,
             _ida: IdaGuard,
         })
     }

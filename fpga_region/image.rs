@@ -262,23 +262,26 @@ impl Image {
         if shared.is_defunct() {
             return;
         }
-        let vars = (|| -> Result<_> {
-            let status = CString::try_from_fmt(fmt!("FPGA_REGION_STATUS={}", status))?;
-            let image = CString::try_from_fmt(fmt!("FPGA_IMAGE={}", self.label()))?;
-            let error = match failure {
-                Some(f) => Some(CString::try_from_fmt(fmt!(
-                    "FPGA_REGION_ERROR={}",
-                    StepErrno(f)
-                ))?),
-                None => None,
-            };
-            Ok((status, image, error))
+        let vars = (|| -> Result<KVec<CString>> {
+            let mut vars = KVec::with_capacity(3, GFP_KERNEL)?;
+            vars.push(
+                CString::try_from_fmt(fmt!("FPGA_REGION_STATUS={}", status))?,
+                GFP_KERNEL,
+            )?;
+            if let Some(f) = failure {
+                vars.push(
+                    CString::try_from_fmt(fmt!("FPGA_REGION_ERROR={}", StepErrno(f)))?,
+                    GFP_KERNEL,
+                )?;
+            }
+            vars.push(
+                CString::try_from_fmt(fmt!("FPGA_IMAGE={}", self.label()))?,
+                GFP_KERNEL,
+            )?;
+            Ok(vars)
         })();
         match vars {
-            Ok((status, image, Some(error))) => {
-                crate::ffi::uevent::change(shared.dev(), &[&status, &error, &image])
-            }
-            Ok((status, image, None)) => crate::ffi::uevent::change(shared.dev(), &[&status, &image]),
+            Ok(vars) => crate::ffi::uevent::change(shared.dev(), vars),
             Err(e) => dev_warn!(shared.dev(), "uevent not sent: {:?}\n", e),
         }
     }

@@ -166,18 +166,28 @@ impl Region {
         unsafe { ptr::write_volatile(&raw mut (*self.c.get()).info, info) };
     }
 
-    /// The manager the region programs through, with a reference to its device: `None` if it
-    /// has none.
-    pub(crate) fn manager_dev(&self) -> Option<ARef<Device>> {
+    /// The device name of the manager the region programs through: the one given at
+    /// registration, or the one that replaced it after its driver was reloaded. `None` if it has
+    /// none, or if it is gone with no successor. Its owner module is pinned for the lookup only.
+    pub(crate) fn manager_name(&self) -> Option<kernel::str::CString> {
         // Under the lock: a programming may replace the manager and drop the old reference.
-        let mgr = self.mgr.lock();
-        if mgr.is_null() {
+        let current = self.mgr.lock();
+        if current.is_null() {
             return None;
         }
-        // SAFETY: The region holds a device reference to its current manager (type invariant),
-        // which the lock keeps, so the device is valid; the returned `ARef` takes its own.
-        let dev: &Device = unsafe { Device::from_raw(mgr_dev(*mgr)) };
-        Some(ARef::from(dev))
+        // SAFETY: The region holds a device reference to `current` (type invariant), which the
+        // lock keeps.
+        let got = unsafe { bindings::fpga_mgr_get_current(*current) };
+        drop(current);
+        if !is_valid(got) {
+            return None;
+        }
+        // SAFETY: `got` is a get, so its device is valid until the put below.
+        let dev: &Device = unsafe { Device::from_raw(mgr_dev(got)) };
+        let name = kernel::str::CString::try_from(dev.name()).ok();
+        // SAFETY: `got` is a get; put once.
+        unsafe { bindings::fpga_mgr_put(got) };
+        name
     }
 
     /// The bridges the region claimed, with references to their devices.
