@@ -28,3 +28,5 @@ pub mod protocol;
 pub mod registration;
 pub mod registry;
 pub mod sysfs;
+#[macro_use]
+pub mod trace;

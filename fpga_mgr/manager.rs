@@ -96,11 +96,13 @@ impl Manager {
         unsafe { &*(*self.c.get()).mops }
     }
 
-    /// Sets the state shown in sysfs.
+    /// Sets the state shown in sysfs (traced: `fpga_mgr_state`).
     pub(crate) fn set_state(&self, state: bindings::fpga_mgr_states) {
+        let old = self.state();
         // SAFETY: `state` is a plain integer field of the C struct; concurrent readers (sysfs)
         // read it with `state()`, as upstream does without a lock.
         unsafe { ptr::write_volatile(&raw mut (*self.c.get()).state, state) };
+        crate::trace::state(self, old, state);
     }
 
     /// The state shown in sysfs.

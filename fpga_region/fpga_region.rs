@@ -15,6 +15,7 @@
 //! - `program.rs`: `fpga_region_program_fpga()`, each pin and lock a guard.
 //! - `sysfs.rs`: `compat_id`.
 //! - `api.rs`: the exported C functions.
+//! - `trace.rs`: the trace events `fpga:fpga_region_program_*`.
 
 use kernel::prelude::*;
 
@@ -26,6 +27,7 @@ mod api;
 mod program;
 mod region;
 mod sysfs;
+mod trace;
 
 use ffi::{
     bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration, registry,

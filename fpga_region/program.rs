@@ -20,7 +20,7 @@
 //! removed, the claims keep: they pin nothing, and `fpga_region_freeze_bridges()` (the overlay's
 //! removal) freezes exactly the claimed bridges and gives the claims up.
 
-use crate::{bindings, c_result::ptr_err, ffi::image_flags, region::Region};
+use crate::{bindings, c_result::ptr_err, ffi::image_flags, region::Region, trace};
 use kernel::{error::to_result, prelude::*};
 
 /// A get of the manager a region programs through; dropping it puts the manager.
@@ -123,6 +123,13 @@ pub(crate) fn program(region: &Region) -> Result {
     // Refused before the bridges are frozen, as the manager would refuse them after.
     // SAFETY: `info` is the caller's valid image info (checked non-NULL above).
     image_flags::check(region.dev(), unsafe { (*info).flags })?;
+    // SAFETY: `info` is the caller's valid image info (checked non-NULL above).
+    let trace = unsafe { trace::Program::begin(region, info) };
+    trace.end(program_checked(region, info))
+}
+
+/// [`program`] once `info`, the region's image info, is checked, between the trace events.
+fn program_checked(region: &Region, info: *mut bindings::fpga_image_info) -> Result {
     let _programming = region
         .begin_programming()
         .inspect_err(|_| dev_err!(region.dev(), "failed to get FPGA region\n"))?;
