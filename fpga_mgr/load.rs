@@ -455,7 +455,8 @@ impl SgMap {
 pub(crate) unsafe fn load(m: &Manager, info: *mut Info) -> Result {
     // SAFETY: `info` and its image source are valid (this function's requirements).
     let trace = unsafe { trace::Load::begin(m, info) };
-    // SAFETY: As for `trace::Load::begin`: `info` is valid for the whole call.
+    // SAFETY: `info` is valid for the whole call and its image source valid as the C API
+    // documents (this function's requirements, which are `load_traced`'s).
     trace.end(unsafe { load_traced(m, info) })
 }
 

@@ -123,7 +123,8 @@ pub(crate) fn program(region: &Region) -> Result {
     // Refused before the bridges are frozen, as the manager would refuse them after.
     // SAFETY: `info` is the caller's valid image info (checked non-NULL above).
     image_flags::check(region.dev(), unsafe { (*info).flags })?;
-    // SAFETY: `info` is the caller's valid image info (checked non-NULL above).
+    // SAFETY: `info` is the caller's valid image info (checked non-NULL above), which stays
+    // valid until `fpga_region_program_fpga()` returns (C API contract), after `end`.
     let trace = unsafe { trace::Program::begin(region, info) };
     trace.end(program_checked(region, info))
 }
