@@ -107,6 +107,38 @@ check_eq no_state_event_without_change "" "$(events | grep '^fpga_mgr_state: ' |
 	sed -n 's/.* old=\(.*\) new=\1$/&/p')"
 check remove_overlay_after_corrupt_image rmmod fpga_overlay_image
 
+# The buffer and sg paths of fpga_mgr_load(), through the C API
+# (tests/fpga_bad_input.c) into the simulated managers of lowlevel/: the
+# image's size (an sg table's summed from its entries) and flags in the
+# begin event, the load's errno in the end event.
+FW=/lib/firmware/fpga-rs
+B=/sys/kernel/debug/fpga_bad_input
+check insmod_sim_socfpga insmod $R/lowlevel/sim_socfpga.ko
+check insmod_sim_zynq insmod $R/lowlevel/sim_zynq.ko
+check insmod_sim_freeze_bridge insmod $R/lowlevel/sim_freeze_bridge.ko
+check insmod_bad_input_fixture insmod $R/fixtures/fpga_bad_input.ko
+A=$(basename "$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")")
+X=$(basename "$(class_dev fpga_manager "Xilinx Zynq FPGA Manager (fpga-rs simulation)")")
+# loads NAME COMMAND: the load_begin and load_end events of the bad-input
+# case COMMAND (whatever its errno).
+loads() {
+	echo >$T/trace
+	echo "$1" >$B/run 2>/dev/null
+	events | grep '^fpga_mgr_load_'
+}
+rbf=$(wc -c <$FW/socfpga-valid.rbf)
+bin=$(wc -c <$FW/zynq-valid.bin)
+check_eq buffer_load_events "fpga_mgr_load_begin: dev=$A size=$rbf flags=0x0 source=buffer firmware=
+fpga_mgr_load_end: dev=$A errno=0" "$(loads "load buf sim-socfpga fpga-rs/socfpga-valid.rbf 0 3")"
+check_eq sg_load_events "fpga_mgr_load_begin: dev=$X size=$bin flags=0x0 source=sg firmware=
+fpga_mgr_load_end: dev=$X errno=0" "$(loads "load sg sim-zynq fpga-rs/zynq-valid.bin 0 0")"
+check_eq flags_and_errno_of_refused_load "fpga_mgr_load_begin: dev=$A size=$rbf flags=0x1 source=buffer firmware=
+fpga_mgr_load_end: dev=$A errno=-22" "$(loads "load buf sim-socfpga fpga-rs/socfpga-valid.rbf 1 0")"
+check_eq load_without_image_events "fpga_mgr_load_begin: dev=$A size=0 flags=0x0 source=none firmware=
+fpga_mgr_load_end: dev=$A errno=-22" "$(loads "load buf sim-socfpga - 0 0")"
+check rmmod_bad_input_fixture rmmod fpga_bad_input
+check rmmod_sim_drivers rmmod sim_freeze_bridge sim_zynq sim_socfpga
+
 check disable_fpga_events sh -c "echo 0 >$E/enable"
 check_eq fpga_events_disabled 0 "$(cat $E/enable)"
 echo >$T/trace
