@@ -14,6 +14,15 @@
 #include "fpga-rs.h"
 
 /*
+ * The cores' trace events (ffi/trace/): the __tracepoint_fpga_* static keys and
+ * rust_do_trace_fpga_*() functions that ffi/trace.rs calls; declared only with
+ * CONFIG_TRACEPOINTS.
+ */
+#include "trace/fpga_mgr_events.h"
+#include "trace/fpga_bridge_events.h"
+#include "trace/fpga_region_events.h"
+
+/*
  * bindgen cannot evaluate BIT(); as in rust/bindings/bindings_helper.h,
  * constants go through typed helpers whose prefix Kbuild strips.
  */

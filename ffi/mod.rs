@@ -30,3 +30,5 @@ pub mod registration;
 pub mod registry;
 pub mod sysfs;
 pub mod uevent;
+#[macro_use]
+pub mod trace;

@@ -266,13 +266,19 @@ impl Bridge {
         had
     }
 
-    /// Lets transactions through the bridge (`enable`) or stops them.
+    /// Lets transactions through the bridge (`enable`) or stops them (traced:
+    /// `fpga_bridge_enable`).
     pub(crate) fn enable_set(&self, enable: bool) -> Result {
         dev_dbg!(
             self.dev(),
             "{}\n",
             if enable { "enable" } else { "disable" }
         );
+        crate::trace::enable(self, enable, self.call_enable_set(enable))
+    }
+
+    /// The driver's `enable_set` op, inside an op and under `ops_lock`.
+    fn call_enable_set(&self, enable: bool) -> Result {
         let _op = self.enter()?;
         let _ops = self.ops_lock.lock();
         match self.ops().enable_set {

@@ -11,6 +11,7 @@
 //! - `bridge.rs`: the bridge object, its registration and exclusive references.
 //! - `sysfs.rs`: `name`, `state`.
 //! - `api.rs`: the exported C functions, including the bridge lists.
+//! - `trace.rs`: the trace event `fpga:fpga_bridge_enable`.
 
 use kernel::prelude::*;
 
@@ -21,6 +22,7 @@ pub mod ffi;
 mod api;
 mod bridge;
 mod sysfs;
+mod trace;
 
 use ffi::{
     bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration, registry,

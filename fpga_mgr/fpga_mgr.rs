@@ -11,6 +11,7 @@
 //! - `load.rs`, `sg.rs`: the programming state machine.
 //! - `sysfs.rs`: `name`, `state`, `status`.
 //! - `api.rs`, `image_info.rs`: the exported C functions.
+//! - `trace.rs`: the trace events `fpga:fpga_mgr_*`.
 
 use kernel::prelude::*;
 
@@ -24,6 +25,7 @@ mod load;
 mod manager;
 mod sg;
 mod sysfs;
+mod trace;
 
 use ffi::{
     bindings, c_result, class, ida, lifecycle, owners, protocol, registration, registry,

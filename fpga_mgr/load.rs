@@ -8,7 +8,7 @@
 //! `write_init`, `write` (or `write_sg`) and `write_complete`. A buffer reaches a `write` driver
 //! without a copy.
 
-use crate::{bindings, ffi::image_flags, manager::Manager};
+use crate::{bindings, ffi::image_flags, manager::Manager, trace};
 use core::ptr;
 use kernel::{error::to_result, prelude::*};
 
@@ -442,7 +442,8 @@ impl SgMap {
     }
 }
 
-/// `fpga_mgr_load()`: programs the image `info` describes.
+/// `fpga_mgr_load()`: programs the image `info` describes, traced (`fpga_mgr_load_begin`,
+/// `fpga_mgr_load_end`).
 ///
 /// The manager must be registered; the call counts as an op in flight, so unregistration waits
 /// for it. Returns `ENODEV` once the manager is unregistered.
@@ -452,6 +453,19 @@ impl SgMap {
 /// `info` must be valid for the whole call, and its image source (sg table, buffer or firmware
 /// name) valid as the C API documents.
 pub(crate) unsafe fn load(m: &Manager, info: *mut Info) -> Result {
+    // SAFETY: `info` and its image source are valid (this function's requirements).
+    let trace = unsafe { trace::Load::begin(m, info) };
+    // SAFETY: `info` is valid for the whole call and its image source valid as the C API
+    // documents (this function's requirements, which are `load_traced`'s).
+    trace.end(unsafe { load_traced(m, info) })
+}
+
+/// [`load`] between its trace events.
+///
+/// # Safety
+///
+/// As for [`load`].
+unsafe fn load_traced(m: &Manager, info: *mut Info) -> Result {
     let _op = m.enter()?;
     let load = Load { m, info };
     // SAFETY: `info` is valid (caller's requirement).

@@ -98,9 +98,11 @@ impl Manager {
 
     /// Sets the state shown in sysfs, during a load: reaching `operating` or an error state is
     /// also told to user space, with a `KOBJ_CHANGE` uevent carrying `FPGA_MGR_STATE=<state>`
-    /// (the `state` attribute's string).
+    /// (the `state` attribute's string). Traced: `fpga_mgr_state`.
     pub(crate) fn set_state(&self, state: bindings::fpga_mgr_states) {
+        let old = self.state();
         self.store_state(state);
+        crate::trace::state(self, old, state);
         let final_state = matches!(
             state,
             bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING

@@ -15,6 +15,7 @@
 //! - `program.rs`: `fpga_region_program_fpga()`, each pin and lock a guard.
 //! - `sysfs.rs`: `compat_id`.
 //! - `api.rs`: the exported C functions.
+//! - `trace.rs`: the trace events `fpga:fpga_region_program_*`.
 //! - `image_owner.rs`: who owns the image loaded into a region (a configfs image or an overlay).
 //! - `configfs.rs`: the configfs subsystem `fpga_regions` and each region's group.
 //! - `image.rs`: a configfs image: its attributes, load and unload.
@@ -40,6 +41,7 @@ mod overlay;
 mod program;
 mod region;
 mod sysfs;
+mod trace;
 
 use ffi::{
     bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration, registry,

@@ -26,6 +26,7 @@ use crate::{
     failure::{AtStep, Failure, Step},
     ffi::image_flags,
     region::Region,
+    trace,
 };
 use kernel::{error::to_result, prelude::*};
 
@@ -134,6 +135,16 @@ pub(crate) fn program_steps(region: &Region) -> Result<(), Failure> {
     // Refused before the bridges are frozen, as the manager would refuse them after.
     // SAFETY: `info` is the caller's valid image info (checked non-NULL above).
     image_flags::check(region.dev(), unsafe { (*info).flags }).at(Step::Image)?;
+    // SAFETY: `info` is the caller's valid image info (checked non-NULL above), which stays
+    // valid until the programming returns (C API contract), after `end`.
+    let trace = unsafe { trace::Program::begin(region, info) };
+    let result = program_checked(region, info);
+    let _ = trace.end(result.map_err(|f| f.err));
+    result
+}
+
+/// [`program_steps`] once `info`, the region's image info, is checked, between the trace events.
+fn program_checked(region: &Region, info: *mut bindings::fpga_image_info) -> Result<(), Failure> {
     let _programming = region
         .begin_programming()
         .inspect_err(|_| dev_err!(region.dev(), "failed to get FPGA region\n"))

@@ -172,7 +172,9 @@ build_initramfs() {
 		(cd "$STAGE" && find . | cpio -o -H newc --quiet | gzip -1) >"$OUT/initramfs.cpio.gz"
 		return
 	fi
-	stage_modules modules "$r"/{fpga_mgr,fpga_bridge,fpga_region,of_fpga_region}/*.ko
+	# The manager, bridge and region cores are composite modules (Rust crate and
+	# C trace events, Kbuild) at the top; of_fpga_region is its crate's module.
+	stage_modules modules "$r"/{fpga_mgr,fpga_bridge,fpga_region}.ko "$r"/of_fpga_region/*.ko
 	stage_modules lowlevel "$r"/lowlevel/*/*.ko
 	stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
 	stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
