@@ -107,7 +107,11 @@ fn send(dev: &Device, vars: &[CString]) {
     // SAFETY: `kobj` is the kobject of a device that `dev` keeps alive; `envp` is a
     // NULL-terminated array of NUL-terminated strings that outlive the call (it copies them).
     let ret = unsafe {
-        bindings::kobject_uevent_env(kobj, bindings::kobject_action_KOBJ_CHANGE, envp.as_mut_ptr())
+        bindings::kobject_uevent_env(
+            kobj,
+            bindings::kobject_action_KOBJ_CHANGE,
+            envp.as_mut_ptr(),
+        )
     };
     if ret != 0 {
         dev_warn!(dev, "uevent not sent: {:?}\n", Error::from_errno(ret));

@@ -14,13 +14,7 @@
 //!
 //! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
 
-use crate::{
-    bindings,
-    ffi::configfs as cfs,
-    image::Image,
-    region::Region,
-    THIS_MODULE,
-};
+use crate::{bindings, ffi::configfs as cfs, image::Image, region::Region, THIS_MODULE};
 use core::{fmt::Write, ptr};
 use kernel::{
     configfs::{self, configfs_attrs},
@@ -74,7 +68,8 @@ impl Subsystem {
             attributes: [],
         };
         // SAFETY: A valid format string; no variadic arguments, as it has no conversions.
-        let queue = unsafe { bindings::alloc_workqueue_noprof(c"fpga_region_cfs".as_char_ptr(), 0, 0) };
+        let queue =
+            unsafe { bindings::alloc_workqueue_noprof(c"fpga_region_cfs".as_char_ptr(), 0, 0) };
         try_pin_init!(Self {
             subsys <- configfs::Subsystem::new(c"fpga_regions", item_type, try_pin_init!(Root {})),
             queue: if queue.is_null() { Err(ENOMEM)? } else { queue },
@@ -310,7 +305,10 @@ impl Write for Page<'_> {
 }
 
 /// Formats a line into a configfs page.
-pub(crate) fn show_line(page: &mut [u8; PAGE_SIZE], args: core::fmt::Arguments<'_>) -> Result<usize> {
+pub(crate) fn show_line(
+    page: &mut [u8; PAGE_SIZE],
+    args: core::fmt::Arguments<'_>,
+) -> Result<usize> {
     let mut w = Page::new(page);
     w.write(args)?;
     w.end_line()

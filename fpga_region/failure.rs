@@ -150,13 +150,24 @@ pub(crate) fn errno_name(err: Error) -> Option<&'static str> {
         (bindings::ENOTSUPP, "ENOTSUPP"),
     ];
     let errno = err.to_errno().unsigned_abs();
-    NAMES.iter().find(|(n, _)| *n == errno).map(|(_, name)| *name)
+    NAMES
+        .iter()
+        .find(|(n, _)| *n == errno)
+        .map(|(_, name)| *name)
 }
 
 /// Writes `<step> <ERRNO>` (or `<step> E<number>` for an errno the table lacks).
-pub(crate) fn write_step_errno(f: &mut impl core::fmt::Write, failure: &Failure) -> core::fmt::Result {
+pub(crate) fn write_step_errno(
+    f: &mut impl core::fmt::Write,
+    failure: &Failure,
+) -> core::fmt::Result {
     match errno_name(failure.err) {
         Some(name) => write!(f, "{} {}", failure.step.name(), name),
-        None => write!(f, "{} E{}", failure.step.name(), failure.err.to_errno().unsigned_abs()),
+        None => write!(
+            f,
+            "{} E{}",
+            failure.step.name(),
+            failure.err.to_errno().unsigned_abs()
+        ),
     }
 }

@@ -219,7 +219,11 @@ impl Image {
             return crate::overlay::load(region, self.id(), overlay, settings).map(Some);
         }
         let Some(firmware) = &settings.firmware else {
-            dev_err!(region.dev(), "image '{}': no firmware to load\n", self.label());
+            dev_err!(
+                region.dev(),
+                "image '{}': no firmware to load\n",
+                self.label()
+            );
             return Err(Failure::new(Step::Image, EINVAL));
         };
         let mut info = info_of(settings);
@@ -347,7 +351,10 @@ pub(crate) fn info_of(settings: &Settings) -> bindings::fpga_image_info {
 }
 
 /// Programs `region` with `info` as `region->info`, as `fpga_region_program_fpga()` does.
-pub(crate) fn program_with(region: &Region, info: &mut bindings::fpga_image_info) -> Result<(), Failure> {
+pub(crate) fn program_with(
+    region: &Region,
+    info: &mut bindings::fpga_image_info,
+) -> Result<(), Failure> {
     // SAFETY: The caller owns the region's image; `info` outlives the programming, and
     // `region->info` is reset before it goes.
     unsafe { region.set_info(info) };
@@ -443,7 +450,11 @@ impl configfs::AttributeOperations<2> for Image {
     fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
         let flags = image.state.lock().settings.flags;
         let mut w = Page::new(page);
-        for (i, (word, _)) in FLAG_WORDS.iter().filter(|(_, bit)| flags & bit != 0).enumerate() {
+        for (i, (word, _)) in FLAG_WORDS
+            .iter()
+            .filter(|(_, bit)| flags & bit != 0)
+            .enumerate()
+        {
             w.write(format_args!("{}{}", if i == 0 { "" } else { " " }, word))?;
         }
         w.end_line()

@@ -47,7 +47,11 @@ impl Drop for Applied {
         // SAFETY: `id` is the changeset id `of_overlay_fdt_apply()` returned, removed once.
         let ret = unsafe { bindings::of_overlay_remove(&mut self.id) };
         if ret != 0 {
-            pr_err!("fpga_region: overlay changeset {} not removed: {:?}\n", self.id, Error::from_errno(ret));
+            pr_err!(
+                "fpga_region: overlay changeset {} not removed: {:?}\n",
+                self.id,
+                Error::from_errno(ret)
+            );
         }
     }
 }
@@ -81,11 +85,18 @@ pub(crate) fn load(
 ) -> Result<Applied, Failure> {
     let fw = Firmware::request(name, region.dev())
         .inspect_err(|e| {
-            dev_err!(region.dev(), "overlay file {}: {:?}\n", name.to_str().unwrap_or("?"), e)
+            dev_err!(
+                region.dev(),
+                "overlay file {}: {:?}\n",
+                name.to_str().unwrap_or("?"),
+                e
+            )
         })
         .at(Step::Overlay)?;
     let blob = fw.data();
-    let size = u32::try_from(blob.len()).map_err(|_| EFBIG).at(Step::Overlay)?;
+    let size = u32::try_from(blob.len())
+        .map_err(|_| EFBIG)
+        .at(Step::Overlay)?;
     let mut ctx = LoadCtx {
         region,
         settings,
@@ -132,7 +143,11 @@ pub(crate) fn load(
                 Error::from_errno(err)
             );
             Failure::new(
-                if ctx.programmed { Step::Populate } else { Step::Overlay },
+                if ctx.programmed {
+                    Step::Populate
+                } else {
+                    Step::Overlay
+                },
                 Error::from_errno(err),
             )
         }
@@ -199,7 +214,10 @@ unsafe fn pre_apply(
     let mut info = info_of(settings);
     let overlay_firmware = if ov.property_present(c"firmware-name") {
         let Some(name) = ov.property_read::<CString>(c"firmware-name").optional() else {
-            dev_err!(region.dev(), "overlay's firmware-name cannot be read as a string\n");
+            dev_err!(
+                region.dev(),
+                "overlay's firmware-name cannot be read as a string\n"
+            );
             return Err(Failure::new(Step::Overlay, EINVAL));
         };
         Some(name)
@@ -222,7 +240,10 @@ unsafe fn pre_apply(
     for (prop, flag) in [
         (c"partial-fpga-config", bindings::FPGA_MGR_PARTIAL_RECONFIG),
         (c"external-fpga-config", bindings::FPGA_MGR_EXTERNAL_CONFIG),
-        (c"encrypted-fpga-config", bindings::FPGA_MGR_ENCRYPTED_BITSTREAM),
+        (
+            c"encrypted-fpga-config",
+            bindings::FPGA_MGR_ENCRYPTED_BITSTREAM,
+        ),
     ] {
         if ov.property_read_bool(prop) {
             info.flags |= flag;
@@ -323,7 +344,8 @@ unsafe extern "C" fn notify(
         Ok(()) => bindings::NOTIFY_OK as i32,
         Err(failure) => {
             ctx.failure = Some(failure);
-            (bindings::NOTIFY_STOP_MASK as i32) | (bindings::NOTIFY_OK as i32 - failure.err.to_errno())
+            (bindings::NOTIFY_STOP_MASK as i32)
+                | (bindings::NOTIFY_OK as i32 - failure.err.to_errno())
         }
     }
 }

@@ -5,6 +5,7 @@
 //!
 //! C header: [`include/linux/fpga/fpga-region.h`](srctree/include/linux/fpga/fpga-region.h)
 
+use crate::image_owner::ImageOwner;
 use crate::{
     bindings,
     c_result::is_valid,
@@ -15,7 +16,6 @@ use crate::{
     registration,
     registry::Registered,
 };
-use crate::image_owner::ImageOwner;
 use core::{pin::Pin, ptr};
 use kernel::{
     device::Device,

@@ -133,6 +133,8 @@ build_initramfs() {
 	cp "$vm/init" "$STAGE/init"
 	cp "$vm/run-plan.sh" "$vm/ktap.sh" "$vm/demo.sh" "$vm/bench.sh" "$STAGE/fpga-rs/"
 	cp "$FPGA_RS_ROOT"/tools/testing/scenarios/*.sh "$STAGE/fpga-rs/scenarios/"
+	# The command users type to program a region (configfs).
+	cp "$FPGA_RS_ROOT/tools/fpga-load" "$STAGE/bin/fpga-load"
 	# The firmware image of the KUnit firmware-load tests: a 1 KiB header of 'H'
 	# and 4 KiB of 'P', the pattern of tests/fpga_mgr_test/recorder.rs.
 	mkdir -p "$STAGE/lib/firmware/fpga-rs"

@@ -258,17 +258,35 @@ check delegated_user_mkdir as_user "mkdir $S/users"
 check delegated_user_rmdir as_user "rmdir $S/users"
 
 # --- The region goes while images exist: they are defunct, nothing leaks ---
+# Its device is unbound with an image loaded (whose overlay stays applied
+# until the image is removed) and an idle one.
+OFR=/sys/bus/platform/drivers/of-fpga-region
+RDEV=$(basename "$(readlink -f /sys/class/fpga_region/$RS/device)")
 check load_before_region_goes sh -c "echo 1 >$I/config"
+check overlay_device_before_region_goes logic
 check mkdir_idle_image mkdir $S/idle
-check rmmod_board_with_images rmmod fpga_overlay_board
+check unbind_region_with_images sh -c "echo $RDEV >$OFR/unbind"
 check region_device_gone sh -c "! test -e /sys/class/fpga_region/$RS"
 check defunct_group_stays_with_images test -d "$S"
 check_fails_with defunct_image_load_is_enodev "No such device" sh -c "echo 1 >$S/idle/config"
 check_eq defunct_image_status "error region ENODEV" "$(cat $S/idle/status)"
 check_fails_with defunct_group_mkdir_is_enodev "No such device" mkdir $S/late
+check_eq defunct_group_no_manager "" "$(cat $S/manager)"
+check_eq nothing_pinned_with_defunct_images "0 0 0 0" "$(refs)"
 check rmdir_defunct_images rmdir $I $S/idle
+check defunct_image_overlay_removed sh -c "! ls /sys/bus/platform/devices | grep -q sim-logic"
 check defunct_group_goes_with_last_image wait_until sh -c "! test -e $S"
+check rebind_region sh -c "echo $RDEV >$OFR/bind"
+RS=$(region_of socfpga-region)
+S=$C/$RS
+check region_group_after_rebind test -d "$S"
+check mkdir_after_rebind mkdir $S/back
+echo fpga-rs/socfpga-valid.rbf >$S/back/firmware
+check load_after_rebind sh -c "echo 1 >$S/back/config"
+check rmdir_after_rebind rmdir $S/back
 check_eq nothing_pinned_at_end "0 0 0 0" "$(refs)"
+check rmmod_board rmmod fpga_overlay_board
+check region_groups_gone_with_board sh -c "! ls -d $C/region* 2>/dev/null"
 
 kill $listener 2>/dev/null
 check rmmod_lowlevel rmmod sim_socfpga sim_zynq sim_freeze_bridge sim_pr_decoupler

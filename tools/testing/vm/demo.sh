@@ -5,10 +5,12 @@
 # and the low-level drivers of lowlevel/, describe a board in the device tree
 # (an Altera-style SoC FPGA behind a freeze bridge, with an FPGA region; an
 # overlay on QEMU's own tree on arm and arm64, on the OF core's empty tree on
-# x86-64), program the region with
-# the firmware image fpga-rs/socfpga-valid.rbf from the initramfs (written
-# by tools/testing/gen-images.py), show sysfs and the simulated fabric
-# before and after, and unload everything again.
+# x86-64), program the region from user space with tools/fpga-load (the
+# configfs interface) with the firmware image fpga-rs/socfpga-valid.rbf from
+# the initramfs (written by tools/testing/gen-images.py) and an overlay that
+# adds the image's device, show sysfs and the simulated fabric before and
+# after, fail a corrupt image, show the uevents and fpga:* trace events the
+# loads raised, unload, and unload everything again.
 R=/fpga-rs
 FW=/lib/firmware/fpga-rs
 # Steps whose failure means the demo failed; the last line is the verdict
@@ -55,10 +57,30 @@ insmod $R/lowlevel/sim_socfpga.ko faux=0 && insmod $R/lowlevel/sim_freeze_bridge
 show
 fabric
 
-say "Programming the region: overlay with firmware-name = \"fpga-rs/socfpga-valid.rbf\""
+# The region behind the freeze bridge, and what user space is told: uevents
+# (a netlink listener) and the fpga:* trace events (tracefs).
+REGION=
+for g in /sys/class/fpga_region/region*; do
+	case "$(basename "$(readlink -f "$g/device")")" in
+	*socfpga-region*) REGION=$(basename "$g") ;;
+	esac
+done
+: >/tmp/uevents
+uevent sh -c 'echo "uevent: $ACTION $DEVPATH $(env | grep ^FPGA_ | sort | tr "\n" " ")" >>/tmp/uevents' &
+listener=$!
+TR=/sys/kernel/tracing
+[ -d $TR/events ] || mount -t tracefs tracefs $TR 2>/dev/null
+echo 1 >$TR/events/fpga/enable 2>/dev/null && : >$TR/trace
+
+say "Programming $REGION from user space: fpga-load (configfs /sys/kernel/config/fpga_regions)"
 ls -l $FW/socfpga-valid.rbf
-insmod $R/fixtures/fpga_overlay_image.ko image=4 && echo "overlay applied: region programmed" ||
-	fail "applying the image overlay (programming the region)"
+echo "\$ fpga-load -s"
+fpga-load -s
+echo "\$ fpga-load -r $REGION -o $FW/cfs-socfpga-logic.dtbo $FW/socfpga-valid.rbf"
+fpga-load -r $REGION -o $FW/cfs-socfpga-logic.dtbo $FW/socfpga-valid.rbf ||
+	fail "fpga-load of socfpga-valid.rbf (programming the region)"
+echo "\$ fpga-load -s"
+fpga-load -s
 show
 fabric
 crc=$(sed -n 's/^crc32: //p' /sys/kernel/debug/*socfpga-fpga-mgr/fabric)
@@ -71,16 +93,47 @@ ls /sys/bus/platform/devices | grep sim-logic >/dev/null && echo "logic device c
 T=$(ls /sys/kernel/debug/*freeze-bridge/traffic)
 echo 100 >$T && echo "100 transactions sent across the running bridge" ||
 	fail "traffic refused by the running bridge"
-dmesg | grep -E 'sim_socfpga|fpga_region|freeze' | tail -n 5
 
-say "Removing the overlay (the freeze bridge freezes the region again)"
-rmmod fpga_overlay_image || fail "removing the image overlay"
+say "A corrupt image: fpga-load says which step failed, and exits non-zero"
+echo "\$ fpga-load -r $REGION $FW/socfpga-corrupt.rbf"
+if fpga-load -r $REGION $FW/socfpga-corrupt.rbf; then
+	fail "fpga-load of a corrupt image succeeded"
+else
+	echo "(exit status $?)"
+fi
+status=$(cat /sys/kernel/config/fpga_regions/$REGION/socfpga-corrupt.rbf/status)
+echo "status: $status"
+[ "$status" = "error write EIO" ] || fail "status of the corrupt image: '$status'"
+echo "\$ fpga-load -r $REGION $FW/socfpga-valid.rbf"
+fpga-load -r $REGION $FW/socfpga-valid.rbf || fail "fpga-load after the corrupt image"
+
+say "Unloading: fpga-load -u (the freeze bridge freezes the region again)"
+echo "\$ fpga-load -u -r $REGION"
+fpga-load -u -r $REGION || fail "fpga-load -u"
 show
 case "$(sh -c "echo 7 >$T" 2>&1)" in
 *"Input/output error"*) echo "7 transactions refused by the frozen bridge (EIO, as intended)" ;;
 *) fail "the frozen bridge did not refuse traffic with EIO" ;;
 esac
 fabric /sys/kernel/debug/*freeze-bridge/freeze
+
+say "What user space was told: uevents (netlink) and the fpga:* trace"
+# The listener gets the events a moment after they are raised: wait (bounded)
+# for the last one, the unload's.
+n=300
+until grep -q "FPGA_REGION_STATUS=unloaded" /tmp/uevents || [ $n = 0 ]; do
+	sleep 0.1
+	n=$((n - 1))
+done
+kill $listener 2>/dev/null
+cat /tmp/uevents
+grep -q "FPGA_REGION_ERROR=write EIO" /tmp/uevents || fail "no uevent for the failed load"
+if [ -r $TR/trace ]; then
+	echo 0 >$TR/events/fpga/enable
+	grep -v '^#' $TR/trace | sed 's/^ *//'
+	grep -q 'fpga_region_program_end: .*errno=-5' $TR/trace || fail "no trace of the failed programming"
+fi
+dmesg | grep -E 'sim_socfpga|fpga_region|freeze' | tail -n 8
 
 say "Unloading the low-level drivers (idle: nothing pins them), then the rest"
 rmmod sim_socfpga sim_freeze_bridge && echo "sim_socfpga and sim_freeze_bridge unloaded" ||
