@@ -50,7 +50,7 @@ check_fails_with root_is_the_kernels "Operation not permitted" mkdir $C/mine
 
 # A netlink listener: every uevent's FPGA variables, one event per line.
 : >/tmp/uevents
-uevent sh -c 'echo "$ACTION $DEVPATH $(env | grep ^FPGA_ | sort | tr "\n" " ")" >>/tmp/uevents' &
+uevent sh -c 'echo "$ACTION $DEVPATH $(env | grep -E "^FPGA_(IMAGE|REGION|MGR)" | sort | tr "\n" " ")" >>/tmp/uevents' &
 listener=$!
 events() {
 	grep -c "$1" /tmp/uevents

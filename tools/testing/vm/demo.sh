@@ -66,7 +66,7 @@ for g in /sys/class/fpga_region/region*; do
 	esac
 done
 : >/tmp/uevents
-uevent sh -c 'echo "uevent: $ACTION $DEVPATH $(env | grep ^FPGA_ | sort | tr "\n" " ")" >>/tmp/uevents' &
+uevent sh -c 'echo "uevent: $ACTION $DEVPATH $(env | grep -E "^FPGA_(IMAGE|REGION|MGR)" | sort | tr "\n" " ")" >>/tmp/uevents' &
 listener=$!
 TR=/sys/kernel/tracing
 [ -d $TR/events ] || mount -t tracefs tracefs $TR 2>/dev/null
