@@ -38,7 +38,8 @@ int fpga_region_freeze_bridges(struct fpga_region *region);
  * overlay about to program a region claims its image, and gives it up when it
  * is removed. fpga_region_overlay_claim() returns 0 (claimed), 1 (the overlay
  * is the one a configfs load of the region applies from this task: leave it
- * to the load) or -EBUSY.
+ * to the load), -EBUSY (a configfs image owns the region's image) or -EEXIST
+ * (another overlay does).
  */
 struct device_node;
 int fpga_region_overlay_claim(struct fpga_region *region, struct device_node *overlay);

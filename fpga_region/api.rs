@@ -180,8 +180,8 @@ export_symbol_gpl!(fpga_region_freeze_bridges);
 /// Return: 0 if the overlay now owns the region's image (it must give it up with
 /// [`fpga_region_overlay_release`] when it is removed or fails to program); 1 if the overlay is
 /// the one a configfs load of the region is applying from the calling task (the load programs
-/// the region: the notifier leaves the overlay alone); `-EBUSY` if a configfs image or another
-/// overlay owns the region's image; `-EINVAL` for an invalid region.
+/// the region: the notifier leaves the overlay alone); `-EBUSY` if a configfs image owns the
+/// region's image, `-EEXIST` if another overlay does; `-EINVAL` for an invalid region.
 ///
 /// # Safety
 ///
@@ -199,13 +199,7 @@ pub(crate) unsafe extern "C" fn fpga_region_overlay_claim(
     match r.owner().claim_for_overlay(overlay as usize) {
         Ok(OverlayClaim::Claimed) => 0,
         Ok(OverlayClaim::OfLoad) => 1,
-        Err(e) => {
-            dev_err!(
-                r.dev(),
-                "the region's image is loaded through configfs or by another overlay\n"
-            );
-            e.to_errno()
-        }
+        Err(e) => e.to_errno(),
     }
 }
 export_symbol_gpl!(fpga_region_overlay_claim);

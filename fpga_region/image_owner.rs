@@ -70,7 +70,7 @@ impl ImageOwner {
     }
 
     /// An overlay is about to program the region (see [`OverlayClaim`]); `-EBUSY` if a configfs
-    /// image or another overlay owns it.
+    /// image owns it, `-EEXIST` if another overlay does.
     pub(crate) fn claim_for_overlay(&mut self, overlay: usize) -> Result<OverlayClaim> {
         match *self {
             ImageOwner::Free => {
@@ -81,7 +81,8 @@ impl ImageOwner {
             ImageOwner::Image { applying, .. } if applying == Task::current_raw() as usize => {
                 Ok(OverlayClaim::OfLoad)
             }
-            _ => Err(EBUSY),
+            ImageOwner::Image { .. } => Err(EBUSY),
+            ImageOwner::Overlay(_) => Err(EEXIST),
         }
     }
 

@@ -320,11 +320,26 @@ unsafe fn pre_apply(
             return ENODEV.to_errno();
         }
     }
+    // SAFETY: `region` is referenced, so its device is valid for messages.
+    let kdev: &kernel::device::Device =
+        unsafe { kernel::device::Device::from_raw(&raw mut (*region).dev) };
     // SAFETY: `region` is referenced; `overlay` is only compared.
     match unsafe { bindings::fpga_region_overlay_claim(region, overlay) } {
         0 => {}
         1 => return 0,
-        err => return err,
+        err if err == EEXIST.to_errno() => {
+            // Upstream's message and errno for an overlay on a programmed region.
+            dev_err!(kdev, "Region already has overlay applied.\n");
+            return EINVAL.to_errno();
+        }
+        err => {
+            dev_err!(
+                kdev,
+                "Region's image is loaded through configfs (fpga_regions): {:?}\n",
+                kernel::error::Error::from_errno(err)
+            );
+            return err;
+        }
     }
     // SAFETY: `region` is referenced; the overlay claimed it above and gives it up here.
     let release = move || unsafe { bindings::fpga_region_overlay_release(region, overlay) };
