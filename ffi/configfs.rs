@@ -24,6 +24,11 @@ use kernel::{
 /// drops a `Registered` only when its group has no user child (configfs pins the module that
 /// owns the children's type while any exists, so this also holds at module exit).
 ///
+/// The kernel crate documents `configfs::Group`'s `release` (`Arc::from_raw` of the group) for
+/// groups its `make_group` created, which are handed to configfs with `Arc::into_raw`; this type
+/// hands its group over the same way, so that `release` holds for it too (7.2's
+/// `rust/kernel/configfs.rs`; to be replaced by a registration in the kernel crate).
+///
 /// # Invariants
 ///
 /// `group` is registered under a live subsystem, and configfs holds one reference to its item
@@ -81,9 +86,10 @@ impl<Data: 'static> Drop for Registered<Data> {
     fn drop(&mut self) {
         let raw = Self::raw(&self.group);
         // SAFETY: The group is registered under a live subsystem (type invariant) and holds no
-        // directory users created (the owner's contract); this removes it and drops the link's
-        // reference. Then the initial reference goes: `release` frees the `Arc` count configfs
-        // held, and the item is gone once nothing else (an open attribute file) refers to it.
+        // directory users created (the owner's contract); this removes it (waiting for its
+        // attributes' callbacks in flight, through configfs's fragment lock) and drops the
+        // link's reference. Then the initial reference goes: `release` frees the `Arc` count
+        // configfs held.
         unsafe {
             bindings::configfs_unregister_group(raw);
             bindings::config_item_put(&raw mut (*raw).cg_item);

@@ -44,5 +44,6 @@ int fpga_region_freeze_bridges(struct fpga_region *region);
 struct device_node;
 int fpga_region_overlay_claim(struct fpga_region *region, struct device_node *overlay);
 void fpga_region_overlay_release(struct fpga_region *region, struct device_node *overlay);
+bool fpga_region_overlay_owns(struct fpga_region *region, struct device_node *overlay);
 
 #endif /* _FPGA_RS_H */

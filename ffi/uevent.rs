@@ -88,7 +88,9 @@ pub fn change(dev: &Device, vars: KVec<CString>) {
     }
 }
 
-/// Sends the event, unless the device was deleted meanwhile.
+/// Sends the event, unless the device was deleted meanwhile. The check is unsynchronised with
+/// `device_del()` (as the driver core's own readers of `state_in_sysfs` are): an event raised
+/// just before its device goes may still be sent while it is being deleted.
 fn send(dev: &Device, vars: &[CString]) {
     const MAX_VARS: usize = 4;
     let mut envp = [ptr::null_mut::<u8>(); MAX_VARS + 1];

@@ -68,11 +68,25 @@ kernel::sync::global_lock! {
 /// The IDA that numbers managers (`fpga%d`); initialised in `init`, destroyed in `drop`.
 static IDA: ida::StaticIda = ida::StaticIda::new();
 
-/// The loaded manager core: the class stays registered while this lives.
+/// The loaded manager core. Fields are dropped in order: the uevent queue (its events may hold
+/// the last references to managers, whose release frees their numbers), the class, and last the
+/// IDA.
 struct FpgaMgrCore {
-    _class: class::ClassRegistration,
-    /// After the class: its events are sent before the queue goes.
     _uevents: ffi::uevent::Queue,
+    _class: class::ClassRegistration,
+    _ida: IdaGuard,
+}
+
+/// Destroys the IDA when dropped: after everything that frees manager numbers.
+struct IdaGuard;
+
+impl Drop for IdaGuard {
+    fn drop(&mut self) {
+        // SAFETY: The module is going: no manager exists (each holds a module reference through
+        // its driver's dependency on this module), the class is unregistered and the uevent
+        // queue, which may hold the last references to managers, is drained.
+        unsafe { IDA.destroy() };
+    }
 }
 
 impl kernel::Module for FpgaMgrCore {
@@ -84,16 +98,9 @@ impl kernel::Module for FpgaMgrCore {
         unsafe { MANAGERS.init() };
         let uevents = ffi::uevent::Queue::new(c"fpga_mgr_uevents")?;
         Ok(Self {
-            _class: class::ClassRegistration::new(&FPGA_MGR_CLASS)?,
             _uevents: uevents,
+            _class: class::ClassRegistration::new(&FPGA_MGR_CLASS)?,
+            _ida: IdaGuard,
         })
-    }
-}
-
-impl Drop for FpgaMgrCore {
-    fn drop(&mut self) {
-        // SAFETY: The module is going: no manager exists (each holds a module reference through
-        // its driver's dependency on this module), and the class is unregistered after this.
-        unsafe { IDA.destroy() };
     }
 }

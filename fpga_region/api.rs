@@ -221,3 +221,23 @@ pub(crate) unsafe extern "C" fn fpga_region_overlay_release(
     }
 }
 export_symbol_gpl!(fpga_region_overlay_release);
+
+/// fpga-rs extension (`ffi/fpga-rs.h`): whether the overlay `overlay` owns `region`'s image
+/// (it claimed it with [`fpga_region_overlay_claim`] and has not given it up). Return: `false`
+/// also for an invalid region.
+///
+/// # Safety
+///
+/// As for [`fpga_region_overlay_claim`].
+#[no_mangle]
+pub(crate) unsafe extern "C" fn fpga_region_overlay_owns(
+    region_: *mut bindings::fpga_region,
+    overlay: *mut bindings::device_node,
+) -> bool {
+    // SAFETY: The caller holds a reference to the region's device (C API contract).
+    match unsafe { region(region_, "fpga_region_overlay_owns") } {
+        Some(r) => r.owner().is_overlay(overlay as usize),
+        None => false,
+    }
+}
+export_symbol_gpl!(fpga_region_overlay_owns);

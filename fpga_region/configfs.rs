@@ -148,18 +148,20 @@ impl RegionGroup {
         })
     }
 
-    /// The region was unregistered: its images become defunct, and the group goes now if it has
-    /// none, else with the last one.
+    /// The region was unregistered: its images become defunct, and the group goes with the last
+    /// of them (at once if it has none), always from the work queue: the caller may hold
+    /// `of_mutex` (an overlay's removal unregisters the regions it added) or configfs's own locks
+    /// (an image's release removes its overlay), which unregistering a group takes.
     pub(crate) fn region_gone(self) {
         let shared = self.shared.clone();
         let mut state = shared.state.lock();
         state.defunct = true;
-        if state.images > 0 {
-            state.parked = Some(self);
-            return;
-        }
+        state.parked = Some(self);
+        let reap = state.images == 0;
         drop(state);
-        drop(self);
+        if reap {
+            shared.reap();
+        }
     }
 }
 
@@ -239,18 +241,24 @@ impl RegionShared {
     pub(crate) fn image_freed(self: &Arc<Self>) {
         let mut state = self.state.lock();
         state.images -= 1;
-        if state.defunct && state.images == 0 && state.parked.is_some() {
-            drop(state);
-            let queue = REAPER.load(Acquire);
-            if queue.is_null() {
-                return;
-            }
-            // SAFETY: The queue is alive: this module is loaded (an image pins it) and the queue
-            // is destroyed only when the module goes.
-            let queue = unsafe { workqueue::Queue::from_raw(queue) };
-            // Queued already (a second image freed meanwhile): that run takes the group.
-            let _ = queue.enqueue(self.clone());
+        let reap = state.defunct && state.images == 0 && state.parked.is_some();
+        drop(state);
+        if reap {
+            self.reap();
         }
+    }
+
+    /// Queues the removal of the parked group.
+    fn reap(self: &Arc<Self>) {
+        let queue = REAPER.load(Acquire);
+        if queue.is_null() {
+            return;
+        }
+        // SAFETY: The queue is alive: this runs while the module is loaded (for a region of
+        // its, or an image, which pins it), and the queue is destroyed only when it goes.
+        let queue = unsafe { workqueue::Queue::from_raw(queue) };
+        // Queued already: that run takes the group.
+        let _ = queue.enqueue(self.clone());
     }
 }
 

@@ -79,15 +79,15 @@ static IDA: ida::StaticIda = ida::StaticIda::new();
 
 /// The loaded region core. Fields are initialised in order and dropped in order: the configfs
 /// interface goes first (its queue removes the groups of regions that went, which frees their
-/// numbers), then the overlay notifier, the class, and last the IDA.
+/// numbers), then the overlay notifier, the uevent queue (whose events may hold the last
+/// references to regions), the class, and last the IDA.
 #[pin_data]
 struct FpgaRegionCore {
     #[pin]
     _configfs: configfs::Subsystem,
     _notifier: overlay::Notifier,
-    _class: class::ClassRegistration,
-    /// After the class: its events are sent before the queue goes.
     _uevents: ffi::uevent::Queue,
+    _class: class::ClassRegistration,
     _ida: IdaGuard,
 }
 
@@ -112,8 +112,8 @@ impl kernel::InPlaceModule for FpgaRegionCore {
         try_pin_init!(Self {
             _configfs <- configfs::Subsystem::new(),
             _notifier: overlay::Notifier::register()?,
-            _class: class::ClassRegistration::new(&FPGA_REGION_CLASS)?,
             _uevents: ffi::uevent::Queue::new(c"fpga_region_uevents")?,
+            _class: class::ClassRegistration::new(&FPGA_REGION_CLASS)?,
             _ida: IdaGuard,
         })
     }

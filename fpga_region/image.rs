@@ -158,7 +158,7 @@ impl Image {
     fn load(&self) -> Result {
         let shared = self.shared();
         let region = shared.region();
-        let (settings, old) = {
+        let settings = {
             let mut state = self.state.lock();
             if matches!(state.status, Status::Loading) {
                 return Err(EBUSY);
@@ -168,13 +168,11 @@ impl Image {
                 overlay: clone(&state.settings.overlay)?,
                 ..state.settings
             };
-            let old = core::mem::replace(&mut state.status, Status::Loading);
-            (settings, old)
+            // Loading again: the old image goes first (its devices, its claims on the bridges).
+            self.unload(&mut state)?;
+            state.status = Status::Loading;
+            settings
         };
-        // Loading again: the old image's devices go first.
-        if let Status::Loaded(overlay) = old {
-            drop(overlay);
-        }
         let result = if shared.is_defunct() {
             Err(Failure::new(Step::Region, ENODEV))
         } else {
@@ -231,32 +229,46 @@ impl Image {
         program_with(region, &mut info).map(|()| None)
     }
 
-    /// `config` 0, and the image's release: removes the overlay and its devices and freezes the
-    /// bridges the region claimed. Returns whether the image was loaded.
-    fn unload(&self, state: &mut State) -> bool {
+    /// `config` 0, a reload, and the image's release: removes the overlay and its devices,
+    /// freezes the bridges the region claimed and gives the region's image up. Returns whether
+    /// the image was loaded.
+    ///
+    /// An overlay the overlay core refuses to remove (another overlay applied since on the
+    /// region's nodes, which must go first) stays applied: the image stays loaded and keeps the
+    /// region, and the overlay core's errno is returned.
+    fn unload(&self, state: &mut State) -> Result<bool> {
         let overlay = match core::mem::replace(&mut state.status, Status::Unloaded) {
             Status::Loaded(overlay) => overlay,
-            Status::Loading => {
-                state.status = Status::Loading;
-                return false;
+            other => {
+                if matches!(other, Status::Loading) {
+                    state.status = other;
+                }
+                return Ok(false);
             }
-            Status::Unloaded | Status::Error(_) => return false,
         };
-        drop(overlay);
+        if let Some(overlay) = overlay {
+            if let Err((overlay, e)) = overlay.remove() {
+                dev_err!(
+                    self.shared().dev(),
+                    "image '{}': its overlay cannot be removed ({:?}): another overlay on its \
+                     nodes must go first; it stays loaded\n",
+                    self.label(),
+                    e
+                );
+                state.status = Status::Loaded(Some(overlay));
+                return Err(e);
+            }
+        }
         let shared = self.shared();
         if !shared.is_defunct() {
             let region = shared.region();
             let mut info = info_of(&state.settings);
-            // SAFETY: The image owns the region's image; `info` outlives its use as
-            // `region->info`, reset before it goes.
-            unsafe { region.set_info(&mut info) };
-            // The region core logs each bridge it cannot freeze: the image is gone either way.
-            let _ = region.freeze_bridges();
-            // SAFETY: As above: `info` goes, so does `region->info`.
-            unsafe { region.set_info(ptr::null_mut()) };
+            // SAFETY: `info` is valid for the call. The region core logs each bridge it cannot
+            // freeze: the image is unloaded either way.
+            let _ = unsafe { region.freeze_bridges_with(&mut info) };
             region.owner().release_image(self.id());
         }
-        true
+        Ok(true)
     }
 
     /// A uevent on the region: `FPGA_REGION_STATUS`, `FPGA_REGION_ERROR` on failure, and
@@ -305,12 +317,17 @@ impl Image {
 #[pinned_drop]
 impl PinnedDrop for Image {
     fn drop(self: Pin<&mut Self>) {
-        // `rmdir` (or the last reference after it): a loaded image is unloaded.
+        // `rmdir`: a loaded image is unloaded. If its overlay cannot be removed (logged), it
+        // stays applied and the region stays this image's until it is unbound.
         let unloaded = {
             let mut state = self.state.lock();
-            self.unload(&mut state)
+            let unloaded = self.unload(&mut state);
+            if let Status::Loaded(Some(overlay)) = core::mem::take(&mut state.status) {
+                overlay.leak();
+            }
+            unloaded
         };
-        if unloaded {
+        if unloaded == Ok(true) {
             self.notify("unloaded", None);
         }
     }
@@ -350,18 +367,14 @@ pub(crate) fn info_of(settings: &Settings) -> bindings::fpga_image_info {
     }
 }
 
-/// Programs `region` with `info` as `region->info`, as `fpga_region_program_fpga()` does.
+/// Programs `region` with `info`, as `fpga_region_program_fpga()` does with `region->info`
+/// (which is `info` inside the programming's exclusive hold, for the region's `get_bridges`).
 pub(crate) fn program_with(
     region: &Region,
     info: &mut bindings::fpga_image_info,
 ) -> Result<(), Failure> {
-    // SAFETY: The caller owns the region's image; `info` outlives the programming, and
-    // `region->info` is reset before it goes.
-    unsafe { region.set_info(info) };
-    let result = crate::program::program_steps(region);
-    // SAFETY: As above.
-    unsafe { region.set_info(ptr::null_mut()) };
-    result
+    // SAFETY: `info` is a valid image info that outlives the call.
+    unsafe { crate::program::program_steps(region, Some(info)) }
 }
 
 /// The text of a write, without its line end.
@@ -527,7 +540,7 @@ impl configfs::AttributeOperations<6> for Image {
                     if matches!(state.status, Status::Loading) {
                         return Err(EBUSY);
                     }
-                    image.unload(&mut state)
+                    image.unload(&mut state)?
                 };
                 if unloaded {
                     image.notify("unloaded", None);

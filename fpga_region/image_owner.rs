@@ -86,6 +86,11 @@ impl ImageOwner {
         }
     }
 
+    /// Whether `overlay` owns the region's image.
+    pub(crate) fn is_overlay(&self, overlay: usize) -> bool {
+        *self == ImageOwner::Overlay(overlay)
+    }
+
     /// Gives the region up if `overlay` owns it.
     pub(crate) fn release_overlay(&mut self, overlay: usize) {
         if *self == ImageOwner::Overlay(overlay) {

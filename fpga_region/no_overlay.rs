@@ -17,6 +17,16 @@ pub(crate) fn supported(_region: &Region) -> bool {
 /// An applied overlay: never one.
 pub(crate) enum Applied {}
 
+impl Applied {
+    pub(crate) fn remove(self) -> Result<(), (Self, Error)> {
+        match self {}
+    }
+
+    pub(crate) fn leak(self) {
+        match self {}
+    }
+}
+
 /// Refused: no overlay support.
 pub(crate) fn load(
     _region: &Region,

@@ -37,22 +37,36 @@ pub(crate) fn supported(region: &Region) -> bool {
     cfg!(CONFIG_OF_OVERLAY) && !unsafe { (*region.raw_dev()).of_node }.is_null()
 }
 
-/// An applied overlay; dropping it removes the overlay and its devices.
+/// An applied overlay, removed with [`Applied::remove`].
+///
+/// # Invariants
+///
+/// `id` is the id of an applied overlay changeset, owned by this value.
 pub(crate) struct Applied {
     id: i32,
 }
 
-impl Drop for Applied {
-    fn drop(&mut self) {
-        // SAFETY: `id` is the changeset id `of_overlay_fdt_apply()` returned, removed once.
+impl Applied {
+    /// Removes the overlay and its devices. The overlay core refuses (`-EBUSY`) while another
+    /// overlay applied later changes the same nodes: the overlay stays applied, and is handed
+    /// back with the error.
+    pub(crate) fn remove(mut self) -> Result<(), (Self, Error)> {
+        // SAFETY: `id` is an applied changeset's (type invariant); the overlay core sets it to
+        // 0 once it is removed.
         let ret = unsafe { bindings::of_overlay_remove(&mut self.id) };
         if ret != 0 {
-            pr_err!(
-                "fpga_region: overlay changeset {} not removed: {:?}\n",
-                self.id,
-                Error::from_errno(ret)
-            );
+            return Err((self, Error::from_errno(ret)));
         }
+        Ok(())
+    }
+
+    /// Gives up an overlay that cannot be removed (its image goes): it stays applied, its
+    /// changeset unreachable, as `of_overlay_remove_all()` would leave it.
+    pub(crate) fn leak(self) {
+        pr_err!(
+            "fpga_region: overlay changeset {} stays applied: it could not be removed\n",
+            self.id
+        );
     }
 }
 
@@ -157,11 +171,9 @@ pub(crate) fn load(
     drop(applied);
     if ctx.programmed {
         let mut info = info_of(settings);
-        // SAFETY: The image owns the region's image; `info` outlives its use.
-        unsafe { region.set_info(&mut info) };
-        let _ = region.freeze_bridges();
-        // SAFETY: As above.
-        unsafe { region.set_info(ptr::null_mut()) };
+        // SAFETY: `info` is valid for the call. The region core logs each bridge it cannot
+        // freeze; the load fails either way.
+        let _ = unsafe { region.freeze_bridges_with(&mut info) };
     }
     Err(failure)
 }
@@ -175,6 +187,22 @@ unsafe fn fwnode<'a>(np: *mut bindings::device_node) -> &'a FwNode {
     // SAFETY: `np` is valid for `'a` (caller's requirement), so its embedded `fwnode` is too;
     // `FwNode` is a transparent wrapper of `struct fwnode_handle`.
     unsafe { &*(&raw mut (*np).fwnode).cast::<FwNode>() }
+}
+
+/// Whether `np` is the live tree's `/__symbols__`.
+///
+/// # Safety
+///
+/// `np` must be a valid node.
+unsafe fn is_symbols(np: *mut bindings::device_node) -> bool {
+    // SAFETY: `np` is valid, so are its name and its parent (which it references); the root
+    // has no parent.
+    unsafe {
+        let parent = (*np).parent;
+        !parent.is_null()
+            && (*parent).parent.is_null()
+            && CStr::from_char_ptr((*np).full_name).to_bytes() == b"__symbols__"
+    }
 }
 
 /// The region's node (its device's).
@@ -195,6 +223,12 @@ unsafe fn pre_apply(
     overlay: *mut bindings::device_node,
 ) -> Result<(), Failure> {
     let region = ctx.region;
+    // SAFETY: `target` is valid (this function's requirement).
+    if unsafe { is_symbols(target) } {
+        // The overlay's own labels (a .dtbo built with `dtc -@`): the overlay core adds them to
+        // the live tree's `/__symbols__` as a last fragment of its own. No device, no image.
+        return Ok(());
+    }
     if target != node(region) {
         // SAFETY: `target` is a valid node, whose name is a NUL-terminated string it keeps.
         let target_name = unsafe { CStr::from_char_ptr((*target).full_name) };

@@ -118,12 +118,56 @@ impl Drop for BridgeHold<'_> {
 /// info or manager (L10), `-EBUSY` if the region or its manager is in use, `-ENODEV` if the
 /// region is unregistered or its manager gone, or the bridges' or manager's error.
 pub(crate) fn program(region: &Region) -> Result {
-    program_steps(region).map_err(Error::from)
+    // SAFETY: No info of the caller's: the region's own `info` is used.
+    unsafe { program_steps(region, None) }.map_err(Error::from)
 }
 
-/// [`program`], telling which step failed: what a configfs load reports to user space.
-pub(crate) fn program_steps(region: &Region) -> Result<(), Failure> {
-    let info = region.info();
+/// The image info a configfs load owns, as `region->info` for one programming: set once the
+/// region is held exclusively, reset when this is dropped, before the hold ends.
+struct OwnInfo<'a>(&'a Region);
+
+impl<'a> OwnInfo<'a> {
+    /// Sets `region->info` to `info`: `-EBUSY` if a user of the C API set it meanwhile (its
+    /// programming is refused while this one holds the region, but its info is its own).
+    ///
+    /// # Safety
+    ///
+    /// The caller holds the region exclusively (a [`Region::begin_programming`] that outlives
+    /// the returned value), and `info` stays valid until the returned value is dropped.
+    unsafe fn set(region: &'a Region, info: *mut bindings::fpga_image_info) -> Result<Self> {
+        if !region.info().is_null() {
+            dev_err!(
+                region.dev(),
+                "the region's image info is set by another user of the region\n"
+            );
+            return Err(EBUSY);
+        }
+        // SAFETY: The caller holds the region exclusively, so no other programming reads or
+        // writes `info` meanwhile; `info` outlives the returned guard (caller's requirement).
+        unsafe { region.set_info(info) };
+        Ok(Self(region))
+    }
+}
+
+impl Drop for OwnInfo<'_> {
+    fn drop(&mut self) {
+        // SAFETY: Still inside the exclusive hold `set` requires; the info goes with the guard.
+        unsafe { self.0.set_info(core::ptr::null_mut()) };
+    }
+}
+
+/// [`program`], telling which step failed: what a configfs load reports to user space. With
+/// `own`, the image info of a configfs load, which is `region->info` for this programming only
+/// ([`OwnInfo`]); without, the caller's `region->info`.
+///
+/// # Safety
+///
+/// `own` must be `None` or a valid image info that stays valid until this returns.
+pub(crate) unsafe fn program_steps(
+    region: &Region,
+    own: Option<*mut bindings::fpga_image_info>,
+) -> Result<(), Failure> {
+    let info = own.unwrap_or_else(|| region.info());
     if info.is_null() {
         dev_err!(region.dev(), "no FPGA image info to program\n");
         return Err(Failure::new(Step::Image, EINVAL));
@@ -136,19 +180,38 @@ pub(crate) fn program_steps(region: &Region) -> Result<(), Failure> {
     // SAFETY: `info` is the caller's valid image info (checked non-NULL above).
     image_flags::check(region.dev(), unsafe { (*info).flags }).at(Step::Image)?;
     // SAFETY: `info` is the caller's valid image info (checked non-NULL above), which stays
-    // valid until the programming returns (C API contract), after `end`.
+    // valid until the programming returns (C API contract, or this function's requirement),
+    // after `end`.
     let trace = unsafe { trace::Program::begin(region, info) };
-    let result = program_checked(region, info);
+    // SAFETY: As above.
+    let result = unsafe { program_checked(region, info, own.is_some()) };
     let _ = trace.end(result.map_err(|f| f.err));
     result
 }
 
-/// [`program_steps`] once `info`, the region's image info, is checked, between the trace events.
-fn program_checked(region: &Region, info: *mut bindings::fpga_image_info) -> Result<(), Failure> {
+/// [`program_steps`] once `info` is checked, between the trace events; `own`: `info` is a
+/// configfs load's, set as `region->info` inside the exclusive hold.
+///
+/// # Safety
+///
+/// `info` must be valid until this returns.
+unsafe fn program_checked(
+    region: &Region,
+    info: *mut bindings::fpga_image_info,
+    own: bool,
+) -> Result<(), Failure> {
     let _programming = region
         .begin_programming()
         .inspect_err(|_| dev_err!(region.dev(), "failed to get FPGA region\n"))
         .at(Step::Region)?;
+    // Dropped before `_programming`: `region->info` is reset inside the hold.
+    let _own_info = if own {
+        // SAFETY: `_programming` holds the region exclusively and outlives the guard; `info` is
+        // valid until this function returns (its requirement), after the guard.
+        Some(unsafe { OwnInfo::set(region, info) }.at(Step::Region)?)
+    } else {
+        None
+    };
     let mgr = ManagerPin::get(region).at(Step::Manager)?;
     let _bridges = BridgeHold::get(region).at(Step::Bridges)?;
     let claims = region.claim_bridges().at(Step::Bridges)?;

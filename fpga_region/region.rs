@@ -158,11 +158,13 @@ impl Region {
     ///
     /// # Safety
     ///
-    /// `info` must be NULL or stay valid until it is replaced; the caller must own the region's
-    /// image ([`Region::owner`]), so that no overlay of of_fpga_region writes `info` meanwhile.
+    /// The caller must hold the region exclusively (a [`Region::begin_programming`]), so that no
+    /// other programming reads or writes `info` meanwhile, and `info` must be NULL or stay valid
+    /// until it is replaced, inside that hold. Users of the C API may write `info` outside any
+    /// hold, as upstream's do; the caller checks it is NULL first.
     pub(crate) unsafe fn set_info(&self, info: *mut bindings::fpga_image_info) {
-        // SAFETY: `info` is a plain pointer field that the region's user writes whole; readers
-        // (the region's `get_bridges`) run inside a programming of this user's.
+        // SAFETY: `info` is a plain pointer field written whole; its readers (the region's
+        // `get_bridges`) run inside the caller's programming.
         unsafe { ptr::write_volatile(&raw mut (*self.c.get()).info, info) };
     }
 
@@ -340,14 +342,29 @@ impl Region {
     /// the programming neither loses a claim it takes nor is refused. `-ENODEV` once the region
     /// is unregistered (its claims went with it).
     pub(crate) fn freeze_bridges(&self) -> Result {
+        // SAFETY: The region's info is NULL or valid while its user removes the overlay (C API
+        // contract of `fpga_region_freeze_bridges()`).
+        unsafe { self.freeze_bridges_with(self.info()) }
+    }
+
+    /// [`Region::freeze_bridges`] with `info` (NULL: none) for the bridges' disable timeout,
+    /// instead of `region->info`: a configfs image's own info.
+    ///
+    /// # Safety
+    ///
+    /// `info` must be NULL or a valid image info until this returns.
+    pub(crate) unsafe fn freeze_bridges_with(
+        &self,
+        info: *mut bindings::fpga_image_info,
+    ) -> Result {
         let _op = self.life.enter_op()?;
         let mut claims = self.claims.lock();
         let mut ret = Ok(());
         for claim in core::mem::take(&mut *claims) {
-            // SAFETY: `claim` keeps the bridge allocated; the claimant is only compared; the
-            // region's info is NULL or valid while its user removes the overlay.
+            // SAFETY: `claim` keeps the bridge allocated; the claimant is only compared; `info`
+            // is NULL or valid (this function's requirement).
             let frozen = kernel::error::to_result(unsafe {
-                bindings::fpga_bridge_freeze_claimed(claim.bridge, self.claimant(), self.info())
+                bindings::fpga_bridge_freeze_claimed(claim.bridge, self.claimant(), info)
             });
             if let Err(e) = frozen {
                 dev_err!(

@@ -389,9 +389,10 @@ unsafe fn post_remove(region: *mut bindings::fpga_region, overlay: *mut bindings
     let _guard = INFO_LOCK.lock();
     // Only the overlay that programmed the region takes its image away: one that was refused
     // (because another is applied, say) is removed too, and its removal notifies every
-    // fragment's target. Claiming first keeps a configfs load off the region meanwhile.
+    // fragment's target. While the overlay owns the region's image, no configfs load touches
+    // it or its `info`.
     // SAFETY: `region` is referenced; `overlay` is only compared.
-    if unsafe { bindings::fpga_region_overlay_claim(region, overlay) } != 0 {
+    if !unsafe { bindings::fpga_region_overlay_owns(region, overlay) } {
         return;
     }
     // SAFETY: `region` is referenced; the claim keeps other writers of `info` away.

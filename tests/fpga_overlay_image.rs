@@ -35,7 +35,7 @@ module! {
             description: "1: valid image, 2: corrupt image, 3: firmware with external-fpga-config, \
                           4-7: the simulated board's overlays, 8: a child region with an image, \
                           9-17: the edge-case board's overlays, 18: the C drivers' board's \
-                          overlay",
+                          overlay, 19: a device-only overlay on a configfs image's device",
         },
         then: u32 {
             default: 0,
@@ -72,6 +72,7 @@ fn overlay_name(n: u32) -> Result<&'static CStr> {
         16 => c"fpga-rs/edge-pr-overlay-bridges.dtbo",
         17 => c"fpga-rs/edge-overlay-missing-bridge.dtbo",
         18 => c"fpga-rs/c-drivers-image.dtbo",
+        19 => c"fpga-rs/cfs-stacked.dtbo",
         _ => return Err(EINVAL),
     })
 }

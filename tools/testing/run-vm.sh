@@ -149,8 +149,11 @@ build_initramfs() {
 		die "gen-images.py failed"
 	# The device-tree overlays of the overlay flow (tools/testing/overlays).
 	local dtso
+	# The "-symbols" ones are built with their labels (dtc -@), as vendor .dtbo files are.
 	for dtso in "$FPGA_RS_ROOT"/tools/testing/overlays/*.dtso; do
-		dtc -q -I dts -O dtb -o "$STAGE/lib/firmware/fpga-rs/$(basename "$dtso" .dtso).dtbo" \
+		local symbols=
+		case "$dtso" in *-symbols.dtso) symbols=-@ ;; esac
+		dtc -q $symbols -I dts -O dtb -o "$STAGE/lib/firmware/fpga-rs/$(basename "$dtso" .dtso).dtbo" \
 			"$dtso" || die "dtc failed on $dtso"
 	done
 	# The Rust core, the KUnit modules that test it, and the upstream C core

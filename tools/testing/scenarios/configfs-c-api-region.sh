@@ -81,6 +81,10 @@ check rmmod_idle_manager_while_loaded rmmod fpga_test_mgr
 check_eq still_loaded loaded "$(cat $I/status)"
 check_fails_with reload_with_manager_gone_is_enodev "No such device" sh -c "echo 1 >$I/config"
 check_eq manager_gone_status "error manager ENODEV" "$(cat $I/status)"
+# The failed reload unloaded the old image first: its claims on the bridges
+# are given up (the bridge is frozen), so another region may use them.
+check_eq failed_reload_gave_the_bridges_up "" "$(cat $S/bridges)"
+check_eq failed_reload_froze_the_bridge disabled "$(cat $B/state)"
 check reinsmod_manager insmod $R/fixtures/fpga_test_mgr.ko
 M=$(class_dev fpga_manager "fpga-rs test manager")
 check load_after_manager_back sh -c "echo 1 >$I/config"

@@ -60,10 +60,21 @@ expected() {
 	echo "fpga-rs: race: unexpected error: $1" >>/tmp/race.unexpected
 	return 1
 }
+# Interleaving without timing: each loader round (which waits for the
+# region's group to be there) is counted in /tmp/race.attempts, and each
+# removal round waits until a loader made an attempt since the last one (or
+# every loader is done), so every disruption meets loads.
+attempts() {
+	wc -l </tmp/race.attempts
+}
+progress_since() {
+	[ "$(attempts)" -gt "$1" ] || [ "$(wc -l </tmp/race.done)" -ge 3 ]
+}
 # loader NAME [OVERLAY]: rounds of mkdir, firmware, load, status, unload, rmdir.
 loader() {
 	n=0
 	while [ $n -lt "$cycles" ]; do
+		wait_until sh -c "ls -d $C/region* >/dev/null 2>&1"
 		S=$(group)
 		I=$S/$1
 		expected "$(mkdir "$I" 2>&1)"
@@ -73,17 +84,21 @@ loader() {
 		[ "$(cat "$I/status" 2>/dev/null)" = loaded ] && echo "$1" >>/tmp/race.loads
 		expected "$(sh -c "echo 0 >$I/config" 2>&1)"
 		expected "$(rmdir "$I" 2>&1)"
+		echo "$1" >>/tmp/race.attempts
 		n=$((n + 1))
 	done
+	echo "$1" >>/tmp/race.done
 }
 # reloader: rounds of removing and reloading the low-level modules.
 reloader() {
 	n=0
 	while [ $n -lt "$cycles" ]; do
+		seen=$(attempts)
 		expected "$(rmmod sim_socfpga 2>&1)"
 		expected "$(insmod $R/lowlevel/sim_socfpga.ko faux=0 2>&1)"
 		expected "$(rmmod sim_freeze_bridge 2>&1)"
 		expected "$(insmod $R/lowlevel/sim_freeze_bridge.ko faux=0 2>&1)"
+		wait_until progress_since "$seen"
 		n=$((n + 1))
 	done
 }
@@ -91,13 +106,17 @@ reloader() {
 rebinder() {
 	n=0
 	while [ $n -lt "$cycles" ]; do
+		seen=$(attempts)
 		expected "$(sh -c "echo $RDEV >$OFR/unbind" 2>&1)"
 		expected "$(sh -c "echo $RDEV >$OFR/bind" 2>&1)"
+		wait_until progress_since "$seen"
 		n=$((n + 1))
 	done
 }
 : >/tmp/race.unexpected
 : >/tmp/race.loads
+: >/tmp/race.attempts
+: >/tmp/race.done
 loader a & la=$!
 loader b fpga-rs/cfs-socfpga-logic.dtbo & lb=$!
 loader c & lc=$!
@@ -109,7 +128,7 @@ check racer_c_finished wait $lc
 check reloader_finished wait $rl
 check rebinder_finished wait $rb
 check_eq no_unexpected_error "" "$(cat /tmp/race.unexpected)"
-echo "fpga-rs: race: $cycles rounds per racer, $(wc -l </tmp/race.loads) loads succeeded amid the removals"
+echo "fpga-rs: race: $cycles rounds per racer, $(wc -l </tmp/race.loads) of $(attempts) loads succeeded amid the removals"
 
 # After the race: put everything back and check nothing was lost.
 loaded sim_socfpga || insmod $R/lowlevel/sim_socfpga.ko faux=0

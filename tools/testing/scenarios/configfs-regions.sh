@@ -167,6 +167,29 @@ check_eq overlay_load_bridge_enabled enabled "$(cat $F/state)"
 check unload_overlay sh -c "echo 0 >$I/config"
 check overlay_device_removed sh -c "! ls /sys/bus/platform/devices | grep -q sim-logic"
 check_eq overlay_unload_bridge_frozen disabled "$(cat $F/state)"
+# An overlay applied in the kernel on top of the image's device: the image's
+# overlay cannot be removed before it (the overlay core's rule), so the unload
+# fails with its errno and the image stays loaded.
+check load_before_stacking sh -c "echo 1 >$I/config"
+check stack_kernel_overlay_on_image_device insmod $R/fixtures/fpga_overlay_image.ko image=19
+check_fails_with unload_under_stacked_overlay_is_busy "Device or resource busy" sh -c "echo 0 >$I/config"
+check_eq stays_loaded_under_stacked_overlay loaded "$(cat $I/status)"
+check device_stays_under_stacked_overlay logic
+check unload_refusal_logged sh -c "dmesg | grep -q \"image 'valid': its overlay cannot be removed\""
+check remove_stacked_overlay rmmod fpga_overlay_image
+check unload_after_stacked_overlay_removed sh -c "echo 0 >$I/config"
+check overlay_device_removed_after_stacking sh -c "! ls /sys/bus/platform/devices | grep -q sim-logic"
+# A .dtbo built with its labels (dtc -@): the overlay core adds them to the
+# live tree's /__symbols__ as a fragment of its own, which is no fragment for
+# another node.
+check mkdir_symbols mkdir $S/symbols
+echo fpga-rs/socfpga-valid.rbf >$S/symbols/firmware
+echo fpga-rs/cfs-socfpga-symbols.dtbo >$S/symbols/overlay
+check load_overlay_with_symbols sh -c "echo 1 >$S/symbols/config"
+check_eq overlay_with_symbols_loaded loaded "$(cat $S/symbols/status)"
+check overlay_labels_in_live_tree test -e /sys/firmware/devicetree/base/__symbols__/logic
+check rmdir_overlay_with_symbols rmdir $S/symbols
+check overlay_labels_removed test ! -e /sys/firmware/devicetree/base/__symbols__/logic
 # The overlay names the image: no firmware needed, and a different one is refused.
 check mkdir_named mkdir $S/named
 check named_set_overlay sh -c "echo fpga-rs/cfs-socfpga-named.dtbo >$S/named/overlay"
@@ -286,7 +309,7 @@ check load_after_rebind sh -c "echo 1 >$S/back/config"
 check rmdir_after_rebind rmdir $S/back
 check_eq nothing_pinned_at_end "0 0 0 0" "$(refs)"
 check rmmod_board rmmod fpga_overlay_board
-check region_groups_gone_with_board sh -c "! ls -d $C/region* 2>/dev/null"
+check region_groups_gone_with_board wait_until sh -c "! ls -d $C/region* 2>/dev/null"
 
 kill $listener 2>/dev/null
 check rmmod_lowlevel rmmod sim_socfpga sim_zynq sim_freeze_bridge sim_pr_decoupler
