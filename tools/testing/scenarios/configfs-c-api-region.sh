@@ -68,7 +68,10 @@ sh -c "echo 1 >$S/other/config" 2>/tmp/config.err &
 loading=$!
 check corrupt_reaches_write_state wait_for "$M/state" write
 release
-check_fails_with corrupt_image_fails "" wait $loading
+# (wait is a shell built-in of this shell: not inside check_fails_with's subshell.)
+wait $loading && r=succeeded || r=failed
+check_eq corrupt_image_config_write_fails failed "$r"
+check corrupt_image_write_error_is_eio grep -q "Input/output error" /tmp/config.err
 check_eq corrupt_image_status_names_the_step "error write EIO" "$(cat $S/other/status)"
 check_eq nothing_pinned_after_failure "0 0 0" "$(refs)"
 
