@@ -41,7 +41,8 @@ pub(crate) fn supported(region: &Region) -> bool {
 ///
 /// # Invariants
 ///
-/// `id` is the id of an applied overlay changeset, owned by this value.
+/// `id` is the id of an applied overlay changeset, owned by this value, or 0 once it is removed
+/// (`of_overlay_remove()` clears it).
 pub(crate) struct Applied {
     id: i32,
 }
@@ -67,6 +68,21 @@ impl Applied {
             "fpga_region: overlay changeset {} stays applied: it could not be removed\n",
             self.id
         );
+        core::mem::forget(self);
+    }
+}
+
+impl Drop for Applied {
+    /// Removes the overlay if nobody did ([`Applied::remove`] and [`Applied::leak`] are the
+    /// ways to end one); a refusal is logged, and the overlay stays applied.
+    fn drop(&mut self) {
+        // SAFETY: `id` is an applied changeset's, or 0 once removed (type invariant).
+        if self.id != 0 && unsafe { bindings::of_overlay_remove(&mut self.id) } != 0 {
+            pr_err!(
+                "fpga_region: overlay changeset {} stays applied: it could not be removed\n",
+                self.id
+            );
+        }
     }
 }
 
@@ -168,7 +184,12 @@ pub(crate) fn load(
     };
     // What was applied goes (a partial changeset, or an overlay that programmed nothing); a
     // programmed region's bridges are frozen again.
-    drop(applied);
+    if let Some(applied) = applied {
+        if let Err((applied, e)) = applied.remove() {
+            dev_err!(region.dev(), "failed overlay {:?} not removed\n", e);
+            applied.leak();
+        }
+    }
     if ctx.programmed {
         let mut info = info_of(settings);
         // SAFETY: `info` is valid for the call. The region core logs each bridge it cannot
