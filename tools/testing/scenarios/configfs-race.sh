@@ -28,12 +28,17 @@ default_cycles=30
 case "$(uname -m)" in arm*) default_cycles=10 ;; esac
 cycles=${FPGA_RS_STRESS_CYCLES:-$default_cycles}
 
-# The socfpga region's device-tree device (stable) and its current group.
-RDEV=
-for g in /sys/class/fpga_region/region*; do
-	d=$(basename "$(readlink -f "$g/device")")
-	case "$d" in *socfpga-region*) RDEV=$d ;; esac
-done
+# The socfpga region's device-tree device (stable) and its current group. The
+# region may defer its probe until its manager is bound: wait for it.
+socfpga_region_dev() {
+	for g in /sys/class/fpga_region/region*; do
+		d=$(basename "$(readlink -f "$g/device" 2>/dev/null)")
+		case "$d" in *socfpga-region*) echo "$d" && return 0 ;; esac
+	done
+	return 1
+}
+wait_until socfpga_region_dev >/dev/null
+RDEV=$(socfpga_region_dev)
 group() {
 	for g in /sys/class/fpga_region/region*; do
 		[ "$(basename "$(readlink -f "$g/device" 2>/dev/null)")" = "$RDEV" ] &&

@@ -34,6 +34,8 @@ region_of() {
 		esac
 	done
 }
+# The regions may defer their probes until their managers are bound.
+wait_until sh -c "[ \$(ls -d /sys/class/fpga_region/region* 2>/dev/null | wc -l) = 2 ]"
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
 X=$(class_dev fpga_manager "Xilinx Zynq FPGA Manager (fpga-rs simulation)")
 F=$(class_dev fpga_bridge "Altera Freeze Bridge (fpga-rs simulation)")
