@@ -32,8 +32,15 @@ files() {
 list=$(mktemp)
 trap 'rm -f "$list"' EXIT
 files >"$list"
-# tar keeps the files' mtimes: an unchanged file is not rebuilt.
-(cd "$root" && tr '\n' '\0' <"$list" | tar --null -T - -cf -) | tar -C "$dest" -xf -
+# Only a file whose content changed is copied, and gets the time of the copy:
+# an unchanged file keeps its time and is not rebuilt, and a changed one is
+# newer than any build output of the copy, whatever its time in the work tree
+# (an edit made while the copy built has an older time than that output).
+while IFS= read -r f; do
+	cmp -s "$root/$f" "$dest/$f" && continue
+	mkdir -p "$dest/$(dirname "$f")" && cp "$root/$f" "$dest/$f" ||
+		{ echo "fpga-rs: cannot copy $f to $dest" >&2; exit 1; }
+done <"$list"
 # Files an earlier install put there that fpga-rs no longer has go; build
 # output in the copy stays.
 manifest=$dest/.fpga-rs-files
