@@ -5,7 +5,8 @@
 # (with and without an overlay), read their status, unload them and rmdir
 # them, while others remove and reload the low-level modules and unbind and
 # rebind the region's device. Each racer runs a fixed number of rounds
-# (STRESS_CYCLES, fpga_rs.stress_cycles=, default 30, 10 on arm), so no
+# (STRESS_CYCLES, fpga_rs.stress_cycles=, default 30, 10 on arm, 5 on the
+# debug kernel), so no
 # verdict depends on time; every error a racer meets is one of the documented
 # errnos. The verdict is the state after the race: every image can be removed,
 # the region's group is back, a load works, every module refcount is at its
@@ -26,6 +27,9 @@ done
 check insmod_sim_board insmod $R/fixtures/fpga_overlay_board.ko board=2
 default_cycles=30
 case "$(uname -m)" in arm*) default_cycles=10 ;; esac
+# The debug kernel (kmemleak, KASAN, lockdep) forks and execs many times
+# slower under TCG: fewer rounds, watched by the sanitizers.
+[ -e /sys/kernel/debug/kmemleak ] && default_cycles=5
 cycles=${FPGA_RS_STRESS_CYCLES:-$default_cycles}
 
 # The socfpga region's device-tree device (stable) and its current group. The
