@@ -104,6 +104,8 @@ fi
 status=$(cat /sys/kernel/config/fpga_regions/$REGION/socfpga-corrupt.rbf/status)
 echo "status: $status"
 [ "$status" = "error write EIO" ] || fail "status of the corrupt image: '$status'"
+echo "\$ rmdir /sys/kernel/config/fpga_regions/$REGION/socfpga-corrupt.rbf   # the failed item, inspected"
+rmdir /sys/kernel/config/fpga_regions/$REGION/socfpga-corrupt.rbf || fail "removing the failed item"
 echo "\$ fpga-load -r $REGION $FW/socfpga-valid.rbf"
 fpga-load -r $REGION $FW/socfpga-valid.rbf || fail "fpga-load after the corrupt image"
 
