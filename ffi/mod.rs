@@ -23,6 +23,8 @@ pub mod image_flags;
 pub mod lifecycle;
 pub mod list;
 pub mod lockdep;
+#[cfg(CONFIG_OF_OVERLAY)]
+pub mod overlay_notifier;
 pub mod owners;
 #[path = "../common/protocol.rs"]
 pub mod protocol;

@@ -16,18 +16,17 @@
 use crate::{
     bindings,
     failure::{AtStep, Failure, Step},
+    ffi::overlay_notifier::{self, fwnode, notifier_from_errno},
     image::{info_of, program_with, Settings},
     region::Region,
 };
 use core::ptr;
 use kernel::{
-    device::property::FwNode,
     firmware::Firmware,
     prelude::*,
     str::CString,
     sync::atomic::{Acquire, Atomic, Relaxed, Release},
     task::Task,
-    types::Opaque,
 };
 
 /// Whether `region` takes overlays: a device-tree region (its device has a node), with overlay
@@ -199,17 +198,6 @@ pub(crate) fn load(
     Err(failure)
 }
 
-/// The firmware node of a device-tree node.
-///
-/// # Safety
-///
-/// `np` must be a valid node that stays referenced for `'a`.
-unsafe fn fwnode<'a>(np: *mut bindings::device_node) -> &'a FwNode {
-    // SAFETY: `np` is valid for `'a` (caller's requirement), so its embedded `fwnode` is too;
-    // `FwNode` is a transparent wrapper of `struct fwnode_handle`.
-    unsafe { &*(&raw mut (*np).fwnode).cast::<FwNode>() }
-}
-
 /// Whether `np` is the live tree's `/__symbols__`.
 ///
 /// # Safety
@@ -337,39 +325,22 @@ unsafe fn pre_apply(
     result
 }
 
-/// The notifier block, in static storage as the notifier chain requires.
-struct NotifierBlock(Opaque<bindings::notifier_block>);
-
-// SAFETY: The block is only handed to the notifier chain, which serialises its use.
-unsafe impl Sync for NotifierBlock {}
-
 /// Before of_fpga_region's notifier (priority 0), which must find the load's overlay claimed.
-static NOTIFIER: NotifierBlock = NotifierBlock(Opaque::new(bindings::notifier_block {
-    notifier_call: Some(notify),
-    next: ptr::null_mut(),
-    priority: 1,
-}));
+static NOTIFIER: overlay_notifier::Block = overlay_notifier::Block::new(notify, 1);
 
 /// The registered overlay notifier; dropping it unregisters it.
-pub(crate) struct Notifier(());
+pub(crate) struct Notifier {
+    _registration: overlay_notifier::Registration,
+}
 
 impl Notifier {
     /// Registers the notifier.
     pub(crate) fn register() -> Result<Self> {
         // SAFETY: Called once, before any load can apply an overlay.
         unsafe { APPLY.init() };
-        // SAFETY: `NOTIFIER` is static and registered once per module lifetime.
-        kernel::error::to_result(unsafe {
-            bindings::of_overlay_notifier_register(NOTIFIER.0.get())
-        })?;
-        Ok(Self(()))
-    }
-}
-
-impl Drop for Notifier {
-    fn drop(&mut self) {
-        // SAFETY: Registered in `register`.
-        unsafe { bindings::of_overlay_notifier_unregister(NOTIFIER.0.get()) };
+        Ok(Self {
+            _registration: NOTIFIER.register()?,
+        })
     }
 }
 
@@ -399,8 +370,7 @@ unsafe extern "C" fn notify(
         Ok(()) => bindings::NOTIFY_OK as i32,
         Err(failure) => {
             ctx.failure = Some(failure);
-            (bindings::NOTIFY_STOP_MASK as i32)
-                | (bindings::NOTIFY_OK as i32 - failure.err.to_errno())
+            notifier_from_errno(failure.err.to_errno())
         }
     }
 }

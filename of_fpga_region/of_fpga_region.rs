@@ -30,6 +30,8 @@ use kernel::{
 pub mod bindings;
 #[path = "../ffi/c_result.rs"]
 pub mod c_result;
+#[path = "../ffi/overlay_notifier.rs"]
+pub mod overlay_notifier;
 
 mod image_info;
 mod overlay;

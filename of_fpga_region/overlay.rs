@@ -6,55 +6,30 @@
 //! The overlay core serialises notifications; [`crate::INFO_LOCK`] also serialises them with
 //! region removal, the only other writer of `region->info`.
 
-use crate::{bindings, image_info::ImageInfo, RegionState, INFO_LOCK};
-use core::ptr;
-use kernel::{
-    device::property::FwNode, prelude::*, str::CString, sync::atomic::Relaxed, types::Opaque,
+use crate::{
+    bindings,
+    image_info::ImageInfo,
+    overlay_notifier::{self, fwnode, notifier_from_errno},
+    RegionState, INFO_LOCK,
 };
+use core::ptr;
+use kernel::{prelude::*, str::CString, sync::atomic::Relaxed};
 
-/// The notifier block, in static storage as the notifier chain requires.
-struct NotifierBlock(Opaque<bindings::notifier_block>);
-
-// SAFETY: The block is only handed to the notifier chain, which serialises its use.
-unsafe impl Sync for NotifierBlock {}
-
-static NOTIFIER: NotifierBlock = NotifierBlock(Opaque::new(bindings::notifier_block {
-    notifier_call: Some(notify),
-    next: ptr::null_mut(),
-    priority: 0,
-}));
+static NOTIFIER: overlay_notifier::Block = overlay_notifier::Block::new(notify, 0);
 
 /// The registered overlay notifier; dropping it unregisters it, waiting for a notification in
 /// flight.
-pub(crate) struct Notifier(());
+pub(crate) struct Notifier {
+    _registration: overlay_notifier::Registration,
+}
 
 impl Notifier {
     /// Registers the notifier.
     pub(crate) fn register() -> Result<Self> {
-        // SAFETY: `NOTIFIER` is static and registered once per module lifetime.
-        kernel::error::to_result(unsafe {
-            bindings::of_overlay_notifier_register(NOTIFIER.0.get())
-        })?;
-        Ok(Self(()))
+        Ok(Self {
+            _registration: NOTIFIER.register()?,
+        })
     }
-}
-
-impl Drop for Notifier {
-    fn drop(&mut self) {
-        // SAFETY: Registered in `register`.
-        unsafe { bindings::of_overlay_notifier_unregister(NOTIFIER.0.get()) };
-    }
-}
-
-/// The firmware node of a device-tree node, for the kernel crate's property readers.
-///
-/// # Safety
-///
-/// `np` must be a valid node that stays referenced for `'a`.
-unsafe fn fwnode<'a>(np: *mut bindings::device_node) -> &'a FwNode {
-    // SAFETY: `np` is valid for `'a` (caller's requirement), so its embedded `fwnode` is too;
-    // `FwNode` is a transparent wrapper of `struct fwnode_handle`.
-    unsafe { &*(&raw mut (*np).fwnode).cast::<FwNode>() }
 }
 
 /// Whether `np` names an image: a `firmware-name` string, read as upstream reads it (7.2 warns
@@ -432,15 +407,6 @@ unsafe fn state<'a>(region: *mut bindings::fpga_region) -> Option<&'a RegionStat
         let owner = ptr::read_volatile(&raw const (*region).ops_owner);
         let state = ptr::read_volatile(&raw const (*region).priv_).cast::<RegionState>();
         (owner == crate::THIS_MODULE.as_ptr() && !state.is_null()).then(|| &*state)
-    }
-}
-
-/// `notifier_from_errno()`.
-fn notifier_from_errno(err: i32) -> i32 {
-    if err == 0 {
-        bindings::NOTIFY_OK as i32
-    } else {
-        (bindings::NOTIFY_STOP_MASK as i32) | (bindings::NOTIFY_OK as i32 - err)
     }
 }
 
