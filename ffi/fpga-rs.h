@@ -25,6 +25,12 @@
 struct fpga_manager *fpga_mgr_get_current(struct fpga_manager *mgr);
 void fpga_mgr_identify_by_name(struct fpga_manager *mgr);
 
+/*
+ * The fpga_manager class, for class interfaces that add to each manager's
+ * device (fpga_compat_sysfs.ko: the vendor kernels' firmware, flags and key).
+ */
+const struct class *fpga_mgr_class(void);
+
 int fpga_bridge_claim(struct fpga_bridge *bridge, const void *claimant);
 void fpga_bridge_unclaim(struct fpga_bridge *bridge, const void *claimant);
 int fpga_bridge_freeze_claimed(struct fpga_bridge *bridge, const void *claimant,

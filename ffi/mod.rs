@@ -16,6 +16,7 @@ pub mod bindings;
 pub mod c_result;
 pub mod class;
 pub mod configfs;
+pub mod errno;
 #[macro_use]
 pub mod export;
 pub mod ida;
@@ -23,6 +24,8 @@ pub mod image_flags;
 pub mod lifecycle;
 pub mod list;
 pub mod lockdep;
+#[cfg(CONFIG_OF_OVERLAY)]
+pub mod overlay;
 #[cfg(CONFIG_OF_OVERLAY)]
 pub mod overlay_notifier;
 pub mod owners;

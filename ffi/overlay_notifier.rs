@@ -76,3 +76,19 @@ pub unsafe fn fwnode<'a>(np: *mut bindings::device_node) -> &'a FwNode {
     // `FwNode` is a transparent wrapper of `struct fwnode_handle`.
     unsafe { &*(&raw mut (*np).fwnode).cast::<FwNode>() }
 }
+
+/// Whether `np` is the live tree's `/__symbols__`.
+///
+/// # Safety
+///
+/// `np` must be a valid node.
+pub unsafe fn is_symbols(np: *mut bindings::device_node) -> bool {
+    // SAFETY: `np` is valid, so are its name and its parent (which it references); the root
+    // has no parent.
+    unsafe {
+        let parent = (*np).parent;
+        !parent.is_null()
+            && (*parent).parent.is_null()
+            && CStr::from_char_ptr((*np).full_name).to_bytes() == b"__symbols__"
+    }
+}

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Read-only sysfs attributes of class devices, as statics (`DEVICE_ATTR_RO`,
-//! `ATTRIBUTE_GROUPS`).
+//! sysfs attributes of class devices, as statics (`DEVICE_ATTR_RO`, `DEVICE_ATTR_RW`,
+//! `DEVICE_ATTR_WO`, `ATTRIBUTE_GROUPS`).
 //!
 //! C header: [`include/linux/device.h`](srctree/include/linux/device.h),
 //! [`include/linux/sysfs.h`](srctree/include/linux/sysfs.h)
@@ -13,6 +13,49 @@ use kernel::prelude::*;
 /// The `show` callback of a device attribute.
 pub type ShowFn =
     unsafe extern "C" fn(*mut bindings::device, *mut bindings::device_attribute, *mut u8) -> isize;
+
+/// The `store` callback of a device attribute.
+pub type StoreFn = unsafe extern "C" fn(
+    *mut bindings::device,
+    *mut bindings::device_attribute,
+    *const u8,
+    usize,
+) -> isize;
+
+/// A device attribute with the file mode `mode`, read by `show` and written by `store`, as
+/// `DEVICE_ATTR_RW(name)` (`mode` 0644) or `DEVICE_ATTR_WO(name)` (0200) declare it.
+#[repr(transparent)]
+pub struct DeviceAttr(bindings::device_attribute);
+
+// SAFETY: The attribute is constant after its initialisation; sysfs only reads it.
+unsafe impl Sync for DeviceAttr {}
+
+impl DeviceAttr {
+    /// An attribute called `name`, of mode `mode`, with the callbacks given.
+    pub const fn new(
+        name: &'static CStr,
+        mode: u16,
+        show: Option<ShowFn>,
+        store: Option<StoreFn>,
+    ) -> Self {
+        // SAFETY: All-zero is a valid `struct device_attribute` (NULL name and callbacks).
+        let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
+        // `CStrExt::as_char_ptr` is not `const`; this is the same cast.
+        #[allow(clippy::disallowed_methods)]
+        {
+            attr.attr.name = name.as_ptr().cast();
+        }
+        attr.attr.mode = mode;
+        attr.__bindgen_anon_1.show = show;
+        attr.__bindgen_anon_2.store = store;
+        Self(attr)
+    }
+
+    /// The generic `struct attribute` of this attribute, for an attribute list.
+    pub const fn attr(&'static self) -> *mut bindings::attribute {
+        ptr::from_ref(&self.0.attr).cast_mut()
+    }
+}
 
 /// A read-only (0444) device attribute, as `DEVICE_ATTR_RO(name)` declares it.
 #[repr(transparent)]

@@ -5,7 +5,7 @@
 //!
 //! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
 
-use crate::bindings;
+use crate::{bindings, ffi::errno::ErrnoName};
 use kernel::prelude::*;
 
 /// A step of a load, in the order a load runs them. The names are ABI.
@@ -101,73 +101,10 @@ impl<T> AtStep<T> for Result<T> {
     }
 }
 
-/// The error of an errno the kernel crate has no constant for (`bindings::EOPNOTSUPP`).
-pub(crate) fn errno(errno: u32) -> Error {
-    Error::from_errno(-(errno as i32))
-}
-
-/// The symbolic name of an errno (`ENOENT`), for `status`, or `None` for one the table lacks.
-///
-/// The kernel's `errname()` (`lib/errname.c`) is compiled only with `CONFIG_SYMBOLIC_ERRNAME`,
-/// and `status` is ABI: it must not change with the kernel's configuration. This table holds the
-/// errnos that the FPGA core, the firmware loader, the overlay code and low-level drivers return.
-pub(crate) fn errno_name(err: Error) -> Option<&'static str> {
-    const NAMES: &[(u32, &str)] = &[
-        (bindings::EPERM, "EPERM"),
-        (bindings::ENOENT, "ENOENT"),
-        (bindings::EINTR, "EINTR"),
-        (bindings::EIO, "EIO"),
-        (bindings::ENXIO, "ENXIO"),
-        (bindings::E2BIG, "E2BIG"),
-        (bindings::EAGAIN, "EAGAIN"),
-        (bindings::ENOMEM, "ENOMEM"),
-        (bindings::EACCES, "EACCES"),
-        (bindings::EFAULT, "EFAULT"),
-        (bindings::EBUSY, "EBUSY"),
-        (bindings::EEXIST, "EEXIST"),
-        (bindings::ENODEV, "ENODEV"),
-        (bindings::EINVAL, "EINVAL"),
-        (bindings::EFBIG, "EFBIG"),
-        (bindings::ENOSPC, "ENOSPC"),
-        (bindings::ERANGE, "ERANGE"),
-        (bindings::ENAMETOOLONG, "ENAMETOOLONG"),
-        (bindings::ENOSYS, "ENOSYS"),
-        (bindings::ENODATA, "ENODATA"),
-        (bindings::ETIME, "ETIME"),
-        (bindings::EPROTO, "EPROTO"),
-        (bindings::EBADMSG, "EBADMSG"),
-        (bindings::EOVERFLOW, "EOVERFLOW"),
-        (bindings::EILSEQ, "EILSEQ"),
-        (bindings::EMSGSIZE, "EMSGSIZE"),
-        (bindings::EOPNOTSUPP, "EOPNOTSUPP"),
-        (bindings::ETIMEDOUT, "ETIMEDOUT"),
-        (bindings::EALREADY, "EALREADY"),
-        (bindings::EINPROGRESS, "EINPROGRESS"),
-        (bindings::ECANCELED, "ECANCELED"),
-        (bindings::EKEYREJECTED, "EKEYREJECTED"),
-        (bindings::ERESTARTSYS, "ERESTARTSYS"),
-        (bindings::EPROBE_DEFER, "EPROBE_DEFER"),
-        (bindings::ENOTSUPP, "ENOTSUPP"),
-    ];
-    let errno = err.to_errno().unsigned_abs();
-    NAMES
-        .iter()
-        .find(|(n, _)| *n == errno)
-        .map(|(_, name)| *name)
-}
-
 /// Writes `<step> <ERRNO>` (or `<step> E<number>` for an errno the table lacks).
 pub(crate) fn write_step_errno(
     f: &mut impl core::fmt::Write,
     failure: &Failure,
 ) -> core::fmt::Result {
-    match errno_name(failure.err) {
-        Some(name) => write!(f, "{} {}", failure.step.name(), name),
-        None => write!(
-            f,
-            "{} E{}",
-            failure.step.name(),
-            failure.err.to_errno().unsigned_abs()
-        ),
-    }
+    write!(f, "{} {}", failure.step.name(), ErrnoName(failure.err))
 }

@@ -20,6 +20,7 @@ use crate::{
     bindings,
     configfs::{show_line, Page, RegionShared},
     failure::{self, Failure, Step},
+    ffi::errno,
     region::Region,
     THIS_MODULE,
 };
@@ -390,7 +391,7 @@ fn file_name(page: &[u8]) -> Result<Option<CString>> {
         return Ok(None);
     }
     if name.len() > NAME_MAX {
-        return Err(failure::errno(bindings::ENAMETOOLONG));
+        return Err(errno::errno(bindings::ENAMETOOLONG));
     }
     if name.contains('\0') {
         return Err(EINVAL);
@@ -446,7 +447,7 @@ impl configfs::AttributeOperations<1> for Image {
                 "image '{}': overlays are for device-tree regions only\n",
                 image.label()
             );
-            return Err(failure::errno(bindings::EOPNOTSUPP));
+            return Err(errno::errno(bindings::EOPNOTSUPP));
         }
         image.set(|s| {
             s.overlay = name;

@@ -16,7 +16,8 @@
 use crate::{
     bindings,
     failure::{AtStep, Failure, Step},
-    ffi::overlay_notifier::{self, fwnode, notifier_from_errno},
+    ffi::overlay as ffi_overlay,
+    ffi::overlay_notifier::{self, fwnode, is_symbols, notifier_from_errno},
     image::{info_of, program_with, Settings},
     region::Region,
 };
@@ -29,60 +30,13 @@ use kernel::{
     task::Task,
 };
 
+pub(crate) use crate::ffi::overlay::Applied;
+
 /// Whether `region` takes overlays: a device-tree region (its device has a node), with overlay
 /// support in the kernel.
 pub(crate) fn supported(region: &Region) -> bool {
     // SAFETY: The region's device is initialised; `of_node` is set at registration.
     cfg!(CONFIG_OF_OVERLAY) && !unsafe { (*region.raw_dev()).of_node }.is_null()
-}
-
-/// An applied overlay, removed with [`Applied::remove`].
-///
-/// # Invariants
-///
-/// `id` is the id of an applied overlay changeset, owned by this value, or 0 once it is removed
-/// (`of_overlay_remove()` clears it).
-pub(crate) struct Applied {
-    id: i32,
-}
-
-impl Applied {
-    /// Removes the overlay and its devices. The overlay core refuses (`-EBUSY`) while another
-    /// overlay applied later changes the same nodes: the overlay stays applied, and is handed
-    /// back with the error.
-    pub(crate) fn remove(mut self) -> Result<(), (Self, Error)> {
-        // SAFETY: `id` is an applied changeset's (type invariant); the overlay core sets it to
-        // 0 once it is removed.
-        let ret = unsafe { bindings::of_overlay_remove(&mut self.id) };
-        if ret != 0 {
-            return Err((self, Error::from_errno(ret)));
-        }
-        Ok(())
-    }
-
-    /// Gives up an overlay that cannot be removed (its image goes): it stays applied, its
-    /// changeset unreachable, as `of_overlay_remove_all()` would leave it.
-    pub(crate) fn leak(self) {
-        pr_err!(
-            "fpga_region: overlay changeset {} stays applied: it could not be removed\n",
-            self.id
-        );
-        core::mem::forget(self);
-    }
-}
-
-impl Drop for Applied {
-    /// Removes the overlay if nobody did ([`Applied::remove`] and [`Applied::leak`] are the
-    /// ways to end one); a refusal is logged, and the overlay stays applied.
-    fn drop(&mut self) {
-        // SAFETY: `id` is an applied changeset's, or 0 once removed (type invariant).
-        if self.id != 0 && unsafe { bindings::of_overlay_remove(&mut self.id) } != 0 {
-            pr_err!(
-                "fpga_region: overlay changeset {} stays applied: it could not be removed\n",
-                self.id
-            );
-        }
-    }
 }
 
 /// The load whose overlay the current task applies.
@@ -122,40 +76,31 @@ pub(crate) fn load(
             )
         })
         .at(Step::Overlay)?;
-    let blob = fw.data();
-    let size = u32::try_from(blob.len())
-        .map_err(|_| EFBIG)
-        .at(Step::Overlay)?;
     let mut ctx = LoadCtx {
         region,
         settings,
         programmed: false,
         failure: None,
     };
-    let mut id = 0;
-    let ret = {
+    let result = {
         let _apply = APPLY.lock();
         region.owner().set_applying(image, true);
         APPLYING_CTX.store(ptr::from_mut(&mut ctx).cast(), Relaxed);
         APPLYING_TASK.store(Task::current_raw(), Release);
-        // SAFETY: `blob` is a buffer of `size` bytes, which the overlay core copies; `id` is a
-        // place for the changeset id; no base node (targets are absolute). The notifier reads
-        // `ctx` from this task only, while this call runs.
-        let ret = unsafe {
-            bindings::of_overlay_fdt_apply(blob.as_ptr().cast(), size, &mut id, ptr::null())
-        };
+        // The notifier reads `ctx` from this task only, while this call runs.
+        let result = ffi_overlay::apply_fdt(fw.data());
         APPLYING_TASK.store(ptr::null_mut(), Release);
         APPLYING_CTX.store(ptr::null_mut(), Relaxed);
         region.owner().set_applying(image, false);
-        ret
+        result
     };
-    let applied = (id != 0).then_some(Applied { id });
-    let failure = match (ret, ctx.failure, ctx.programmed) {
-        (0, _, true) => {
-            // INVARIANT: `id` is the applied changeset's.
-            return applied.ok_or(Failure::new(Step::Populate, EINVAL));
-        }
-        (0, _, false) => {
+    let (err, applied) = match result {
+        Ok(applied) if ctx.programmed => return Ok(applied),
+        Ok(applied) => (None, Some(applied)),
+        Err((err, applied)) => (Some(err), applied),
+    };
+    let failure = match (err, ctx.failure) {
+        (None, _) => {
             dev_err!(
                 region.dev(),
                 "overlay {} has no fragment for the region's node\n",
@@ -163,13 +108,13 @@ pub(crate) fn load(
             );
             Failure::new(Step::Overlay, EINVAL)
         }
-        (_, Some(failure), _) => failure,
-        (err, None, _) => {
+        (Some(_), Some(failure)) => failure,
+        (Some(err), None) => {
             dev_err!(
                 region.dev(),
                 "overlay {} could not be applied: {:?}\n",
                 name.to_str().unwrap_or("?"),
-                Error::from_errno(err)
+                err
             );
             Failure::new(
                 if ctx.programmed {
@@ -177,7 +122,7 @@ pub(crate) fn load(
                 } else {
                     Step::Overlay
                 },
-                Error::from_errno(err),
+                err,
             )
         }
     };
@@ -196,22 +141,6 @@ pub(crate) fn load(
         let _ = unsafe { region.freeze_bridges_with(&mut info) };
     }
     Err(failure)
-}
-
-/// Whether `np` is the live tree's `/__symbols__`.
-///
-/// # Safety
-///
-/// `np` must be a valid node.
-unsafe fn is_symbols(np: *mut bindings::device_node) -> bool {
-    // SAFETY: `np` is valid, so are its name and its parent (which it references); the root
-    // has no parent.
-    unsafe {
-        let parent = (*np).parent;
-        !parent.is_null()
-            && (*parent).parent.is_null()
-            && CStr::from_char_ptr((*np).full_name).to_bytes() == b"__symbols__"
-    }
 }
 
 /// The region's node (its device's).

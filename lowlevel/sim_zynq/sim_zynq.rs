@@ -71,6 +71,11 @@ module! {
             description: "How long write_complete waits for DONE when the image info has no \
                           config_complete_timeout_us",
         },
+        vendor_name: u32 {
+            default: 0,
+            description: "1: name the manager \"Xilinx Zynq FPGA Manager\", the name of the \
+                          vendor's and upstream's zynq-fpga driver, which dfx-mgr requires",
+        },
         fail_write: u32 {
             default: 0,
             description: "Fail at the N-th chunk (page) of each programming with INIT_B low \
@@ -81,6 +86,9 @@ module! {
 
 /// The name of each manager in sysfs.
 const NAME: &CStr = c"Xilinx Zynq FPGA Manager (fpga-rs simulation)";
+
+/// The name with `vendor_name=1`: `zynq-fpga.c`'s, which tools compare exactly (dfx-mgr).
+const VENDOR_NAME: &CStr = c"Xilinx Zynq FPGA Manager";
 
 /// The part names (as in a .bit header, without package) of known IDCODEs.
 const PARTS: [(u32, &[u8]); 5] = [
@@ -341,9 +349,14 @@ impl SimDevice for Instance {
             data_len: 0,
             writes: 0,
         };
+        let name = if *module_parameters::vendor_name.value() != 0 {
+            VENDOR_NAME
+        } else {
+            NAME
+        };
         Fabric::new(
             dev,
-            NAME,
+            name,
             fpga,
             &show_fabric,
             *module_parameters::hold.value() != 0,

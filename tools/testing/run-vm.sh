@@ -131,7 +131,7 @@ build_initramfs() {
 	mkdir -p "$STAGE"/{bin,dev,proc,sys,tmp,lib/firmware,fpga-rs/scenarios}
 	cp "$GUEST_BUSYBOX" "$STAGE/bin/busybox" || die "no busybox for $ARCH guests: run 'make setup ARCH=$ARCH'"
 	cp "$vm/init" "$STAGE/init"
-	cp "$vm/run-plan.sh" "$vm/ktap.sh" "$vm/demo.sh" "$vm/bench.sh" "$STAGE/fpga-rs/"
+	cp "$vm/run-plan.sh" "$vm/ktap.sh" "$vm/boards.sh" "$vm/demo.sh" "$vm/bench.sh" "$STAGE/fpga-rs/"
 	cp "$FPGA_RS_ROOT"/tools/testing/scenarios/*.sh "$STAGE/fpga-rs/scenarios/"
 	# The command users type to program a region (configfs).
 	cp "$FPGA_RS_ROOT/tools/fpga-load" "$STAGE/bin/fpga-load"
@@ -181,6 +181,7 @@ build_initramfs() {
 	# C trace events, Kbuild) at the top; of_fpga_region is its crate's module.
 	stage_modules modules "$r"/{fpga_mgr,fpga_bridge,fpga_region}.ko "$r"/of_fpga_region/*.ko
 	stage_modules lowlevel "$r"/lowlevel/*/*.ko
+	stage_modules compat "$r"/compat/*/*.ko
 	stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
 	stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
 	[ -z "$C_DRIVERS" ] || stage_modules intree-drivers "$OUT"/c-drivers/*.ko
