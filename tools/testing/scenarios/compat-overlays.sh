@@ -145,6 +145,7 @@ check_eq held_overlay_applied "0 applied" "$(cat /tmp/held.rc) $(cat $O/held/sta
 check_eq held_programming_unpins 0 "$(refcnt sim_zynq)"
 rmdir $O/held
 rmmod fpga_compat_sysfs
+rm -f /lib/firmware/design.bit.bin /lib/firmware/compat-*.dtbo
 check rmmod_compat_overlays rmmod fpga_compat_overlays
 check overlays_gone test ! -e /sys/kernel/config/device-tree
 unload_zynq_board
