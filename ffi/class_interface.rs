@@ -84,7 +84,9 @@ impl Drop for InterfaceRegistration {
 pub unsafe fn add_group(dev: *mut bindings::device, group: &'static AttrGroups) -> Result {
     // SAFETY: `dev` is a valid, added device (the caller's requirement), so its kobject is in
     // sysfs; the group is static.
-    kernel::error::to_result(unsafe { bindings::sysfs_create_group(&raw mut (*dev).kobj, group.group()) })
+    kernel::error::to_result(unsafe {
+        bindings::sysfs_create_group(&raw mut (*dev).kobj, group.group())
+    })
 }
 
 /// Removes the attributes of `group` from `dev`, waiting for their callbacks in flight

@@ -119,7 +119,9 @@ static ITEM_TYPE: ItemType = ItemType(bindings::config_item_type {
     ct_owner: THIS_MODULE.as_ptr(),
     ct_item_ops: ptr::from_ref(&ITEM_OPS).cast_mut(),
     ct_group_ops: ptr::null_mut(),
-    ct_attrs: ptr::from_ref(&ATTRS).cast::<*mut bindings::configfs_attribute>().cast_mut(),
+    ct_attrs: ptr::from_ref(&ATTRS)
+        .cast::<*mut bindings::configfs_attribute>()
+        .cast_mut(),
     ct_bin_attrs: ptr::from_ref(&BIN_ATTRS)
         .cast::<*mut bindings::configfs_bin_attribute>()
         .cast_mut(),
@@ -234,7 +236,13 @@ unsafe extern "C" fn make_item(
     name: *const kernel::ffi::c_char,
 ) -> *mut bindings::config_item {
     // SAFETY: `group` is the `overlays` field of a live `Cfs` (this callback's only group).
-    let cfs = unsafe { &*kernel::container_of!(group.cast::<Opaque<bindings::config_group>>(), Cfs, overlays) };
+    let cfs = unsafe {
+        &*kernel::container_of!(
+            group.cast::<Opaque<bindings::config_group>>(),
+            Cfs,
+            overlays
+        )
+    };
     // SAFETY: configfs passes a NUL-terminated name, valid during the call.
     let name = unsafe { CStr::from_char_ptr(name) };
     let owned = match CString::try_from(name) {
@@ -371,8 +379,12 @@ unsafe extern "C" fn dtbo_write(
     count: usize,
 ) -> isize {
     // SAFETY: configfs holds the item during the call, and passes `count` bytes at `buf`.
-    let (overlay, blob) =
-        unsafe { (overlay(item), core::slice::from_raw_parts(buf.cast::<u8>(), count)) };
+    let (overlay, blob) = unsafe {
+        (
+            overlay(item),
+            core::slice::from_raw_parts(buf.cast::<u8>(), count),
+        )
+    };
     match overlay.write_dtbo(blob) {
         Ok(()) => count as isize,
         Err(e) => e.to_errno() as isize,

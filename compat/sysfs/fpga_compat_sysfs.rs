@@ -23,12 +23,12 @@
 use core::ptr;
 use kernel::{device::Device, prelude::*};
 
-#[path = "../../abstractions/mod.rs"]
-pub mod fpga;
 #[path = "../../ffi/class_interface.rs"]
 pub mod class_interface;
 #[path = "../../ffi/errno.rs"]
 pub mod errno;
+#[path = "../../abstractions/mod.rs"]
+pub mod fpga;
 #[path = "../../ffi/sysfs.rs"]
 pub mod sysfs;
 
@@ -159,8 +159,7 @@ fn flags_store(dev: &Device, buf: &[u8]) -> Result {
 /// `key`: at most [`KEY_MAX`] hexadecimal digits, kept and never shown.
 fn key_store(dev: &Device, buf: &[u8]) -> Result {
     let digits = text(buf);
-    if digits.is_empty() || digits.len() > KEY_MAX || !digits.iter().all(u8::is_ascii_hexdigit)
-    {
+    if digits.is_empty() || digits.len() > KEY_MAX || !digits.iter().all(u8::is_ascii_hexdigit) {
         dev_err!(
             dev,
             "key: 1 to {} hexadecimal digits expected, got {} bytes\n",
@@ -193,7 +192,12 @@ fn firmware_store(dev: &Device, parent: Option<&Device>, buf: &[u8]) -> Result {
     let flags = with_entry(dev, |e| e.flags)?;
     let parent = parent.ok_or(ENODEV)?;
     let mgr = user::Manager::get(parent).inspect_err(|e| {
-        dev_err!(dev, "firmware {}: the manager is going away: {}\n", shown, ErrnoName(*e))
+        dev_err!(
+            dev,
+            "firmware {}: the manager is going away: {}\n",
+            shown,
+            ErrnoName(*e)
+        )
     })?;
     if !ptr::eq(mgr.device(), dev) {
         // `fpga_mgr_get()` finds the first manager of a parent device.
@@ -215,9 +219,9 @@ fn firmware_store(dev: &Device, parent: Option<&Device>, buf: &[u8]) -> Result {
     let mut image = user::Image::new(mgr.device())?;
     image.set_flags(flags);
     image.set_firmware(name)?;
-    locked.load(&mut image).inspect_err(|e| {
-        dev_err!(dev, "firmware {}: load failed: {}\n", shown, ErrnoName(*e))
-    })
+    locked
+        .load(&mut image)
+        .inspect_err(|e| dev_err!(dev, "firmware {}: load failed: {}\n", shown, ErrnoName(*e)))
 }
 
 /// The device of a sysfs callback, and its parent.
@@ -344,8 +348,7 @@ static FLAGS_ATTR: sysfs::DeviceAttr =
     sysfs::DeviceAttr::new(c"flags", 0o644, Some(flags_show_c), Some(flags_store_c));
 static FIRMWARE_ATTR: sysfs::DeviceAttr =
     sysfs::DeviceAttr::new(c"firmware", 0o200, None, Some(firmware_store_c));
-static KEY_ATTR: sysfs::DeviceAttr =
-    sysfs::DeviceAttr::new(c"key", 0o200, None, Some(key_store_c));
+static KEY_ATTR: sysfs::DeviceAttr = sysfs::DeviceAttr::new(c"key", 0o200, None, Some(key_store_c));
 static ATTRS: sysfs::AttrList<4> = sysfs::AttrList([
     FLAGS_ATTR.attr(),
     FIRMWARE_ATTR.attr(),
