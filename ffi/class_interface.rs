@@ -43,15 +43,16 @@ impl Interface {
     ///
     /// # Safety
     ///
-    /// `class` must be a registered class that stays registered until the result is dropped
-    /// (the module that owns it stays loaded: the caller links against it).
+    /// - `class` must be a registered class that stays registered until the result is dropped
+    ///   (the module that owns it stays loaded: the caller links against it);
+    /// - the interface must not be registered (no other [`InterfaceRegistration`] of it exists):
+    ///   the driver core links it into the class's list, once.
     pub unsafe fn register(
         &'static self,
         class: *const bindings::class,
     ) -> Result<InterfaceRegistration> {
-        // SAFETY: The interface is static and not registered (a registration borrows it until
-        // its drop, and is the only way to register it); writing its class before it is
-        // registered races with nothing.
+        // SAFETY: The interface is static and not registered (the caller's requirement), so the
+        // driver core does not read it: writing its class races with nothing.
         unsafe { (*self.0.get()).class = class };
         // SAFETY: `class` is registered (the caller's requirement); the interface is static
         // and initialised.

@@ -29,6 +29,7 @@ pub mod overlay;
 #[cfg(CONFIG_OF_OVERLAY)]
 pub mod overlay_notifier;
 pub mod owners;
+pub mod page;
 #[path = "../common/protocol.rs"]
 pub mod protocol;
 pub mod registration;

@@ -48,13 +48,21 @@ impl Applied {
     /// overlay applied later changes the same nodes: the overlay stays applied, and is handed
     /// back with the error.
     pub fn remove(mut self) -> Result<(), (Self, Error)> {
+        match self.try_remove() {
+            Ok(()) => Ok(()),
+            Err(e) => Err((self, e)),
+        }
+    }
+
+    /// Removes the overlay and its devices if the overlay core lets it (see [`Applied::remove`]);
+    /// once removed, the value holds nothing, and a second call does nothing.
+    pub fn try_remove(&mut self) -> Result {
+        if self.id == 0 {
+            return Ok(());
+        }
         // SAFETY: `id` is an applied changeset's (type invariant); the overlay core sets it to
         // 0 once it is removed.
-        let ret = unsafe { bindings::of_overlay_remove(&mut self.id) };
-        if ret != 0 {
-            return Err((self, Error::from_errno(ret)));
-        }
-        Ok(())
+        kernel::error::to_result(unsafe { bindings::of_overlay_remove(&mut self.id) })
     }
 
     /// Gives up an overlay that cannot be removed (its owner goes): it stays applied, its

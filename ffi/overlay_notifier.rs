@@ -7,8 +7,8 @@
 //! C header: [`include/linux/of.h`](srctree/include/linux/of.h)
 
 use super::bindings;
-use core::ptr;
-use kernel::{device::property::FwNode, prelude::*, types::Opaque};
+use core::ptr::{self, NonNull};
+use kernel::{device::property::FwNode, prelude::*, str::CString, sync::aref::ARef, types::Opaque};
 
 /// The callback of a notifier block.
 pub type NotifierFn = unsafe extern "C" fn(
@@ -91,4 +91,90 @@ pub unsafe fn is_symbols(np: *mut bindings::device_node) -> bool {
             && (*parent).parent.is_null()
             && CStr::from_char_ptr((*np).full_name).to_bytes() == b"__symbols__"
     }
+}
+
+/// Takes over the reference of a node that a lookup returned, as a firmware node that puts it
+/// when dropped; `None` for NULL.
+///
+/// # Safety
+///
+/// `np` must be NULL or a valid node whose reference the caller owns and gives up.
+unsafe fn adopt(np: *mut bindings::device_node) -> Option<ARef<FwNode>> {
+    let fwnode = NonNull::new(np)?;
+    // SAFETY: `np` is valid; its `fwnode` is embedded in it, and `FwNode` is a transparent
+    // wrapper of `struct fwnode_handle`, whose put (`of_node_put()` for an OF node) the `ARef`
+    // makes for the reference the caller gave up.
+    Some(unsafe {
+        ARef::from_raw(NonNull::new_unchecked(
+            (&raw mut (*fwnode.as_ptr()).fwnode).cast::<FwNode>(),
+        ))
+    })
+}
+
+/// The root of the overlay tree that `np` (a node of an overlay being applied, such as the
+/// `__overlay__` node of a notification) belongs to.
+///
+/// # Safety
+///
+/// `np` must be a valid node of an overlay being applied: its ancestors are valid while the
+/// notification runs, which is as long as `'a` may last.
+pub unsafe fn overlay_root<'a>(np: *mut bindings::device_node) -> &'a FwNode {
+    let mut root = np;
+    // SAFETY: `root` and its ancestors are valid (the caller's requirement); the overlay's
+    // root has no parent.
+    unsafe {
+        while !(*root).parent.is_null() {
+            root = (*root).parent;
+        }
+        fwnode(root)
+    }
+}
+
+/// The fragments of the overlay whose root is `root`, each with its `__overlay__` node (the
+/// nodes without one are no fragments, as the overlay core counts them).
+pub fn fragments(root: &FwNode) -> impl Iterator<Item = (ARef<FwNode>, ARef<FwNode>)> + '_ {
+    root.children().filter_map(|fragment| {
+        let overlay = fragment.get_child_by_name(c"__overlay__")?;
+        Some((fragment, overlay))
+    })
+}
+
+/// The live node the overlay fragment `fragment` targets (its `target` phandle, resolved when
+/// the overlay is applied, or its `target-path`), as the overlay core finds it.
+pub fn fragment_target(fragment: &FwNode) -> Option<ARef<FwNode>> {
+    if let Some(phandle) = fragment.property_read::<u32>(c"target").optional() {
+        // SAFETY: The lookup returns NULL or a node with a reference, which `adopt` takes.
+        return unsafe { adopt(bindings::of_find_node_by_phandle(phandle)) };
+    }
+    let path = fragment
+        .property_read::<CString>(c"target-path")
+        .optional()?;
+    // SAFETY: `path` is a NUL-terminated string; the lookup returns NULL or a node with a
+    // reference, which `adopt` takes.
+    unsafe {
+        adopt(bindings::of_find_node_opts_by_path(
+            path.as_char_ptr(),
+            ptr::null_mut(),
+        ))
+    }
+}
+
+/// Whether `node` is an FPGA region's (`compatible = "fpga-region"`).
+pub fn is_region(node: &FwNode) -> bool {
+    node.property_match_string(c"compatible", c"fpga-region")
+        .is_ok()
+}
+
+/// The `struct device_node` of an OF firmware node.
+///
+/// # Safety
+///
+/// `node` must be an OF node's (`is_of_node()`): embedded in a `struct device_node`.
+pub unsafe fn of_node(node: &FwNode) -> *mut bindings::device_node {
+    let fwnode = ptr::from_ref(node)
+        .cast::<bindings::fwnode_handle>()
+        .cast_mut();
+    // SAFETY: `FwNode` is a transparent wrapper of the `fwnode` field of a `struct
+    // device_node` (the caller's requirement).
+    unsafe { kernel::container_of!(fwnode, bindings::device_node, fwnode) }
 }

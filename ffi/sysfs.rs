@@ -67,16 +67,7 @@ unsafe impl Sync for DeviceAttrRo {}
 impl DeviceAttrRo {
     /// An attribute called `name` whose contents `show` writes.
     pub const fn new(name: &'static CStr, show: ShowFn) -> Self {
-        // SAFETY: All-zero is a valid `struct device_attribute` (NULL name and callbacks).
-        let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
-        // `CStrExt::as_char_ptr` is not `const`; this is the same cast.
-        #[allow(clippy::disallowed_methods)]
-        {
-            attr.attr.name = name.as_ptr().cast();
-        }
-        attr.attr.mode = 0o444;
-        attr.__bindgen_anon_1.show = Some(show);
-        Self(attr)
+        Self(DeviceAttr::new(name, 0o444, Some(show), None).0)
     }
 
     /// The generic `struct attribute` of this attribute, for an attribute list.

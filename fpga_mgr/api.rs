@@ -173,14 +173,10 @@ export_symbol_gpl!(fpga_mgr_identify_by_name);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): the `fpga_manager` class, for a class interface
 /// (`class_interface_register()`) that adds to every manager's device without a change to this
-/// core, as `fpga_compat_sysfs.ko` does. Upstream's class is static to `fpga-mgr.c`.
-///
-/// # Safety
-///
-/// None: the class is a static of this module, valid while a caller that links against this
-/// module is loaded.
+/// core, as `fpga_compat_sysfs.ko` does. Upstream's class is static to `fpga-mgr.c`. The class
+/// is a static of this module: valid while a caller that links against this module is loaded.
 #[no_mangle]
-pub(crate) unsafe extern "C" fn fpga_mgr_class() -> *const bindings::class {
+pub(crate) extern "C" fn fpga_mgr_class() -> *const bindings::class {
     crate::FPGA_MGR_CLASS.as_raw()
 }
 export_symbol_gpl!(fpga_mgr_class);

@@ -14,8 +14,14 @@
 //!
 //! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
 
-use crate::{bindings, ffi::configfs as cfs, image::Image, region::Region, THIS_MODULE};
-use core::{fmt::Write, ptr};
+use crate::{
+    bindings,
+    ffi::{configfs as cfs, page::Page},
+    image::Image,
+    region::Region,
+    THIS_MODULE,
+};
+use core::ptr;
 use kernel::{
     configfs::{self, configfs_attrs},
     device::Device,
@@ -274,41 +280,6 @@ impl configfs::GroupOperations for RegionDir {
             crate::image::item_type(),
             Image::new(self.shared.clone(), image_name),
         ))
-    }
-}
-
-/// A line (or a line built in parts) written into a configfs page.
-pub(crate) struct Page<'a> {
-    page: &'a mut [u8; PAGE_SIZE],
-    len: usize,
-}
-
-impl<'a> Page<'a> {
-    pub(crate) fn new(page: &'a mut [u8; PAGE_SIZE]) -> Self {
-        Self { page, len: 0 }
-    }
-
-    /// Appends text: `-E2BIG` if it does not fit with the line's end.
-    pub(crate) fn write(&mut self, args: core::fmt::Arguments<'_>) -> Result {
-        self.write_fmt(args).map_err(|_| E2BIG)
-    }
-
-    /// Ends the line: the page's length.
-    pub(crate) fn end_line(mut self) -> Result<usize> {
-        self.write(format_args!("\n"))?;
-        Ok(self.len)
-    }
-}
-
-impl Write for Page<'_> {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let end = self.len.checked_add(s.len()).ok_or(core::fmt::Error)?;
-        if end > PAGE_SIZE {
-            return Err(core::fmt::Error);
-        }
-        self.page[self.len..end].copy_from_slice(s.as_bytes());
-        self.len = end;
-        Ok(())
     }
 }
 

@@ -18,9 +18,9 @@
 
 use crate::{
     bindings,
-    configfs::{show_line, Page, RegionShared},
+    configfs::{show_line, RegionShared},
     failure::{self, Failure, Step},
-    ffi::errno,
+    ffi::{errno, page::Page},
     region::Region,
     THIS_MODULE,
 };

@@ -9,7 +9,9 @@
 use crate::{
     bindings,
     image_info::ImageInfo,
-    overlay_notifier::{self, fwnode, notifier_from_errno},
+    overlay_notifier::{
+        self, fragment_target, fragments, fwnode, is_region, notifier_from_errno, overlay_root,
+    },
     RegionState, INFO_LOCK,
 };
 use core::ptr;
@@ -104,40 +106,6 @@ unsafe fn child_region_with_firmware(np: *mut bindings::device_node) -> bool {
     false
 }
 
-/// The live node that the overlay fragment `fragment` targets (`target` phandle or
-/// `target-path`), referenced, or NULL.
-///
-/// # Safety
-///
-/// `fragment` must be a valid node of an overlay being applied (its phandles resolved).
-unsafe fn fragment_target(fragment: *mut bindings::device_node) -> *mut bindings::device_node {
-    let mut phandle = 0u32;
-    // SAFETY: `fragment` is valid; `phandle` is a place for one cell.
-    let cells = unsafe {
-        bindings::of_property_read_variable_u32_array(
-            fragment,
-            c"target".as_char_ptr(),
-            &mut phandle,
-            1,
-            1,
-        )
-    };
-    if cells == 1 {
-        // SAFETY: Looks the node up, with a reference.
-        return unsafe { bindings::of_find_node_by_phandle(phandle) };
-    }
-    let mut path: *const u8 = ptr::null();
-    // SAFETY: `fragment` is valid and `path` a place for the string pointer.
-    if unsafe {
-        bindings::of_property_read_string(fragment, c"target-path".as_char_ptr(), &mut path)
-    } == 0
-    {
-        // SAFETY: `path` is a NUL-terminated string of the fragment; the node comes referenced.
-        return unsafe { bindings::of_find_node_opts_by_path(path.cast(), ptr::null_mut()) };
-    }
-    ptr::null_mut()
-}
-
 /// Whether another fragment of the overlay that `overlay` (a fragment's `__overlay__` node) is
 /// part of names an image (`firmware-name`) for an FPGA region too. Programming cannot be undone:
 /// when the second region fails, the first holds the new image behind frozen bridges once the
@@ -148,48 +116,14 @@ unsafe fn fragment_target(fragment: *mut bindings::device_node) -> *mut bindings
 ///
 /// `overlay` must be a valid node of an overlay being applied.
 unsafe fn another_fragment_programs(overlay: *mut bindings::device_node) -> bool {
-    // SAFETY: `overlay` is valid; its parent (the fragment) and the fragment's parent (the
-    // overlay's root) come referenced, or NULL.
-    let (fragment, root) = unsafe {
-        let fragment = bindings::of_get_parent(overlay);
-        (fragment, bindings::of_get_parent(fragment))
-    };
-    let mut found = false;
-    if !root.is_null() {
-        // SAFETY: `root` is referenced; each child comes referenced and the next call drops it.
-        let mut other = unsafe { bindings::of_get_next_child(root, ptr::null_mut()) };
-        while !other.is_null() && !found {
-            if other != fragment {
-                // SAFETY: `other` is a referenced fragment of the overlay; the nodes looked up
-                // come referenced and are put here.
-                unsafe {
-                    let ov = bindings::of_get_child_by_name(other, c"__overlay__".as_char_ptr());
-                    if !ov.is_null() && names_firmware(ov) {
-                        let target = fragment_target(other);
-                        found = !target.is_null()
-                            && bindings::of_device_is_compatible(
-                                target,
-                                c"fpga-region".as_char_ptr(),
-                            ) != 0;
-                        bindings::of_node_put(target);
-                    }
-                    bindings::of_node_put(ov);
-                }
-            }
-            if !found {
-                // SAFETY: As above.
-                other = unsafe { bindings::of_get_next_child(root, other) };
-            }
-        }
-        // SAFETY: Drops the walk's reference (NULL at its end: nothing).
-        unsafe { bindings::of_node_put(other) };
-    }
-    // SAFETY: Drops the references `of_get_parent` took (NULL: nothing).
-    unsafe {
-        bindings::of_node_put(root);
-        bindings::of_node_put(fragment);
-    }
-    found
+    // SAFETY: `overlay` is a valid node of an overlay being applied, whose nodes stay valid
+    // while its notification runs (this function's caller's).
+    let (ours, root) = unsafe { (fwnode(overlay), overlay_root(overlay)) };
+    fragments(root).any(|(fragment, other)| {
+        !ptr::eq(&*other, ours)
+            && other.property_present(c"firmware-name")
+            && fragment_target(&fragment).is_some_and(|target| is_region(&target))
+    })
 }
 
 /// The image info the overlay describes for `region`: `Ok(None)` if it programs nothing.

@@ -4,19 +4,26 @@
 //! programs an FPGA region.
 //!
 //! The overlay core calls the overlay notifiers before it applies each fragment
-//! (`OF_OVERLAY_PRE_APPLY`), with the fragment's target in the live tree, and before it
+//! (`OF_OVERLAY_PRE_APPLY`), all of them for one fragment before the next, and before it
 //! changes the tree. This module's notifier runs first (priority 2: before fpga_region's, 1,
-//! and of_fpga_region's, 0, which programs the region), and acts only on the overlays this
-//! task applies through [`apply`]. At the first fragment it reads the whole overlay: the
-//! fragments that program (whose overlay sets `firmware-name` or `external-fpga-config`, the
-//! properties of_fpga_region programs from); none is `EPERM`. At each of those fragments, the
-//! target must be an FPGA region (`compatible = "fpga-region"`), or `EPERM`.
+//! and of_fpga_region's, 0, which programs the region), acts only on the overlays this task
+//! applies through [`apply`], and reads the whole overlay at its first notification, before
+//! any region is programmed: the fragments that program (whose overlay sets `firmware-name` or
+//! `external-fpga-config`, the properties of_fpga_region programs from) must target a node
+//! compatible with `fpga-region` (else `EPERM`), a registered region's for `firmware-name`
+//! (else `ENODEV`: of_fpga_region would ignore it), and there must be one (else `EPERM`).
+//!
+//! This keeps the module from being a general device-tree loader by mistake; it is no security
+//! boundary (only root writes here, and the fragments that do not program may target any
+//! node, as a design's devices do).
 
 use crate::{
     bindings,
     errno::ErrnoName,
     ffi_overlay::{self, Applied},
-    overlay_notifier::{self, fwnode, is_symbols, notifier_from_errno},
+    overlay_notifier::{
+        self, fragment_target, fragments, is_region, notifier_from_errno, of_node, overlay_root,
+    },
 };
 use core::ptr;
 use kernel::{
@@ -30,10 +37,8 @@ use kernel::{
 struct ApplyCtx<'a> {
     /// The overlay's name (its item's), for the log.
     name: &'a CStr,
-    /// The whole overlay was read (at its first fragment).
+    /// The whole overlay was checked (at its first notification).
     checked: bool,
-    /// The overlay nodes (`fragment@N/__overlay__`) of the fragments that program.
-    programming: KVec<usize>,
     /// Why the notifier refused the overlay.
     refusal: Option<Error>,
 }
@@ -54,7 +59,6 @@ pub(crate) fn apply(name: &CStr, blob: &[u8]) -> Result<Applied> {
     let mut ctx = ApplyCtx {
         name,
         checked: false,
-        programming: KVec::new(),
         refusal: None,
     };
     let result = {
@@ -85,76 +89,76 @@ pub(crate) fn apply(name: &CStr, blob: &[u8]) -> Result<Applied> {
     }
 }
 
-/// The address that identifies a node's firmware node in [`ApplyCtx::programming`].
-fn id(node: &FwNode) -> usize {
-    ptr::from_ref(node) as usize
+/// Whether an FPGA region is registered for the node `node` (by of_fpga_region, whose
+/// notifier programs it): `fpga_region_class_find()`, as `of_fpga_region_find()` does.
+fn region_registered(node: &FwNode) -> bool {
+    if !node.is_of_node() {
+        return false;
+    }
+    // SAFETY: `node` is an OF node.
+    let np = unsafe { of_node(node) };
+    // SAFETY: `np` is only compared with the regions' nodes; a region found comes with a
+    // reference to its device, put at once.
+    unsafe {
+        let region = bindings::fpga_region_class_find(
+            ptr::null_mut(),
+            np.cast_const().cast(),
+            Some(bindings::device_match_of_node),
+        );
+        if region.is_null() {
+            return false;
+        }
+        bindings::put_device(&raw mut (*region).dev);
+    }
+    true
 }
 
-/// Whether the overlay of a fragment programs a region (of_fpga_region's properties).
-fn programs(overlay: &FwNode) -> bool {
-    overlay.property_present(c"firmware-name") || overlay.property_present(c"external-fpga-config")
-}
-
-/// Before the fragment of `overlay` is applied to `target`.
+/// Checks the whole overlay that `overlay` (the first notification's overlay node) belongs to.
 ///
 /// # Safety
 ///
-/// `target` and `overlay` must be the valid nodes of an `OF_OVERLAY_PRE_APPLY` notification.
-unsafe fn pre_apply(
-    ctx: &mut ApplyCtx<'_>,
-    target: *mut bindings::device_node,
-    overlay: *mut bindings::device_node,
-) -> Result {
-    let name = ctx.name.to_str().unwrap_or("?");
-    if !ctx.checked {
-        ctx.checked = true;
-        // The overlay's root: the parent of `__symbols__` (the core's last fragment), else the
-        // parent of the fragment whose `__overlay__` this is.
-        // SAFETY: `target` is valid (this function's requirement).
-        let symbols = unsafe { is_symbols(target) };
-        // SAFETY: The overlay's nodes are valid and keep their parents during the
-        // notification; a fragment's overlay has a fragment and a root above it.
-        let root = unsafe {
-            if symbols {
-                (*overlay).parent
-            } else {
-                (*(*overlay).parent).parent
-            }
-        };
-        if root.is_null() {
-            return Err(EINVAL);
+/// `overlay` must be a valid node of an overlay being applied, during its notification.
+unsafe fn check(name: &str, overlay: *mut bindings::device_node) -> Result {
+    let mut programs = false;
+    // SAFETY: `overlay` is a node of an overlay being applied, valid during the notification.
+    for (fragment, ov) in fragments(unsafe { overlay_root(overlay) }) {
+        let firmware = ov.property_present(c"firmware-name");
+        if !firmware && !ov.property_present(c"external-fpga-config") {
+            continue;
         }
-        // SAFETY: `root` is a valid node of the overlay during the notification.
-        for fragment in unsafe { fwnode(root) }.children() {
-            if let Some(ov) = fragment.get_child_by_name(c"__overlay__") {
-                if programs(&ov) {
-                    ctx.programming.push(id(&ov), GFP_KERNEL)?;
-                }
-            }
-        }
-        if ctx.programming.is_empty() {
+        let Some(target) = fragment_target(&fragment) else {
             pr_err!(
-                "overlay {}: programs no FPGA region (no fragment sets firmware-name or \
-                 external-fpga-config): refused\n",
-                name
+                "overlay {}: fragment {} has no target\n",
+                name,
+                fragment.display_name()
+            );
+            return Err(EINVAL);
+        };
+        if !is_region(&target) {
+            pr_err!(
+                "overlay {}: fragment {} programs {}, which is no FPGA region: refused\n",
+                name,
+                fragment.display_name(),
+                target.display_name()
             );
             return Err(EPERM);
         }
+        if firmware && !region_registered(&target) {
+            pr_err!(
+                "overlay {}: no FPGA region is registered for {} (of_fpga_region not loaded, or \
+                 its manager missing): nothing would program it\n",
+                name,
+                target.display_name()
+            );
+            return Err(ENODEV);
+        }
+        programs = true;
     }
-    // SAFETY: `overlay` is valid during the notification.
-    if !ctx.programming.contains(&id(unsafe { fwnode(overlay) })) {
-        return Ok(());
-    }
-    // SAFETY: `target` is a valid node of the live tree during the notification.
-    let target_fw = unsafe { fwnode(target) };
-    if target_fw
-        .property_match_string(c"compatible", c"fpga-region")
-        .is_err()
-    {
+    if !programs {
         pr_err!(
-            "overlay {}: a fragment that programs targets {}, which is no FPGA region: refused\n",
-            name,
-            target_fw.display_name()
+            "overlay {}: programs no FPGA region (no fragment sets firmware-name or \
+             external-fpga-config): refused\n",
+            name
         );
         return Err(EPERM);
     }
@@ -185,8 +189,12 @@ unsafe extern "C" fn notify(
     let ctx = unsafe { &mut *APPLYING_CTX.load(Relaxed).cast::<ApplyCtx<'_>>() };
     // SAFETY: The overlay core passes valid notify data.
     let nd = unsafe { &*arg.cast::<bindings::of_overlay_notify_data>() };
-    // SAFETY: The notification's nodes are valid while it runs.
-    match unsafe { pre_apply(ctx, nd.target, nd.overlay) } {
+    if ctx.checked {
+        return bindings::NOTIFY_OK as i32;
+    }
+    ctx.checked = true;
+    // SAFETY: The notification's overlay node is valid while it runs.
+    match unsafe { check(ctx.name.to_str().unwrap_or("?"), nd.overlay) } {
         Ok(()) => bindings::NOTIFY_OK as i32,
         Err(err) => {
             ctx.refusal = Some(err);

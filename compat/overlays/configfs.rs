@@ -2,10 +2,14 @@
 
 //! The configfs tree `device-tree/overlays/<name>/{path,dtbo,status}`, and its C glue.
 //!
-//! The subsystem is the kernel crate's [`configfs::Subsystem`]. Its `overlays` group and the
-//! items made in it are C `config_group`/`config_item`s with C item types, registered with
-//! `configfs_register_group()` as `ffi/configfs.rs` does for the regions' groups: the kernel
-//! crate's configfs (7.2) makes groups only, and has no binary attributes (`dtbo`). The layout
+//! The subsystem, its `overlays` group and the items made in it are C `configfs_subsystem`,
+//! `config_group` and `config_item`s with C item types: the kernel crate's configfs (7.2) makes
+//! groups only, has no binary attributes (`dtbo`), and its `Subsystem` cannot fail to register
+//! safely (its initialiser's drop unregisters a subsystem whose registration failed, which
+//! dereferences NULL when another module registered `device-tree`, as dtbocfg does:
+//! `Documentation/upstream/0001-rust-configfs-do-not-unregister-a-subsystem-that-failed-to-register.patch`).
+//! `overlays` is registered under the subsystem with
+//! `configfs_register_group()`, as `ffi/configfs.rs` does for the regions' groups. The layout
 //! and the modes are those of the vendor kernels' `drivers/of/configfs.c`: `path` 0644, `dtbo`
 //! 0644 (binary, at most [`DTBO_MAX`] bytes), `status` 0444.
 //!
@@ -14,42 +18,34 @@
 use crate::{
     bindings,
     overlay::{Overlay, DTBO_MAX},
+    page::Page,
     THIS_MODULE,
 };
-use core::{fmt::Write, ptr};
-use kernel::{
-    configfs::{self, HasGroup},
-    configfs_attrs,
-    device::Device,
-    prelude::*,
-    str::CString,
-    sync::aref::ARef,
-    types::Opaque,
-};
-
-/// The subsystem's data: none.
-#[pin_data]
-pub(crate) struct Root {}
+use core::ptr;
+use kernel::{device::Device, prelude::*, str::CString, sync::aref::ARef, types::Opaque};
 
 /// The subsystem `device-tree` and its group `overlays`.
 ///
 /// # Invariants
 ///
-/// Once `registered` is set, `overlays` is registered under the subsystem's root group, and
-/// configfs holds its initial item reference.
+/// Once `subsys_registered` is set, `subsys` is registered; once `overlays_registered` is set,
+/// `overlays` is registered under the subsystem's root group, and configfs holds its initial
+/// item reference.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Cfs {
     #[pin]
-    subsys: configfs::Subsystem<Root>,
+    subsys: Opaque<bindings::configfs_subsystem>,
     #[pin]
     overlays: Opaque<bindings::config_group>,
     /// The device overlay files are requested for.
     dev: ARef<Device>,
-    registered: bool,
+    subsys_registered: bool,
+    overlays_registered: bool,
 }
 
-// SAFETY: `overlays` is used only through configfs's calls, which may come from any thread
-// (configfs serialises them with its own locks), and `drop`; the rest is `Send` and `Sync`.
+// SAFETY: `subsys` and `overlays` are used only through configfs's calls, which may come from
+// any thread (configfs serialises them with its own locks), and `drop`; the rest is `Send` and
+// `Sync`.
 unsafe impl Send for Cfs {}
 // SAFETY: A shared `Cfs` gives access to its device only (see `Send`).
 unsafe impl Sync for Cfs {}
@@ -136,6 +132,15 @@ static GROUP_OPS: bindings::configfs_group_operations = bindings::configfs_group
     is_bin_visible: None,
 };
 
+/// The subsystem's root group: no attributes, no `mkdir`.
+static ROOT_TYPE: ItemType = ItemType(bindings::config_item_type {
+    ct_owner: THIS_MODULE.as_ptr(),
+    ct_item_ops: ptr::null_mut(),
+    ct_group_ops: ptr::null_mut(),
+    ct_attrs: ptr::null_mut(),
+    ct_bin_attrs: ptr::null_mut(),
+});
+
 /// The `overlays` group: `mkdir` makes an overlay item.
 static OVERLAYS_TYPE: ItemType = ItemType(bindings::config_item_type {
     ct_owner: THIS_MODULE.as_ptr(),
@@ -149,16 +154,28 @@ impl Cfs {
     /// Registers the subsystem (`EEXIST` if dtbocfg or the kernel's `OF_CONFIGFS` did) and its
     /// `overlays` group.
     pub(crate) fn new(dev: ARef<Device>) -> impl PinInit<Self, Error> {
-        let item_type = configfs_attrs! {
-            container: configfs::Subsystem<Root>,
-            data: Root,
-            attributes: [],
-        };
         try_pin_init!(Self {
-            subsys <- configfs::Subsystem::new(c"device-tree", item_type, try_pin_init!(Root {})),
+            subsys <- Opaque::ffi_init(|subsys: *mut bindings::configfs_subsystem| {
+                // SAFETY: `subsys` is this field's memory, written whole here (zeroed, then
+                // initialised as `configfs_register_subsystem()` requires); the name and the
+                // type are static, the lock class key too.
+                unsafe {
+                    ptr::write_bytes(subsys, 0, 1);
+                    bindings::config_group_init_type_name(
+                        &raw mut (*subsys).su_group,
+                        c"device-tree".as_char_ptr(),
+                        &ROOT_TYPE.0,
+                    );
+                    bindings::__mutex_init(
+                        &raw mut (*subsys).su_mutex,
+                        c"device-tree su_mutex".as_char_ptr(),
+                        kernel::static_lock_class!().as_ptr(),
+                    );
+                }
+            }),
             overlays <- Opaque::ffi_init(|group: *mut bindings::config_group| {
-                // SAFETY: `group` is this field's memory, zeroed by nothing yet but written
-                // whole by the initialiser; the name and the type are static.
+                // SAFETY: `group` is this field's memory, written whole here; the name and the
+                // type are static.
                 unsafe {
                     ptr::write_bytes(group, 0, 1);
                     bindings::config_group_init_type_name(
@@ -169,22 +186,29 @@ impl Cfs {
                 }
             }),
             dev,
-            registered: false,
+            subsys_registered: false,
+            overlays_registered: false,
         })
         .pin_chain(|this| {
-            // SAFETY: The subsystem's root group, which `this` keeps registered until its drop,
-            // which unregisters `overlays` first.
-            let root = unsafe {
-                <configfs::Subsystem<Root> as HasGroup<Root>>::group(&this.subsys).cast_mut()
-            };
-            // SAFETY: `root` is a registered root group; `overlays` is initialised and was
-            // never registered.
+            // SAFETY: `registered` flags are not structurally pinned.
+            let this = unsafe { this.get_unchecked_mut() };
+            // SAFETY: `subsys` is initialised and was never registered; it stays in place
+            // until `drop`, which unregisters it.
             kernel::error::to_result(unsafe {
-                bindings::configfs_register_group(root, this.overlays.get())
+                bindings::configfs_register_subsystem(this.subsys.get())
+            })?;
+            // INVARIANT: Registered.
+            this.subsys_registered = true;
+            // SAFETY: The subsystem's root group is registered; `overlays` is initialised and
+            // was never registered.
+            kernel::error::to_result(unsafe {
+                bindings::configfs_register_group(
+                    &raw mut (*this.subsys.get()).su_group,
+                    this.overlays.get(),
+                )
             })?;
             // INVARIANT: Registered, with configfs holding the initial reference.
-            // SAFETY: `registered` is not structurally pinned.
-            unsafe { this.get_unchecked_mut() }.registered = true;
+            this.overlays_registered = true;
             Ok(())
         })
     }
@@ -193,7 +217,7 @@ impl Cfs {
 #[pinned_drop]
 impl PinnedDrop for Cfs {
     fn drop(self: Pin<&mut Self>) {
-        if self.registered {
+        if self.overlays_registered {
             let group = self.overlays.get();
             // SAFETY: Registered (type invariant), and empty: each item pins this module,
             // which is being unloaded. Removed once; then the initial reference goes.
@@ -202,6 +226,12 @@ impl PinnedDrop for Cfs {
                 bindings::config_item_put(&raw mut (*group).cg_item);
             }
         }
+        if self.subsys_registered {
+            // SAFETY: Registered (type invariant), and its only group is gone.
+            unsafe { bindings::configfs_unregister_subsystem(self.subsys.get()) };
+        }
+        // SAFETY: Initialised in `new`; nobody uses the mutex any more.
+        unsafe { bindings::mutex_destroy(&raw mut (*self.subsys.get()).su_mutex) };
     }
 }
 
@@ -214,6 +244,9 @@ struct Item {
     #[pin]
     overlay: Overlay,
 }
+
+// The C item is first: an item's address is its C item's ([`overlay`], [`release`]).
+const _: () = assert!(core::mem::offset_of!(Item, item) == 0);
 
 /// The overlay of an item of [`ITEM_TYPE`].
 ///
@@ -235,7 +268,9 @@ unsafe extern "C" fn make_item(
     group: *mut bindings::config_group,
     name: *const kernel::ffi::c_char,
 ) -> *mut bindings::config_item {
-    // SAFETY: `group` is the `overlays` field of a live `Cfs` (this callback's only group).
+    // SAFETY: `group` is the `overlays` field of a `Cfs` (this callback's only group), which
+    // lives while it is registered: `mkdir` pins this module (the group type's owner), whose
+    // exit unregisters it.
     let cfs = unsafe {
         &*kernel::container_of!(
             group.cast::<Opaque<bindings::config_group>>(),
@@ -275,33 +310,23 @@ unsafe extern "C" fn make_item(
 /// Called by configfs only, with the C item of an [`Item`] that [`make_item`] made.
 unsafe extern "C" fn release(item: *mut bindings::config_item) {
     // SAFETY: `make_item` made the item with `KBox::into_raw`; nobody refers to it any more.
-    drop(unsafe { KBox::from_raw(item.cast::<Item>()) });
-}
-
-/// A configfs page, written with `core::fmt` and cut at `PAGE_SIZE` - 1 bytes.
-struct Page {
-    buf: *mut u8,
-    len: usize,
-}
-
-impl Write for Page {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let room = kernel::page::PAGE_SIZE - 1 - self.len;
-        let n = s.len().min(room);
-        // SAFETY: `buf` is the `PAGE_SIZE` page configfs passed to `show` (where every `Page`
-        // is made), and `len + n` stays below `PAGE_SIZE`.
-        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), self.buf.add(self.len), n) };
-        self.len += n;
-        Ok(())
-    }
+    let item = unsafe { KBox::from_raw(item.cast::<Item>()) };
+    item.overlay.remove();
+    drop(item);
 }
 
 /// Shows with `show` into a configfs page.
-fn shown(buf: *mut u8, show: impl FnOnce(&mut Page) -> core::fmt::Result) -> isize {
-    let mut page = Page { buf, len: 0 };
+///
+/// # Safety
+///
+/// `buf` must be the `PAGE_SIZE` page configfs passed to `show`.
+unsafe fn shown(buf: *mut u8, show: impl FnOnce(&mut Page<'_>) -> core::fmt::Result) -> isize {
+    // SAFETY: configfs passes its `PAGE_SIZE` page, ours during the call (the caller's
+    // requirement).
+    let mut page = unsafe { Page::from_raw(buf) };
     match show(&mut page) {
-        Ok(()) => page.len as isize,
-        Err(_) => EINVAL.to_errno() as isize,
+        Ok(()) => page.len() as isize,
+        Err(_) => E2BIG.to_errno() as isize,
     }
 }
 
@@ -311,9 +336,8 @@ fn shown(buf: *mut u8, show: impl FnOnce(&mut Page) -> core::fmt::Result) -> isi
 ///
 /// Called by configfs only, with an overlay item and its `PAGE_SIZE` page.
 unsafe extern "C" fn path_show(item: *mut bindings::config_item, buf: *mut u8) -> isize {
-    // SAFETY: configfs holds the item during the call.
-    let overlay = unsafe { overlay(item) };
-    shown(buf, |page| overlay.show_path(page))
+    // SAFETY: configfs holds the item during the call, and passes its page.
+    unsafe { shown(buf, |page| overlay(item).show_path(page)) }
 }
 
 /// `store` of `path`.
@@ -340,9 +364,8 @@ unsafe extern "C" fn path_store(
 ///
 /// As for [`path_show`].
 unsafe extern "C" fn status_show(item: *mut bindings::config_item, buf: *mut u8) -> isize {
-    // SAFETY: configfs holds the item during the call.
-    let overlay = unsafe { overlay(item) };
-    shown(buf, |page| overlay.show_status(page))
+    // SAFETY: configfs holds the item during the call, and passes its page.
+    unsafe { shown(buf, |page| overlay(item).show_status(page)) }
 }
 
 /// `read` of `dtbo`: with a NULL buffer, the blob's size; else the blob, into `buf`.

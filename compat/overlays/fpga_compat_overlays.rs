@@ -40,6 +40,8 @@ pub mod errno;
 pub mod ffi_overlay;
 #[path = "../../ffi/overlay_notifier.rs"]
 pub mod overlay_notifier;
+#[path = "../../ffi/page.rs"]
+pub mod page;
 
 mod check;
 mod configfs;
@@ -57,6 +59,7 @@ struct CompatOverlays {
     // Dropped first: the items, which need the notifier and the device, are gone by then
     // (configfs pins this module while any exists).
     _configfs: Pin<KBox<configfs::Cfs>>,
+    _orphans: OrphansGuard,
     _notifier: overlay_notifier::Registration,
     _dev: faux::Registration,
 }
@@ -65,6 +68,8 @@ impl kernel::Module for CompatOverlays {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         // SAFETY: Called once, before the notifier and any item exist.
         unsafe { check::APPLY.init() };
+        // SAFETY: Called once, before any item exists.
+        unsafe { overlay::ORPHANS.init() };
         let dev = faux::Registration::new(c"fpga-compat-overlays", None)?;
         let notifier = check::NOTIFIER.register()?;
         let configfs = KBox::pin_init(configfs::Cfs::new(dev.as_ref().into()), GFP_KERNEL)
@@ -78,8 +83,18 @@ impl kernel::Module for CompatOverlays {
             })?;
         Ok(Self {
             _configfs: configfs,
+            _orphans: OrphansGuard,
             _notifier: notifier,
             _dev: dev,
         })
+    }
+}
+
+/// Removes, at module exit, the overlays of removed items that could not be removed then.
+struct OrphansGuard;
+
+impl Drop for OrphansGuard {
+    fn drop(&mut self) {
+        overlay::Orphans::release();
     }
 }

@@ -22,12 +22,15 @@ pub(crate) const DTBO_MAX: usize = 1 << 20;
 struct State {
     /// The overlay file applied through `path`.
     path: Option<CString>,
-    /// The blob written to `dtbo`.
+    /// The blob written to `dtbo` and applied.
     dtbo: KVVec<u8>,
     /// The applied overlay, removed when the item goes.
     applied: Option<Applied>,
     /// Why the last application failed.
     error: Option<Error>,
+    /// An application is under way (the state's lock is not held across it, so that `status`
+    /// and `path` can be read meanwhile).
+    applying: bool,
 }
 
 /// An overlay item.
@@ -50,32 +53,39 @@ impl Overlay {
         })
     }
 
-    /// Refuses a second overlay: an item holds one, as on the vendor kernels.
-    fn check_empty(&self, state: &State) -> Result {
-        if state.applied.is_some() || state.path.is_some() || !state.dtbo.is_empty() {
+    fn name(&self) -> &str {
+        self.name.to_str().unwrap_or("?")
+    }
+
+    /// Takes the item for an application: `EPERM` if it holds an overlay (or gets one), as on
+    /// the vendor kernels.
+    fn begin(&self) -> Result {
+        let mut state = self.state.lock();
+        if state.applied.is_some() || state.applying {
             pr_err!(
                 "overlay {}: holds an overlay already: remove the directory and make it again\n",
-                self.name.to_str().unwrap_or("?")
+                self.name()
             );
             return Err(EPERM);
         }
+        state.applying = true;
         Ok(())
     }
 
-    /// Applies `blob` and records the outcome.
-    fn apply(&self, state: &mut State, blob: &[u8]) -> Result {
-        match check::apply(&self.name, blob) {
+    /// Ends an application begun with [`Overlay::begin`]: records its outcome.
+    fn end(&self, result: Result<Applied>, path: Option<CString>, dtbo: KVVec<u8>) -> Result {
+        let mut state = self.state.lock();
+        state.applying = false;
+        match result {
             Ok(applied) => {
                 state.applied = Some(applied);
+                state.path = path;
+                state.dtbo = dtbo;
                 state.error = None;
                 Ok(())
             }
             Err(e) => {
-                pr_err!(
-                    "overlay {}: not applied: {}\n",
-                    self.name.to_str().unwrap_or("?"),
-                    ErrnoName(e)
-                );
+                pr_err!("overlay {}: not applied: {}\n", self.name(), ErrnoName(e));
                 state.error = Some(e);
                 Err(e)
             }
@@ -93,24 +103,20 @@ impl Overlay {
         bytes.extend_from_slice(text, GFP_KERNEL)?;
         bytes.push(0, GFP_KERNEL)?;
         let file = CStr::from_bytes_with_nul(&bytes).map_err(|_| EINVAL)?;
-        let mut state = self.state.lock();
-        self.check_empty(&state)?;
-        let fw = match Firmware::request(file, &self.dev) {
-            Ok(fw) => fw,
-            Err(e) => {
+        // What `path` reads back, allocated before anything is applied.
+        let path = CString::try_from(file)?;
+        self.begin()?;
+        let result = Firmware::request(file, &self.dev)
+            .inspect_err(|e| {
                 pr_err!(
                     "overlay {}: file {}: {}\n",
-                    self.name.to_str().unwrap_or("?"),
+                    self.name(),
                     file.to_str().unwrap_or("?"),
-                    ErrnoName(e)
-                );
-                state.error = Some(e);
-                return Err(e);
-            }
-        };
-        self.apply(&mut state, fw.data())?;
-        state.path = Some(CString::try_from(file)?);
-        Ok(())
+                    ErrnoName(*e)
+                )
+            })
+            .and_then(|fw| check::apply(&self.name, fw.data()));
+        self.end(result, Some(path), KVVec::new())
     }
 
     /// `path`: the file applied, or an empty line.
@@ -122,18 +128,17 @@ impl Overlay {
     }
 
     /// `dtbo`: applies the blob written (configfs calls this at `close(2)`, and ignores its
-    /// result: the outcome shows in `status`).
+    /// result: the outcome shows in `status`). The blob is kept, for reading back, if it was
+    /// applied.
     pub(crate) fn write_dtbo(&self, blob: &[u8]) -> Result {
-        let mut state = self.state.lock();
-        self.check_empty(&state)?;
         let mut dtbo = KVVec::with_capacity(blob.len(), GFP_KERNEL)?;
         dtbo.extend_from_slice(blob, GFP_KERNEL)?;
-        let result = self.apply(&mut state, &dtbo);
-        state.dtbo = dtbo;
-        result
+        self.begin()?;
+        let result = check::apply(&self.name, &dtbo);
+        self.end(result, None, dtbo)
     }
 
-    /// `dtbo`: the blob written, copied into `out` if given; its size.
+    /// `dtbo`: the blob applied, copied into `out` if given; its size.
     pub(crate) fn read_dtbo(&self, out: Option<&mut [u8]>) -> Result<usize> {
         let state = self.state.lock();
         if let Some(out) = out {
@@ -151,6 +156,76 @@ impl Overlay {
             (Some(_), _) => writeln!(page, "applied"),
             (None, Some(e)) => writeln!(page, "error {}", ErrnoName(e)),
             (None, None) => writeln!(page, "unapplied"),
+        }
+    }
+
+    /// The item goes (`rmdir`): its overlay is removed, or, while overlays applied after it
+    /// change its nodes (the overlay core refuses with `EBUSY`: a partial reconfiguration's
+    /// overlay on the region this one added), kept with the [`Orphans`] until they are gone.
+    pub(crate) fn remove(&self) {
+        let Some(mut applied) = self.state.lock().applied.take() else {
+            return;
+        };
+        match applied.try_remove() {
+            Ok(()) => ORPHANS.lock().retry(),
+            Err(e) => {
+                pr_warn!(
+                    "overlay {}: not removed yet ({}): overlays applied after it change its \
+                     nodes; it goes when they are removed\n",
+                    self.name(),
+                    ErrnoName(e)
+                );
+                ORPHANS.lock().keep(applied);
+            }
+        }
+    }
+}
+
+/// The overlays of removed items that could not be removed yet.
+pub(crate) struct Orphans(KVec<Applied>);
+
+kernel::sync::global_lock! {
+    // SAFETY: Initialised in the module's `init`, before any item exists.
+    pub(crate) unsafe(uninit) static ORPHANS: Mutex<Orphans> = Orphans(KVec::new());
+}
+
+impl Orphans {
+    /// Keeps `applied` until it can be removed.
+    fn keep(&mut self, applied: Applied) {
+        if self.0.reserve(1, GFP_KERNEL).is_err() {
+            // Out of memory: the overlay stays applied, unreachable.
+            applied.leak();
+            return;
+        }
+        // Cannot fail: room was reserved.
+        let _ = self.0.push(applied, GFP_KERNEL);
+    }
+
+    /// Removes every overlay the overlay core lets go now, newest first, until none is left
+    /// or none goes.
+    fn retry(&mut self) {
+        loop {
+            let before = self.0.len();
+            let mut i = before;
+            while i > 0 {
+                i -= 1;
+                if self.0[i].try_remove().is_ok() {
+                    // Removed: an empty handle, dropped.
+                    let _ = self.0.remove(i);
+                }
+            }
+            if self.0.len() == before || self.0.is_empty() {
+                return;
+            }
+        }
+    }
+
+    /// At module exit: removes what it can; the rest stays applied, logged.
+    pub(crate) fn release() {
+        let mut orphans = ORPHANS.lock();
+        orphans.retry();
+        while let Some(applied) = orphans.0.pop() {
+            applied.leak();
         }
     }
 }

@@ -13,10 +13,13 @@
 //!   while a region or another user programs the manager) and `fpga_mgr_load()`, and returns
 //!   the load's errno;
 //! - `flags` takes the upstream `FPGA_MGR_*` bits only: a vendor bit (user key 0x20,
-//!   authentication 0x40/0x80) is refused with `EINVAL` and one log line, not passed on;
+//!   authentication 0x40/0x80) is refused with `EINVAL` and one log line, not passed on, and
+//!   the next `firmware` write fails with `EINVAL` too until `flags` is written again (the
+//!   tools ignore a failed `flags` write: the image must not be loaded with other flags than
+//!   those asked for);
 //! - `key` takes at most [`KEY_MAX`] hexadecimal digits and cannot be read back. No upstream
-//!   driver takes a user key (the flag that would use it is refused), so it is not passed on
-//!   either: it is kept, zeroed when replaced, and forgotten with the manager.
+//!   driver takes a user key (the flag that would use it is refused), so it is checked and
+//!   dropped, not kept.
 //!
 //! ABI: `Documentation/ABI/testing/sysfs-class-fpga-manager-compat`.
 
@@ -29,11 +32,14 @@ pub mod class_interface;
 pub mod errno;
 #[path = "../../abstractions/mod.rs"]
 pub mod fpga;
+#[path = "../../ffi/page.rs"]
+pub mod page;
 #[path = "../../ffi/sysfs.rs"]
 pub mod sysfs;
 
 use errno::ErrnoName;
 use fpga::{bindings, user};
+use page::Page;
 
 module! {
     type: CompatSysfs,
@@ -54,37 +60,14 @@ const UPSTREAM_FLAGS: u32 = bindings::FPGA_MGR_PARTIAL_RECONFIG
     | bindings::FPGA_MGR_BITSTREAM_LSB_FIRST
     | bindings::FPGA_MGR_COMPRESSED_BITSTREAM;
 
-/// A user key, zeroed when dropped.
-struct Key {
-    digits: [u8; KEY_MAX],
-    len: usize,
-}
-
-impl Key {
-    const NONE: Self = Self {
-        digits: [0; KEY_MAX],
-        len: 0,
-    };
-}
-
-impl Drop for Key {
-    fn drop(&mut self) {
-        for b in self.digits.iter_mut() {
-            // SAFETY: `b` is a valid, aligned byte of `self`; a volatile write so that the
-            // compiler keeps the zeroing of memory about to be freed.
-            unsafe { ptr::write_volatile(b, 0) };
-        }
-        self.len = 0;
-    }
-}
-
 /// What this module keeps of a manager.
 struct Entry {
     /// The manager's device, as an address: only compared.
     dev: usize,
     /// `flags`, upstream bits only.
     flags: u32,
-    key: Key,
+    /// The last `flags` write was refused: loads are refused too until one is taken.
+    refused: bool,
 }
 
 kernel::sync::global_lock! {
@@ -138,8 +121,22 @@ fn flags_show(dev: &Device, page: &mut impl core::fmt::Write) -> Result {
     writeln!(page, "{flags:x}").map_err(|_| EINVAL)
 }
 
-/// `flags`: hexadecimal, upstream `FPGA_MGR_*` bits only.
+/// `flags`: hexadecimal, upstream `FPGA_MGR_*` bits only; a refused write also refuses the
+/// loads until a write is taken.
 fn flags_store(dev: &Device, buf: &[u8]) -> Result {
+    let result = parse_flags(dev, buf);
+    with_entry(dev, |e| match result {
+        Ok(flags) => {
+            e.flags = flags;
+            e.refused = false;
+        }
+        Err(_) => e.refused = true,
+    })?;
+    result.map(|_| ())
+}
+
+/// The flags of a `flags` write: hexadecimal, upstream bits only.
+fn parse_flags(dev: &Device, buf: &[u8]) -> Result<u32> {
     let flags = parse_hex(buf).inspect_err(|_| {
         dev_err!(dev, "flags: not a hexadecimal number\n");
     })?;
@@ -153,10 +150,11 @@ fn flags_store(dev: &Device, buf: &[u8]) -> Result {
         );
         return Err(EINVAL);
     }
-    with_entry(dev, |e| e.flags = flags)
+    Ok(flags)
 }
 
-/// `key`: at most [`KEY_MAX`] hexadecimal digits, kept and never shown.
+/// `key`: at most [`KEY_MAX`] hexadecimal digits, checked and dropped (no upstream driver
+/// takes a user key).
 fn key_store(dev: &Device, buf: &[u8]) -> Result {
     let digits = text(buf);
     if digits.is_empty() || digits.len() > KEY_MAX || !digits.iter().all(u8::is_ascii_hexdigit) {
@@ -168,11 +166,7 @@ fn key_store(dev: &Device, buf: &[u8]) -> Result {
         );
         return Err(EINVAL);
     }
-    let mut key = Key::NONE;
-    key.digits[..digits.len()].copy_from_slice(digits);
-    key.len = digits.len();
-    // The replaced key is zeroed as it drops.
-    with_entry(dev, |e| e.key = key)
+    Ok(())
 }
 
 /// `firmware`: programs the manager with the firmware file named (`/lib/firmware/<name>`, or
@@ -189,7 +183,15 @@ fn firmware_store(dev: &Device, parent: Option<&Device>, buf: &[u8]) -> Result {
     bytes.push(0, GFP_KERNEL)?;
     let name = CStr::from_bytes_with_nul(&bytes).map_err(|_| EINVAL)?;
     let shown = name.to_str().unwrap_or("?");
-    let flags = with_entry(dev, |e| e.flags)?;
+    let (flags, refused) = with_entry(dev, |e| (e.flags, e.refused))?;
+    if refused {
+        dev_err!(
+            dev,
+            "firmware {}: the last write to flags was refused: write flags first\n",
+            shown
+        );
+        return Err(EINVAL);
+    }
     let parent = parent.ok_or(ENODEV)?;
     let mgr = user::Manager::get(parent).inspect_err(|e| {
         dev_err!(
@@ -224,14 +226,16 @@ fn firmware_store(dev: &Device, parent: Option<&Device>, buf: &[u8]) -> Result {
         .inspect_err(|e| dev_err!(dev, "firmware {}: load failed: {}\n", shown, ErrnoName(*e)))
 }
 
-/// The device of a sysfs callback, and its parent.
+/// The device of a sysfs callback of this module, and its parent.
 ///
 /// # Safety
 ///
-/// `dev` must be a valid device for `'a`.
+/// `dev` must be a manager's device whose attributes of this module's are in sysfs for `'a`
+/// (a callback of one of them, or `add_dev`/`remove_dev`).
 unsafe fn devices<'a>(dev: *mut bindings::device) -> (&'a Device, Option<&'a Device>) {
-    // SAFETY: `dev` is valid for `'a` (the caller's requirement), and a device holds a
-    // reference to its parent (or has none) as long as it lives.
+    // SAFETY: `dev` is valid for `'a` (the caller's requirement). Its parent is NULL or valid
+    // too: `device_del()` drops the device's reference to its parent after the class
+    // interface's `remove_dev`, which removes the attributes and waits for their callbacks.
     unsafe {
         let parent = (*dev).parent;
         (
@@ -259,24 +263,6 @@ unsafe fn written<'a>(buf: *const u8, count: usize) -> &'a [u8] {
     unsafe { core::slice::from_raw_parts(buf, count) }
 }
 
-/// A sysfs page, written with `core::fmt` and cut at `PAGE_SIZE` - 1 bytes.
-struct Page {
-    buf: *mut u8,
-    len: usize,
-}
-
-impl core::fmt::Write for Page {
-    fn write_str(&mut self, s: &str) -> core::fmt::Result {
-        let room = kernel::page::PAGE_SIZE - 1 - self.len;
-        let n = s.len().min(room);
-        // SAFETY: `buf` is the `PAGE_SIZE` page sysfs passed to `show` (the invariant of the
-        // `Page` made in `flags_show_c`), and `len + n` stays below `PAGE_SIZE`.
-        unsafe { ptr::copy_nonoverlapping(s.as_ptr(), self.buf.add(self.len), n) };
-        self.len += n;
-        Ok(())
-    }
-}
-
 /// `show` of `flags`.
 ///
 /// # Safety
@@ -289,9 +275,10 @@ unsafe extern "C" fn flags_show_c(
 ) -> isize {
     // SAFETY: sysfs passes a device that lives during the call.
     let (dev, _) = unsafe { devices(dev) };
-    let mut page = Page { buf, len: 0 };
+    // SAFETY: sysfs passes its `PAGE_SIZE` page, ours during the call.
+    let mut page = unsafe { Page::from_raw(buf) };
     match flags_show(dev, &mut page) {
-        Ok(()) => page.len as isize,
+        Ok(()) => page.len() as isize,
         Err(e) => e.to_errno() as isize,
     }
 }
@@ -368,7 +355,7 @@ unsafe extern "C" fn add_dev(dev: *mut bindings::device) -> i32 {
     let entry = Entry {
         dev: key_of(device),
         flags: 0,
-        key: Key::NONE,
+        refused: false,
     };
     if ENTRIES.lock().push(entry, GFP_KERNEL).is_err() {
         dev_err!(device, "no vendor attributes: out of memory\n");
@@ -400,7 +387,6 @@ unsafe extern "C" fn remove_dev(dev: *mut bindings::device) {
     }
     // SAFETY: `dev` is valid, and carries the group: `add_dev` added it with its entry.
     unsafe { class_interface::remove_group(dev, &GROUP) };
-    // The entry's key is zeroed as it drops.
     ENTRIES.lock().retain(|e| e.dev != key);
 }
 

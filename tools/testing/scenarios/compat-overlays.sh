@@ -14,14 +14,20 @@
 O=/sys/kernel/config/device-tree/overlays
 load_cores
 zynq_board
+# Not beside dtbocfg (or a kernel's OF_CONFIGFS): the same configfs subsystem.
+# The init's EEXIST reaches insmod as EBUSY (the module loader keeps EEXIST
+# for "already loaded"); the log line names the cause.
+insmod $R/fixtures/fpga_configfs_device_tree.ko
+dmesg -c >/dev/null
+check_fails_with refused_beside_dtbocfg "Device or resource busy" insmod $R/compat/fpga_compat_overlays.ko
+check dmesg_names_dtbocfg sh -c "dmesg | grep -q 'device-tree is registered already (dtbocfg'"
+rmmod fpga_configfs_device_tree
 check insmod_compat_overlays insmod $R/compat/fpga_compat_overlays.ko
+check_fails_with dtbocfg_refused_beside_it "Device or resource busy" insmod $R/fixtures/fpga_configfs_device_tree.ko
 check overlays_group_exists test -d $O
 check_eq compat_module_not_pinned 0 "$(refcnt fpga_compat_overlays)"
-refs() {
-	echo "$(refcnt sim_zynq) $(refcnt sim_pr_decoupler)"
-}
 cp $FW/zynq-swapped.bin /lib/firmware/design.bit.bin
-for f in compat-zynq-pl compat-not-fpga compat-firmware-off-region; do
+for f in compat-zynq-pl compat-not-fpga compat-firmware-off-region compat-unregistered-region; do
 	cp $FW/$f.dtbo /lib/firmware/$f.dtbo
 done
 
@@ -37,7 +43,7 @@ check_eq path_programs_the_fabric "$(expected_crc zynq-swapped.bin)" "$(field $X
 check_eq manager_operating operating "$(cat $X/state)"
 check_eq decoupler_coupled enabled "$(cat $P/state)"
 check design_device_on_the_bus device design-ip
-check_eq nothing_pinned_while_applied "0 0" "$(refs)"
+check_eq nothing_pinned_while_applied "0 0" "$(zynq_refs)"
 check_fails_with second_overlay_on_an_item "Operation not permitted" \
 	sh -c "echo -n compat-zynq-pl.dtbo >$O/full/path"
 check_fails_with compat_module_pinned_by_its_item "Resource temporarily unavailable" \
@@ -81,11 +87,23 @@ cat /lib/firmware/compat-not-fpga.dtbo >$O/dt/dtbo
 check_eq dtbo_without_fpga_status "error EPERM" "$(cat $O/dt/status)"
 check dtbo_without_fpga_added_nothing sh -c "! device stray-ip"
 rmdir $O/dt
+# Its first fragment programs the region, its second names an image for a
+# node that is no region: refused before the first programs anything.
+programmings=$(field $XF programmings)
 mkdir $O/dt
 check_fails_with firmware_off_region_refused "Operation not permitted" \
 	sh -c "echo -n compat-firmware-off-region.dtbo >$O/dt/path"
 check dmesg_says_no_fpga_region sh -c "dmesg | grep -q 'which is no FPGA region: refused'"
+check_eq firmware_off_region_programmed_nothing "$programmings" "$(field $XF programmings)"
 check firmware_off_region_added_nothing sh -c "! device stray-ip"
+rmdir $O/dt
+# An image for a region node that has no region (its manager's driver is not
+# loaded): nothing would program it.
+mkdir $O/dt
+check_fails_with unregistered_region_refused "No such device" \
+	sh -c "echo -n compat-unregistered-region.dtbo >$O/dt/path"
+check dmesg_says_no_region_registered sh -c "dmesg | grep -q 'no FPGA region is registered for'"
+check unregistered_region_added_nothing sh -c "! device stray-ip"
 rmdir $O/dt
 
 # Errors of the programming reach the writer (path) or status (dtbo).
@@ -105,8 +123,13 @@ rmdir $O/bad
 mkdir $O/bad
 cat /lib/firmware/compat-zynq-pl.dtbo >$O/bad/dtbo
 check_eq corrupt_bitstream_dtbo_status "error EIO" "$(cat $O/bad/status)"
+check_eq failed_dtbo_not_kept 0 "$(wc -c <$O/bad/dtbo)"
+# The item takes a second try, as on the vendor kernels.
+cp $FW/zynq-swapped.bin /lib/firmware/design.bit.bin
+cat /lib/firmware/compat-zynq-pl.dtbo >$O/bad/dtbo
+check_eq dtbo_retry_applied applied "$(cat $O/bad/status)"
 rmdir $O/bad
-check_eq nothing_pinned_after_failures "0 0" "$(refs)"
+check_eq nothing_pinned_after_failures "0 0" "$(zynq_refs)"
 cp $FW/zynq-swapped.bin /lib/firmware/design.bit.bin
 
 # One image per region: a configfs fpga_regions image owns the region.
@@ -144,6 +167,22 @@ wait $applying
 check_eq held_overlay_applied "0 applied" "$(cat /tmp/held.rc) $(cat $O/held/status)"
 check_eq held_programming_unpins 0 "$(refcnt sim_zynq)"
 rmdir $O/held
+# The manager's driver unbound while a firmware write programs it: the
+# unregistration waits for the load, then the attributes go with the device.
+(echo fpga-rs/zynq-valid.bit >$X/firmware; echo $? >/tmp/held.rc) &
+loading=$!
+check held_firmware_write_reaches_write wait_for $X/state write
+zdev=$(basename "$(readlink -f $X/device)")
+release=$D/$(basename $(dirname $(ls $D/*zynq-fpga-mgr/fabric)))/release
+(echo "$zdev" >/sys/bus/platform/drivers/sim_zynq/unbind; echo $? >/tmp/unbind.rc) &
+unbinding=$!
+echo 1 >$release
+wait $loading
+wait $unbinding
+check_eq held_firmware_write_completes 0 "$(cat /tmp/held.rc)"
+check_eq unbind_during_a_load_completes 0 "$(cat /tmp/unbind.rc)"
+check manager_and_attributes_gone test ! -e $X/firmware
+check_eq unbound_manager_unpinned 0 "$(refcnt sim_zynq)"
 rmmod fpga_compat_sysfs
 rm -f /lib/firmware/design.bit.bin /lib/firmware/compat-*.dtbo
 check rmmod_compat_overlays rmmod fpga_compat_overlays

@@ -8,12 +8,8 @@
 # states a tool reads, the module refcounts during and after a load (held in
 # its first write with hold=1), and that an idle low-level module unloads.
 
-R=/fpga-rs
-FW=/lib/firmware/fpga-rs
-D=/sys/kernel/debug
-for m in fpga_mgr fpga_bridge fpga_region; do
-	insmod $R/modules/$m.ko
-done
+. $R/boards.sh
+load_cores
 insmod $R/lowlevel/sim_socfpga.ko
 insmod $R/lowlevel/sim_zynq.ko
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
@@ -40,10 +36,17 @@ check_fails_with flags_vendor_user_key_refused "Invalid argument" sh -c "echo 20
 check dmesg_names_the_vendor_bits sh -c "dmesg | grep -q 'flags 0x20: bits 0x20 are no upstream FPGA_MGR_'"
 check_fails_with flags_authentication_refused "Invalid argument" sh -c "echo c1 >$A/flags"
 check_eq flags_unchanged_by_a_refusal "1f" "$(cat $A/flags)"
+# fpgautil ignores a failed flags write: the next load must not go on with other flags.
+check_fails_with load_after_refused_flags_refused "Invalid argument" \
+	sh -c "echo fpga-rs/socfpga-valid.rbf >$A/firmware"
+check dmesg_says_flags_were_refused sh -c "dmesg | grep -q 'the last write to flags was refused'"
+check_eq no_load_after_refused_flags 0 "$(field $AF programmings)"
 check_fails_with flags_not_hexadecimal "Invalid argument" sh -c "echo zz >$A/flags"
 check_fails_with flags_empty "Invalid argument" sh -c "echo >$A/flags"
 check_fails_with flags_beyond_32_bits "Numerical result out of range" \
 	sh -c "echo 100000000 >$A/flags"
+check_fails_with load_after_unparsable_flags_refused "Invalid argument" \
+	sh -c "echo fpga-rs/socfpga-valid.rbf >$A/firmware"
 echo 0 >$A/flags
 check_eq flags_per_manager "0/0" "$(cat $A/flags)/$(cat $X/flags)"
 
@@ -113,6 +116,4 @@ check rmmod_compat_sysfs rmmod fpga_compat_sysfs
 check attributes_gone_with_the_module test ! -e $A/firmware -a ! -e $X/flags
 check_eq manager_state_untouched operating "$(cat $A/state)"
 rmmod sim_socfpga sim_zynq
-for m in fpga_region fpga_bridge fpga_mgr; do
-	rmmod $m
-done
+unload_cores

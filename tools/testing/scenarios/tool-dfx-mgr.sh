@@ -18,9 +18,6 @@ insmod $R/compat/fpga_compat_overlays.ko
 M=/sys/class/fpga_manager/fpga0
 O=/sys/kernel/config/device-tree/overlays
 FWPATH=/sys/module/firmware_class/parameters/path
-refs() {
-	echo "$(refcnt sim_zynq) $(refcnt sim_pr_decoupler)"
-}
 
 check_eq vendor_manager_name "Xilinx Zynq FPGA Manager" "$(cat $M/name)"
 
@@ -60,14 +57,14 @@ dfx_load_overlay() {
 
 mkdir -p /lib/firmware/xilinx/design
 cp $FW/zynq-swapped.bin /lib/firmware/xilinx/design/design.bit.bin
-cp $FW/compat-zynq-pl.dtbo /lib/firmware/xilinx/design/pl.dtbo
+cp $FW/compat-zynq-pl-symbols.dtbo /lib/firmware/xilinx/design/pl.dtbo
 check_eq bitstream_loads ok "$(dfx_load_bitstream /lib/firmware/xilinx/design design.bit.bin 0)"
 check_eq bitstream_fabric "$(expected_crc zynq-swapped.bin)" "$(field $XF crc32)"
 check_eq firmware_path_reset "" "$(cat $FWPATH)"
-check_eq bitstream_nothing_pinned "0 0" "$(refs)"
+check_eq bitstream_nothing_pinned "0 0" "$(zynq_refs)"
 check_eq overlay_loads ok "$(dfx_load_overlay /lib/firmware/xilinx/design pl.dtbo design)"
 check overlay_device device design-ip
-check_eq overlay_nothing_pinned "0 0" "$(refs)"
+check_eq overlay_nothing_pinned "0 0" "$(zynq_refs)"
 check rmmod_idle_lowlevel_while_applied rmmod sim_zynq
 check_eq overlay_stays_applied applied "$(cat $O/design/status)"
 check overlay_removal rmdir $O/design
@@ -81,7 +78,7 @@ check_eq bad_bitstream_error "firmware: Input/output error" \
 check_eq bad_bitstream_state "write error" "$(cat $M/state)"
 check_eq reloads_after_an_error ok "$(dfx_load_bitstream /lib/firmware/xilinx/design design.bit.bin 0)"
 check_eq reload_fabric "$(expected_crc zynq-swapped.bin)" "$(field $XF crc32)"
-check_eq nothing_pinned_at_the_end "0 0" "$(refs)"
+check_eq nothing_pinned_at_the_end "0 0" "$(zynq_refs)"
 rm -r /lib/firmware/xilinx
 rmmod fpga_compat_overlays fpga_compat_sysfs
 unload_zynq_board

@@ -17,9 +17,6 @@ insmod $R/compat/fpga_compat_sysfs.ko
 insmod $R/compat/fpga_compat_overlays.ko
 O=/sys/kernel/config/device-tree/overlays
 FWPATH=/sys/module/firmware_class/parameters/path
-refs() {
-	echo "$(refcnt sim_zynq) $(refcnt sim_pr_decoupler)"
-}
 
 # The device fpgad picks: the first under /sys/class/fpga_manager/.
 dev=$(ls /sys/class/fpga_manager/ | head -n1)
@@ -53,12 +50,12 @@ fpgad_overlay() {
 
 mkdir -p /data/fpga/design
 cp $FW/zynq-swapped.bin /data/fpga/design/design.bit.bin
-cp $FW/compat-zynq-pl.dtbo /data/fpga/design/pl.dtbo
+cp $FW/compat-zynq-pl-symbols.dtbo /data/fpga/design/pl.dtbo
 cp $FW/zynq-corrupt.bit /data/fpga/design/bad.bit.bin
 
 check_eq bitstream_loads ok "$(fpgad_bitstream /data/fpga/design/design.bit.bin 0x0)"
 check_eq bitstream_fabric "$(expected_crc zynq-swapped.bin)" "$(field $XF crc32)"
-check_eq bitstream_nothing_pinned "0 0" "$(refs)"
+check_eq bitstream_nothing_pinned "0 0" "$(zynq_refs)"
 check_eq flags_without_0x_prefix ok "$(fpgad_bitstream /data/fpga/design/design.bit.bin 0)"
 check_eq bad_bitstream_error "firmware: Input/output error" \
 	"$(fpgad_bitstream /data/fpga/design/bad.bit.bin 0)"
@@ -68,7 +65,7 @@ check_eq bad_bitstream_state "write error" "$(cat $M/state)"
 check_eq overlay_loads ok "$(fpgad_overlay design /data/fpga/design/pl.dtbo)"
 check_eq overlay_fabric "$(expected_crc zynq-swapped.bin)" "$(field $XF crc32)"
 check overlay_device device design-ip
-check_eq overlay_nothing_pinned "0 0" "$(refs)"
+check_eq overlay_nothing_pinned "0 0" "$(zynq_refs)"
 check overlay_removal rmdir $O/design
 check overlay_device_removed sh -c "! device design-ip"
 # A bad bitstream through the overlay: the path write fails (fpgad checks it).
@@ -79,7 +76,7 @@ rmdir $O/bad
 # fpgad leaves the path set; the next scenario must not find its images.
 echo >$FWPATH
 rm -r /data
-check_eq nothing_pinned_at_the_end "0 0" "$(refs)"
+check_eq nothing_pinned_at_the_end "0 0" "$(zynq_refs)"
 rmmod fpga_compat_overlays fpga_compat_sysfs
 unload_zynq_board
 unload_cores

@@ -14,10 +14,9 @@ zynq_board
 insmod $R/compat/fpga_compat_sysfs.ko
 insmod $R/compat/fpga_compat_overlays.ko
 M=/sys/class/fpga_manager/fpga0
-refs() {
-	echo "$(refcnt sim_zynq) $(refcnt sim_pr_decoupler)"
-}
 
+# Vendor overlays, built with dtc -@: targets by label (&zynq_region, &amba),
+# and the label pr0 for the partial overlay.
 # The state check after each flow: fpga0/state into ./state.txt, success if
 # it starts with "operating" or "unknown".
 state_check() {
@@ -69,15 +68,15 @@ W=/tmp/fpgautil
 mkdir -p $W
 cp $FW/zynq-swapped.bin $W/design.bit.bin
 cp $FW/zynq-partial.bin $W/partial.bin
-cp $FW/compat-zynq-pl.dtbo $W/pl.dtbo
-cp $FW/compat-zynq-partial.dtbo $W/partial.dtbo
+cp $FW/compat-zynq-pl-symbols.dtbo $W/pl.dtbo
+cp $FW/compat-zynq-partial-symbols.dtbo $W/partial.dtbo
 
 # -b design.bit.bin (Full): sysfs flow.
 check_eq sysfs_full_done "ok/done" "$(fpgautil_sysfs $W/design.bit.bin 0)"
 check_eq sysfs_full_state_txt operating "$(cat /tmp/state.txt)"
 check_eq sysfs_full_fabric "$(expected_crc zynq-swapped.bin)" "$(field $XF crc32)"
 check sysfs_copy_removed test ! -e /lib/firmware/design.bit.bin
-check_eq sysfs_nothing_pinned "0 0" "$(refs)"
+check_eq sysfs_nothing_pinned "0 0" "$(zynq_refs)"
 # -b partial.bin -f Partial: flags 0x1.
 check_eq sysfs_partial_done "ok/done" "$(fpgautil_sysfs $W/partial.bin 1)"
 check_eq sysfs_partial_fabric "raw .bin, 2048 bytes, crc32 $(expected_crc zynq-partial.bin)" \
@@ -103,7 +102,7 @@ check_eq overlay_full_path pl.dtbo "$(cat /configfs/device-tree/overlays/full/pa
 check_eq overlay_full_fabric "$(expected_crc zynq-swapped.bin)" "$(field $XF crc32)"
 check overlay_full_device device design-ip
 check_eq overlay_decoupler_coupled enabled "$(cat $P/state)"
-check_eq overlay_nothing_pinned "0 0" "$(refs)"
+check_eq overlay_nothing_pinned "0 0" "$(zynq_refs)"
 check_eq overlay_folder_exists exists "$(fpgautil_overlay $W/design.bit.bin $W/pl.dtbo 0)"
 # -R: removed.
 check overlay_remove fpgautil_remove
@@ -118,17 +117,25 @@ check_eq overlay_partial_flags_written 1 "$(cat $M/flags)"
 check overlay_partial_device device partial-ip
 check_eq overlay_partial_fabric "raw .bin, 2048 bytes, crc32 $(expected_crc zynq-partial.bin)" \
 	"$(field $XF partial)"
+# -R (full) before -R -n PR0: the overlay core cannot remove the full design's
+# overlay under the partial one (it added PR0's node). The folder goes, its
+# overlay stays applied until PR0's is removed, then goes too.
+dmesg -c >/dev/null
+check overlay_full_remove_first fpgautil_remove
+check dmesg_says_full_kept sh -c "dmesg | grep -q 'overlay full: not removed yet'"
+check full_design_device_kept device design-ip
 check overlay_partial_remove fpgautil_remove PR0
-check overlay_full_remove fpgautil_remove
+check partial_and_full_devices_removed sh -c "! device partial-ip && ! device design-ip"
+check_eq full_removed_decoupled disabled "$(cat $P/state)"
 echo 0 >$M/flags
 # A bad image through the overlay flow: "Failed to apply Overlay" (path reads back empty).
-cp $FW/compat-zynq-pl.dtbo $W/bad.dtbo
+cp $FW/compat-zynq-pl-symbols.dtbo $W/bad.dtbo
 cp $FW/zynq-corrupt.bit /lib/firmware/design.bit.bin
 check_eq overlay_bad_image_fails "Failed to apply Overlay" "$(fpgautil_overlay '' $W/bad.dtbo 0)"
 check_eq overlay_bad_image_status "error EIO" "$(cat /configfs/device-tree/overlays/full/status)"
 check overlay_bad_image_no_device sh -c "! device design-ip"
 fpgautil_remove
-check_eq nothing_pinned_at_the_end "0 0" "$(refs)"
+check_eq nothing_pinned_at_the_end "0 0" "$(zynq_refs)"
 rm -f /lib/firmware/design.bit.bin /lib/firmware/partial.bin /lib/firmware/*.dtbo
 umount /configfs
 rmmod fpga_compat_overlays fpga_compat_sysfs

@@ -16,9 +16,6 @@ insmod $R/compat/fpga_compat_sysfs.ko
 insmod $R/compat/fpga_compat_overlays.ko
 M=/sys/class/fpga_manager/fpga0
 O=/sys/kernel/config/device-tree/overlays
-refs() {
-	echo "$(refcnt sim_zynq) $(refcnt sim_pr_decoupler)"
-}
 
 # Bitstream.download(): the manager must have the firmware attribute; the
 # flags ("0" full, "1" partial), the .bin copied to /lib/firmware, its name.
@@ -53,15 +50,16 @@ cp $FW/compat-zynq-segment.dtbo /tmp/base.dtbo
 check_eq bitstream_download ok "$(pynq_download /tmp/base.bin 0)"
 check_eq bitstream_fabric "$(expected_crc zynq-swapped.bin)" "$(field $XF crc32)"
 check_eq bitstream_state operating "$(cat $M/state)"
-check_eq bitstream_nothing_pinned "0 0" "$(refs)"
+check_eq bitstream_nothing_pinned "0 0" "$(zynq_refs)"
 programmings=$(field $XF programmings)
+bridge="$(cat $P/state) $(field $PF decouples)/$(field $PF couples)"
 check_eq segment_inserted applied "$(pynq_insert base /tmp/base.dtbo)"
 check segment_device device segment-ip
 check_eq segment_did_not_program_again "$programmings" "$(field $XF programmings)"
 # external-fpga-config: of_fpga_region takes the region as programmed (no
 # image info: nothing programmed, the bridges left as they are), as upstream.
-check_eq segment_leaves_the_bridge enabled "$(cat $P/state)"
-check_eq segment_nothing_pinned "0 0" "$(refs)"
+check_eq segment_leaves_the_bridge "$bridge" "$(cat $P/state) $(field $PF decouples)/$(field $PF couples)"
+check_eq segment_nothing_pinned "0 0" "$(zynq_refs)"
 check segment_removed pynq_remove base
 check segment_device_removed sh -c "! device segment-ip"
 
@@ -81,7 +79,7 @@ check_eq stray_segment_fails "Device tree segment stray failed" "$(pynq_insert s
 check_eq stray_segment_status "error EPERM" "$(cat $O/stray/status)"
 check stray_segment_added_nothing sh -c "! device stray-ip"
 pynq_remove stray
-check_eq nothing_pinned_at_the_end "0 0" "$(refs)"
+check_eq nothing_pinned_at_the_end "0 0" "$(zynq_refs)"
 rm -f /lib/firmware/base.bin /lib/firmware/partial.bin /lib/firmware/bad.bin
 rmmod fpga_compat_overlays fpga_compat_sysfs
 unload_zynq_board

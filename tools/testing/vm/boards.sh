@@ -39,6 +39,11 @@ zynq_board() {
 	RZ=region0
 }
 
+# zynq_refs: the refcounts of the Zynq half's low-level modules.
+zynq_refs() {
+	echo "$(refcnt sim_zynq) $(refcnt sim_pr_decoupler)"
+}
+
 # unload_zynq_board: the board and its drivers.
 unload_zynq_board() {
 	rmmod fpga_overlay_board
