@@ -62,7 +62,13 @@ impl Applied {
         }
         // SAFETY: `id` is an applied changeset's (type invariant); the overlay core sets it to
         // 0 once it is removed.
-        kernel::error::to_result(unsafe { bindings::of_overlay_remove(&mut self.id) })
+        let ret = unsafe { bindings::of_overlay_remove(&mut self.id) };
+        // A notifier's error after the removal (`OF_OVERLAY_POST_REMOVE`) comes with the id
+        // cleared: the overlay is gone.
+        if ret == 0 || self.id == 0 {
+            return Ok(());
+        }
+        Err(Error::from_errno(ret))
     }
 
     /// Gives up an overlay that cannot be removed (its owner goes): it stays applied, its

@@ -117,8 +117,8 @@ unsafe fn adopt(np: *mut bindings::device_node) -> Option<ARef<FwNode>> {
 /// # Safety
 ///
 /// `np` must be a valid node of an overlay being applied: its ancestors are valid while the
-/// notification runs, which is as long as `'a` may last.
-pub unsafe fn overlay_root<'a>(np: *mut bindings::device_node) -> &'a FwNode {
+/// notification runs.
+pub unsafe fn overlay_root(np: *mut bindings::device_node) -> *mut bindings::device_node {
     let mut root = np;
     // SAFETY: `root` and its ancestors are valid (the caller's requirement); the overlay's
     // root has no parent.
@@ -126,17 +126,68 @@ pub unsafe fn overlay_root<'a>(np: *mut bindings::device_node) -> &'a FwNode {
         while !(*root).parent.is_null() {
             root = (*root).parent;
         }
-        fwnode(root)
+    }
+    root
+}
+
+/// The fragments of an overlay: the children of its root that have an `__overlay__` node, each
+/// with that node. Every child counts, available (`status`) or not, as the overlay core counts
+/// them (`init_overlay_changeset()`), which is why this walks with `of_get_next_child()` and
+/// not with [`FwNode::children`] (available children only).
+pub struct Fragments {
+    root: *mut bindings::device_node,
+    /// The last child returned, with the walk's reference (NULL before the first).
+    prev: *mut bindings::device_node,
+}
+
+impl Fragments {
+    /// The fragments of the overlay whose root is `root`.
+    ///
+    /// # Safety
+    ///
+    /// `root` must be the root of an overlay being applied, valid while the result is used.
+    pub unsafe fn new(root: *mut bindings::device_node) -> Self {
+        Self {
+            root,
+            prev: ptr::null_mut(),
+        }
     }
 }
 
-/// The fragments of the overlay whose root is `root`, each with its `__overlay__` node (the
-/// nodes without one are no fragments, as the overlay core counts them).
-pub fn fragments(root: &FwNode) -> impl Iterator<Item = (ARef<FwNode>, ARef<FwNode>)> + '_ {
-    root.children().filter_map(|fragment| {
-        let overlay = fragment.get_child_by_name(c"__overlay__")?;
-        Some((fragment, overlay))
-    })
+impl Iterator for Fragments {
+    type Item = (ARef<FwNode>, ARef<FwNode>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            // SAFETY: `root` is valid (the requirement of `new`); `prev` is NULL or a child
+            // with the walk's reference, which the call drops; the next child comes with one.
+            self.prev = unsafe { bindings::of_get_next_child(self.root, self.prev) };
+            if self.prev.is_null() {
+                return None;
+            }
+            // SAFETY: `prev` is a valid child; the lookup returns its `__overlay__` child with
+            // a reference, or NULL.
+            let overlay = unsafe {
+                adopt(bindings::of_get_child_by_name(
+                    self.prev,
+                    c"__overlay__".as_char_ptr(),
+                ))
+            };
+            if let Some(overlay) = overlay {
+                // SAFETY: `prev` is valid; the walk keeps its own reference, and this one
+                // goes to the fragment returned.
+                let fragment = unsafe { adopt(bindings::of_node_get(self.prev)) }?;
+                return Some((fragment, overlay));
+            }
+        }
+    }
+}
+
+impl Drop for Fragments {
+    fn drop(&mut self) {
+        // SAFETY: `prev` is NULL or holds the walk's reference, dropped once, here.
+        unsafe { bindings::of_node_put(self.prev) };
+    }
 }
 
 /// The live node the overlay fragment `fragment` targets (its `target` phandle, resolved when
@@ -159,10 +210,15 @@ pub fn fragment_target(fragment: &FwNode) -> Option<ARef<FwNode>> {
     }
 }
 
-/// Whether `node` is an FPGA region's (`compatible = "fpga-region"`).
+/// Whether `node` is an FPGA region's (`compatible = "fpga-region"`, compared as
+/// `of_device_is_compatible()` does, which of_fpga_region's driver match uses).
 pub fn is_region(node: &FwNode) -> bool {
-    node.property_match_string(c"compatible", c"fpga-region")
-        .is_ok()
+    if !node.is_of_node() {
+        return false;
+    }
+    // SAFETY: `node` is an OF node, so `of_node()` gives its valid `struct device_node`, which
+    // `node` keeps for the call.
+    unsafe { bindings::of_device_is_compatible(of_node(node), c"fpga-region".as_char_ptr()) > 0 }
 }
 
 /// The `struct device_node` of an OF firmware node.

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The page a sysfs or configfs `show` callback fills: text written with `core::fmt`, never
-//! past `PAGE_SIZE` bytes.
+//! The page a sysfs or configfs `show` callback fills: text written with `core::fmt`, at most
+//! [`MAX`] bytes (sysfs warns at `PAGE_SIZE`, configfs refuses more than 4096).
 
 use core::fmt::Write;
 use kernel::{page::PAGE_SIZE, prelude::*};
+
+/// The most bytes a page takes: below `PAGE_SIZE` (sysfs) and 4096 (configfs's
+/// `SIMPLE_ATTR_SIZE`, less than `PAGE_SIZE` with 16 or 64 KiB pages).
+pub const MAX: usize = if PAGE_SIZE < 4096 {
+    PAGE_SIZE - 1
+} else {
+    4095
+};
 
 /// A line (or a line built in parts) written into a configfs page.
 pub struct Page<'a> {
@@ -54,7 +62,7 @@ impl<'a> Page<'a> {
 impl Write for Page<'_> {
     fn write_str(&mut self, s: &str) -> core::fmt::Result {
         let end = self.len.checked_add(s.len()).ok_or(core::fmt::Error)?;
-        if end > PAGE_SIZE {
+        if end > MAX {
             return Err(core::fmt::Error);
         }
         self.page[self.len..end].copy_from_slice(s.as_bytes());

@@ -10,7 +10,7 @@ use crate::{
     bindings,
     image_info::ImageInfo,
     overlay_notifier::{
-        self, fragment_target, fragments, fwnode, is_region, notifier_from_errno, overlay_root,
+        self, fragment_target, fwnode, is_region, notifier_from_errno, overlay_root, Fragments,
     },
     RegionState, INFO_LOCK,
 };
@@ -118,8 +118,8 @@ unsafe fn child_region_with_firmware(np: *mut bindings::device_node) -> bool {
 unsafe fn another_fragment_programs(overlay: *mut bindings::device_node) -> bool {
     // SAFETY: `overlay` is a valid node of an overlay being applied, whose nodes stay valid
     // while its notification runs (this function's caller's).
-    let (ours, root) = unsafe { (fwnode(overlay), overlay_root(overlay)) };
-    fragments(root).any(|(fragment, other)| {
+    let (ours, fragments) = unsafe { (fwnode(overlay), Fragments::new(overlay_root(overlay))) };
+    fragments.into_iter().any(|(fragment, other)| {
         !ptr::eq(&*other, ours)
             && other.property_present(c"firmware-name")
             && fragment_target(&fragment).is_some_and(|target| is_region(&target))

@@ -19,10 +19,10 @@
 
 use crate::{
     bindings,
-    errno::ErrnoName,
     ffi_overlay::{self, Applied},
+    orphans,
     overlay_notifier::{
-        self, fragment_target, fragments, is_region, notifier_from_errno, of_node, overlay_root,
+        self, fragment_target, is_region, notifier_from_errno, of_node, overlay_root, Fragments,
     },
 };
 use core::ptr;
@@ -61,28 +61,19 @@ pub(crate) fn apply(name: &CStr, blob: &[u8]) -> Result<Applied> {
         checked: false,
         refusal: None,
     };
-    let result = {
-        let _apply = APPLY.lock();
-        APPLYING_CTX.store(ptr::from_mut(&mut ctx).cast(), Relaxed);
-        APPLYING_TASK.store(Task::current_raw(), Release);
-        // The notifier reads `ctx` from this task only, while this call runs.
-        let result = ffi_overlay::apply_fdt(blob);
-        APPLYING_TASK.store(ptr::null_mut(), Release);
-        APPLYING_CTX.store(ptr::null_mut(), Relaxed);
-        result
-    };
+    let _apply = APPLY.lock();
+    APPLYING_CTX.store(ptr::from_mut(&mut ctx).cast(), Relaxed);
+    APPLYING_TASK.store(Task::current_raw(), Release);
+    // The notifier reads `ctx` from this task only, while this call runs.
+    let result = ffi_overlay::apply_fdt(blob);
+    APPLYING_TASK.store(ptr::null_mut(), Release);
+    APPLYING_CTX.store(ptr::null_mut(), Relaxed);
     match result {
         Ok(applied) => Ok(applied),
         Err((err, partial)) => {
+            // What the failed application left is removed before another can stack on it.
             if let Some(partial) = partial {
-                if let Err((partial, e)) = partial.remove() {
-                    pr_err!(
-                        "overlay {}: its failed application not removed: {}\n",
-                        name.to_str().unwrap_or("?"),
-                        ErrnoName(e)
-                    );
-                    partial.leak();
-                }
+                orphans::remove(name.to_str().unwrap_or("?"), partial);
             }
             Err(ctx.refusal.unwrap_or(err))
         }
@@ -120,8 +111,9 @@ fn region_registered(node: &FwNode) -> bool {
 /// `overlay` must be a valid node of an overlay being applied, during its notification.
 unsafe fn check(name: &str, overlay: *mut bindings::device_node) -> Result {
     let mut programs = false;
-    // SAFETY: `overlay` is a node of an overlay being applied, valid during the notification.
-    for (fragment, ov) in fragments(unsafe { overlay_root(overlay) }) {
+    // SAFETY: `overlay` is a node of an overlay being applied, valid during the notification,
+    // and so is its root.
+    for (fragment, ov) in unsafe { Fragments::new(overlay_root(overlay)) } {
         let firmware = ov.property_present(c"firmware-name");
         if !firmware && !ov.property_present(c"external-fpga-config") {
             continue;
@@ -179,6 +171,11 @@ unsafe extern "C" fn notify(
     arg: *mut core::ffi::c_void,
 ) -> i32 {
     let action = action as bindings::of_overlay_notify_action;
+    if action == bindings::of_overlay_notify_action_OF_OVERLAY_POST_REMOVE {
+        // An overlay went: an orphan may go now (not here: `of_mutex` is held).
+        orphans::retry_soon();
+        return bindings::NOTIFY_OK as i32;
+    }
     if action != bindings::of_overlay_notify_action_OF_OVERLAY_PRE_APPLY
         || APPLYING_TASK.load(Acquire) != Task::current_raw()
     {

@@ -25,6 +25,7 @@
 //!
 //! - `check.rs`: the overlay notifier that refuses overlays that program no region.
 //! - `overlay.rs`: one overlay item: `path`, `dtbo`, `status`.
+//! - `orphans.rs`: the overlays of removed items that the overlay core cannot remove yet.
 //! - `configfs.rs`: the subsystem, the `overlays` group and the items' C glue (the kernel
 //!   crate's configfs has neither items nor binary attributes).
 //!
@@ -45,6 +46,7 @@ pub mod page;
 
 mod check;
 mod configfs;
+mod orphans;
 mod overlay;
 
 module! {
@@ -59,7 +61,7 @@ struct CompatOverlays {
     // Dropped first: the items, which need the notifier and the device, are gone by then
     // (configfs pins this module while any exists).
     _configfs: Pin<KBox<configfs::Cfs>>,
-    _orphans: OrphansGuard,
+    _retries: orphans::RetryQueue,
     _notifier: overlay_notifier::Registration,
     _dev: faux::Registration,
 }
@@ -69,8 +71,9 @@ impl kernel::Module for CompatOverlays {
         // SAFETY: Called once, before the notifier and any item exist.
         unsafe { check::APPLY.init() };
         // SAFETY: Called once, before any item exists.
-        unsafe { overlay::ORPHANS.init() };
+        unsafe { orphans::ORPHANS.init() };
         let dev = faux::Registration::new(c"fpga-compat-overlays", None)?;
+        let retries = orphans::RetryQueue::new()?;
         let notifier = check::NOTIFIER.register()?;
         let configfs = KBox::pin_init(configfs::Cfs::new(dev.as_ref().into()), GFP_KERNEL)
             .inspect_err(|e| {
@@ -83,18 +86,9 @@ impl kernel::Module for CompatOverlays {
             })?;
         Ok(Self {
             _configfs: configfs,
-            _orphans: OrphansGuard,
+            _retries: retries,
             _notifier: notifier,
             _dev: dev,
         })
-    }
-}
-
-/// Removes, at module exit, the overlays of removed items that could not be removed then.
-struct OrphansGuard;
-
-impl Drop for OrphansGuard {
-    fn drop(&mut self) {
-        overlay::Orphans::release();
     }
 }

@@ -3,7 +3,7 @@
 //! One item of `device-tree/overlays`: an overlay applied from a file (`path`) or from a blob
 //! (`dtbo`), once, and removed with the item (`rmdir`).
 
-use crate::{check, errno::ErrnoName, ffi_overlay::Applied};
+use crate::{check, errno::ErrnoName, ffi_overlay::Applied, orphans};
 use core::fmt::Write;
 use kernel::{
     device::Device,
@@ -161,71 +161,11 @@ impl Overlay {
 
     /// The item goes (`rmdir`): its overlay is removed, or, while overlays applied after it
     /// change its nodes (the overlay core refuses with `EBUSY`: a partial reconfiguration's
-    /// overlay on the region this one added), kept with the [`Orphans`] until they are gone.
+    /// overlay on the region this one added), kept with the orphans until they are gone.
     pub(crate) fn remove(&self) {
-        let Some(mut applied) = self.state.lock().applied.take() else {
+        let Some(applied) = self.state.lock().applied.take() else {
             return;
         };
-        match applied.try_remove() {
-            Ok(()) => ORPHANS.lock().retry(),
-            Err(e) => {
-                pr_warn!(
-                    "overlay {}: not removed yet ({}): overlays applied after it change its \
-                     nodes; it goes when they are removed\n",
-                    self.name(),
-                    ErrnoName(e)
-                );
-                ORPHANS.lock().keep(applied);
-            }
-        }
-    }
-}
-
-/// The overlays of removed items that could not be removed yet.
-pub(crate) struct Orphans(KVec<Applied>);
-
-kernel::sync::global_lock! {
-    // SAFETY: Initialised in the module's `init`, before any item exists.
-    pub(crate) unsafe(uninit) static ORPHANS: Mutex<Orphans> = Orphans(KVec::new());
-}
-
-impl Orphans {
-    /// Keeps `applied` until it can be removed.
-    fn keep(&mut self, applied: Applied) {
-        if self.0.reserve(1, GFP_KERNEL).is_err() {
-            // Out of memory: the overlay stays applied, unreachable.
-            applied.leak();
-            return;
-        }
-        // Cannot fail: room was reserved.
-        let _ = self.0.push(applied, GFP_KERNEL);
-    }
-
-    /// Removes every overlay the overlay core lets go now, newest first, until none is left
-    /// or none goes.
-    fn retry(&mut self) {
-        loop {
-            let before = self.0.len();
-            let mut i = before;
-            while i > 0 {
-                i -= 1;
-                if self.0[i].try_remove().is_ok() {
-                    // Removed: an empty handle, dropped.
-                    let _ = self.0.remove(i);
-                }
-            }
-            if self.0.len() == before || self.0.is_empty() {
-                return;
-            }
-        }
-    }
-
-    /// At module exit: removes what it can; the rest stays applied, logged.
-    pub(crate) fn release() {
-        let mut orphans = ORPHANS.lock();
-        orphans.retry();
-        while let Some(applied) = orphans.0.pop() {
-            applied.leak();
-        }
+        orphans::remove(self.name(), applied);
     }
 }

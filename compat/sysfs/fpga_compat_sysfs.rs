@@ -401,7 +401,8 @@ impl kernel::Module for CompatSysfs {
         // SAFETY: Called once, before the interface (the only user of the entries) registers.
         unsafe { ENTRIES.init() };
         // SAFETY: `fpga_mgr_class()` is the registered class of `fpga_mgr.ko`, which stays
-        // loaded while this module, which links against it, is.
+        // loaded while this module, which links against it, is; `INTERFACE` is registered
+        // only here, once, and unregistered when the registration drops at module exit.
         let interface = unsafe { INTERFACE.register(bindings::fpga_mgr_class())? };
         pr_info!("flags, firmware and key added to each FPGA manager\n");
         Ok(Self {

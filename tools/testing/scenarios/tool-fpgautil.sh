@@ -124,7 +124,10 @@ dmesg -c >/dev/null
 check overlay_full_remove_first fpgautil_remove
 check dmesg_says_full_kept sh -c "dmesg | grep -q 'overlay full: not removed yet'"
 check full_design_device_kept device design-ip
+check_fails_with module_pinned_while_an_overlay_waits "Resource temporarily unavailable" \
+	rmmod fpga_compat_overlays
 check overlay_partial_remove fpgautil_remove PR0
+check dmesg_says_full_removed_at_last sh -c "dmesg | grep -q 'overlay full: removed at last'"
 check partial_and_full_devices_removed sh -c "! device partial-ip && ! device design-ip"
 check_eq full_removed_decoupled disabled "$(cat $P/state)"
 echo 0 >$M/flags
@@ -136,6 +139,7 @@ check_eq overlay_bad_image_status "error EIO" "$(cat /configfs/device-tree/overl
 check overlay_bad_image_no_device sh -c "! device design-ip"
 fpgautil_remove
 check_eq nothing_pinned_at_the_end "0 0" "$(zynq_refs)"
+check_eq compat_modules_unpinned "0 0" "$(refcnt fpga_compat_overlays) $(refcnt fpga_compat_sysfs)"
 rm -f /lib/firmware/design.bit.bin /lib/firmware/partial.bin /lib/firmware/*.dtbo
 umount /configfs
 rmmod fpga_compat_overlays fpga_compat_sysfs
