@@ -84,10 +84,16 @@ check_eq sysfs_partial_fabric "raw .bin, 2048 bytes, crc32 $(expected_crc zynq-p
 check_eq sysfs_partial_keeps_base "$(expected_crc zynq-swapped.bin)" \
 	"$(field $XF image | sed 's/.*crc32 //')"
 # -f 0x20 (EnUsrKey): the flags write is refused (upstream has no user key);
-# fpgautil goes on with the flags already set.
+# fpgautil ignores that, and its firmware write is refused too, without a load.
 dmesg -c >/dev/null
 check_fails_with sysfs_user_key_flag_refused "Invalid argument" sh -c "echo 20 >$M/flags"
 check_eq sysfs_user_key_flag_logged 1 "$(dmesg | grep -c 'bits 0x20 are no upstream')"
+programmings=$(field $XF programmings)
+cp $W/design.bit.bin /lib/firmware/
+check_fails_with sysfs_user_key_load_refused "Invalid argument" \
+	sh -c "echo design.bit.bin >$M/firmware"
+check_eq sysfs_user_key_nothing_loaded "$programmings" "$(field $XF programmings)"
+rm /lib/firmware/design.bit.bin
 echo 0 >$M/flags
 # A bad image: the write returns EIO (fpgautil ignores it), the state check fails.
 cp $FW/zynq-corrupt.bit $W/bad.bit.bin
