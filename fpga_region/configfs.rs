@@ -39,14 +39,15 @@ use kernel::{
 
 /// The subsystem's root group, for regions to register under; NULL when no subsystem is.
 static ROOT: Atomic<*mut bindings::config_group> = Atomic::new(ptr::null_mut());
-/// The work queue that removes the groups of regions that went; NULL when there is none.
+/// The work queue that registers and removes the regions' groups; NULL when there is none.
 static REAPER: Atomic<*mut bindings::workqueue_struct> = Atomic::new(ptr::null_mut());
 
 /// The root of `fpga_regions`: no attributes, and no `mkdir` (regions are the kernel's).
 #[pin_data]
 pub(crate) struct Root {}
 
-/// The loaded configfs interface: the subsystem and the work queue of its reaper.
+/// The loaded configfs interface: the subsystem and the work queue that registers and removes
+/// the regions' groups.
 ///
 /// # Invariants
 ///
@@ -101,31 +102,21 @@ impl PinnedDrop for Subsystem {
 }
 
 /// A region's configfs group, owned by the region from its registration to its unregistration.
+///
+/// The group is registered and removed from this module's work queue, never where the region
+/// is: a region is registered and unregistered with `of_mutex` held (by an overlay's devices,
+/// from of_fpga_region's probe) or inside a configfs store (an overlay applied through
+/// configfs), where registering or removing a configfs group (which takes configfs's
+/// directory locks) inverts their order against `rmdir` (configfs's locks, then the image's
+/// overlay removal, which takes `of_mutex`; lockdep reported it). So `regionN` appears a moment
+/// after its region, and goes a moment after it (or with its last image).
 pub(crate) struct RegionGroup {
     shared: Arc<RegionShared>,
-    /// Unregisters the group when dropped.
-    _registered: cfs::Registered<RegionDir>,
 }
 
 impl RegionGroup {
-    /// Creates and registers the group `regionN` of `region`.
+    /// Creates the group `regionN` of `region`, and queues its registration.
     pub(crate) fn new(region: &Region) -> Result<Self> {
-        let root = ROOT.load(Acquire);
-        if root.is_null() {
-            return Err(ENODEV);
-        }
-        let shared = Arc::pin_init(
-            try_pin_init!(RegionShared {
-                dev: ARef::from(region.dev()),
-                state <- new_mutex!(DirState {
-                    defunct: false,
-                    images: 0,
-                    parked: None,
-                }),
-                reap <- new_work!("RegionShared::reap"),
-            }),
-            GFP_KERNEL,
-        )?;
         let item_type = configfs_attrs! {
             container: configfs::Group<RegionDir>,
             data: RegionDir,
@@ -135,6 +126,19 @@ impl RegionGroup {
                 bridges: 1,
             ],
         };
+        let shared = Arc::pin_init(
+            try_pin_init!(RegionShared {
+                dev: ARef::from(region.dev()),
+                state <- new_mutex!(DirState {
+                    defunct: false,
+                    images: 0,
+                    group: None,
+                    pending: None,
+                }),
+                sync <- new_work!("RegionShared::sync"),
+            }),
+            GFP_KERNEL,
+        )?;
         let name = CString::try_from_fmt(fmt!("{}", region.dev().name()))?;
         let dir_shared = shared.clone();
         let group = Arc::pin_init(
@@ -145,29 +149,16 @@ impl RegionGroup {
             ),
             GFP_KERNEL,
         )?;
-        // SAFETY: `root` is the registered subsystem's root, which stays registered while any
-        // region exists (regions depend on this module); `group` is fresh.
-        let registered = unsafe { cfs::Registered::new(root, group) }?;
-        Ok(Self {
-            shared,
-            _registered: registered,
-        })
+        shared.state.lock().pending = Some(Pending(group));
+        shared.sync();
+        Ok(Self { shared })
     }
 
     /// The region was unregistered: its images become defunct, and the group goes with the last
-    /// of them (at once if it has none), always from the work queue: the caller may hold
-    /// `of_mutex` (an overlay's removal unregisters the regions it added) or configfs's own locks
-    /// (an image's release removes its overlay), which unregistering a group takes.
+    /// of them (at once if it has none), from the work queue.
     pub(crate) fn region_gone(self) {
-        let shared = self.shared.clone();
-        let mut state = shared.state.lock();
-        state.defunct = true;
-        state.parked = Some(self);
-        let reap = state.images == 0;
-        drop(state);
-        if reap {
-            shared.reap();
-        }
+        self.shared.state.lock().defunct = true;
+        self.shared.sync();
     }
 }
 
@@ -189,7 +180,7 @@ pub(crate) struct RegionShared {
     #[pin]
     state: Mutex<DirState>,
     #[pin]
-    reap: Work<RegionShared>,
+    sync: Work<RegionShared>,
 }
 
 /// The group's bookkeeping.
@@ -198,21 +189,72 @@ struct DirState {
     defunct: bool,
     /// Images (user directories) in the group.
     images: usize,
-    /// The group of a region that went while images remained, until the last one goes.
-    parked: Option<RegionGroup>,
+    /// The registered group, until the region went and its last image did.
+    group: Option<cfs::Registered<RegionDir>>,
+    /// The group made for the region, until the work queue registers it.
+    pending: Option<Pending>,
 }
 
+/// A group made and not registered yet.
+struct Pending(Arc<configfs::Group<RegionDir>>);
+
+// SAFETY: Nothing but its owner reaches a group that is not registered (configfs has not seen
+// it), and the owner only moves it to the work queue, which registers or frees it: the group
+// is never used from two threads. Its data (`RegionDir`) is `Send` and `Sync`.
+unsafe impl Send for Pending {}
+// SAFETY: A shared `Pending` gives access to nothing (see `Send`).
+unsafe impl Sync for Pending {}
+
 impl_has_work! {
-    impl HasWork<Self> for RegionShared { self.reap }
+    impl HasWork<Self> for RegionShared { self.sync }
 }
 
 impl WorkItem for RegionShared {
     type Pointer = Arc<RegionShared>;
 
-    /// Removes the group of a region that went, once its last image went.
+    /// Registers the group of a new region, and removes the group of a region that went once
+    /// its last image went. The state's lock is not held across either: configfs callbacks
+    /// take it under configfs's locks.
     fn run(this: Arc<RegionShared>) {
-        let parked = this.state.lock().parked.take();
-        drop(parked);
+        let (register, remove) = {
+            let mut state = this.state.lock();
+            if state.defunct {
+                // A group never registered is only freed.
+                drop(state.pending.take());
+                let remove = if state.images == 0 {
+                    state.group.take()
+                } else {
+                    None
+                };
+                (None, remove)
+            } else {
+                (state.pending.take().map(|pending| pending.0), None)
+            }
+        };
+        drop(remove);
+        let Some(group) = register else {
+            return;
+        };
+        let root = ROOT.load(Acquire);
+        if root.is_null() {
+            return;
+        }
+        // SAFETY: `root` is the registered subsystem's root, which stays registered while this
+        // runs (the module's exit destroys this work queue, running what it holds, before it
+        // unregisters the subsystem); `group` is fresh.
+        match unsafe { cfs::Registered::new(root, group) } {
+            Ok(registered) => {
+                let mut state = this.state.lock();
+                if state.defunct && state.images == 0 {
+                    // The region went meanwhile: the group goes again.
+                    drop(state);
+                    drop(registered);
+                } else {
+                    state.group = Some(registered);
+                }
+            }
+            Err(e) => dev_warn!(this.dev, "no configfs group for the region: {:?}\n", e),
+        }
     }
 }
 
@@ -247,15 +289,15 @@ impl RegionShared {
     pub(crate) fn image_freed(self: &Arc<Self>) {
         let mut state = self.state.lock();
         state.images -= 1;
-        let reap = state.defunct && state.images == 0 && state.parked.is_some();
+        let remove = state.defunct && state.images == 0 && state.group.is_some();
         drop(state);
-        if reap {
-            self.reap();
+        if remove {
+            self.sync();
         }
     }
 
-    /// Queues the removal of the parked group.
-    fn reap(self: &Arc<Self>) {
+    /// Queues the registration or the removal of the group.
+    fn sync(self: &Arc<Self>) {
         let queue = REAPER.load(Acquire);
         if queue.is_null() {
             return;

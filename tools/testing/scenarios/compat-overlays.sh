@@ -134,6 +134,7 @@ cp $FW/zynq-swapped.bin /lib/firmware/design.bit.bin
 
 # One image per region: a configfs fpga_regions image owns the region.
 C=/sys/kernel/config/fpga_regions/$RZ
+wait_until test -d $C
 mkdir $C/img
 echo fpga-rs/zynq-valid.bit >$C/img/firmware
 check configfs_image_loads sh -c "echo 1 >$C/img/config"

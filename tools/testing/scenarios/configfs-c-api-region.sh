@@ -21,6 +21,8 @@ M=$(class_dev fpga_manager "fpga-rs test manager")
 B=$(class_dev fpga_bridge "fpga-rs test bridge")
 G=$(basename "$(ls -d /sys/class/fpga_region/region* | head -n 1)")
 S=$C/$G
+# The group is registered from a work queue, a moment after the region.
+wait_until test -d "$S"
 refs() {
 	echo "$(refcnt fpga_test_mgr) $(refcnt fpga_test_bridge) $(refcnt fpga_test_region)"
 }
@@ -106,7 +108,7 @@ check_eq nothing_pinned_at_end "0 0 gone" "$(refs)"
 check region_number_free_again insmod $R/fixtures/fpga_test_region.ko
 check_eq region_comes_back_with_the_same_group "$G" \
 	"$(basename "$(ls -d /sys/class/fpga_region/region* | head -n 1)")"
-check group_back test -d "$S"
+check group_back wait_until test -d "$S"
 check rmmod_all rmmod fpga_test_region fpga_test_bridge fpga_test_mgr
 for m in fpga_region fpga_bridge fpga_mgr; do
 	rmmod $m

@@ -150,7 +150,7 @@ check every_image_removed sh -c "! ls -d $C/*/*/ 2>/dev/null"
 check region_bound_after_race wait_until test -e "$OFR/$RDEV"
 check defunct_groups_gone wait_until sh -c "[ \$(ls $C | wc -l) = \$(ls /sys/class/fpga_region | wc -l) ]"
 S=$(group)
-check region_group_after_race test -d "$S"
+check region_group_after_race wait_until test -d "$S"
 check mkdir_after_race mkdir "$S/after"
 echo fpga-rs/socfpga-valid.rbf >"$S/after/firmware"
 check load_after_race sh -c "echo 1 >$S/after/config"

@@ -45,7 +45,8 @@ XF=$(ls $D/*zynq-fpga-mgr/fabric)
 RS=$(region_of socfpga-region)
 RZ=$(region_of zynq-region)
 S=$C/$RS
-check region_groups_created_by_kernel test -d "$S" -a -d "$C/$RZ"
+# A region's group is registered from a work queue, a moment after the region.
+check region_groups_created_by_kernel wait_until test -d "$S" -a -d "$C/$RZ"
 check_eq region_group_names_its_manager "$(basename $A)" "$(cat $S/manager)"
 check_eq region_group_no_bridges_before_a_load "" "$(cat $S/bridges)"
 check_fails_with root_is_the_kernels "Operation not permitted" mkdir $C/mine
@@ -304,7 +305,7 @@ check defunct_group_goes_with_last_image wait_until sh -c "! test -e $S"
 check rebind_region sh -c "echo $RDEV >$OFR/bind"
 RS=$(region_of socfpga-region)
 S=$C/$RS
-check region_group_after_rebind test -d "$S"
+check region_group_after_rebind wait_until test -d "$S"
 check mkdir_after_rebind mkdir $S/back
 echo fpga-rs/socfpga-valid.rbf >$S/back/firmware
 check load_after_rebind sh -c "echo 1 >$S/back/config"
