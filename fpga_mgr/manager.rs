@@ -12,7 +12,7 @@ use crate::{
     owners::Owners,
     protocol::{Hold, Refusal},
     registration,
-    registry::Registered,
+    registry::{Filing, Registered},
 };
 use core::{
     pin::Pin,
@@ -170,6 +170,8 @@ impl Manager {
         // binding otherwise stable (C API contract). If registration fails later, the driver pin's
         // devres action stays on the parent until it unbinds (a few bytes, no pin).
         let owners = unsafe { Owners::of_registration(parent, owner) }?;
+        // Its entries in the registry, allocated before the registry's spinlock is taken.
+        let filing = Filing::new()?;
         // `release` frees the manager and its id in place.
         let (id, m) = crate::IDA.alloc_with(try_pin_init!(Manager {
             c <- Self::c_init(&name, info, owner, compat_id.is_some()),
@@ -195,9 +197,9 @@ impl Manager {
                 || m.read_initial_state(),
             )
         }?;
-        // SAFETY: The manager is registered and on no list; `unregister` takes it off before it
+        // SAFETY: The manager is registered and not filed yet; `unregister` takes it out before it
         // drops the registration's reference.
-        unsafe { crate::MANAGERS.lock().publish(m) };
+        unsafe { crate::MANAGERS.lock().publish(m, filing) };
         Ok(m.as_c())
     }
 
