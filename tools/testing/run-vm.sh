@@ -9,7 +9,10 @@
 #             run ends with "N passed, N failed" (exit 1 on any failure, crash
 #             in the kernel log, or timeout);
 #   --demo    the demo (tools/testing/vm/demo.sh), printed live;
-#   --bench   the benchmarks (tools/testing/vm/bench.sh): C core against Rust core;
+#   --bench   the benchmarks (tools/testing/vm/bench.sh): C cores against Rust
+#             cores; tools/testing/bench-report.py then prints the table and
+#             writes the CSV and plots to out/<arch>-bench (BENCH_ROUNDS=
+#             rounds, default 9; ONLY= a pattern of the phases to run);
 #   --shell   an interactive shell in the VM.
 # Outputs go to $FPGA_RS_OUT (default ./out/<arch>-<flavour>): console.log,
 # results.ktap.
@@ -256,7 +259,10 @@ case "$mode" in
 	echo "console log: $OUT/console.log"
 	if [ "$mode" = --bench ]; then
 		# The table, the CSV and the plots, from the figures in the console log.
-		python3 "$FPGA_RS_ROOT/tools/testing/bench-report.py" --arch "$ARCH" \
+		# Debian's python3 has python3-matplotlib (setup.sh) for the plots.
+		py=python3
+		[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+		"$py" "$FPGA_RS_ROOT/tools/testing/bench-report.py" --arch "$ARCH" \
 			--console "$OUT/console.log" --out "$OUT" || die "bench-report.py failed"
 	fi
 	verdict=$(grep -ao "fpga-rs: ${mode#--} \(ok\|FAILED.*\)" "$OUT/console.log" | tail -n1 | tr -d '\r')

@@ -36,6 +36,16 @@ dd if=/dev/urandom of=$FW/fpga-bench-64M.bin bs=1048576 count=64 2>/dev/null
 head -c 16777216 $FW/fpga-bench-64M.bin >$FW/fpga-bench-16M.bin
 head -c 1048576 $FW/fpga-bench-64M.bin >$FW/fpga-bench-1M.bin
 
+# want PHASE: whether to run PHASE (user, hot, scale, tput, par, mem, unload):
+# all of them, or those whose names match ONLY= (fpga_rs.only, one shell
+# pattern, while developing).
+want() {
+	case "$1" in
+	${FPGA_RS_ONLY:-*}) return 0 ;;
+	*) return 1 ;;
+	esac
+}
+
 # raw CORE ROUND FIGURE VALUE
 raw() {
 	echo "fpga-rs-bench-raw: $*"
@@ -179,19 +189,21 @@ idle_unload() {
 bench_round() {
 	core=$1
 	load_core $core || return
-	user_api
+	want user && user_api
 	insmod $R/fixtures/fpga_bench_api.ko || { fail "insmod fpga_bench_api failed"; unload_core $core; return; }
 	dmesg -c >/dev/null
-	cmd hot
-	cmd scale
-	cmd tput
-	: >/tmp/bench-regions
-	cmd par_setup
-	cmd par_c $PAR_MIB
-	[ $core = rust ] && configfs_par
-	cmd par_teardown
-	memory
-	idle_unload
+	want hot && cmd hot
+	want scale && cmd scale
+	want tput && cmd tput
+	if want par; then
+		: >/tmp/bench-regions
+		cmd par_setup
+		cmd par_c $PAR_MIB
+		[ $core = rust ] && configfs_par
+		cmd par_teardown
+	fi
+	want mem && memory
+	want unload && idle_unload
 	check_log
 	rmmod fpga_bench_api
 	unload_core $core
