@@ -534,33 +534,61 @@ static void info_reset(struct fpga_image_info *info)
 	info->count = 0;
 }
 
-/* MB/s of @bytes in @ns (10^6 bytes a second), in tenths. */
-static u64 mb_per_s(u64 bytes, u64 ns)
+struct crc_case {
+	const void *buf;
+	size_t size;
+	u32 crc;
+};
+
+static int crc_once(void *arg)
 {
-	return ns ? div64_u64(bytes * 10000, ns) : 0;
+	struct crc_case *c = arg;
+
+	c->crc = crc32_le(~0, c->buf, c->size);
+	return 0;
 }
 
-/* Times one load of @c of @bytes; checks the driver saw every byte with CRC @crc. */
+/* Reports MB/s of @bytes a call from measure()'s tenths of ns per call. */
+static void report_rate(const char *name, u64 bytes, u64 tenths)
+{
+	report_tenths(name, tenths ? div64_u64(bytes * 100000, tenths) : 0);
+}
+
+/* Times the loads of @c of @bytes; checks the driver saw every byte with CRC @crc. */
 static int tput_one(const char *path, unsigned int mib, struct load_case *c, u64 bytes, u32 crc)
 {
 	char name[40];
-	u64 start, el;
-	int ret;
+	u64 tenths;
 
-	start = ktime_get_ns();
-	ret = load_once(c);
-	el = ktime_get_ns() - start;
 	snprintf(name, sizeof(name), "tput_%s_%u", path, mib);
-	if (ret) {
-		pr_err(PFX "%s failed: %d\n", name, ret);
-		return ret;
-	}
+	tenths = measure(name, load_once, c);
+	if (!tenths)
+		return -EIO;
 	if (c->o->sum.crc != crc || c->o->sum.bytes != bytes) {
 		pr_err(PFX "%s: the driver got %llu bytes with CRC %08x, not %llu with %08x\n", name,
 		       c->o->sum.bytes, c->o->sum.crc, bytes, crc);
 		return -EIO;
 	}
-	report_tenths(name, mb_per_s(bytes, el));
+	report_rate(name, bytes, tenths);
+	return 0;
+}
+
+struct fw_case {
+	const char *name;
+	struct device *dev;
+	u32 crc;
+};
+
+static int fw_crc_once(void *arg)
+{
+	struct fw_case *c = arg;
+	const struct firmware *fw;
+	int ret = request_firmware(&fw, c->name, c->dev);
+
+	if (ret)
+		return ret;
+	c->crc = crc32_le(~0, fw->data, fw->size);
+	release_firmware(fw);
 	return 0;
 }
 
@@ -589,10 +617,10 @@ static int cmd_tput(void)
 	u64 x = 0x9e3779b97f4a7c15ULL, *p;
 	size_t max = (size_t)TPUT_MAX_MIB << 20, i;
 	char fw_name[32], name[32];
-	const struct firmware *fw;
+	struct fw_case fw_limit;
 	unsigned int k;
+	u64 tenths;
 	void *buf;
-	u64 start, el;
 	int ret;
 
 	buf = vmalloc(max);
@@ -618,14 +646,13 @@ static int cmd_tput(void)
 		unsigned int mib = tput_mib[k];
 		size_t size = (size_t)mib << 20;
 		struct load_case to_w = { w, info }, to_sg = { sg, info };
+		struct crc_case limit = { buf, size };
 		u32 crc;
 
 		/* The limit: the same CRC-32 over the same bytes, without the core. */
-		start = ktime_get_ns();
-		crc = crc32_le(~0, buf, size);
-		el = ktime_get_ns() - start;
 		snprintf(name, sizeof(name), "limit_buf_%u", mib);
-		report_tenths(name, mb_per_s(size, el));
+		report_rate(name, size, measure(name, crc_once, &limit));
+		crc = limit.crc;
 
 		info_reset(info);
 		info->buf = buf;
@@ -648,17 +675,16 @@ static int cmd_tput(void)
 
 		/* The firmware path's limit: the same request, CRC-32 and release, without the core. */
 		snprintf(fw_name, sizeof(fw_name), "fpga-bench-%uM.bin", mib);
-		start = ktime_get_ns();
-		ret = request_firmware(&fw, fw_name, &w->parent->dev);
-		if (ret) {
-			pr_err(PFX "no firmware %s: %d\n", fw_name, ret);
+		snprintf(name, sizeof(name), "limit_fw_%u", mib);
+		fw_limit.name = fw_name;
+		fw_limit.dev = &w->parent->dev;
+		tenths = measure(name, fw_crc_once, &fw_limit);
+		if (!tenths) {
+			ret = -EIO;
 			goto out;
 		}
-		crc = crc32_le(~0, fw->data, fw->size);
-		release_firmware(fw);
-		el = ktime_get_ns() - start;
-		snprintf(name, sizeof(name), "limit_fw_%u", mib);
-		report_tenths(name, mb_per_s(size, el));
+		report_rate(name, size, tenths);
+		crc = fw_limit.crc;
 
 		/* Not devres: set back to NULL before the info is freed. */
 		info_reset(info);
