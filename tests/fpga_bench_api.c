@@ -21,7 +21,9 @@
  * holds its figures, a "FIGURE VALUE" line each (errors go to the kernel log,
  * "fpga-rs-bench: ... failed"):
  *
- *   hot            ns per call of each hot C call (figure hot_*);
+ *   hot            ns per call of each hot C call (figure hot_*), and of
+ *                  fpga_mgr_load() of the 4-byte image of hot_region_program
+ *                  alone (hot_mgr_load);
  *   scale          ns per get+put of the last-registered manager and bridge
  *                  with N = 1, 10, 100, 1000, 10000 registered (scale_mgr_N,
  *                  scale_bridge_N), and ns per registration of the managers
@@ -359,6 +361,18 @@ static int bridge_enable_disable(void *arg)
 	return ret ?: fpga_bridge_disable(br);
 }
 
+struct mgr_load {
+	struct fpga_manager *mgr;
+	struct fpga_image_info *info;
+};
+
+static int mgr_load(void *arg)
+{
+	struct mgr_load *l = arg;
+
+	return fpga_mgr_load(l->mgr, l->info);
+}
+
 static int match_parent(struct device *dev, const void *data)
 {
 	return dev->parent == data;
@@ -431,6 +445,24 @@ static int cmd_hot(void)
 	}
 	info->buf = image;
 	info->count = sizeof(image);
+
+	/* The manager's part of a region's programming: a load of a locked manager. */
+	held_mgr = fpga_mgr_get(&mgr->parent->dev);
+	if (IS_ERR(held_mgr)) {
+		ret = PTR_ERR(held_mgr);
+		goto out;
+	}
+	ret = fpga_mgr_lock(held_mgr);
+	if (!ret) {
+		struct mgr_load load = { held_mgr, info };
+
+		report("hot_mgr_load", mgr_load, &load);
+		fpga_mgr_unlock(held_mgr);
+	}
+	fpga_mgr_put(held_mgr);
+	if (ret)
+		goto out;
+
 	region->region->info = info;
 	report("hot_region_program", region_program, region->region);
 	region->region->info = NULL;

@@ -135,6 +135,7 @@ def build(fig):
     for name in ["hot_mgr_get_put", "hot_mgr_lock_unlock", "hot_bridge_get_put",
                  "hot_bridge_enable_disable", "hot_region_class_find", "hot_region_program"]:
         ratio_row(name, "ns", goal_max=1.0)
+    ratio_row("hot_mgr_load", "ns")
     t.section("safe Rust user API on sim_socfpga (ns per call)")
     for name in ["user_get_put", "user_lock_unlock", "user_load_buf"]:
         ratio_row(name, "ns")
