@@ -41,9 +41,11 @@
  *                  after the other, and at the same time from two kernel
  *                  threads on CPUs 0 and 1 (par_c_seq, par_c_par);
  *   par_teardown   unregisters them;
- *   mem_parents N  creates N faux parent devices;
- *   mem_register mgr|bridge|region   registers one of each on every parent;
- *   mem_unregister unregisters them; mem_parents 0 removes the parents.
+ *   mem_parents N  creates N faux parent devices (and the manager and bridge
+ *                  of the regions of mem_register region);
+ *   mem_register mgr|bridge|region COUNT   registers one object on each of the
+ *                  next COUNT parents;
+ *   mem_unregister unregisters them all; mem_parents 0 removes the parents.
  *
  * Read debugfs fpga_bench_api/ns for ktime_get_ns() (the script times
  * configfs and rmmod with it).
@@ -870,13 +872,15 @@ static int cmd_par_c(unsigned int mib)
 /* ---- mem: bytes per registered object ---- */
 
 static struct obj *mem_objs;
-static unsigned int mem_n;
+/* Parents made, and parents with an object registered (the first mem_used). */
+static unsigned int mem_n, mem_used;
 /* The manager and bridge of the regions of mem_register region, registered with the parents. */
 static struct obj mem_region_mgr, mem_region_bridge;
 
 static void mem_unregister(void)
 {
 	objs_release(mem_objs, mem_n, false);
+	mem_used = 0;
 }
 
 static int cmd_mem_parents(unsigned int n)
@@ -904,23 +908,25 @@ static int cmd_mem_parents(unsigned int n)
 	return ret;
 }
 
-static int cmd_mem_register(const char *kind)
+/* Registers @count objects of @kind on the next parents. */
+static int cmd_mem_register(const char *kind, unsigned int count)
 {
-	unsigned int i;
+	unsigned int i, end = mem_used + count;
 	int ret = 0;
 
-	if (!strcmp(kind, "region")) {
-		for (i = 0; i < mem_n && !ret; i++)
+	if (end > mem_n || end < mem_used)
+		return -ENOSPC;
+	for (i = mem_used; i < end && !ret; i++) {
+		if (!strcmp(kind, "region"))
 			ret = obj_region(&mem_objs[i], &mem_region_mgr, &mem_region_bridge);
-	} else if (!strcmp(kind, "mgr")) {
-		for (i = 0; i < mem_n && !ret; i++)
+		else if (!strcmp(kind, "mgr"))
 			ret = obj_mgr(&mem_objs[i], &nop_mgr_ops);
-	} else if (!strcmp(kind, "bridge")) {
-		for (i = 0; i < mem_n && !ret; i++)
+		else if (!strcmp(kind, "bridge"))
 			ret = obj_bridge(&mem_objs[i]);
-	} else {
-		ret = -EINVAL;
+		else
+			ret = -EINVAL;
 	}
+	mem_used = end;
 	if (ret)
 		mem_unregister();
 	return ret;
@@ -934,8 +940,8 @@ static DEFINE_MUTEX(cmd_lock);
 static ssize_t cmd_write(struct file *file, const char __user *ubuf, size_t len, loff_t *ppos)
 {
 	char buf[64], arg[16] = "";
+	unsigned int n = 0, count = 0;
 	char cmd[24];
-	unsigned int n = 0;
 	int ret;
 
 	if (len >= sizeof(buf))
@@ -943,7 +949,7 @@ static ssize_t cmd_write(struct file *file, const char __user *ubuf, size_t len,
 	if (copy_from_user(buf, ubuf, len))
 		return -EFAULT;
 	buf[len] = '\0';
-	if (sscanf(buf, "%23s %15s", cmd, arg) < 1)
+	if (sscanf(buf, "%23s %15s %u", cmd, arg, &count) < 1)
 		return -EINVAL;
 	if (arg[0] && kstrtouint(arg, 10, &n))
 		n = 0;
@@ -966,7 +972,7 @@ static ssize_t cmd_write(struct file *file, const char __user *ubuf, size_t len,
 	else if (!strcmp(cmd, "mem_parents"))
 		ret = cmd_mem_parents(n);
 	else if (!strcmp(cmd, "mem_register"))
-		ret = cmd_mem_register(arg);
+		ret = cmd_mem_register(arg, count);
 	else if (!strcmp(cmd, "mem_unregister"))
 		ret = (mem_unregister(), 0);
 	else

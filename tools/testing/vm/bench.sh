@@ -113,15 +113,16 @@ kmem_kb() {
 }
 
 # Bytes of kernel memory per registered manager, bridge and region: MEM_N
-# registered on MEM_N parents that exist before and after. The first
-# registration of each kind warms its caches up.
+# more registered on top of MEM_N registered (each on a parent of its own,
+# made before), so that the slab caches' free objects left by earlier frees
+# are used up before the first reading, which would otherwise hide part of
+# the cost (up to a few slabs per cache).
 memory() {
 	for kind in mgr bridge region; do
-		cmd mem_parents $MEM_N
-		cmd mem_register $kind
-		cmd mem_unregister
+		cmd mem_parents $((2 * MEM_N))
+		cmd mem_register $kind $MEM_N
 		before=$(kmem_kb)
-		cmd mem_register $kind
+		cmd mem_register $kind $MEM_N
 		after=$(kmem_kb)
 		cmd mem_unregister
 		raw $core $round mem_$kind $(((after - before) * 1024 / MEM_N))
