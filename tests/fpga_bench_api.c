@@ -599,8 +599,8 @@ static int tput_one(const char *path, unsigned int mib, struct load_case *c, u64
 	if (!tenths)
 		return -EIO;
 	if (c->o->sum.crc != crc || c->o->sum.bytes != bytes) {
-		pr_err(PFX "%s: the driver got %llu bytes with CRC %08x, not %llu with %08x\n", name,
-		       c->o->sum.bytes, c->o->sum.crc, bytes, crc);
+		pr_err(PFX "%s: the driver got %llu bytes with CRC %08x, not %llu with %08x\n",
+		       name, c->o->sum.bytes, c->o->sum.crc, bytes, crc);
 		return -EIO;
 	}
 	report_rate(name, bytes, tenths);
@@ -707,7 +707,7 @@ static int cmd_tput(void)
 		if (ret)
 			goto out;
 
-		/* The firmware path's limit: the same request, CRC-32 and release, without the core. */
+		/* The firmware path's limit: the same request, CRC-32 and release, no core. */
 		snprintf(fw_name, sizeof(fw_name), "fpga-bench-%uM.bin", mib);
 		snprintf(name, sizeof(name), "limit_fw_%u", mib);
 		fw_limit.name = fw_name;
