@@ -40,8 +40,8 @@ head -c 1048576 $FW/fpga-bench-64M.bin >$FW/fpga-bench-1M.bin
 # all of them, or those whose names match ONLY= (fpga_rs.only, one shell
 # pattern, while developing).
 want() {
-	case "$1" in
 	# shellcheck disable=SC2254 # the pattern is ONLY='s
+	case "$1" in
 	${FPGA_RS_ONLY:-*}) return 0 ;;
 	*) return 1 ;;
 	esac
@@ -86,7 +86,7 @@ load_core() {
 
 unload_core() {
 	for m in $(core_files $1 | tr ' ' '\n' | sed '1!G;h;$!d'); do
-		rmmod $(basename $m .ko) || fail "rmmod $m failed"
+		rmmod "$(basename "$m" .ko)" || fail "rmmod $m failed"
 	done
 }
 
@@ -135,6 +135,7 @@ memory() {
 # configfs (fpga-rs only: the C core has no configfs interface). Each load is
 # an `echo 1 >config` in its own shell, pinned to a CPU, in both cases.
 configfs_par() {
+	# shellcheck disable=SC2046 # one region name a line
 	set -- $(cat /tmp/bench-regions)
 	[ $# -eq 2 ] || { fail "no parallel regions"; return; }
 	G=/sys/kernel/config/fpga_regions
