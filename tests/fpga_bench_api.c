@@ -311,8 +311,12 @@ static u64 measure(const char *name, int (*fn)(void *), void *arg)
 
 static void report_tenths(const char *name, u64 tenths)
 {
+	u32 tenth;
+	/* div_u64_rem(): a 64-bit % needs __aeabi_uldivmod on 32-bit ARM. */
+	u64 whole = div_u64_rem(tenths, 10, &tenth);
+
 	if (tenths)
-		result("%s %llu.%llu\n", name, div_u64(tenths, 10), tenths % 10);
+		result("%s %llu.%u\n", name, whole, tenth);
 }
 
 static void report(const char *name, int (*fn)(void *), void *arg)
