@@ -127,8 +127,8 @@ impl Manager {
     /// of the queue's worker rather than one `kobject_uevent_env()` per load, while every change
     /// to another state is still sent, in order.
     fn raise_state_uevent(&self, state: bindings::fpga_mgr_states) {
-        // The states are small integers; `u32::MAX` (never a state) cannot overflow.
-        let queued = u32::try_from(state).unwrap_or(u32::MAX - 1) + 1;
+        // The states are small integers: no state is `u32::MAX`.
+        let queued: u32 = state.wrapping_add(1);
         if self.uevent_queued.load(Ordering::Relaxed) == queued {
             return;
         }
