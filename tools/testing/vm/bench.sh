@@ -172,6 +172,14 @@ idle_unload() {
 		insmod $R/lowlevel/$m.ko || fail "insmod $m failed"
 	done
 	if insmod $R/fixtures/fpga_overlay_board.ko board=2; then
+		# The region is probed once its manager is (a deferred probe, done by a
+		# work queue): it must refer to the manager before the module goes.
+		n=1200
+		until ls -d /sys/bus/platform/devices/*socfpga-region/fpga_region/region* >/dev/null 2>&1; do
+			[ $n -gt 0 ] || { fail "the board's region was not probed on $core"; break; }
+			sleep 0.1
+			n=$((n - 1))
+		done
 		t0=$(now)
 		if rmmod sim_socfpga 2>/dev/null; then
 			t1=$(now)
