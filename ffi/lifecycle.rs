@@ -17,6 +17,7 @@ use super::{
     lockdep::OpsDepMap,
     owners::Owners,
     protocol::{Hold, Refusal, State},
+    registry::Link,
 };
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{
@@ -43,6 +44,8 @@ impl From<Refusal> for Error {
 pub struct Lifecycle {
     state: State,
     owners: Owners,
+    /// The object's place on its class's registry.
+    pub(super) link: Link,
     /// What unregistration sleeps on until the last op leaves.
     #[pin]
     waiter: Mutex<()>,
@@ -60,6 +63,7 @@ impl Lifecycle {
         pin_init!(Self {
             state: State::new(),
             owners,
+            link: Link::default(),
             waiter <- new_mutex!(()),
             idle <- new_condvar!(),
             ops_dep_map <- OpsDepMap::new(ops_name),
@@ -80,7 +84,7 @@ impl Lifecycle {
     ///
     /// # Safety
     ///
-    /// The caller must hold the lock of the object's class's registry
+    /// The caller must hold the lock of the object's class's registry list
     /// ([`Registered`](super::registry::Registered)), under which
     /// the object's unregistration begins.
     #[inline]
@@ -159,9 +163,9 @@ impl Lifecycle {
     ///
     /// # Safety
     ///
-    /// The caller must hold the lock of the object's class's registry
+    /// The caller must hold the lock of the object's class's registry list
     /// ([`Registered`](super::registry::Registered)), and have taken
-    /// the object out of it ([`Lifecycle::pin`] relies on `GONE` being set only so).
+    /// the object off it ([`Lifecycle::pin`] relies on `GONE` being set only so).
     pub(super) unsafe fn begin_unregister(&self) -> bool {
         self.state.begin_unregister()
     }
