@@ -17,7 +17,6 @@ use super::{
     lockdep::OpsDepMap,
     owners::Owners,
     protocol::{Hold, Refusal, State},
-    registry::Link,
 };
 use core::{marker::PhantomData, ptr::NonNull};
 use kernel::{
@@ -44,8 +43,6 @@ impl From<Refusal> for Error {
 pub struct Lifecycle {
     state: State,
     owners: Owners,
-    /// The object's place on its class's registry.
-    pub(super) link: Link,
     /// What unregistration sleeps on until the last op leaves.
     #[pin]
     waiter: Mutex<()>,
@@ -63,7 +60,6 @@ impl Lifecycle {
         pin_init!(Self {
             state: State::new(),
             owners,
-            link: Link::default(),
             waiter <- new_mutex!(()),
             idle <- new_condvar!(),
             ops_dep_map <- OpsDepMap::new(ops_name),
@@ -84,7 +80,7 @@ impl Lifecycle {
     ///
     /// # Safety
     ///
-    /// The caller must hold the lock of the object's class's registry list
+    /// The caller must hold the lock of the object's class's registry
     /// ([`Registered`](super::registry::Registered)), under which
     /// the object's unregistration begins.
     #[inline]
@@ -163,9 +159,9 @@ impl Lifecycle {
     ///
     /// # Safety
     ///
-    /// The caller must hold the lock of the object's class's registry list
+    /// The caller must hold the lock of the object's class's registry
     /// ([`Registered`](super::registry::Registered)), and have taken
-    /// the object off it ([`Lifecycle::pin`] relies on `GONE` being set only so).
+    /// the object out of it ([`Lifecycle::pin`] relies on `GONE` being set only so).
     pub(super) unsafe fn begin_unregister(&self) -> bool {
         self.state.begin_unregister()
     }

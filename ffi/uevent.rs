@@ -75,16 +75,34 @@ impl Drop for Queue {
 /// or sent (no memory, the device deleted meanwhile), the operation's own result stands, so the
 /// failure is only logged.
 pub fn change(dev: &Device, vars: KVec<CString>) {
+    change_then(dev, vars, |_| {});
+}
+
+/// Raises a `KOBJ_CHANGE` uevent for `dev` with the variables `vars`, as [`change`] does, and
+/// calls `sending` with the device in the queue's worker right before the event is sent.
+/// Returns whether the event was queued (`sending` is dropped uncalled if it was not).
+pub fn change_then(
+    dev: &Device,
+    vars: KVec<CString>,
+    sending: impl FnOnce(&Device) + Send + 'static,
+) -> bool {
     let wq = QUEUE.load(Acquire);
     if wq.is_null() {
-        return;
+        return false;
     }
     // SAFETY: `QUEUE` points to the module's live queue: this runs in an operation on one of
     // the module's devices, and the queue is destroyed only at module exit, after they are gone.
     let queue = unsafe { workqueue::Queue::from_raw(wq) };
     let dev = ARef::from(dev);
-    if let Err(e) = queue.try_spawn(GFP_KERNEL, move || send(&dev, &vars)) {
-        pr_warn!("uevent not queued: {:?}\n", Error::from(e));
+    match queue.try_spawn(GFP_KERNEL, move || {
+        sending(&dev);
+        send(&dev, &vars)
+    }) {
+        Ok(()) => true,
+        Err(e) => {
+            pr_warn!("uevent not queued: {:?}\n", Error::from(e));
+            false
+        }
     }
 }
 

@@ -12,7 +12,7 @@ use crate::{
     owners::Owners,
     protocol::Hold,
     registration,
-    registry::Registered,
+    registry::{Filing, Registered},
 };
 use core::{pin::Pin, ptr};
 use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
@@ -135,6 +135,8 @@ impl Bridge {
         // devres action stays on the parent until it unbinds (a few bytes, no pin).
         let owners = unsafe { Owners::of_registration(parent, owner) }?;
         let c_name = name.as_ptr();
+        // Its entries in the registry, allocated before the registry's spinlock is taken.
+        let filing = Filing::new()?;
         // `release` frees the bridge and its id in place.
         let (id, b) = crate::IDA.alloc_with(try_pin_init!(Bridge {
             c <- Opaque::ffi_init(move |c: *mut bindings::fpga_bridge| {
@@ -172,10 +174,10 @@ impl Bridge {
                 || {},
             )
         }?;
-        // SAFETY: The bridge is registered and on no list; `unregister` takes it off before it
+        // SAFETY: The bridge is registered and not filed yet; `unregister` takes it out before it
         // drops the registration's reference. Published before the children are populated: a
         // region among them gets its bridge in its probe.
-        unsafe { crate::BRIDGES.lock().publish(b) };
+        unsafe { crate::BRIDGES.lock().publish(b, filing) };
 
         // Devices described under the bridge in the device tree (regions behind it) are created
         // as its children, as upstream does; unlike upstream they are removed on unregister.

@@ -12,12 +12,12 @@ use crate::{
     owners::Owners,
     protocol::{Hold, Refusal},
     registration,
-    registry::Registered,
+    registry::{Filing, Registered},
 };
 use core::{
     pin::Pin,
     ptr,
-    sync::atomic::{AtomicBool, Ordering},
+    sync::atomic::{AtomicBool, AtomicU32, Ordering},
 };
 use kernel::{
     device::{property::FwNode, Device},
@@ -55,6 +55,9 @@ pub(crate) struct Manager {
     /// Whether the driver declared that `parent_key` names the device stably
     /// (`fpga_mgr_identify_by_name()`).
     by_name: AtomicBool,
+    /// The state of the uevent queued and not sent yet, plus one; 0 if there is none
+    /// ([`Manager::set_state`]).
+    uevent_queued: AtomicU32,
     #[pin]
     life: Lifecycle,
 }
@@ -113,17 +116,50 @@ impl Manager {
                 | bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_COMPLETE_ERR
         );
         if final_state {
-            let name = core::str::from_utf8(crate::sysfs::state_str(state)).unwrap_or("unknown");
-            let var = kernel::str::CString::try_from_fmt(fmt!("FPGA_MGR_STATE={}", name));
-            let vars = var.and_then(|var| {
-                let mut vars = KVec::new();
-                vars.push(var, GFP_KERNEL)?;
-                Ok(vars)
-            });
-            match vars {
-                Ok(vars) => crate::ffi::uevent::change(self.dev(), vars),
-                Err(e) => dev_warn!(self.dev(), "uevent not sent: {:?}\n", e),
+            self.raise_state_uevent(state);
+        }
+    }
+
+    /// Queues the `KOBJ_CHANGE` uevent of the final state `state`, unless the event queued
+    /// before is of the same state and not sent yet: that one, sent after this call, tells user
+    /// space the same (the manager's state became `state`). So a burst of loads that all end
+    /// alike (a benchmark, a driver that reloads its image in a loop) raises one event per run
+    /// of the queue's worker rather than one `kobject_uevent_env()` per load, while every change
+    /// to another state is still sent, in order.
+    fn raise_state_uevent(&self, state: bindings::fpga_mgr_states) {
+        // The states are small integers: no state is `u32::MAX`.
+        let queued: u32 = state.wrapping_add(1);
+        if self.uevent_queued.load(Ordering::Relaxed) == queued {
+            return;
+        }
+        self.uevent_queued.store(queued, Ordering::Relaxed);
+        let name = core::str::from_utf8(crate::sysfs::state_str(state)).unwrap_or("unknown");
+        let var = kernel::str::CString::try_from_fmt(fmt!("FPGA_MGR_STATE={}", name));
+        let vars = var.and_then(|var| {
+            let mut vars = KVec::new();
+            vars.push(var, GFP_KERNEL)?;
+            Ok(vars)
+        });
+        let sent_later = match vars {
+            // The worker clears the mark (if no other state was queued since) before it sends:
+            // an identical state reached after that gets an event of its own.
+            Ok(vars) => crate::ffi::uevent::change_then(self.dev(), vars, move |dev| {
+                // SAFETY: `dev` is this manager's class device, referenced by the event.
+                let m = unsafe { Manager::from_dev(crate::class::raw_device(dev)) };
+                let _ = m.uevent_queued.compare_exchange(
+                    queued,
+                    0,
+                    Ordering::Relaxed,
+                    Ordering::Relaxed,
+                );
+            }),
+            Err(e) => {
+                dev_warn!(self.dev(), "uevent not sent: {:?}\n", e);
+                false
             }
+        };
+        if !sent_later {
+            self.uevent_queued.store(0, Ordering::Relaxed);
         }
     }
 
@@ -170,6 +206,8 @@ impl Manager {
         // binding otherwise stable (C API contract). If registration fails later, the driver pin's
         // devres action stays on the parent until it unbinds (a few bytes, no pin).
         let owners = unsafe { Owners::of_registration(parent, owner) }?;
+        // Its entries in the registry, allocated before the registry's spinlock is taken.
+        let filing = Filing::new()?;
         // `release` frees the manager and its id in place.
         let (id, m) = crate::IDA.alloc_with(try_pin_init!(Manager {
             c <- Self::c_init(&name, info, owner, compat_id.is_some()),
@@ -178,6 +216,7 @@ impl Manager {
             fwnode: parent_dev.fwnode().map(ARef::from),
             parent_key,
             by_name: AtomicBool::new(false),
+            uevent_queued: AtomicU32::new(0),
             life <- Lifecycle::new(owners, c"fpga_manager ops"),
         }))?;
 
@@ -195,9 +234,9 @@ impl Manager {
                 || m.read_initial_state(),
             )
         }?;
-        // SAFETY: The manager is registered and on no list; `unregister` takes it off before it
+        // SAFETY: The manager is registered and not filed yet; `unregister` takes it out before it
         // drops the registration's reference.
-        unsafe { crate::MANAGERS.lock().publish(m) };
+        unsafe { crate::MANAGERS.lock().publish(m, filing) };
         Ok(m.as_c())
     }
 

@@ -14,7 +14,7 @@ use crate::{
     owners::Owners,
     protocol::{Hold, Refusal},
     registration,
-    registry::Registered,
+    registry::{Filing, Registered},
 };
 use core::{pin::Pin, ptr};
 use kernel::{
@@ -411,6 +411,8 @@ impl Region {
         // devres action stays on the parent until it unbinds (a few bytes, no pin).
         let owners = unsafe { Owners::of_registration(parent, owner) }?;
         let (priv_, get_bridges) = (info.priv_, info.get_bridges);
+        // Its entries in the registry, allocated before the registry's spinlock is taken.
+        let filing = Filing::new()?;
         // `release` frees the region and its id in place.
         let (id, r) = crate::IDA.alloc_with(try_pin_init!(Region {
             c <- Opaque::ffi_init(move |c: *mut bindings::fpga_region| {
@@ -460,9 +462,9 @@ impl Region {
                 || {},
             )
         }?;
-        // SAFETY: The region is registered and on no list; `unregister` takes it off before it
+        // SAFETY: The region is registered and not filed yet; `unregister` takes it out before it
         // drops the registration's reference.
-        unsafe { crate::REGIONS.lock().publish(r) };
+        unsafe { crate::REGIONS.lock().publish(r, filing) };
         // User space programs the region through its configfs group. Without one (no memory),
         // the region still works through the C API and overlays.
         match crate::configfs::RegionGroup::new(r) {

@@ -9,7 +9,10 @@
 #             run ends with "N passed, N failed" (exit 1 on any failure, crash
 #             in the kernel log, or timeout);
 #   --demo    the demo (tools/testing/vm/demo.sh), printed live;
-#   --bench   the benchmarks (tools/testing/vm/bench.sh): C core against Rust core;
+#   --bench   the benchmarks (tools/testing/vm/bench.sh): C cores against Rust
+#             cores; tools/testing/bench-report.py then prints the table and
+#             writes the CSV and plots to out/<arch>-bench (BENCH_ROUNDS=
+#             rounds, default 9; ONLY= a pattern of the phases to run);
 #   --shell   an interactive shell in the VM.
 # Outputs go to $FPGA_RS_OUT (default ./out/<arch>-<flavour>): console.log,
 # results.ktap.
@@ -22,7 +25,12 @@ set -uo pipefail
 mode=${1:---tests}
 # Every VM is SMP: the test plan fails if fewer CPUs than this come up.
 VM_CPUS=${VM_CPUS:-2}
-OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out/$ARCH-$KERNEL_FLAVOR}
+# The benchmarks write their figures and plots to out/<arch>-bench.
+if [ "$mode" = --bench ]; then
+	OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out/$ARCH-bench}
+else
+	OUT=${FPGA_RS_OUT:-$FPGA_RS_ROOT/out/$ARCH-$KERNEL_FLAVOR}
+fi
 # A guard against a hung VM, not a verdict on speed: TCG on a 2-core host
 # runs the x86-64 and arm64 plans in about 200 s, the arm plan, the slowest,
 # in about 700 s (more while a kernel builds beside it).
@@ -184,7 +192,7 @@ build_initramfs() {
 	stage_modules compat "$r"/compat/*/*.ko
 	stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
 	stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
-	[ -z "$C_DRIVERS" ] || stage_modules intree-drivers "$OUT"/c-drivers/*.ko
+	[ -z "$C_DRIVERS" ] || [ "$mode" = --bench ] || stage_modules intree-drivers "$OUT"/c-drivers/*.ko
 	if [ -d "$KERNEL_BUILD/drivers/fpga/tests" ]; then
 		stage_modules upstream "$KERNEL_BUILD"/drivers/fpga/*.ko
 		stage_modules upstream/tests "$KERNEL_BUILD"/drivers/fpga/tests/*.ko
@@ -204,7 +212,7 @@ vm_cmd() {
 	[ "$KERNEL_FLAVOR" != debug ] || debug_args=" kasan_multi_shot"
 	VM_CMD=("$QEMU" -accel tcg "${QEMU_MACHINE[@]}" -smp "$VM_CPUS" -no-reboot
 		-kernel "$KERNEL_IMAGE" -initrd "$OUT/initramfs.cpio.gz"
-		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}${STRESS_CYCLES:+ fpga_rs.stress_cycles=$STRESS_CYCLES}$debug_args$intree_args$c_drivers_args${2:-}")
+		-append "console=${VM_TTYS[0]} panic=-1 oops=panic fpga_rs.mode=$1 fpga_rs.ktap=${VM_TTYS[1]} fpga_rs.cpus=$VM_CPUS${ONLY:+ fpga_rs.only=$ONLY}${STRESS_CYCLES:+ fpga_rs.stress_cycles=$STRESS_CYCLES}${BENCH_ROUNDS:+ fpga_rs.bench_rounds=$BENCH_ROUNDS}$debug_args$intree_args$c_drivers_args${2:-}")
 }
 
 # The console (first serial port) goes to console.log, and the test plan
@@ -222,7 +230,8 @@ run_tests() {
 
 # In tree, the kernel's build built fpga-rs.
 [ "$KERNEL_FLAVOR" = intree ] || step "build modules" build_modules || exit 1
-if [ "$KERNEL_FLAVOR" != intree ] && [ -n "$C_DRIVERS" ]; then
+# The benchmarks do not use the in-tree C drivers.
+if [ "$KERNEL_FLAVOR" != intree ] && [ -n "$C_DRIVERS" ] && [ "$mode" != --bench ]; then
 	step "build in-tree C drivers" build_c_drivers || exit 1
 fi
 step "build initramfs" build_initramfs || exit 1
@@ -249,6 +258,14 @@ case "$mode" in
 	vm_cmd "${mode#--}" " loglevel=5"
 	timeout --foreground -k 5 "$VM_TIMEOUT" "${VM_CMD[@]}" -nographic </dev/null | tee "$OUT/console.log"
 	echo "console log: $OUT/console.log"
+	if [ "$mode" = --bench ]; then
+		# The table, the CSV and the plots, from the figures in the console log.
+		# Debian's python3 has python3-matplotlib (setup.sh) for the plots.
+		py=python3
+		[ -x /usr/bin/python3 ] && py=/usr/bin/python3
+		"$py" "$FPGA_RS_ROOT/tools/testing/bench-report.py" --arch "$ARCH" \
+			--console "$OUT/console.log" --out "$OUT" || die "bench-report.py failed"
+	fi
 	verdict=$(grep -ao "fpga-rs: ${mode#--} \(ok\|FAILED.*\)" "$OUT/console.log" | tail -n1 | tr -d '\r')
 	[ "$verdict" = "fpga-rs: ${mode#--} ok" ] ||
 		die "the ${mode#--} did not succeed: ${verdict:-no verdict (the VM stopped early or hung; see $OUT/console.log)}"

@@ -40,6 +40,8 @@ declare -A PKG_FOR=(
 	[/usr/bin/dtc]=device-tree-compiler
 	[/usr/bin/xz]=xz-utils
 	[/usr/bin/python3]=python3
+	# The plots of make bench (tools/testing/bench-report.py).
+	[/usr/lib/python3/dist-packages/matplotlib/__init__.py]=python3-matplotlib
 	[/usr/bin/gzip]=gzip
 	[/usr/bin/make]=make
 	[/usr/bin/gcc]=gcc
