@@ -7,7 +7,9 @@
 //! intrinsic to panic ([`rust/compiler_builtins.rs`](srctree/rust/compiler_builtins.rs):
 //! "`u64` division/modulo should not be used"): `{}` of a large 64-bit value is a `BUG()` there. [`Dec64`] prints the
 //! same digits with 32-bit divisions only. Plain safe Rust, compiled into the crates that print
-//! 64-bit counters.
+//! 64-bit counters. The kernel crate's `kernel::fmt::Display` for `u64` and `i64`, which `fmt!`
+//! and the print macros use, forwards to `core`'s
+//! (`Documentation/upstream/0004-rust-fmt-format-u64-and-i64-without-core-s-64-bit-division-on-32-bit.patch`).
 
 use core::fmt;
 

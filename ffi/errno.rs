@@ -8,7 +8,9 @@
 use super::bindings;
 use kernel::prelude::*;
 
-/// The error of an errno the kernel crate has no constant for (`bindings::EOPNOTSUPP`).
+/// The error of an errno the kernel crate has no constant for (`bindings::EOPNOTSUPP`,
+/// `bindings::ENAMETOOLONG`:
+/// `Documentation/upstream/0002-rust-error-add-EOPNOTSUPP-and-ENAMETOOLONG.patch`).
 pub fn errno(errno: u32) -> Error {
     Error::from_errno(-(errno as i32))
 }

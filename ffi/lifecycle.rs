@@ -307,7 +307,9 @@ pub unsafe trait Object: Sized {
 /// The device reference is a plain `struct device *` reference rather than an
 /// `ARef<Device>`: this is the path `fpga_mgr_get()`/`fpga_mgr_put()` take, and the kernel
 /// crate's `ARef` and `Device` accessors are not inlined across crates (measured with
-/// `make bench`).
+/// `make bench`): `Device`'s `inc_ref`/`dec_ref`/`as_raw` and `Opaque::get` are not `#[inline]`
+/// (`Documentation/upstream/0006-rust-device-inline-the-reference-counting-of-Device-and-FwNode.patch`,
+/// `Documentation/upstream/0007-rust-types-inline-Opaque-s-constructors-and-pointer-accessors.patch`).
 ///
 /// # Invariants
 ///

@@ -29,7 +29,8 @@ const OPERATING: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING;
 const FIRMWARE_REQ: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_FIRMWARE_REQ;
 const FIRMWARE_REQ_ERR: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_FIRMWARE_REQ_ERR;
 
-/// `-EOPNOTSUPP`, which the kernel crate has no constant for.
+/// `-EOPNOTSUPP`, which the kernel crate has no constant for
+/// (`Documentation/upstream/0002-rust-error-add-EOPNOTSUPP-and-ENAMETOOLONG.patch`).
 fn eopnotsupp() -> Error {
     Error::from_errno(-(bindings::EOPNOTSUPP as i32))
 }

@@ -7,7 +7,8 @@
 //! last sample taken before it. C's `read_poll_timeout()`
 //! ([`include/linux/iopoll.h`](srctree/include/linux/iopoll.h)) samples once more after the
 //! deadline, so that a task preempted (or stalled) past the deadline while the bit rose does not
-//! report a timeout. [`poll_timeout`] adds that last sample.
+//! report a timeout. [`poll_timeout`] adds that last sample
+//! (`Documentation/upstream/0003-rust-io-poll-sample-once-more-after-the-timeout-as-C-does.patch`).
 
 use kernel::{
     io::poll::read_poll_timeout,
