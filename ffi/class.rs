@@ -237,7 +237,7 @@ macro_rules! class_object_accessors {
 }
 pub(crate) use class_object_accessors;
 
-/// Implements [`super::lifecycle::Object`] for a core object with [`class_object_accessors`],
+/// Implements [`Object`](crate::lifecycle::Object) for a core object with [`class_object_accessors`],
 /// whose lifecycle is its field `life` and whose gets hold it as `$hold` says; a fourth argument
 /// names the object's method to run on each put.
 macro_rules! impl_object {
@@ -253,11 +253,11 @@ macro_rules! impl_object {
     ($t:ty, $c:ident, $hold:expr, $on_put:ident) => {
         // SAFETY: By the object's type invariants `c` is its first field and `dev` the class
         // device whose `dev_release` frees it.
-        unsafe impl $crate::ffi::lifecycle::Object for $t {
+        unsafe impl $crate::lifecycle::Object for $t {
             type C = $crate::ffi::bindings::$c;
-            const HOLD: $crate::ffi::protocol::Hold = $hold;
+            const HOLD: $crate::lifecycle::protocol::Hold = $hold;
 
-            fn lifecycle(&self) -> &$crate::ffi::lifecycle::Lifecycle {
+            fn lifecycle(&self) -> &$crate::lifecycle::Lifecycle {
                 &self.life
             }
 

@@ -8,9 +8,8 @@
 //! and what one core does not call is that crate's API rather than dead code. The lint still
 //! catches dead code in each core's own modules.
 //!
-//! The lifecycle protocol (`common/protocol.rs`) is plain safe Rust with no C in it; it is part
-//! of this layer because [`lifecycle`] builds on it, and lives apart so that it compiles on the
-//! host too.
+//! The lifecycle layer the cores build on (`lifecycle/`) is compiled beside it, as
+//! `crate::lifecycle`.
 
 pub mod bindings;
 pub mod c_result;
@@ -21,19 +20,13 @@ pub mod errno;
 pub mod export;
 pub mod ida;
 pub mod image_flags;
-pub mod lifecycle;
 pub mod list;
-pub mod lockdep;
 #[cfg(CONFIG_OF_OVERLAY)]
 pub mod overlay;
 #[cfg(CONFIG_OF_OVERLAY)]
 pub mod overlay_notifier;
-pub mod owners;
 pub mod page;
-#[path = "../common/protocol.rs"]
-pub mod protocol;
 pub mod registration;
-pub mod registry;
 pub mod sysfs;
 pub mod uevent;
 #[macro_use]

@@ -7,11 +7,11 @@
 //! result back (`0`/`-errno`, or a pointer/`ERR_PTR()`), as `drivers/fpga/fpga-bridge.c` does.
 
 use crate::{
-    bindings,
     bridge::Bridge,
-    c_result::{is_valid, to_ptr, to_ret},
+    ffi::bindings,
+    ffi::c_result::{is_valid, to_ptr, to_ret},
+    ffi::list,
     lifecycle::Held,
-    list,
 };
 use kernel::prelude::*;
 

@@ -6,13 +6,13 @@
 //! C header: [`include/linux/fpga/fpga-bridge.h`](srctree/include/linux/fpga/fpga-bridge.h)
 
 use crate::{
-    bindings,
-    class::impl_object,
+    ffi::bindings,
+    ffi::class::impl_object,
+    ffi::registration,
+    lifecycle::owners::Owners,
+    lifecycle::protocol::Hold,
+    lifecycle::registry::{Filing, Registered},
     lifecycle::{Held, Lifecycle, Op},
-    owners::Owners,
-    protocol::Hold,
-    registration,
-    registry::{Filing, Registered},
 };
 use core::{pin::Pin, ptr};
 use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
@@ -27,7 +27,7 @@ use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
 ///   and the allocation is freed only by the class's `dev_release` ([`release`]).
 /// - `c.name` points into `name`, the core's own copy.
 /// - `life` pins the module whose ops `c.br_ops` points to and the module of the parent's driver
-///   (`ffi/owners.rs`), for each get, while the bridge is registered (`ffi/lifecycle.rs`). A get
+///   (`lifecycle/owners.rs`), for each get, while the bridge is registered (`lifecycle/mod.rs`). A get
 ///   holds the bridge exclusively.
 /// - `c.info` is written only by the exclusive holder, under `ops_lock`: set after its get
 ///   succeeded, cleared by its put (upstream sets it before checking, hole L4). Every call of an
@@ -68,13 +68,13 @@ const _: () = assert!(core::mem::offset_of!(Bridge, c) == 0);
 impl_object!(Bridge, fpga_bridge, Hold::Exclusive, forget_info);
 
 /// The ops of an unregistered bridge: none.
-static NO_OPS: crate::class::NoOps<bindings::fpga_bridge_ops> =
+static NO_OPS: crate::ffi::class::NoOps<bindings::fpga_bridge_ops> =
     // SAFETY: All-zero is a valid `struct fpga_bridge_ops`: optional functions and a nullable
     // pointer.
-    unsafe { crate::class::NoOps::new() };
+    unsafe { crate::ffi::class::NoOps::new() };
 
 impl Bridge {
-    crate::class::class_object_accessors!(fpga_bridge);
+    crate::ffi::class::class_object_accessors!(fpga_bridge);
 
     /// The list node that puts the bridge on a caller's bridge list.
     pub(crate) fn node(&self) -> *mut bindings::list_head {
@@ -150,7 +150,7 @@ impl Bridge {
                     (*c).br_ops_owner = owner;
                     (*c).priv_ = priv_;
                     registration::init_c_mutex(&raw mut (*c).mutex, c"&bridge->mutex");
-                    crate::list::init(&raw mut (*c).node);
+                    crate::ffi::list::init(&raw mut (*c).node);
                 }
             }),
             name,

@@ -7,7 +7,7 @@
 //! [`include/linux/fpga/fpga-bridge.h`](srctree/include/linux/fpga/fpga-bridge.h) under the same
 //! symbol names, so C low-level drivers and C callers work unchanged.
 //!
-//! - `common/protocol.rs`: who may get, use and unregister a bridge, and when (safe Rust).
+//! - `lifecycle/protocol.rs`: who may get, use and unregister a bridge, and when (safe Rust).
 //! - `bridge.rs`: the bridge object, its registration and exclusive references.
 //! - `sysfs.rs`: `name`, `state`.
 //! - `api.rs`: the exported C functions, including the bridge lists.
@@ -18,16 +18,16 @@ use kernel::prelude::*;
 #[macro_use]
 #[path = "../ffi/mod.rs"]
 pub mod ffi;
+#[path = "../lifecycle/mod.rs"]
+pub mod lifecycle;
 
 mod api;
 mod bridge;
 mod sysfs;
 mod trace;
 
-use ffi::{
-    bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration, registry,
-    sysfs as ffi_sysfs,
-};
+use ffi::{class, ida, sysfs as ffi_sysfs};
+use lifecycle::registry;
 
 module! {
     type: FpgaBridgeCore,

@@ -4,7 +4,7 @@
 //!
 //! ABI: `Documentation/ABI/testing/sysfs-class-fpga-bridge`.
 
-use crate::{bindings, bridge::Bridge, ffi_sysfs::emit_lines};
+use crate::{bridge::Bridge, ffi::bindings, ffi::sysfs::emit_lines};
 
 /// `name`: the name the driver registered (the core's own copy).
 ///

@@ -7,8 +7,8 @@
 //! the result back (`0`/`-errno`, or a pointer/`ERR_PTR()`), as `drivers/fpga/fpga-mgr.c` does.
 
 use crate::{
-    bindings,
-    c_result::{is_valid, to_ptr, to_ret},
+    ffi::bindings,
+    ffi::c_result::{is_valid, to_ptr, to_ret},
     lifecycle::Held,
     load,
     manager::Manager,

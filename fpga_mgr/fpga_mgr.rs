@@ -6,7 +6,7 @@
 //! and exports the C API of [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)
 //! under the same symbol names, so C low-level drivers and C callers work unchanged.
 //!
-//! - `common/protocol.rs`: who may get, lock, program and unregister, and when (safe Rust).
+//! - `lifecycle/protocol.rs`: who may get, lock, program and unregister, and when (safe Rust).
 //! - `manager.rs`: the manager object, its registration and references.
 //! - `load.rs`, `sg.rs`: the programming state machine.
 //! - `sysfs.rs`: `name`, `state`, `status`.
@@ -18,6 +18,8 @@ use kernel::prelude::*;
 #[macro_use]
 #[path = "../ffi/mod.rs"]
 pub mod ffi;
+#[path = "../lifecycle/mod.rs"]
+pub mod lifecycle;
 
 mod api;
 mod image_info;
@@ -27,10 +29,8 @@ mod sg;
 mod sysfs;
 mod trace;
 
-use ffi::{
-    bindings, c_result, class, ida, lifecycle, owners, protocol, registration, registry,
-    sysfs as ffi_sysfs,
-};
+use ffi::{class, ida, sysfs as ffi_sysfs};
+use lifecycle::registry;
 
 module! {
     type: FpgaMgrCore,

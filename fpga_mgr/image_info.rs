@@ -5,7 +5,7 @@
 //! C header: [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h);
 //! mirrors `fpga_image_info_alloc()`/`fpga_image_info_free()` of `drivers/fpga/fpga-mgr.c`.
 
-use crate::bindings;
+use crate::ffi::bindings;
 use core::ptr;
 
 /// Allocates a zeroed `struct fpga_image_info` owned by `dev`.

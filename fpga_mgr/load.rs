@@ -8,7 +8,7 @@
 //! `write_init`, `write` (or `write_sg`) and `write_complete`. A buffer reaches a `write` driver
 //! without a copy.
 
-use crate::{bindings, ffi::image_flags, manager::Manager, trace};
+use crate::{ffi::bindings, ffi::image_flags, manager::Manager, trace};
 use core::ptr;
 use kernel::{error::to_result, prelude::*};
 

@@ -6,13 +6,13 @@
 //! C header: [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)
 
 use crate::{
-    bindings,
-    class::impl_object,
+    ffi::bindings,
+    ffi::class::impl_object,
+    ffi::registration,
+    lifecycle::owners::Owners,
+    lifecycle::protocol::{Hold, Refusal},
+    lifecycle::registry::{Filing, Registered},
     lifecycle::{Held, Lifecycle, Op},
-    owners::Owners,
-    protocol::{Hold, Refusal},
-    registration,
-    registry::{Filing, Registered},
 };
 use core::{
     pin::Pin,
@@ -38,7 +38,7 @@ use kernel::{
 /// - `c.name` points into `name` and `c.compat_id` to `compat_id` (or is NULL): the core's own
 ///   copies, which live as long as the manager (upstream borrows the driver's, hole L9).
 /// - `life` pins the module whose ops `c.mops` points to and the module of the parent's driver
-///   (`ffi/owners.rs`), for each get, while the manager is registered (`ffi/lifecycle.rs`).
+///   (`lifecycle/owners.rs`), for each get, while the manager is registered (`lifecycle/mod.rs`).
 /// - `fwnode` holds a reference to the parent's firmware node (device tree, ACPI), if it has
 ///   one: it identifies the device the manager programs, even after the manager is unregistered
 ///   (see [`Manager::get_current`]). `parent_key` is `<bus>/<name>` of the parent device, which
@@ -77,13 +77,13 @@ const _: () = assert!(core::mem::offset_of!(Manager, c) == 0);
 impl_object!(Manager, fpga_manager, Hold::Shared);
 
 /// The ops of an unregistered manager: none.
-static NO_OPS: crate::class::NoOps<bindings::fpga_manager_ops> =
+static NO_OPS: crate::ffi::class::NoOps<bindings::fpga_manager_ops> =
     // SAFETY: All-zero is a valid `struct fpga_manager_ops`: its fields are integers, booleans,
     // optional functions and a nullable pointer.
-    unsafe { crate::class::NoOps::new() };
+    unsafe { crate::ffi::class::NoOps::new() };
 
 impl Manager {
-    crate::class::class_object_accessors!(fpga_manager);
+    crate::ffi::class::class_object_accessors!(fpga_manager);
 
     /// The manager's name, as registered (the core's own copy, without the NUL).
     pub(crate) fn name(&self) -> &[u8] {
@@ -145,7 +145,7 @@ impl Manager {
             // an identical state reached after that gets an event of its own.
             Ok(vars) => crate::ffi::uevent::change_then(self.dev(), vars, move |dev| {
                 // SAFETY: `dev` is this manager's class device, referenced by the event.
-                let m = unsafe { Manager::from_dev(crate::class::raw_device(dev)) };
+                let m = unsafe { Manager::from_dev(crate::ffi::class::raw_device(dev)) };
                 let _ = m.uevent_queued.compare_exchange(
                     queued,
                     0,

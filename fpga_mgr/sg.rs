@@ -12,7 +12,7 @@
 //! C header: [`include/linux/scatterlist.h`](srctree/include/linux/scatterlist.h)
 //! Upstream: [`drivers/fpga/fpga-mgr.c`](srctree/drivers/fpga/fpga-mgr.c)
 
-use crate::bindings;
+use crate::ffi::bindings;
 use kernel::{page::PAGE_SIZE, prelude::*};
 
 /// An sg table describing `count` bytes at `buf`.

@@ -4,7 +4,7 @@
 //!
 //! ABI: `Documentation/ABI/testing/sysfs-class-fpga-manager`.
 
-use crate::{bindings, ffi_sysfs::emit_lines, manager::Manager};
+use crate::{ffi::bindings, ffi::sysfs::emit_lines, manager::Manager};
 
 /// The `state` strings, indexed by `enum fpga_mgr_states`.
 pub(crate) const STATE_STR: [&[u8]; 15] = [

@@ -5,7 +5,7 @@
 //!
 //! `Documentation/tracing.rst` lists the events and their fields.
 
-use crate::{bindings, c_result::to_ret, ffi::trace::Image, manager::Manager};
+use crate::{ffi::bindings, ffi::c_result::to_ret, ffi::trace::Image, manager::Manager};
 use kernel::{ffi::c_char, prelude::*};
 
 declare_fpga_trace! {

@@ -7,9 +7,9 @@
 //! converts the result back, as `drivers/fpga/fpga-region.c` does.
 
 use crate::{
-    bindings,
-    c_result::{is_valid, to_ptr, to_ret},
-    class::MatchFn,
+    ffi::bindings,
+    ffi::c_result::{is_valid, to_ptr, to_ret},
+    ffi::class::MatchFn,
     image_owner::OverlayClaim,
     program,
     region::Region,

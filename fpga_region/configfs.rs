@@ -15,7 +15,7 @@
 //! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
 
 use crate::{
-    bindings,
+    ffi::bindings,
     ffi::{configfs as cfs, page::Page},
     image::Image,
     region::Region,
@@ -262,7 +262,7 @@ impl RegionShared {
     /// The region.
     pub(crate) fn region(&self) -> &Region {
         // SAFETY: `dev` is a region's device, referenced (type invariant).
-        unsafe { Region::from_dev(crate::class::raw_device(&self.dev)) }
+        unsafe { Region::from_dev(crate::ffi::class::raw_device(&self.dev)) }
     }
 
     /// The region's device, for messages and uevents.

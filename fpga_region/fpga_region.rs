@@ -10,7 +10,7 @@
 //! A region refers to its manager with a device reference only: the manager's low-level module
 //! is pinned while the region programs, never in between (see `Documentation/lifecycle.rst`).
 //!
-//! - `common/protocol.rs`: who may program and unregister a region, and when (safe Rust).
+//! - `lifecycle/protocol.rs`: who may program and unregister a region, and when (safe Rust).
 //! - `region.rs`: the region object, its registration and manager reference.
 //! - `program.rs`: `fpga_region_program_fpga()`, each pin and lock a guard.
 //! - `sysfs.rs`: `compat_id`.
@@ -27,6 +27,8 @@ use kernel::prelude::*;
 #[macro_use]
 #[path = "../ffi/mod.rs"]
 pub mod ffi;
+#[path = "../lifecycle/mod.rs"]
+pub mod lifecycle;
 
 mod api;
 mod configfs;
@@ -43,10 +45,8 @@ mod region;
 mod sysfs;
 mod trace;
 
-use ffi::{
-    bindings, c_result, class, ida, lifecycle, list, owners, protocol, registration, registry,
-    sysfs as ffi_sysfs,
-};
+use ffi::{class, ida, sysfs as ffi_sysfs};
+use lifecycle::registry;
 
 module! {
     type: FpgaRegionCore,

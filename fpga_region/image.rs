@@ -17,9 +17,9 @@
 //! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
 
 use crate::{
-    bindings,
     configfs::{show_line, RegionShared},
     failure::{self, Failure, Step},
+    ffi::bindings,
     ffi::{errno, page::Page},
     region::Region,
     THIS_MODULE,

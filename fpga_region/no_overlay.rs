@@ -36,7 +36,7 @@ pub(crate) fn load(
 ) -> Result<Applied, Failure> {
     Err(Failure::new(
         Step::Overlay,
-        crate::ffi::errno::errno(crate::bindings::EOPNOTSUPP),
+        crate::ffi::errno::errno(crate::ffi::bindings::EOPNOTSUPP),
     ))
 }
 

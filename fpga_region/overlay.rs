@@ -14,8 +14,8 @@
 //! C header: [`include/linux/of.h`](srctree/include/linux/of.h) (`of_overlay_fdt_apply()`).
 
 use crate::{
-    bindings,
     failure::{AtStep, Failure, Step},
+    ffi::bindings,
     ffi::overlay as ffi_overlay,
     ffi::overlay_notifier::{self, fwnode, is_symbols, notifier_from_errno},
     image::{info_of, program_with, Settings},

@@ -21,9 +21,9 @@
 //! removal) freezes exactly the claimed bridges and gives the claims up.
 
 use crate::{
-    bindings,
-    c_result::ptr_err,
     failure::{AtStep, Failure, Step},
+    ffi::bindings,
+    ffi::c_result::ptr_err,
     ffi::image_flags,
     region::Region,
     trace,

@@ -7,14 +7,14 @@
 
 use crate::image_owner::ImageOwner;
 use crate::{
-    bindings,
-    c_result::is_valid,
-    class::impl_object,
+    ffi::bindings,
+    ffi::c_result::is_valid,
+    ffi::class::impl_object,
+    ffi::registration,
+    lifecycle::owners::Owners,
+    lifecycle::protocol::{Hold, Refusal},
+    lifecycle::registry::{Filing, Registered},
     lifecycle::{Get, Lifecycle, Op},
-    owners::Owners,
-    protocol::{Hold, Refusal},
-    registration,
-    registry::{Filing, Registered},
 };
 use core::{pin::Pin, ptr};
 use kernel::{
@@ -39,7 +39,7 @@ use kernel::{
 ///   `mgr` (the manager the region programs through: the one given at registration, or the one
 ///   that replaced it after its driver was reloaded) likewise holds its own device reference.
 /// - `life` pins the module of `c.get_bridges` and the module of the parent's driver
-///   (`ffi/owners.rs`) while the region programs, and only while it is registered.
+///   (`lifecycle/owners.rs`) while the region programs, and only while it is registered.
 /// - Each of `claims` is a bridge this region claimed (`fpga_bridge_claim()`) with the region's
 ///   address as claimant, with a reference to the bridge's device.
 #[pin_data]
@@ -147,7 +147,7 @@ impl Drop for Programming<'_> {
 }
 
 impl Region {
-    crate::class::class_object_accessors!(fpga_region);
+    crate::ffi::class::class_object_accessors!(fpga_region);
 
     /// Who owns the image loaded into the region.
     pub(crate) fn owner(&self) -> MutexGuard<'_, ImageOwner> {
@@ -299,7 +299,7 @@ impl Region {
         };
         // SAFETY: The list holds the bridges got for the programming in progress, which only
         // this programming changes.
-        for node in unsafe { crate::list::entries(self.bridge_list()) } {
+        for node in unsafe { crate::ffi::list::entries(self.bridge_list()) } {
             // SAFETY: Every entry is the `node` of a held `struct fpga_bridge`.
             let bridge = unsafe { kernel::container_of!(node, bindings::fpga_bridge, node) };
             if taken.claims.iter().any(|c| c.bridge == bridge) {
@@ -429,7 +429,7 @@ impl Region {
                     (*c).get_bridges = get_bridges;
                     (*c).ops_owner = owner;
                     registration::init_c_mutex(&raw mut (*c).mutex, c"&region->mutex");
-                    crate::list::init(&raw mut (*c).bridge_list);
+                    crate::ffi::list::init(&raw mut (*c).bridge_list);
                 }
             }),
             compat_id: Opaque::new(compat_id.unwrap_or_default()),

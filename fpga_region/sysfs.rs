@@ -4,7 +4,7 @@
 //!
 //! ABI: `Documentation/ABI/testing/sysfs-class-fpga-region`.
 
-use crate::{bindings, ffi_sysfs::emit_lines, region::Region};
+use crate::{ffi::bindings, ffi::sysfs::emit_lines, region::Region};
 use kernel::{prelude::*, str::CString};
 
 /// `compat_id`: the region's compatibility id as 32 hex digits (`id_h` then `id_l`), or

@@ -6,7 +6,7 @@
 //!
 //! `Documentation/tracing.rst` lists the events and their fields.
 
-use crate::{bindings, c_result::to_ret, ffi::trace::Image, region::Region};
+use crate::{ffi::bindings, ffi::c_result::to_ret, ffi::trace::Image, region::Region};
 use kernel::{ffi::c_char, prelude::*};
 
 declare_fpga_trace! {

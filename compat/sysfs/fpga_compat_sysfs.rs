@@ -30,7 +30,7 @@ use kernel::{device::Device, prelude::*};
 pub mod class_interface;
 #[path = "../../ffi/errno.rs"]
 pub mod errno;
-#[path = "../../abstractions/mod.rs"]
+#[path = "../../fpga/mod.rs"]
 pub mod fpga;
 #[path = "../../ffi/page.rs"]
 pub mod page;

@@ -10,7 +10,6 @@
 
 pub mod binding;
 pub mod crc32;
-#[path = "../../common/dec64.rs"]
 pub mod dec64;
 pub mod fabric;
 pub mod fault;

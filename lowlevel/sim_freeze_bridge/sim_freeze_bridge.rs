@@ -2,7 +2,7 @@
 
 //! A low-level FPGA bridge driver for a simulated freeze bridge (the Altera partial
 //! reconfiguration freeze controller of `drivers/fpga/altera-freeze-bridge.c`), written only
-//! against the safe API (`abstractions/bridge.rs`).
+//! against the safe API (`fpga/bridge.rs`).
 //!
 //! Disabling the bridge freezes the region behind it: the driver requests a freeze and waits,
 //! up to the holder's `region-freeze-timeout-us`, for the controller to acknowledge it; from
@@ -26,7 +26,7 @@ use kernel::{
 };
 
 mod controller;
-#[path = "../../abstractions/mod.rs"]
+#[path = "../../fpga/mod.rs"]
 pub mod fpga;
 #[path = "../sim/mod.rs"]
 pub mod sim;

@@ -2,7 +2,7 @@
 
 //! A low-level FPGA bridge driver for a simulated Xilinx partial-reconfiguration decoupler (the
 //! PR Decoupler IP of `drivers/fpga/xlnx-pr-decoupler.c`), written only against the safe API
-//! (`abstractions/bridge.rs`).
+//! (`fpga/bridge.rs`).
 //!
 //! The decoupler has one control register: bit 0 set decouples the reconfigurable partition
 //! (no transaction crosses, its outputs are tied off), clear couples it. Disabling the bridge
@@ -20,7 +20,7 @@ use kernel::{
     sync::{Arc, Mutex},
 };
 
-#[path = "../../abstractions/mod.rs"]
+#[path = "../../fpga/mod.rs"]
 pub mod fpga;
 mod regs;
 #[path = "../sim/mod.rs"]

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A low-level FPGA manager driver for a simulated Altera/Intel SoC FPGA (Cyclone V / Arria 10
-//! style), written only against the safe API (`abstractions/manager.rs`).
+//! style), written only against the safe API (`fpga/manager.rs`).
 //!
 //! The FPGA is software (`sim_socfpga/engine.rs`): it takes raw binary (.rbf) images through
 //! `write_init` (nCONFIG pulse, header check), `write` (frames with CRCs) and `write_complete`
@@ -21,7 +21,7 @@ use kernel::{
 };
 
 mod engine;
-#[path = "../../abstractions/mod.rs"]
+#[path = "../../fpga/mod.rs"]
 pub mod fpga;
 #[path = "../sim/mod.rs"]
 pub mod sim;

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! A low-level FPGA manager driver for a simulated Xilinx Zynq-7000 / 7-series FPGA, written
-//! only against the safe API (`abstractions/manager.rs`).
+//! only against the safe API (`fpga/manager.rs`).
 //!
 //! The FPGA is software (`sim_zynq/engine.rs`). As upstream's `zynq-fpga.c`, whose PCAP DMAs
 //! the bitstream, the driver takes every image as a scatter-gather table (`write_sg`, no
@@ -28,7 +28,7 @@ use kernel::{
 
 mod bit_header;
 mod engine;
-#[path = "../../abstractions/mod.rs"]
+#[path = "../../fpga/mod.rs"]
 pub mod fpga;
 #[path = "../sim/mod.rs"]
 pub mod sim;

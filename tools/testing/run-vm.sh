@@ -144,11 +144,11 @@ build_initramfs() {
 	# The command users type to program a region (configfs).
 	cp "$FPGA_RS_ROOT/tools/fpga-load" "$STAGE/bin/fpga-load"
 	# The firmware image of the KUnit firmware-load tests: a 1 KiB header of 'H'
-	# and 4 KiB of 'P', the pattern of tests/fpga_mgr_test/recorder.rs.
+	# and 4 KiB of 'P', the pattern of tests/kunit/fpga_mgr_test/recorder.rs.
 	mkdir -p "$STAGE/lib/firmware/fpga-rs"
 	python3 -c "import sys; sys.stdout.buffer.write(b'H' * 1024 + b'P' * 4096)" \
 		>"$STAGE/lib/firmware/fpga-rs/test-image.bin"
-	# The same with one corrupt data byte (a CRC error for tests/fpga_test_mgr.rs).
+	# The same with one corrupt data byte (a CRC error for tests/fixtures/fpga_test_mgr.rs).
 	python3 -c "import sys; sys.stdout.buffer.write(b'H' * 1024 + b'P' * 2000 + b'X' + b'P' * 2095)" \
 		>"$STAGE/lib/firmware/fpga-rs/test-image-corrupt.bin"
 	# The images of the simulated FPGAs of lowlevel/, valid and broken, with
@@ -166,15 +166,14 @@ build_initramfs() {
 	done
 	# The Rust core, the KUnit modules that test it, and the upstream C core
 	# with its own KUnit suites for comparison.
-	# The scenario tests' helper modules (tests/ modules that are not KUnit
-	# suites) are "fixtures".
+	# The scenario tests' helper modules (tests/fixtures/) are "fixtures".
 	local r=$FPGA_RS_ROOT
 	if [ "$KERNEL_FLAVOR" = intree ]; then
 		# fpga-rs is in the kernel tree: the cores and the simulated FPGAs
 		# are built in, the test modules come from the kernel's build.
 		r=$KERNEL_BUILD/drivers/fpga/rust
-		stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
-		stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
+		stage_modules kunit "$r"/tests/kunit/*.ko "$r"/tools/testing/c_api/*.ko
+		stage_modules fixtures "$r"/tests/fixtures/*.ko
 		# The in-tree C low-level drivers built as modules against the
 		# built-in Rust cores, and the other modules they may need.
 		local drivers deps
@@ -190,8 +189,8 @@ build_initramfs() {
 	stage_modules modules "$r"/{fpga_mgr,fpga_bridge,fpga_region}.ko "$r"/of_fpga_region/*.ko
 	stage_modules lowlevel "$r"/lowlevel/*/*.ko
 	stage_modules compat "$r"/compat/*/*.ko
-	stage_modules kunit "$r"/tests/*_test.ko "$r"/tools/testing/c_api/*.ko
-	stage_modules fixtures $(ls "$r"/tests/*.ko | grep -v '_test\.ko$')
+	stage_modules kunit "$r"/tests/kunit/*.ko "$r"/tools/testing/c_api/*.ko
+	stage_modules fixtures "$r"/tests/fixtures/*.ko
 	[ -z "$C_DRIVERS" ] || [ "$mode" = --bench ] || stage_modules intree-drivers "$OUT"/c-drivers/*.ko
 	if [ -d "$KERNEL_BUILD/drivers/fpga/tests" ]; then
 		stage_modules upstream "$KERNEL_BUILD"/drivers/fpga/*.ko

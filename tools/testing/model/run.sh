@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The host model check of the lifecycle protocol (issue: "Prove the
-# lifecycle"): common/protocol.rs compiled unchanged with loom's atomics
+# lifecycle"): lifecycle/protocol.rs compiled unchanged with loom's atomics
 # (.cargo/config.toml sets --cfg loom) and driven through every interleaving
 # of the scenarios in tests/lifecycle.rs. Prints the interleavings explored
 # per scenario and ends with "model: N passed, N failed".

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The bad-input table (issue "Prove the lifecycle", item 6), through the C
-# API as C callers use it (tests/fpga_bad_input.c): broken images (empty,
+# API as C callers use it (tests/fixtures/fpga_bad_input.c): broken images (empty,
 # 1 byte, shorter than the driver's header, truncated, oversize, misaligned,
 # of the wrong family, without the sync word, with a corrupt CRC) through
 # each image path (buffer, sg table, firmware), a missing firmware file,

@@ -3,7 +3,7 @@
 # A public bug report as a regression test (issue "Prove the lifecycle", item
 # 7): a bridge's `state` attribute must return the error of the driver's
 # enable_show(), whatever it is, instead of a state. The test bridge
-# (tests/fpga_test_bridge.rs) fails enable_show() with -show_errno; a read of
+# (tests/fixtures/fpga_test_bridge.rs) fails enable_show() with -show_errno; a read of
 # the attribute must fail with that errno, on the Rust core and on the
 # upstream C core alike.
 

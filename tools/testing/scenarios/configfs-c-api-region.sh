@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The configfs interface on a region that is no device-tree region: one a
-# driver registered through the C API (tests/fpga_test_region.rs over
-# tests/fpga_test_mgr.rs and tests/fpga_test_bridge.rs, as dfl-fme-region.c
+# driver registered through the C API (tests/fixtures/fpga_test_region.rs over
+# tests/fixtures/fpga_test_mgr.rs and tests/fixtures/fpga_test_bridge.rs, as dfl-fme-region.c
 # registers one on a PCIe card). The same flow as on device-tree regions, and
 # the lifecycle rules through it: the owner modules are pinned during
 # `config` 1 only (a held programming, looked at mid-way), the image's files

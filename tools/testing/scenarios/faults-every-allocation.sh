@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# Allocation faults (issue "Prove the lifecycle", item 4): tests/fpga_faults.c
+# Allocation faults (issue "Prove the lifecycle", item 4): tests/fixtures/fpga_faults.c
 # fails every allocation of each core operation in turn with the kernel's
 # per-task fault injection (fail-nth, through failslab and fail_page_alloc):
 # registering a manager and a bridge, getting them, loading from a buffer, a

@@ -15,7 +15,7 @@
 #
 # Item 2: xilinx-spi (with its library xilinx-core) and xilinx-pr-decoupler
 # program an FPGA region through the Rust cores, unchanged, on the board of
-# overlays/c-drivers-board.dtso: the FPGA is tests/fpga_slave_serial_model.c
+# overlays/c-drivers-board.dtso: the FPGA is tests/fixtures/fpga_slave_serial_model.c
 # behind its slave-serial port (SPI for CCLK/DIN, GPIOs for PROG_B, INIT_B
 # and DONE), the decoupler's register is RAM kept from the kernel (memmap=
 # or mem=, at fpga_rs.c_drivers_ram=: lib/common.sh). The module references
@@ -72,7 +72,7 @@ done
 
 # The references of the modules a programming of the region pins: the
 # manager's owner (xilinx_core, which registers it), the module of the driver
-# its parent is bound to (xilinx_spi, ffi/owners.rs) and the bridge's owner;
+# its parent is bound to (xilinx_spi, lifecycle/owners.rs) and the bridge's owner;
 # and of the model, whose GPIO lines xilinx-core holds (no change expected).
 refs() {
 	for m in xilinx_spi xilinx_core xilinx_pr_decoupler fpga_slave_serial_model; do

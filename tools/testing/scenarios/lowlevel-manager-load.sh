@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The simulated FPGA managers of lowlevel/ programmed with fpga_mgr_load()
-# (tests/fpga_image_loader.rs loads fpga-rs/load.img): every image that
+# (tests/fixtures/fpga_image_loader.rs loads fpga-rs/load.img): every image that
 # tools/testing/gen-images.py writes, valid and broken, through the
 # Altera-style sim_socfpga (write) and the Xilinx-style sim_zynq (write_sg,
 # reading the core's sg table page by page). For each: the

@@ -4,7 +4,7 @@
 # lowlevel/, built against the Rust core's exports, run unchanged on the
 # upstream C core (drivers/fpga/fpga-mgr.ko of the same kernel), which
 # exports the same symbols with the same struct layouts; so does the safe
-# user API (tests/fpga_image_loader.rs). A kernel of the
+# user API (tests/fixtures/fpga_image_loader.rs). A kernel of the
 # user's own (KDIR=) may not have built the C core: then this is skipped
 # with one failing check that says so.
 

@@ -62,7 +62,7 @@ check_fails_with frozen_bridge_refuses_traffic "Input/output error" sh -c "echo 
 check_eq frozen_bridge_counts_blocked_traffic 3 "$(field $FF 'transactions blocked')"
 # 64-bit counters past 999: `{}` of such a u64 is a BUG() on 32-bit ARM (the
 # kernel's panicking __aeabi_uldivmod), so the drivers print them with
-# common/dec64.rs. A write carries at most 2^20 transactions.
+# lowlevel/sim/dec64.rs. A write carries at most 2^20 transactions.
 check_fails_with frozen_bridge_refuses_a_large_burst "Input/output error" sh -c "echo 1048576 >$TF"
 check_eq frozen_bridge_counts_past_999 1048579 "$(field $FF 'transactions blocked')"
 check socfpga_region_logic_device_removed sh -c "! ls /sys/bus/platform/devices | grep -q sim-logic"

@@ -1,10 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A manager's compat id, registered through the safe Rust API
-# (manager::Registration::new_with_compat_id, in tests/fpga_test_mgr.rs
+# (manager::Registration::new_with_compat_id, in tests/fixtures/fpga_test_mgr.rs
 # with compat_id_h= and compat_id_l=), as a user sees it: upstream shows it
 # in the sysfs `compat_id` of a region that takes it over from its manager
-# (dfl-fme-region.c; here tests/fpga_test_region.rs), as 32 hex digits, id_h
+# (dfl-fme-region.c; here tests/fixtures/fpga_test_region.rs), as 32 hex digits, id_h
 # then id_l. A manager registered without one gives a region without one
 # (ENOENT). On the Rust cores, then on the upstream C cores, which keep the
 # pointer the driver registered rather than a copy.

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
-# A low-level manager module (tests/fpga_test_mgr.rs, safe Rust API) on the
+# A low-level manager module (tests/fixtures/fpga_test_mgr.rs, safe Rust API) on the
 # Rust core: sysfs strings, a registration that does not pin the module,
 # rmmod of an idle module, rmmod refused while a user holds the manager, and
-# programming valid and corrupt images through a user (tests/fpga_mgr_holder.rs).
+# programming valid and corrupt images through a user (tests/fixtures/fpga_mgr_holder.rs).
 
 R=/fpga-rs
 M=/sys/class/fpga_manager/fpga0

@@ -1,9 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The device-tree overlay flow end to end, on of_fpga_region.ko: a board
-# overlay (tests/fpga_overlay_board.rs) describes a test manager, a test
+# overlay (tests/fixtures/fpga_overlay_board.rs) describes a test manager, a test
 # bridge and an FPGA region; applying an image overlay to the region
-# (tests/fpga_overlay_image.rs) programs it through them, removing it
+# (tests/fixtures/fpga_overlay_image.rs) programs it through them, removing it
 # freezes the bridge again. sysfs states and module refcounts are checked at
 # each step. Unlike upstream's of-fpga-region, the region does not pin the
 # manager's module between programmings (the low-level module can be

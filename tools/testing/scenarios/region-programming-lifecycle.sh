@@ -1,8 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # A region over a low-level manager and bridge, each in its own module
-# (tests/fpga_test_region.rs over tests/fpga_test_mgr.rs and
-# tests/fpga_test_bridge.rs), programmed by tests/fpga_region_programmer.rs.
+# (tests/fixtures/fpga_test_region.rs over tests/fixtures/fpga_test_mgr.rs and
+# tests/fixtures/fpga_test_bridge.rs), programmed by tests/fixtures/fpga_region_programmer.rs.
 #
 # Every owner module is pinned while the region programs, and only then: the
 # refcounts are read from /sys/module/*/refcnt before, during a deliberately

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Stress (issue "Prove the lifecycle", item 3): kernel threads of
-# tests/fpga_stress.c loop, through the C API, get / lock / load / unlock /
+# tests/fixtures/fpga_stress.c loop, through the C API, get / lock / load / unlock /
 # put of the simulated SoC FPGA's manager, get / disable / enable / put of
 # the freeze bridge, the programming of a region registered through the C API
 # over the simulated board's SoC FPGA manager and freeze bridge

@@ -108,7 +108,7 @@ check_eq no_state_event_without_change "" "$(events | grep '^fpga_mgr_state: ' |
 check remove_overlay_after_corrupt_image rmmod fpga_overlay_image
 
 # The buffer and sg paths of fpga_mgr_load(), through the C API
-# (tests/fpga_bad_input.c) into the simulated managers of lowlevel/: the
+# (tests/fixtures/fpga_bad_input.c) into the simulated managers of lowlevel/: the
 # image's size (an sg table's summed from its entries) and flags in the
 # begin event, the load's errno in the end event.
 FW=/lib/firmware/fpga-rs

@@ -2,8 +2,8 @@
 #
 # Unregistration waits for the ops in flight, uninterruptibly. A lock held
 # across an unregistration that an op also takes would hang it; lockdep must
-# report that order instead (defect g, ffi/lockdep.rs). The fixture
-# tests/fpga_lock_order.rs takes a mutex inside a manager's op, then holds it
+# report that order instead (defect g, lifecycle/lockdep.rs). The fixture
+# tests/fixtures/fpga_lock_order.rs takes a mutex inside a manager's op, then holds it
 # across another manager's unregistration; lockdep reports the cycle.
 #
 # Lockdep reports once per boot and then turns itself off, so this scenario

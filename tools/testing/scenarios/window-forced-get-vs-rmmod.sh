@@ -2,7 +2,7 @@
 #
 # The LKML race, forced open on both cores in the same run: a get of a
 # manager (and of a bridge) is held by a kprobe at a chosen point of its
-# path (tests/fpga_forced_window.c: a SCHED_FIFO task preempts it on CPU 0),
+# path (tests/fixtures/fpga_forced_window.c: a SCHED_FIFO task preempts it on CPU 0),
 # the low-level module is removed on CPU 1, then the get goes on.
 #
 # - Upstream C core, held at try_module_get() (after class_find_device()
@@ -120,7 +120,7 @@ check_eq rust_bridge_window_reached 1 "$reached"
 check_eq rust_bridge_get_after_removal_is_enodev -19 "$result"
 
 # fpga-rs, region programming: held at its entry, the region's owner module
-# (tests/fpga_test_region.rs) is removed, then the programming must fail with
+# (tests/fixtures/fpga_test_region.rs) is removed, then the programming must fail with
 # -ENODEV (the image info given has no image: a programming that got the
 # region would fail later, with -EINVAL).
 region_setup() {

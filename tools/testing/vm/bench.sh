@@ -95,7 +95,7 @@ check_log() {
 	! dmesg -c | grep "fpga-rs-bench: .* failed" || fail "a figure failed on $core (above)"
 }
 
-# The manager benchmarks of the safe Rust user API (tests/fpga_bench.rs) on
+# The manager benchmarks of the safe Rust user API (tests/fixtures/fpga_bench.rs) on
 # lowlevel/sim_socfpga.ko: get_put, lock_unlock, load_buf.
 user_api() {
 	insmod $R/lowlevel/sim_socfpga.ko || { fail "insmod sim_socfpga failed"; return; }

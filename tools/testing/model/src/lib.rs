@@ -2,7 +2,7 @@
 
 //! A model of the fpga-rs lifecycle for the loom model checker.
 //!
-//! The protocol (`common/protocol.rs`) is compiled unchanged, with loom's atomics. Around it, the
+//! The protocol (`lifecycle/protocol.rs`) is compiled unchanged, with loom's atomics. Around it, the
 //! kernel is reduced to what the protocol relies on, each piece mirroring the code it stands
 //! for:
 //!
@@ -10,7 +10,7 @@
 //!   `try_module_get()` fails once the module is going, rmmod is refused while the count is
 //!   above its base, and the memory is freed after `exit()`. Touching it after that is the
 //!   use-after-free of the LKML race, and panics here.
-//! - [`Object`]: a manager, bridge or region as `ffi/lifecycle.rs` and `ffi/registry.rs` drive
+//! - [`Object`]: a manager, bridge or region as `lifecycle/mod.rs` and `lifecycle/registry.rs` drive
 //!   it: the class's registry lock (a get finds, checks and pins under it; unregistration takes
 //!   the object off the list and sets `GONE` under it), and the wait of unregistration (a mutex
 //!   and a condition variable, woken by the last op to leave).
@@ -20,7 +20,7 @@
 //! (`put_holder` refuses, the module count is checked), and the tests check that every pin is
 //! undone at the end.
 
-#[path = "../../../../common/protocol.rs"]
+#[path = "../../../../lifecycle/protocol.rs"]
 pub mod protocol;
 
 use loom::sync::{

@@ -10,13 +10,13 @@
 
 use kernel::prelude::*;
 
-#[path = "../lowlevel/sim_socfpga/engine.rs"]
+#[path = "../../lowlevel/sim_socfpga/engine.rs"]
 mod engine;
-#[path = "../abstractions/mod.rs"]
+#[path = "../../fpga/mod.rs"]
 pub mod fpga;
-#[path = "../lowlevel/sim/mod.rs"]
+#[path = "../../lowlevel/sim/mod.rs"]
 pub mod sim;
-#[path = "common/sim_images.rs"]
+#[path = "../common/sim_images.rs"]
 pub mod sim_images;
 
 use fpga::manager;

@@ -11,9 +11,9 @@
 
 use kernel::prelude::*;
 
-#[path = "../lowlevel/sim_freeze_bridge/controller.rs"]
+#[path = "../../lowlevel/sim_freeze_bridge/controller.rs"]
 mod controller;
-#[path = "../lowlevel/sim_pr_decoupler/regs.rs"]
+#[path = "../../lowlevel/sim_pr_decoupler/regs.rs"]
 mod regs;
 
 module! {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The KUnit module of the plain-Rust logic the cores share: the lifecycle protocol
-//! (`common/protocol.rs`, suite `fpga_mgr_protocol`) and the decimal formatting of 64-bit values
-//! (`common/dec64.rs`, suite `fpga_rs_dec64`).
+//! (`lifecycle/protocol.rs`, suite `fpga_mgr_protocol`) and the decimal formatting of 64-bit values
+//! (`lowlevel/sim/dec64.rs`, suite `fpga_rs_dec64`).
 //!
 //! The suites sit at the bottom of the files they test. This crate compiles those files, the
 //! same sources the cores compile, and is the one crate for which Kbuild sets their
@@ -10,9 +10,9 @@
 
 use kernel::prelude::*;
 
-#[path = "../common/dec64.rs"]
+#[path = "../../lowlevel/sim/dec64.rs"]
 pub mod dec64;
-#[path = "../common/protocol.rs"]
+#[path = "../../lifecycle/protocol.rs"]
 pub mod protocol;
 
 module! {

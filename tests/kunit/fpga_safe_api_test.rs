@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! KUnit tests of the safe Rust API (`abstractions/`) on the manager core: a driver's `write_sg`
+//! KUnit tests of the safe Rust API (`fpga/`) on the manager core: a driver's `write_sg`
 //! and compat id (`manager.rs`, `sg_image.rs`), and a driver that programs its own FPGA through
 //! the user API (`user.rs`), the case of a PCIe or multi-function driver.
 //!
@@ -9,15 +9,15 @@
 
 use kernel::prelude::*;
 
-#[path = "../abstractions/mod.rs"]
+#[path = "../../fpga/mod.rs"]
 pub mod fpga;
 // The safe API hides `ERR_PTR()`s: `ptr_err` goes unused here.
 #[allow(dead_code)]
-#[path = "common/kunit_util.rs"]
+#[path = "../common/kunit_util.rs"]
 mod kunit_util;
-#[path = "common/observed_device.rs"]
+#[path = "../common/observed_device.rs"]
 mod observed_device;
-#[path = "common/page_table.rs"]
+#[path = "../common/page_table.rs"]
 mod page_table;
 
 use fpga::bindings;

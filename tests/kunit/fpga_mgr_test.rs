@@ -8,7 +8,7 @@
 
 use kernel::prelude::*;
 
-#[path = "../ffi/bindings.rs"]
+#[path = "../../ffi/bindings.rs"]
 mod bindings;
 
 module! {
@@ -30,11 +30,11 @@ impl kernel::Module for FpgaMgrTest {
 #[path = "fpga_mgr_test/recorder.rs"]
 pub mod recorder;
 
-#[path = "common/kunit_util.rs"]
+#[path = "../common/kunit_util.rs"]
 mod kunit_util;
-#[path = "common/observed_device.rs"]
+#[path = "../common/observed_device.rs"]
 mod observed_device;
-#[path = "common/page_table.rs"]
+#[path = "../common/page_table.rs"]
 mod page_table;
 
 use kunit_util::{module_refs, ptr_err, raw};

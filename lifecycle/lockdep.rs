@@ -2,7 +2,7 @@
 
 //! The ops in flight of one manager, bridge or region, as a lock lockdep can see (defect g).
 //!
-//! Unregistration waits, uninterruptibly, until the ops in flight have left (`ffi/lifecycle.rs`).
+//! Unregistration waits, uninterruptibly, until the ops in flight have left (`lifecycle/mod.rs`).
 //! If an op takes a lock that the unregistering task holds, that wait never ends, and nothing
 //! tells why. kernfs has the same wait for its active references and gives it a lockdep map
 //! ([`fs/kernfs/dir.c`](srctree/fs/kernfs/dir.c), `kernfs_drain()`); so does this: an op
@@ -14,7 +14,7 @@
 //! Without `CONFIG_LOCKDEP` the map is empty and its calls compile to nothing.
 
 #[cfg(CONFIG_LOCKDEP)]
-use super::bindings;
+use crate::ffi::bindings;
 use kernel::prelude::*;
 
 /// The lockdep map of one object's ops in flight. All objects of one core share its class.

@@ -9,7 +9,7 @@
 
 use kernel::prelude::*;
 
-#[path = "../ffi/bindings.rs"]
+#[path = "../../ffi/bindings.rs"]
 mod bindings;
 
 module! {
@@ -33,7 +33,7 @@ pub mod bridge_recorder;
 #[path = "fpga_mgr_test/recorder.rs"]
 pub mod recorder;
 
-#[path = "common/kunit_util.rs"]
+#[path = "../common/kunit_util.rs"]
 mod kunit_util;
 
 use core::ptr;

@@ -20,10 +20,10 @@
 //! (`Documentation/performance.rst`).
 
 use super::{
-    bindings,
-    lifecycle::{Get, Held, Object},
     protocol::{Hold, Refusal},
+    Get, Held, Object,
 };
+use crate::ffi::bindings;
 use core::ptr::{self, NonNull};
 use kernel::{
     prelude::*,

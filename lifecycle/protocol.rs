@@ -4,7 +4,7 @@
 //!
 //! This is the logic that decides who may proceed. It holds no kernel object and calls no C
 //! function, so it compiles on the host too, where `tools/testing/model/` model-checks it with
-//! loom; it uses `core`'s atomics for that reason. `ffi/lifecycle.rs` wraps it with what the
+//! loom; it uses `core`'s atomics for that reason. `lifecycle/mod.rs` wraps it with what the
 //! kernel adds: the owner modules it pins, the registry lock, the wait of unregistration, and
 //! the typed handles the cores hand out.
 //!
@@ -19,7 +19,7 @@
 //! - `HOLDERS` counts the gets not yet put, in the upper half of the word. A get counts itself
 //!   with [`State::hold`], which the caller serialises with [`State::begin_unregister`] and
 //!   follows with the pinning of the owner module before that serialisation ends (in the kernel
-//!   both run under the class's registry lock, `ffi/registry.rs`). So either the get counted
+//!   both run under the class's registry lock, `lifecycle/registry.rs`). So either the get counted
 //!   itself and pinned the owner before unregistration began, or it saw `GONE` and was refused:
 //!   a get pins the owner's module only while that module's `exit()` (which unregisters) has
 //!   not returned. Unregistration does not wait for holders: they pin the owner module, which

@@ -10,7 +10,7 @@
 //! driver of another module at registration.
 //!
 //! The owner is pinned only under the class's registry lock while the object is registered
-//! (`ffi/registry.rs`), which the owner's `exit()` must take to unregister it, so its
+//! (`lifecycle/registry.rs`), which the owner's `exit()` must take to unregister it, so its
 //! `struct module` is alive there. The parent's driver is another
 //! matter: a registration need not be tied to that binding (a non-devm registration by another
 //! module), so the driver's module may unbind the parent and be freed while the object stays
@@ -18,7 +18,7 @@
 //! parent, which runs when the parent unbinds (before the driver's module can be freed), marks
 //! it unbound under the pin's lock, and no get pins the driver after that.
 
-use super::bindings;
+use crate::ffi::bindings;
 use core::ptr;
 use kernel::{
     new_spinlock,

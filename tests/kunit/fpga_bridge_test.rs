@@ -7,7 +7,7 @@
 
 use kernel::prelude::*;
 
-#[path = "../ffi/bindings.rs"]
+#[path = "../../ffi/bindings.rs"]
 mod bindings;
 
 module! {
@@ -29,7 +29,7 @@ impl kernel::Module for FpgaBridgeTest {
 #[path = "fpga_bridge_test/bridge_recorder.rs"]
 pub mod bridge_recorder;
 
-#[path = "common/kunit_util.rs"]
+#[path = "../common/kunit_util.rs"]
 mod kunit_util;
 
 use kunit_util::{module_refs, ptr_err, raw};
