@@ -8,7 +8,8 @@
 //!
 //! - `lifecycle/protocol.rs`: who may get, lock, program and unregister, and when (safe Rust).
 //! - `manager.rs`: the manager object, its registration and references.
-//! - `load.rs`, `sg.rs`: the programming state machine.
+//! - `load.rs`: the programming state machine; `sg.rs`: sg tables built over a buffer;
+//!   `sg_map.rs`: reading an sg table from the CPU.
 //! - `sysfs.rs`: `name`, `state`, `status`.
 //! - `api.rs`, `image_info.rs`: the exported C functions.
 //! - `trace.rs`: the trace events `fpga:fpga_mgr_*`.
@@ -26,6 +27,7 @@ mod image_info;
 mod load;
 mod manager;
 mod sg;
+mod sg_map;
 mod sysfs;
 mod trace;
 

@@ -8,7 +8,7 @@
 //! `write_init`, `write` (or `write_sg`) and `write_complete`. A buffer reaches a `write` driver
 //! without a copy.
 
-use crate::{ffi::bindings, ffi::image_flags, manager::Manager, trace};
+use crate::{ffi::bindings, ffi::image_flags, manager::Manager, sg_map::SgMap, trace};
 use core::ptr;
 use kernel::{error::to_result, prelude::*};
 
@@ -294,7 +294,9 @@ impl Load<'_> {
 
     /// An sg image: `write_sg` with the whole table, or `write` once per mapped segment.
     fn sg(&self, sgt: *mut SgTable) -> Result {
-        let map = SgMap(sgt);
+        // SAFETY: `sgt` is the caller's table from `info` or one the load built, valid until the
+        // load returns, and `map` is dropped before that.
+        let map = unsafe { SgMap::new(sgt) };
         self.prepare_sg(&map)?;
         self.m.set_state(WRITE);
         let ret = if self.m.ops().write_sg.is_some() {
@@ -343,103 +345,6 @@ impl Load<'_> {
         })?;
         let data = fw.data();
         self.buf(data.as_ptr(), data.len())
-    }
-}
-
-/// A scatter-gather table being read by the CPU (`sg_miter` with `SG_MITER_FROM_SG`).
-struct SgMap(*mut SgTable);
-
-impl SgMap {
-    fn start(&self) -> bindings::sg_mapping_iter {
-        // SAFETY: All-zero is a valid uninitialised iterator; `sg_miter_start` sets it up.
-        let mut miter: bindings::sg_mapping_iter = unsafe { core::mem::zeroed() };
-        // SAFETY: The table is valid for the load (caller's table or ours).
-        unsafe {
-            bindings::sg_miter_start(
-                &mut miter,
-                (*self.0).sgl,
-                (*self.0).nents,
-                bindings::SG_MITER_FROM_SG,
-            )
-        };
-        miter
-    }
-
-    /// Calls `f` with the address and length of the first segment (at most its first page)
-    /// while it is mapped, as upstream's `fpga_mgr_parse_header_sg_first()` and
-    /// `fpga_mgr_prepare_sg()` do; `None` if the table is empty.
-    ///
-    /// The mapping is a `kmap()` of a possibly highmem page (the core's own tables for
-    /// `write_sg` drivers are built from vmalloc and firmware pages; `SG_MITER_FROM_SG` without
-    /// `SG_MITER_LOCAL`), so `f` may sleep; it ends at `sg_miter_stop()`, after which the slot
-    /// may be recycled for another page: the address must not be used after `f` returns.
-    fn with_first<T>(&self, f: impl FnOnce(*const u8, usize) -> T) -> Option<T> {
-        let mut miter = self.start();
-        // SAFETY: `miter` was started on a valid table.
-        let ret = unsafe { bindings::sg_miter_next(&mut miter) }
-            .then(|| f(miter.addr.cast_const().cast::<u8>(), miter.length));
-        // SAFETY: Stops the iteration started above, unmapping the segment after `f`'s last use
-        // of it.
-        unsafe { bindings::sg_miter_stop(&mut miter) };
-        ret
-    }
-
-    /// Copies `dst.len()` bytes from offset `skip` of the table; returns how many were copied
-    /// (none if `skip` does not fit the C `off_t`, a `long`: 32 bits on 32-bit kernels).
-    fn copy_to(&self, dst: &mut [u8], skip: usize) -> usize {
-        let Ok(skip) = bindings::off_t::try_from(skip) else {
-            return 0;
-        };
-        // SAFETY: The table is valid and `dst` is writable for its length.
-        unsafe {
-            bindings::sg_pcopy_to_buffer(
-                (*self.0).sgl,
-                (*self.0).nents,
-                dst.as_mut_ptr().cast(),
-                dst.len(),
-                skip,
-            )
-        }
-    }
-
-    /// Calls `f` for each mapped segment after the first `skip` bytes, up to `limit` bytes in
-    /// all (0: to the end), stopping at the first error.
-    fn for_each_segment(
-        &self,
-        skip: usize,
-        limit: usize,
-        mut f: impl FnMut(*const u8, usize) -> Result,
-    ) -> Result {
-        // `off_t` is a `long`: a skip past 2 GiB on a 32-bit kernel is no offset of this table.
-        let skip = bindings::off_t::try_from(skip).map_err(|_| EINVAL)?;
-        let mut miter = self.start();
-        // SAFETY: `miter` was started on a valid table.
-        if skip != 0 && !unsafe { bindings::sg_miter_skip(&mut miter, skip) } {
-            // SAFETY: Stops the iteration started above.
-            unsafe { bindings::sg_miter_stop(&mut miter) };
-            return Err(EINVAL);
-        }
-        let mut done = 0usize;
-        let mut ret = Ok(());
-        // SAFETY: `miter` is a started iterator.
-        while unsafe { bindings::sg_miter_next(&mut miter) } {
-            let len = if limit != 0 {
-                miter.length.min(limit - done)
-            } else {
-                miter.length
-            };
-            ret = f(miter.addr.cast_const().cast(), len);
-            if ret.is_err() {
-                break;
-            }
-            done += len;
-            if limit != 0 && done >= limit {
-                break;
-            }
-        }
-        // SAFETY: Stops the iteration started above.
-        unsafe { bindings::sg_miter_stop(&mut miter) };
-        ret
     }
 }
 
