@@ -36,7 +36,8 @@ pub struct Queue(*mut bindings::workqueue_struct);
 
 // SAFETY: The queue pointer is only handed to the workqueue API, callable from any thread.
 unsafe impl Send for Queue {}
-// SAFETY: As for `Send`.
+// SAFETY: A shared reference only hands the queue pointer to the workqueue API, callable from
+// any thread concurrently.
 unsafe impl Sync for Queue {}
 
 impl Queue {

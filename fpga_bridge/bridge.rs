@@ -58,8 +58,9 @@ pub(crate) struct Bridge {
 // `node` under the bridge-list lock of its list's owner. The `dev` field is the driver core's,
 // which synchronises it itself. The other fields are immutable (`name`) or locks.
 unsafe impl Send for Bridge {}
-// SAFETY: As for `Send`: every shared access to `c` is a read of a field immutable after
-// publication or is synchronised as described there.
+// SAFETY: Every shared access to `c` is a read of a field immutable after publication, a
+// whole volatile read of the three pointers unregistration clears after the last op, or an
+// access to `info` under `ops_lock` or to `node` under its list's lock.
 unsafe impl Sync for Bridge {}
 
 // The C struct is the first field (type invariant): a C pointer to it is a pointer to the whole.

@@ -35,7 +35,8 @@ pub(crate) unsafe extern "C" fn state_show(
     _attr: *mut bindings::device_attribute,
     buf: *mut u8,
 ) -> isize {
-    // SAFETY: As in `name_show`.
+    // SAFETY: sysfs calls this for the device of a registered bridge of this core's class,
+    // and holds a reference to it during the call (this function's requirement).
     let b = unsafe { Bridge::from_dev(dev) };
     match b.enabled() {
         Ok(enabled) => {

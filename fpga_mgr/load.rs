@@ -36,6 +36,16 @@ fn eopnotsupp() -> Error {
 }
 
 /// One load: the manager (inside an op, see [`Manager::enter`]) and the caller's image info.
+///
+/// # Invariants
+///
+/// - The load runs inside an op of `m` ([`Manager::enter`]): the driver's module, its ops and
+///   the manager's device stay alive until the load returns.
+/// - `info` is valid for the whole load and is the caller's of `fpga_mgr_load()`, who does not
+///   change it meanwhile; the core and the driver's ops are its only users.
+/// - Every buffer address the load passes to a driver op points to at least the length passed
+///   with it, readable until the op returns (the caller's buffer, the firmware's data or a
+///   header copied from the sg table).
 struct Load<'a> {
     m: &'a Manager,
     info: *mut Info,
@@ -48,8 +58,9 @@ impl Load<'_> {
 
     fn parse_header(&self, buf: *const u8, count: usize) -> Result {
         match self.m.ops().parse_header {
-            // SAFETY: The manager, info and buffer are valid for the call; ops run inside
-            // `Manager::enter`.
+            // SAFETY: The manager is inside an op, so the driver's module and ops are alive;
+            // `self.info` is valid for the load and `buf` readable for `count` bytes (type
+            // invariants).
             Some(f) => to_result(unsafe { f(self.mgr(), self.info, buf.cast(), count) }),
             None => Ok(()),
         }
@@ -57,7 +68,9 @@ impl Load<'_> {
 
     fn write_init(&self, buf: *const u8, count: usize) -> Result {
         match self.m.ops().write_init {
-            // SAFETY: As in `parse_header`.
+            // SAFETY: The manager is inside an op, so the driver's module and ops are alive;
+            // `self.info` is valid for the load and `buf` readable for `count` bytes (type
+            // invariants).
             Some(f) => to_result(unsafe { f(self.mgr(), self.info, buf.cast(), count) }),
             None => Ok(()),
         }
@@ -65,7 +78,8 @@ impl Load<'_> {
 
     fn write(&self, buf: *const u8, count: usize) -> Result {
         match self.m.ops().write {
-            // SAFETY: As in `parse_header`.
+            // SAFETY: The manager is inside an op, so the driver's module and ops are alive, and
+            // `buf` is readable for `count` bytes (type invariants).
             Some(f) => to_result(unsafe { f(self.mgr(), buf.cast(), count) }),
             None => Err(eopnotsupp()),
         }
@@ -73,21 +87,23 @@ impl Load<'_> {
 
     fn write_sg(&self, sgt: *mut SgTable) -> Result {
         match self.m.ops().write_sg {
-            // SAFETY: As in `parse_header`; `sgt` is a valid table.
+            // SAFETY: The manager is inside an op, so the driver's module and ops are alive (type
+            // invariant); `sgt` is the load's table, valid until the load returns (the caller's
+            // from `info`, or one the load built).
             Some(f) => to_result(unsafe { f(self.mgr(), sgt) }),
             None => Err(eopnotsupp()),
         }
     }
 
-    // SAFETY (for the accessors below): `info` is valid and owned by the caller of
-    // `fpga_mgr_load` for the whole load; the core and the driver's ops are its only users.
     fn header_size(&self) -> usize {
-        // SAFETY: See above.
+        // SAFETY: `self.info` is valid for the load and nobody else writes it meanwhile (type
+        // invariant).
         unsafe { (*self.info).header_size }
     }
 
     fn data_size(&self) -> usize {
-        // SAFETY: See above.
+        // SAFETY: `self.info` is valid for the load and nobody else writes it meanwhile (type
+        // invariant).
         unsafe { (*self.info).data_size }
     }
 
@@ -95,7 +111,8 @@ impl Load<'_> {
     fn write_complete(&self) -> Result {
         self.m.set_state(WRITE_COMPLETE);
         let ret = match self.m.ops().write_complete {
-            // SAFETY: As in `parse_header`.
+            // SAFETY: The manager is inside an op, so the driver's module and ops are alive, and
+            // `self.info` is valid for the load (type invariants).
             Some(f) => to_result(unsafe { f(self.mgr(), self.info) }),
             None => Ok(()),
         };
@@ -370,9 +387,12 @@ pub(crate) unsafe fn load(m: &Manager, info: *mut Info) -> Result {
 ///
 /// # Safety
 ///
-/// As for [`load`].
+/// `info` must be valid for the whole call, and its image source (sg table, buffer or firmware
+/// name) valid as the C API documents.
 unsafe fn load_traced(m: &Manager, info: *mut Info) -> Result {
     let _op = m.enter()?;
+    // INVARIANT: The load runs inside `_op`, dropped after it; `info` and its image source are
+    // valid for the call (this function's requirements).
     let load = Load { m, info };
     // SAFETY: `info` is valid (caller's requirement).
     let (sgt, buf, count, firmware_name, flags) = unsafe {

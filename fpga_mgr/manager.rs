@@ -68,7 +68,9 @@ pub(crate) struct Manager {
 // unregistration's whole volatile stores of `mops`, `mops_owner` and `priv` after the last op.
 // `dev` is the driver core's. `compat_id` and `fwnode` are immutable after registration.
 unsafe impl Send for Manager {}
-// SAFETY: As for `Send`.
+// SAFETY: Every shared access to `c` is a read of a field immutable after publication, a whole
+// read of `state` (written whole by the lock's holder), or a whole volatile read of the three
+// pointers unregistration clears after the last op; `compat_id` and `fwnode` are immutable.
 unsafe impl Sync for Manager {}
 
 // The C struct is the first field (type invariant): a C pointer to it is a pointer to the whole.
@@ -172,7 +174,8 @@ impl Manager {
 
     /// The state shown in sysfs.
     pub(crate) fn state(&self) -> bindings::fpga_mgr_states {
-        // SAFETY: See `set_state`.
+        // SAFETY: `state` is a plain integer field of the C struct, written whole by
+        // `store_state` only; a whole volatile read sees one value or the other.
         unsafe { ptr::read_volatile(&raw const (*self.c.get()).state) }
     }
 

@@ -83,7 +83,8 @@ pub(crate) unsafe extern "C" fn state_show(
     _attr: *mut bindings::device_attribute,
     buf: *mut u8,
 ) -> isize {
-    // SAFETY: As in `name_show`.
+    // SAFETY: sysfs calls this for the device of a registered manager of this core's class,
+    // and holds a reference to it during the call (this function's requirement).
     let m = unsafe { Manager::from_dev(dev) };
     // SAFETY: `buf` is the sysfs page.
     unsafe { emit_lines(buf, [state_str(m.state())]) }
@@ -100,7 +101,8 @@ pub(crate) unsafe extern "C" fn status_show(
     _attr: *mut bindings::device_attribute,
     buf: *mut u8,
 ) -> isize {
-    // SAFETY: As in `name_show`.
+    // SAFETY: sysfs calls this for the device of a registered manager of this core's class,
+    // and holds a reference to it during the call (this function's requirement).
     let m = unsafe { Manager::from_dev(dev) };
     let status = match m.enter() {
         Ok(_op) => match m.ops().status {

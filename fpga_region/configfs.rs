@@ -63,7 +63,8 @@ pub(crate) struct Subsystem {
 // SAFETY: The queue pointer is only handed to the workqueue API, which may be called from any
 // thread; the subsystem is the kernel crate's (`Send`, `Sync`).
 unsafe impl Send for Subsystem {}
-// SAFETY: As for `Send`.
+// SAFETY: A shared reference only hands the queue pointer to the workqueue API, callable
+// from any thread concurrently; the subsystem is the kernel crate's (`Sync`).
 unsafe impl Sync for Subsystem {}
 
 impl Subsystem {

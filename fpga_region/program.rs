@@ -183,7 +183,8 @@ pub(crate) unsafe fn program_steps(
     // valid until the programming returns (C API contract, or this function's requirement),
     // after `end`.
     let trace = unsafe { trace::Program::begin(region, info) };
-    // SAFETY: As above.
+    // SAFETY: `info` is the caller's valid image info (checked non-NULL above), which stays
+    // valid until the programming returns (C API contract, or this function's requirement).
     let result = unsafe { program_checked(region, info, own.is_some()) };
     let _ = trace.end(result.map_err(|f| f.err));
     result
@@ -229,7 +230,8 @@ unsafe fn program_checked(
         let state = unsafe { core::ptr::read_volatile(&raw const (*mgr.0).state) };
         Failure::new(Step::of_manager_state(state), err)
     })?;
-    // SAFETY: As for the disable.
+    // SAFETY: The list holds the bridges this programming got and claimed, each held (so
+    // valid) until the programming puts them; only this programming changes the list.
     to_result(unsafe { bindings::fpga_bridges_enable(region.bridge_list()) })
         .inspect_err(|_| dev_err!(region.dev(), "failed to enable region bridges\n"))
         .at(Step::BridgeEnable)?;

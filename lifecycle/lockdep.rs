@@ -68,7 +68,7 @@ impl OpsDepMap {
     /// Unregistration is about to wait for the ops: an exclusive acquisition
     /// (`rwsem_acquire(map, 0, 0, ip)`), which checks the locks the caller holds.
     pub fn acquire_unregister(&self) {
-        // SAFETY: As for `acquire_op`.
+        // SAFETY: The map was initialised by `new` and is pinned.
         unsafe { bindings::lock_acquire(self.map.get(), 0, 0, 0, 1, core::ptr::null_mut(), ip()) };
     }
 
@@ -102,6 +102,7 @@ impl OpsDepMap {
 // SAFETY: lockdep synchronises its maps itself; the map is only handed to it.
 #[cfg(CONFIG_LOCKDEP)]
 unsafe impl Send for OpsDepMap {}
-// SAFETY: As for `Send`.
+// SAFETY: Shared references only hand the map's address to lockdep, which synchronises its
+// maps itself.
 #[cfg(CONFIG_LOCKDEP)]
 unsafe impl Sync for OpsDepMap {}

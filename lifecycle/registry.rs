@@ -209,7 +209,8 @@ impl<T: Object> Registered<T> {
             .filter(|filed| found(unsafe { filed.obj.as_ref() }))
             .min_by_key(|filed| filed.seq)
             .ok_or(ENODEV)?;
-        // SAFETY: As for the filter: in the index, under the lock.
+        // SAFETY: `first` is in the index, and an object in the index is valid while the lock is
+        // held (type invariant).
         self.get(unsafe { first.obj.as_ref() })
     }
 

@@ -96,7 +96,7 @@ mod bridge_tests {
         // SAFETY: `parent` is only compared; the infos are only stored.
         let first = unsafe { bindings::fpga_bridge_get(t.parent, fake_info(1)) };
         let held = module_refs();
-        // SAFETY: As above.
+        // SAFETY: `parent` is only compared; the infos are only stored.
         let second = unsafe { bindings::fpga_bridge_get(t.parent, fake_info(2)) };
         // A failed get must not overwrite the holder's info (upstream does, hole L4).
         // SAFETY: The bridge is registered.
@@ -140,7 +140,8 @@ mod bridge_tests {
         let wrong = unsafe { bindings::fpga_bridge_freeze_claimed(t.br, b, fake_info(9)) };
         let sets_after_wrong = t.record.sets.len();
         // The claimant freezes it while another user holds it: under that user's hold and info.
-        // SAFETY: As above.
+        // SAFETY: The bridge is registered; the claimant is only compared and the info only
+        // stored.
         let frozen_held = unsafe { bindings::fpga_bridge_freeze_claimed(t.br, a, fake_info(9)) };
         let (enabled, info_held) = (t.record.enabled, t.record.info_at_set);
         // SAFETY: `held` is the test's get, put once, here; then the claim is taken again.
@@ -321,10 +322,11 @@ mod bridge_tests {
         // Make the second bridge's enable fail: the list stops at the first error.
         b1.record.fail_enable = EIO.to_errno();
         let b0_sets_before = b0.record.sets.len();
-        // SAFETY: As above.
+        // SAFETY: `list` is the local list head above, holding the two bridges got onto it.
         let failed = unsafe { bindings::fpga_bridges_enable(&raw mut list) };
         let b0_untouched = b0.record.sets.len() == b0_sets_before;
-        // SAFETY: As above; the put empties the list.
+        // SAFETY: `list` is the local list head above, holding the two bridges got onto it;
+        // the put empties it.
         let empty = unsafe {
             bindings::fpga_bridges_put(&raw mut list);
             list.next == &raw mut list
@@ -365,7 +367,8 @@ mod bridge_tests {
             bindings::fpga_bridge_get_to_list(t.parent, ptr::null_mut(), head)
         };
         t.unregister();
-        // SAFETY: As above.
+        // SAFETY: `list` is the local list head above, outliving its use; the put drops what
+        // it holds.
         let empty = unsafe {
             bindings::fpga_bridges_put(&raw mut list);
             list.next == &raw mut list && list.prev == &raw mut list

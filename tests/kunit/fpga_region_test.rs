@@ -614,7 +614,7 @@ mod owner_tests {
         kernel::error::from_err_ptr(pdev)?;
         // SAFETY: `pdev` is registered.
         let parent = unsafe { &raw mut (*pdev).dev };
-        // SAFETY: As above.
+        // SAFETY: `parent` is the device of the registered `pdev`.
         let bound = !unsafe { (*parent).driver }.is_null();
         let (mops, br_ops) = (write_ops(), bridge_ops());
         // SAFETY: `parent` is bound; the ops outlive the registrations (unregistered below).
@@ -642,7 +642,7 @@ mod owner_tests {
             // SAFETY: `parent` is only compared.
             let got_mgr = unsafe { bindings::fpga_mgr_get(parent) };
             let with_mgr = module_refs();
-            // SAFETY: As above.
+            // SAFETY: `parent` is only compared.
             let got_br = unsafe { bindings::fpga_bridge_get(parent, ptr::null_mut()) };
             let with_both = module_refs();
             // SAFETY: Each successful get is put once.
@@ -665,11 +665,12 @@ mod owner_tests {
         // `struct module` once the module is gone).
         // SAFETY: `parent` is a registered, bound platform device.
         unsafe { bindings::device_release_driver(parent) };
-        // SAFETY: As above.
+        // SAFETY: `parent` is the device of the registered `pdev`.
         let unbound = unsafe { (*parent).driver }.is_null();
         let (got_after_unbind, with_mgr_after_unbind, got_br_after_unbind, with_both_after_unbind) =
             get_both();
-        // SAFETY: As above.
+        // SAFETY: `br` and `mgr` are this test's registrations or errors, unregistered once
+        // here; `pdev` is registered and unregistered last.
         unsafe {
             if kernel::error::from_err_ptr(br).is_ok() {
                 bindings::fpga_bridge_unregister(br);

@@ -263,7 +263,7 @@ mod driver_tests {
     fn chunk_walk_covers_exactly_its_range_and_refuses_one_outside() -> Result {
         let img = vimage(IMAGE_SIZE)?;
         let mut pages = PageTable::new(&img)?;
-        // SAFETY: As in `user_sg_table_reaches_write_sg_as_is`.
+        // SAFETY: The table and the image it describes outlive `image`; nothing changes them.
         let image = SgImage::from_table(unsafe { SGTable::from_raw(pages.as_raw()) });
 
         let mut inside = KVec::new();

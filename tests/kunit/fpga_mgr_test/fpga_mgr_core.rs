@@ -148,7 +148,7 @@ mod core_tests {
         }
         let after = module_refs();
         // A get still works, and pins once.
-        // SAFETY: As above.
+        // SAFETY: `parent` is the manager's parent device, only compared.
         let again = unsafe { bindings::fpga_mgr_get(t.parent) };
         let held_again = module_refs();
         if again == t.mgr {

@@ -50,7 +50,7 @@ mod image_info_tests {
         let group =
             unsafe { bindings::devres_open_group(dev, ptr::null_mut(), bindings::GFP_KERNEL) };
         assert!(!group.is_null());
-        // SAFETY: As above.
+        // SAFETY: `dev` is an initialized device the test holds a reference to.
         let info = unsafe { bindings::fpga_image_info_alloc(dev) };
         assert!(!info.is_null());
         // SAFETY: `info` and `dev` are live; the name is devres memory of `info->dev`, as the API
