@@ -65,7 +65,10 @@ impl ClassDesc {
     ) -> Self {
         Self(bindings::class {
             // `CStrExt::as_char_ptr` is not `const`; this is the same cast.
-            #[allow(clippy::disallowed_methods)]
+            #[expect(
+                clippy::disallowed_methods,
+                reason = "`CStrExt::as_char_ptr` is not `const`"
+            )]
             name: name.as_ptr().cast(),
             dev_groups,
             dev_release,

@@ -41,7 +41,10 @@ impl DeviceAttr {
         // SAFETY: All-zero is a valid `struct device_attribute` (NULL name and callbacks).
         let mut attr: bindings::device_attribute = unsafe { core::mem::zeroed() };
         // `CStrExt::as_char_ptr` is not `const`; this is the same cast.
-        #[allow(clippy::disallowed_methods)]
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "`CStrExt::as_char_ptr` is not `const`"
+        )]
         {
             attr.attr.name = name.as_ptr().cast();
         }

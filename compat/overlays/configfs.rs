@@ -83,7 +83,10 @@ const fn attr(
 ) -> bindings::configfs_attribute {
     bindings::configfs_attribute {
         // `CStrExt::as_char_ptr` is not `const`; this is the same cast.
-        #[allow(clippy::disallowed_methods)]
+        #[expect(
+            clippy::disallowed_methods,
+            reason = "`CStrExt::as_char_ptr` is not `const`"
+        )]
         ca_name: name.as_ptr().cast(),
         ca_owner: THIS_MODULE.as_ptr(),
         ca_mode: mode,

@@ -11,8 +11,10 @@ use kernel::prelude::*;
 
 #[path = "../../fpga/mod.rs"]
 pub mod fpga;
-// The safe API hides `ERR_PTR()`s: `ptr_err` goes unused here.
-#[allow(dead_code)]
+#[expect(
+    dead_code,
+    reason = "the safe API hides `ERR_PTR()`s: `ptr_err` goes unused here"
+)]
 #[path = "../common/kunit_util.rs"]
 mod kunit_util;
 #[path = "../common/observed_device.rs"]
