@@ -9,6 +9,12 @@ use core::pin::Pin;
 use kernel::{prelude::*, types::Opaque};
 
 /// An IDA in static storage, initialised when its module loads.
+///
+/// # Invariants
+///
+/// Between [`StaticIda::init`] and [`StaticIda::destroy`], both called once by the module that
+/// owns the static (their safety requirements), `self.0` is an initialised IDA; the other
+/// methods are called only in that time.
 pub struct StaticIda(Opaque<bindings::ida>);
 
 // SAFETY: The IDA has its own internal lock; all methods may be called from any thread.

@@ -31,6 +31,11 @@ use crate::{
 use kernel::{error::to_result, prelude::*};
 
 /// A get of the manager a region programs through; dropping it puts the manager.
+///
+/// # Invariants
+///
+/// `self.0` is a manager got with `fpga_mgr_get_current()` (so valid, its owner module pinned),
+/// owned by this value and put once, by its `drop`.
 struct ManagerPin(*mut bindings::fpga_manager);
 
 impl ManagerPin {
@@ -47,6 +52,7 @@ impl ManagerPin {
             );
             return Err(e);
         }
+        // INVARIANT: `got` is a successful get, owned by `pin` from here on.
         let pin = Self(got);
         if got != current {
             // SAFETY: `got` is held by `pin`.
@@ -62,12 +68,17 @@ impl ManagerPin {
 
 impl Drop for ManagerPin {
     fn drop(&mut self) {
-        // SAFETY: `self.0` is a get that this guard owns.
+        // SAFETY: `self.0` is a get that this value owns, put only here (type invariant).
         unsafe { bindings::fpga_mgr_put(self.0) };
     }
 }
 
 /// The manager's exclusive lock; dropping it unlocks the manager.
+///
+/// # Invariants
+///
+/// The manager of `self.0` was locked (`fpga_mgr_lock()`) by this value, and is unlocked once,
+/// by its `drop`.
 struct ManagerLock<'a>(&'a ManagerPin);
 
 impl<'a> ManagerLock<'a> {
@@ -75,13 +86,15 @@ impl<'a> ManagerLock<'a> {
         // SAFETY: `mgr` holds a get of the manager.
         to_result(unsafe { bindings::fpga_mgr_lock(mgr.0) })
             .inspect_err(|_| dev_err!(region.dev(), "FPGA manager is busy\n"))?;
+        // INVARIANT: The lock was just taken.
         Ok(Self(mgr))
     }
 }
 
 impl Drop for ManagerLock<'_> {
     fn drop(&mut self) {
-        // SAFETY: The manager is held (`self.0`) and locked by this guard.
+        // SAFETY: The manager is got (`self.0`, which outlives this value) and was locked by
+        // this value (type invariant).
         unsafe { bindings::fpga_mgr_unlock(self.0 .0) };
     }
 }

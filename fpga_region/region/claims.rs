@@ -16,6 +16,11 @@ use kernel::{
 /// A bridge a region claimed when it programmed through it: the bridge stays the region's (no
 /// other region programs through it) until the region's overlay is removed, without its module
 /// being pinned.
+///
+/// # Invariants
+///
+/// `bridge` was claimed (`fpga_bridge_claim()`) with its region's address as claimant, and
+/// `_dev` is a reference to its device, which keeps it allocated.
 pub(crate) struct Claim {
     bridge: *mut bindings::fpga_bridge,
     /// Keeps `bridge` allocated.
@@ -117,6 +122,8 @@ impl Region {
                 return Err(e.into());
             }
             // On failure `taken` gives the claim up again.
+            // INVARIANT: `bridge` was claimed for this region above, and `claim._dev` references
+            // its device.
             taken.claims.push(claim, GFP_KERNEL)?;
         }
         Ok(taken)
