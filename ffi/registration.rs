@@ -2,6 +2,10 @@
 
 //! The argument checks and copies every registration makes (`__fpga_mgr_register_full()`,
 //! `__fpga_bridge_register()`, `__fpga_region_register_full()`), with upstream's messages.
+//!
+//! Upstream: [`drivers/fpga/fpga-mgr.c`](srctree/drivers/fpga/fpga-mgr.c),
+//! [`drivers/fpga/fpga-bridge.c`](srctree/drivers/fpga/fpga-bridge.c),
+//! [`drivers/fpga/fpga-region.c`](srctree/drivers/fpga/fpga-region.c)
 
 use super::bindings;
 use core::ptr;

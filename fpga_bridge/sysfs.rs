@@ -3,6 +3,8 @@
 //! `/sys/class/fpga_bridge/brN/{name,state}`, with upstream's strings byte for byte.
 //!
 //! ABI: `Documentation/ABI/testing/sysfs-class-fpga-bridge`.
+//!
+//! Upstream: [`drivers/fpga/fpga-bridge.c`](srctree/drivers/fpga/fpga-bridge.c)
 
 use crate::{bridge::Bridge, ffi::bindings, ffi::sysfs::emit_lines};
 

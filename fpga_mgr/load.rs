@@ -7,6 +7,8 @@
 //! a header (`parse_header`, growing `header_size` with `-EAGAIN` on the sg path), then
 //! `write_init`, `write` (or `write_sg`) and `write_complete`. A buffer reaches a `write` driver
 //! without a copy.
+//!
+//! Upstream: [`drivers/fpga/fpga-mgr.c`](srctree/drivers/fpga/fpga-mgr.c)
 
 use crate::{ffi::bindings, ffi::image_flags, manager::Manager, sg_map::SgMap, trace};
 use core::ptr;

@@ -3,6 +3,8 @@
 //! `/sys/class/fpga_manager/fpgaN/{name,state,status}`, with upstream's strings byte for byte.
 //!
 //! ABI: `Documentation/ABI/testing/sysfs-class-fpga-manager`.
+//!
+//! Upstream: [`drivers/fpga/fpga-mgr.c`](srctree/drivers/fpga/fpga-mgr.c)
 
 use crate::{ffi::bindings, ffi::sysfs::emit_lines, manager::Manager};
 

@@ -19,6 +19,8 @@
 //! bridges guarantee, that no other region programs through them until this region's overlay is
 //! removed, the claims keep: they pin nothing, and `fpga_region_freeze_bridges()` (the overlay's
 //! removal) freezes exactly the claimed bridges and gives the claims up.
+//!
+//! Upstream: [`drivers/fpga/fpga-region.c`](srctree/drivers/fpga/fpga-region.c)
 
 use crate::{
     failure::{AtStep, Failure, Step},

@@ -3,6 +3,8 @@
 //! `/sys/class/fpga_region/regionN/compat_id`, with upstream's format.
 //!
 //! ABI: `Documentation/ABI/testing/sysfs-class-fpga-region`.
+//!
+//! Upstream: [`drivers/fpga/fpga-region.c`](srctree/drivers/fpga/fpga-region.c)
 
 use crate::{ffi::bindings, ffi::sysfs::emit_lines, region::Region};
 use kernel::{prelude::*, str::CString};

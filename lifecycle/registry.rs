@@ -18,6 +18,8 @@
 //! found in O(log N) and pinned under one spinlock, where the class iteration is O(N), takes and
 //! drops the class list's lock twice and a reference on each node it passes
 //! (`Documentation/performance.rst`).
+//!
+//! Replaces: `class_find_device()` of [`drivers/base/class.c`](srctree/drivers/base/class.c) on the get paths
 
 use super::{
     protocol::{Hold, Refusal},
