@@ -73,6 +73,13 @@ done
 [ -s "$OUT/safety.log" ]
 record unsafe_blocks_have_safety_comments $((1 - $?)) "$OUT/safety.log"
 
+# A SAFETY comment states the preconditions it relies on, rather than pointing
+# at another comment ("As above", "See ...", "Same as ...") or at the caller
+# ("Guaranteed by the caller"): a reader checks each unsafe block where it is.
+grep -rniE '(//|///) SAFETY[^:]*: *(As (above|before|for|in|with)|See |Same |Likewise|The same|Guaranteed by the caller|Safe because|Trivially)' \
+	"${rust_files[@]}" >"$OUT/safety-preconditions.log"
+record safety_comments_state_preconditions $((1 - $?)) "$OUT/safety-preconditions.log"
+
 # Low-level drivers use the safe API only: the word `unsafe` appears nowhere in
 # lowlevel/.
 grep -rnw unsafe lowlevel --include='*.rs' >"$OUT/lowlevel-unsafe.log"
