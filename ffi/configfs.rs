@@ -21,7 +21,7 @@ use kernel::{
 /// A group registered under a subsystem's root; dropping it unregisters it.
 ///
 /// configfs cannot remove a directory that still holds directories users created: the owner
-/// drops a `Registered` only when its group has no user child (configfs pins the module that
+/// drops a `GroupRegistration` only when its group has no user child (configfs pins the module that
 /// owns the children's type while any exists, so this also holds at module exit).
 ///
 /// The kernel crate documents `configfs::Group`'s `release` (`Arc::from_raw` of the group) for
@@ -34,18 +34,18 @@ use kernel::{
 /// `group` is registered under a live subsystem, and configfs holds one reference to its item
 /// (the initial one of `config_group_init_type_name()`) that stands for one count of the `Arc`,
 /// given up by the kernel crate's `release` callback when the item is freed.
-pub struct Registered<Data: 'static> {
+pub struct GroupRegistration<Data: 'static> {
     group: Arc<configfs::Group<Data>>,
 }
 
-// SAFETY: A `Registered` uses its group only through `configfs_unregister_group()` and
+// SAFETY: A `GroupRegistration` uses its group only through `configfs_unregister_group()` and
 // `config_item_put()`, which may be called from any thread; the group's data is reached only by
 // configfs callbacks, on any thread, so it must be `Send` and `Sync` itself.
-unsafe impl<Data: Send + Sync + 'static> Send for Registered<Data> {}
-// SAFETY: A shared `Registered` gives access to nothing (see `Send`).
-unsafe impl<Data: Send + Sync + 'static> Sync for Registered<Data> {}
+unsafe impl<Data: Send + Sync + 'static> Send for GroupRegistration<Data> {}
+// SAFETY: A shared `GroupRegistration` gives access to nothing (see `Send`).
+unsafe impl<Data: Send + Sync + 'static> Sync for GroupRegistration<Data> {}
 
-impl<Data: 'static> Registered<Data> {
+impl<Data: 'static> GroupRegistration<Data> {
     /// Registers `group` as a child of the root group of `subsystem`.
     ///
     /// # Safety
@@ -82,7 +82,7 @@ impl<Data: 'static> Registered<Data> {
     }
 }
 
-impl<Data: 'static> Drop for Registered<Data> {
+impl<Data: 'static> Drop for GroupRegistration<Data> {
     fn drop(&mut self) {
         let raw = Self::raw(&self.group);
         // SAFETY: The group is registered under a live subsystem (type invariant) and holds no

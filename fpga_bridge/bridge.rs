@@ -11,7 +11,7 @@ use crate::{
     ffi::registration,
     lifecycle::owners::Owners,
     lifecycle::protocol::Hold,
-    lifecycle::registry::{Filing, Registered},
+    lifecycle::registry::{Filing, Registry},
     lifecycle::{Held, Lifecycle, Op},
 };
 use core::{pin::Pin, ptr};
@@ -317,7 +317,7 @@ impl Bridge {
     ///
     /// The caller must own the registration's reference, which this consumes.
     pub(crate) unsafe fn unregister(&self) {
-        if Registered::unregister(crate::BRIDGES.lock(), self).is_none() {
+        if Registry::unregister(crate::BRIDGES.lock(), self).is_none() {
             dev_warn!(self.dev(), "FPGA bridge unregistered twice\n");
             return;
         }

@@ -51,9 +51,9 @@ static FPGA_BRIDGE_CLASS: class::ClassDesc =
 
 kernel::sync::global_lock! {
     // SAFETY: Initialised in `init`, before the class (through which anything registers) is.
-    unsafe(uninit) static BRIDGES: SpinLock<registry::Registered<bridge::Bridge>> =
+    unsafe(uninit) static BRIDGES: SpinLock<registry::Registry<bridge::Bridge>> =
         // SAFETY: The class's one list, in its one lock.
-        unsafe { registry::Registered::new() };
+        unsafe { registry::Registry::new() };
 }
 
 /// The IDA that numbers bridges (`br%d`); initialised in `init`, destroyed in `drop`.

@@ -62,9 +62,9 @@ static FPGA_MGR_CLASS: class::ClassDesc =
 
 kernel::sync::global_lock! {
     // SAFETY: Initialised in `init`, before the class (through which anything registers) is.
-    unsafe(uninit) static MANAGERS: SpinLock<registry::Registered<manager::Manager>> =
+    unsafe(uninit) static MANAGERS: SpinLock<registry::Registry<manager::Manager>> =
         // SAFETY: The class's one list, in its one lock.
-        unsafe { registry::Registered::new() };
+        unsafe { registry::Registry::new() };
 }
 
 /// The IDA that numbers managers (`fpga%d`); initialised in `init`, destroyed in `drop`.

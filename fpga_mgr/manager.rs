@@ -11,7 +11,7 @@ use crate::{
     ffi::registration,
     lifecycle::owners::Owners,
     lifecycle::protocol::{Hold, Refusal},
-    lifecycle::registry::{Filing, Registered},
+    lifecycle::registry::{Filing, Registry},
     lifecycle::{Held, Lifecycle, Op},
 };
 use core::{
@@ -389,7 +389,7 @@ impl Manager {
             "fpga_mgr_unregister {}\n",
             kernel::str::BStr::from_bytes(self.name())
         );
-        let Some(holders) = Registered::unregister(crate::MANAGERS.lock(), self) else {
+        let Some(holders) = Registry::unregister(crate::MANAGERS.lock(), self) else {
             dev_warn!(self.dev(), "FPGA manager unregistered twice\n");
             return;
         };

@@ -191,7 +191,7 @@ struct DirState {
     /// Images (user directories) in the group.
     images: usize,
     /// The registered group, until the region went and its last image did.
-    group: Option<cfs::Registered<RegionDir>>,
+    group: Option<cfs::GroupRegistration<RegionDir>>,
     /// The group made for the region, until the work queue registers it.
     pending: Option<Pending>,
 }
@@ -243,7 +243,7 @@ impl WorkItem for RegionShared {
         // SAFETY: `root` is the registered subsystem's root, which stays registered while this
         // runs (the module's exit destroys this work queue, running what it holds, before it
         // unregisters the subsystem); `group` is fresh.
-        match unsafe { cfs::Registered::new(root, group) } {
+        match unsafe { cfs::GroupRegistration::new(root, group) } {
             Ok(registered) => {
                 let mut state = this.state.lock();
                 if state.defunct && state.images == 0 {

@@ -69,9 +69,9 @@ static FPGA_REGION_CLASS: class::ClassDesc =
 
 kernel::sync::global_lock! {
     // SAFETY: Initialised in `init`, before the class (through which anything registers) is.
-    unsafe(uninit) static REGIONS: SpinLock<registry::Registered<region::Region>> =
+    unsafe(uninit) static REGIONS: SpinLock<registry::Registry<region::Region>> =
         // SAFETY: The class's one list, in its one lock.
-        unsafe { registry::Registered::new() };
+        unsafe { registry::Registry::new() };
 }
 
 /// The IDA that numbers regions (`region%d`); initialised in `init`, destroyed in `drop`.

@@ -13,7 +13,7 @@ use crate::{
     ffi::registration,
     lifecycle::owners::Owners,
     lifecycle::protocol::{Hold, Refusal},
-    lifecycle::registry::{Filing, Registered},
+    lifecycle::registry::{Filing, Registry},
     lifecycle::{Get, Lifecycle, Op},
 };
 use core::{pin::Pin, ptr};
@@ -321,7 +321,7 @@ impl Region {
     ///
     /// The caller must own the registration's reference, which this consumes.
     pub(crate) unsafe fn unregister(&self) {
-        if Registered::unregister(crate::REGIONS.lock(), self).is_none() {
+        if Registry::unregister(crate::REGIONS.lock(), self).is_none() {
             dev_warn!(self.dev(), "FPGA region unregistered twice\n");
             return;
         }

@@ -96,7 +96,7 @@ impl Lifecycle {
     /// # Safety
     ///
     /// The caller must hold the lock of the object's class's registry
-    /// ([`Registered`](registry::Registered)), under which
+    /// ([`Registry`](registry::Registry)), under which
     /// the object's unregistration begins.
     #[inline]
     unsafe fn pin(&self, hold: Hold) -> Result<Get<'_>, Refusal> {
@@ -175,14 +175,14 @@ impl Lifecycle {
     /// # Safety
     ///
     /// The caller must hold the lock of the object's class's registry
-    /// ([`Registered`](registry::Registered)), and have taken
+    /// ([`Registry`](registry::Registry)), and have taken
     /// the object out of it ([`Lifecycle::pin`] relies on `GONE` being set only so).
     unsafe fn begin_unregister(&self) -> bool {
         self.state.begin_unregister()
     }
 
     /// The rest of unregistration, after
-    /// [`Registered::unregister`](super::registry::Registered::unregister) began it: sleeps
+    /// [`Registry::unregister`](registry::Registry::unregister) began it: sleeps
     /// (uninterruptibly) until the ops in flight have left, and returns the number of holders
     /// left.
     ///

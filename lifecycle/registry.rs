@@ -3,7 +3,7 @@
 //! The registered objects of one class, and the lock that orders every get against
 //! unregistration.
 //!
-//! Each core keeps its registered managers, bridges or regions in a [`Registered`] registry
+//! Each core keeps its registered managers, bridges or regions in a [`Registry`] registry
 //! inside a global spinlock (`kernel::sync::global_lock!`). Holding that lock is what makes a
 //! get safe: an object is taken out of the registry, with `GONE` set in its state, under the lock
 //! when its unregistration begins, and its owner module's `exit()` unregisters it. So an object
@@ -63,7 +63,7 @@ struct Index<T> {
 }
 
 /// The memory to file one object in a class's indexes, allocated before the registry's
-/// spinlock is taken ([`Registered::publish`]).
+/// spinlock is taken ([`Registry::publish`]).
 pub struct Filing<T> {
     objects: RBTreeNodeReservation<usize, Filed<T>>,
     by_parent: RBTreeNodeReservation<Key, NonNull<T>>,
@@ -96,10 +96,10 @@ impl<T> Filing<T> {
 ///
 /// # Invariants
 ///
-/// This is the one registry of its class and lives in the class's global lock: a `Registered`
+/// This is the one registry of its class and lives in the class's global lock: a `Registry`
 /// is reached only under that lock. Every object in its index is registered, not `GONE`, and
 /// its device holds the registration's reference (so the object is valid).
-pub struct Registered<T: Object> {
+pub struct Registry<T: Object> {
     /// The indexes, created at the first registration (`RBTree::new()` is not `const`).
     index: Option<Index<T>>,
     /// The registration number of the next object.
@@ -108,9 +108,9 @@ pub struct Registered<T: Object> {
 
 // SAFETY: The registry hands out `&T` (shared between tasks: `T: Sync`) to whichever task
 // holds its lock, and is only reached under that lock (type invariant).
-unsafe impl<T: Object + Sync> Send for Registered<T> {}
+unsafe impl<T: Object + Sync> Send for Registry<T> {}
 
-impl<T: Object> Registered<T> {
+impl<T: Object> Registry<T> {
     /// The empty registry of a class.
     ///
     /// # Safety

@@ -134,7 +134,7 @@ impl Object {
         }
     }
 
-    /// `fpga_mgr_get()` / `fpga_bridge_get()` (`Registered::find_get`, `Lifecycle::pin`): find,
+    /// `fpga_mgr_get()` / `fpga_bridge_get()` (`Registry::find_get`, `Lifecycle::pin`): find,
     /// count the holder and pin the owner, under the registry lock.
     pub fn get(&self, hold: Hold) -> Result<(), Refusal> {
         let listed = self.listed.lock().unwrap();
