@@ -8,7 +8,7 @@
 //! 1. the region, exclusively, with its owner module pinned ([`Region::begin_programming`]);
 //! 2. the manager, with its owner module pinned ([`ManagerPin`]): a get of the region's manager
 //!    if it is still registered, else of the one that replaced it after its driver was reloaded;
-//! 3. the bridges, each exclusively with its owner module pinned ([`BridgeHold`], through the
+//! 3. the bridges, each exclusively with its owner module pinned ([`ListedBridges`], through the
 //!    region's `get_bridges`), and each *claimed* for the region (`Region::claim_bridges`):
 //!    `-EBUSY`, before any bridge is touched, if another region claimed one;
 //! 4. the manager's exclusive lock ([`ManagerLock`]).
@@ -102,9 +102,9 @@ impl Drop for ManagerLock<'_> {
 }
 
 /// The bridges the region's `get_bridges` put on its list; dropping this puts them.
-struct BridgeHold<'a>(Option<&'a Region>);
+struct ListedBridges<'a>(Option<&'a Region>);
 
-impl<'a> BridgeHold<'a> {
+impl<'a> ListedBridges<'a> {
     fn get(region: &'a Region) -> Result<Self> {
         let Some(get_bridges) = region.get_bridges() else {
             // Bridges the caller put on the list are the caller's to put.
@@ -120,7 +120,7 @@ impl<'a> BridgeHold<'a> {
     }
 }
 
-impl Drop for BridgeHold<'_> {
+impl Drop for ListedBridges<'_> {
     fn drop(&mut self) {
         if let Some(region) = self.0 {
             // SAFETY: The list holds the bridges `get_bridges` got for this programming.
@@ -229,7 +229,7 @@ unsafe fn program_checked(
         None
     };
     let mgr = ManagerPin::get(region).at(Step::Manager)?;
-    let _bridges = BridgeHold::get(region).at(Step::Bridges)?;
+    let _bridges = ListedBridges::get(region).at(Step::Bridges)?;
     let claims = region.claim_bridges().at(Step::Bridges)?;
     let _lock = ManagerLock::lock(region, &mgr).at(Step::Manager)?;
 

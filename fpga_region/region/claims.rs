@@ -59,7 +59,7 @@ impl Drop for NewClaims<'_> {
     fn drop(&mut self) {
         let claimant = self.region.claimant();
         for &bridge in self.bridges.iter() {
-            // SAFETY: The failed programming still holds the bridge (its `BridgeHold` is dropped
+            // SAFETY: The failed programming still holds the bridge (its `ListedBridges` is dropped
             // after this guard), so the pointer is valid; the claimant is only compared.
             unsafe { bindings::fpga_bridge_unclaim(bridge, claimant) };
             self.claims.retain(|c| c.bridge != bridge);
