@@ -29,5 +29,6 @@ pub mod page;
 pub mod registration;
 pub mod sysfs;
 pub mod uevent;
+pub mod workqueue;
 #[macro_use]
 pub mod trace;

@@ -10,63 +10,28 @@
 //!
 //! C header: [`include/linux/kobject.h`](srctree/include/linux/kobject.h)
 
-use super::bindings;
-use core::ptr;
-use kernel::{
-    device::Device,
-    prelude::*,
-    str::CString,
-    sync::{
-        aref::ARef,
-        atomic::{Acquire, Atomic, Release},
-    },
-    workqueue,
+use super::{
+    bindings,
+    workqueue::{OwnedQueue, QueueSlot},
 };
+use core::ptr;
+use kernel::{device::Device, prelude::*, str::CString, sync::aref::ARef};
 
-/// The module's queue of uevents, or NULL outside its lifetime.
-static QUEUE: Atomic<*mut bindings::workqueue_struct> = Atomic::new(ptr::null_mut());
+/// The module's queue of uevents, while it is loaded.
+static QUEUE: QueueSlot = QueueSlot::new();
 
 /// The module's ordered uevent queue: created in its init, drained and destroyed when dropped
 /// (at module exit, when no device of the module is left to raise events).
-///
-/// # Invariants
-///
-/// `self.0` is an ordered work queue that [`QUEUE`] points to until `drop`.
-pub struct Queue(*mut bindings::workqueue_struct);
-
-// SAFETY: The queue pointer is only handed to the workqueue API, callable from any thread.
-unsafe impl Send for Queue {}
-// SAFETY: A shared reference only hands the queue pointer to the workqueue API, callable from
-// any thread concurrently.
-unsafe impl Sync for Queue {}
+pub struct Queue {
+    _queue: OwnedQueue,
+}
 
 impl Queue {
     /// Creates the module's queue, named `name`.
     pub fn new(name: &'static CStr) -> Result<Self> {
-        // SAFETY: `name` is a NUL-terminated format without conversions, so no variadic
-        // argument is read; the flags and `max_active` of 1 are `alloc_ordered_workqueue()`'s.
-        let wq = unsafe {
-            bindings::alloc_workqueue_noprof(
-                name.as_char_ptr(),
-                bindings::wq_flags_WQ_UNBOUND | bindings::wq_flags___WQ_ORDERED,
-                1,
-            )
-        };
-        if wq.is_null() {
-            return Err(ENOMEM);
-        }
-        QUEUE.store(wq, Release);
-        // INVARIANT: An ordered queue, published in `QUEUE`.
-        Ok(Self(wq))
-    }
-}
-
-impl Drop for Queue {
-    fn drop(&mut self) {
-        QUEUE.store(ptr::null_mut(), Release);
-        // SAFETY: `self.0` is the module's queue (type invariant); destroying it sends the
-        // events still queued.
-        unsafe { bindings::destroy_workqueue(self.0) };
+        Ok(Self {
+            _queue: OwnedQueue::new(&QUEUE, name, true)?,
+        })
     }
 }
 
@@ -87,13 +52,11 @@ pub fn change_then(
     vars: KVec<CString>,
     sending: impl FnOnce(&Device) + Send + 'static,
 ) -> bool {
-    let wq = QUEUE.load(Acquire);
-    if wq.is_null() {
+    // SAFETY: This runs in an operation on one of the module's devices, and the module's queue
+    // is dropped only at its exit, after they are gone.
+    let Some(queue) = (unsafe { QUEUE.get() }) else {
         return false;
-    }
-    // SAFETY: `QUEUE` points to the module's live queue: this runs in an operation on one of
-    // the module's devices, and the queue is destroyed only at module exit, after they are gone.
-    let queue = unsafe { workqueue::Queue::from_raw(wq) };
+    };
     let dev = ARef::from(dev);
     match queue.try_spawn(GFP_KERNEL, move || {
         sending(&dev);

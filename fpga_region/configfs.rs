@@ -16,7 +16,11 @@
 
 use crate::{
     ffi::bindings,
-    ffi::{configfs as cfs, page::Page},
+    ffi::{
+        configfs as cfs,
+        page::Page,
+        workqueue::{OwnedQueue, QueueSlot},
+    },
     image::Image,
     region::Region,
     THIS_MODULE,
@@ -34,13 +38,13 @@ use kernel::{
         atomic::{Acquire, Atomic, Release},
         Arc, Mutex,
     },
-    workqueue::{self, impl_has_work, new_work, Work, WorkItem},
+    workqueue::{impl_has_work, new_work, Work, WorkItem},
 };
 
 /// The subsystem's root group, for regions to register under; NULL when no subsystem is.
 static ROOT: Atomic<*mut bindings::config_group> = Atomic::new(ptr::null_mut());
-/// The work queue that registers and removes the regions' groups; NULL when there is none.
-static REAPER: Atomic<*mut bindings::workqueue_struct> = Atomic::new(ptr::null_mut());
+/// The work queue that registers and removes the regions' groups, while there is one.
+static REAPER: QueueSlot = QueueSlot::new();
 
 /// The root of `fpga_regions`: no attributes, and no `mkdir` (regions are the kernel's).
 #[pin_data]
@@ -49,23 +53,19 @@ pub(crate) struct Root {}
 /// The loaded configfs interface: the subsystem and the work queue that registers and removes
 /// the regions' groups.
 ///
+/// Fields are dropped in order: the queue first, which runs the registrations and removals
+/// still queued (no region exists any more, so none is queued after this), then the subsystem
+/// their groups are in.
+///
 /// # Invariants
 ///
-/// `queue` is a work queue of this module's, destroyed (drained) only by `drop`; [`ROOT`] and
-/// [`REAPER`] point to `subsys`'s root group and to `queue` from `new` until `drop`.
+/// [`ROOT`] points to `subsys`'s root group from `new` until `drop`.
 #[pin_data(PinnedDrop)]
 pub(crate) struct Subsystem {
+    _queue: OwnedQueue,
     #[pin]
     subsys: configfs::Subsystem<Root>,
-    queue: *mut bindings::workqueue_struct,
 }
-
-// SAFETY: The queue pointer is only handed to the workqueue API, which may be called from any
-// thread; the subsystem is the kernel crate's (`Send`, `Sync`).
-unsafe impl Send for Subsystem {}
-// SAFETY: A shared reference only hands the queue pointer to the workqueue API, callable
-// from any thread concurrently; the subsystem is the kernel crate's (`Sync`).
-unsafe impl Sync for Subsystem {}
 
 impl Subsystem {
     /// Registers `fpga_regions`.
@@ -75,16 +75,13 @@ impl Subsystem {
             data: Root,
             attributes: [],
         };
-        // SAFETY: A valid format string; no variadic arguments, as it has no conversions.
-        let queue =
-            unsafe { bindings::alloc_workqueue_noprof(c"fpga_region_cfs".as_char_ptr(), 0, 0) };
         try_pin_init!(Self {
+            _queue: OwnedQueue::new(&REAPER, c"fpga_region_cfs", false)?,
             subsys <- configfs::Subsystem::new(c"fpga_regions", item_type, try_pin_init!(Root {})),
-            queue: if queue.is_null() { Err(ENOMEM)? } else { queue },
         })
         .pin_chain(|this| {
+            // INVARIANT: Published until `drop`.
             ROOT.store(cfs::root(&this.subsys), Release);
-            REAPER.store(this.queue, Release);
             Ok(())
         })
     }
@@ -94,11 +91,6 @@ impl Subsystem {
 impl PinnedDrop for Subsystem {
     fn drop(self: Pin<&mut Self>) {
         ROOT.store(ptr::null_mut(), Release);
-        REAPER.store(ptr::null_mut(), Release);
-        // SAFETY: `queue` is this module's (type invariant); destroying it runs the reaps still
-        // queued (no region exists any more, so none is queued after this), before the
-        // subsystem their groups are in is unregistered.
-        unsafe { bindings::destroy_workqueue(self.queue) };
     }
 }
 
@@ -299,13 +291,11 @@ impl RegionShared {
 
     /// Queues the registration or the removal of the group.
     fn sync(self: &Arc<Self>) {
-        let queue = REAPER.load(Acquire);
-        if queue.is_null() {
+        // SAFETY: This runs while the module is loaded (for a region of its, or an image, which
+        // pins it), before its exit drops the queue.
+        let Some(queue) = (unsafe { REAPER.get() }) else {
             return;
-        }
-        // SAFETY: The queue is alive: this runs while the module is loaded (for a region of
-        // its, or an image, which pins it), and the queue is destroyed only when it goes.
-        let queue = unsafe { workqueue::Queue::from_raw(queue) };
+        };
         // Queued already: that run takes the group.
         let _ = queue.enqueue(self.clone());
     }

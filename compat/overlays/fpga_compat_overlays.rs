@@ -43,6 +43,8 @@ pub mod ffi_overlay;
 pub mod overlay_notifier;
 #[path = "../../ffi/page.rs"]
 pub mod page;
+#[path = "../../ffi/workqueue.rs"]
+pub mod workqueue;
 
 mod check;
 mod configfs;

@@ -11,12 +11,16 @@
 //! the core lets go, newest first. While any orphan is kept, the module pins itself: `rmmod`
 //! is refused, and no overlay is left behind unreachable.
 
-use crate::{bindings, errno::ErrnoName, ffi_overlay::Applied, THIS_MODULE};
-use core::ptr;
+use crate::{
+    bindings,
+    errno::ErrnoName,
+    ffi_overlay::Applied,
+    workqueue::{OwnedQueue, QueueSlot},
+    THIS_MODULE,
+};
 use kernel::{
     prelude::*,
-    sync::atomic::{Acquire, Atomic, Relaxed, Release},
-    workqueue,
+    sync::atomic::{Atomic, Relaxed},
 };
 
 /// The orphans, oldest first.
@@ -34,7 +38,7 @@ kernel::sync::global_lock! {
 static COUNT: Atomic<usize> = Atomic::new(0);
 
 /// This module's work queue, while it is loaded.
-static QUEUE: Atomic<*mut bindings::workqueue_struct> = Atomic::new(ptr::null_mut());
+static QUEUE: QueueSlot = QueueSlot::new();
 
 /// Removes the overlay of the item `name`, or keeps it as an orphan if the overlay core refuses
 /// (`EBUSY`); then retries the orphans.
@@ -61,13 +65,11 @@ pub(crate) fn retry_soon() {
     if COUNT.load(Relaxed) == 0 {
         return;
     }
-    let wq = QUEUE.load(Acquire);
-    if wq.is_null() {
+    // SAFETY: The module's exit, which drops the queue, cannot run while an orphan pins the
+    // module (`COUNT` > 0 above).
+    let Some(queue) = (unsafe { QUEUE.get() }) else {
         return;
-    }
-    // SAFETY: `wq` is this module's work queue, destroyed only after `QUEUE` is cleared, by
-    // the module's exit, which cannot run while an orphan pins the module (`COUNT` > 0 above).
-    let queue = unsafe { workqueue::Queue::from_raw(wq) };
+    };
     if queue
         .try_spawn(GFP_KERNEL, || ORPHANS.lock().retry())
         .is_err()
@@ -122,39 +124,17 @@ impl Orphans {
     }
 }
 
-/// This module's work queue for the retries: ordered, destroyed (after the retries queued
-/// ran) when the module goes.
-pub(crate) struct RetryQueue(*mut bindings::workqueue_struct);
-
-// SAFETY: The work queue may be used and destroyed from any thread.
-unsafe impl Send for RetryQueue {}
-// SAFETY: A shared `RetryQueue` gives access to nothing.
-unsafe impl Sync for RetryQueue {}
+/// This module's work queue for the retries: ordered, drained and destroyed (after the retries
+/// queued ran) when the module goes.
+pub(crate) struct RetryQueue {
+    _queue: OwnedQueue,
+}
 
 impl RetryQueue {
     /// Allocates the work queue.
     pub(crate) fn new() -> Result<Self> {
-        // SAFETY: A valid format string without conversions, so no variadic argument.
-        let wq = unsafe {
-            bindings::alloc_workqueue_noprof(
-                c"fpga_compat_overlays".as_char_ptr(),
-                bindings::wq_flags_WQ_UNBOUND | bindings::wq_flags___WQ_ORDERED,
-                1,
-            )
-        };
-        if wq.is_null() {
-            return Err(ENOMEM);
-        }
-        QUEUE.store(wq, Release);
-        Ok(Self(wq))
-    }
-}
-
-impl Drop for RetryQueue {
-    fn drop(&mut self) {
-        QUEUE.store(ptr::null_mut(), Release);
-        // SAFETY: Allocated in `new`, destroyed once: waits for the retries queued, which run
-        // this module's code.
-        unsafe { bindings::destroy_workqueue(self.0) };
+        Ok(Self {
+            _queue: OwnedQueue::new(&QUEUE, c"fpga_compat_overlays", true)?,
+        })
     }
 }
