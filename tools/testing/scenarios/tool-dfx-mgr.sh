@@ -13,8 +13,7 @@
 . $R/boards.sh
 load_cores
 zynq_board vendor_name=1
-insmod $R/compat/fpga_compat_sysfs.ko
-insmod $R/compat/fpga_compat_overlays.ko
+load_compat
 M=/sys/class/fpga_manager/fpga0
 O=/sys/kernel/config/device-tree/overlays
 FWPATH=/sys/module/firmware_class/parameters/path

@@ -13,8 +13,7 @@
 . $R/boards.sh
 load_cores
 zynq_board
-insmod $R/compat/fpga_compat_sysfs.ko
-insmod $R/compat/fpga_compat_overlays.ko
+load_compat
 O=/sys/kernel/config/device-tree/overlays
 FWPATH=/sys/module/firmware_class/parameters/path
 

@@ -11,8 +11,7 @@
 . $R/boards.sh
 load_cores
 zynq_board
-insmod $R/compat/fpga_compat_sysfs.ko
-insmod $R/compat/fpga_compat_overlays.ko
+load_compat
 M=/sys/class/fpga_manager/fpga0
 
 # Vendor overlays, built with dtc -@: targets by label (&zynq_region, &amba),

@@ -12,8 +12,7 @@
 . $R/boards.sh
 load_cores
 zynq_board
-insmod $R/compat/fpga_compat_sysfs.ko
-insmod $R/compat/fpga_compat_overlays.ko
+load_compat
 M=/sys/class/fpga_manager/fpga0
 O=/sys/kernel/config/device-tree/overlays
 

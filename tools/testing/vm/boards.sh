@@ -50,6 +50,12 @@ unload_zynq_board() {
 	rmmod sim_pr_decoupler sim_zynq
 }
 
+# load_compat: both vendor-kernel compatibility modules, as a tool needs them.
+load_compat() {
+	insmod $R/compat/fpga_compat_sysfs.ko
+	insmod $R/compat/fpga_compat_overlays.ko
+}
+
 # device NAME: whether a platform device whose name contains NAME exists.
 device() {
 	ls /sys/bus/platform/devices | grep -q "$1"
