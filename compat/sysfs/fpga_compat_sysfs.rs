@@ -283,59 +283,62 @@ unsafe extern "C" fn flags_show_c(
     }
 }
 
-/// `store` of `flags`.
-///
-/// # Safety
-///
-/// Called by sysfs only, with a valid device and `count` readable bytes at `buf`.
-unsafe extern "C" fn flags_store_c(
-    dev: *mut bindings::device,
-    _attr: *mut bindings::device_attribute,
-    buf: *const u8,
-    count: usize,
-) -> isize {
-    // SAFETY: sysfs passes a device that lives during the call, and `count` bytes at `buf`.
-    let (dev, buf) = unsafe { (devices(dev).0, written(buf, count)) };
-    stored(flags_store(dev, buf), count)
+/// What a write to one of this module's write-only or read-write attributes does.
+trait Store {
+    /// Takes `buf`, written to the attribute of the manager device `dev` (whose parent is
+    /// `parent`).
+    fn store(dev: &Device, parent: Option<&Device>, buf: &[u8]) -> Result;
 }
 
-/// `store` of `key`.
-///
-/// # Safety
-///
-/// As for [`flags_store_c`].
-unsafe extern "C" fn key_store_c(
-    dev: *mut bindings::device,
-    _attr: *mut bindings::device_attribute,
-    buf: *const u8,
-    count: usize,
-) -> isize {
-    // SAFETY: sysfs passes a device that lives during the call, and `count` bytes at `buf`.
-    let (dev, buf) = unsafe { (devices(dev).0, written(buf, count)) };
-    stored(key_store(dev, buf), count)
+/// `flags`.
+struct Flags;
+/// `key`.
+struct Key;
+/// `firmware`.
+struct Firmware;
+
+impl Store for Flags {
+    fn store(dev: &Device, _parent: Option<&Device>, buf: &[u8]) -> Result {
+        flags_store(dev, buf)
+    }
 }
 
-/// `store` of `firmware`.
+impl Store for Key {
+    fn store(dev: &Device, _parent: Option<&Device>, buf: &[u8]) -> Result {
+        key_store(dev, buf)
+    }
+}
+
+impl Store for Firmware {
+    fn store(dev: &Device, parent: Option<&Device>, buf: &[u8]) -> Result {
+        firmware_store(dev, parent, buf)
+    }
+}
+
+/// The C `store` of the attribute `S`.
 ///
 /// # Safety
 ///
-/// As for [`flags_store_c`].
-unsafe extern "C" fn firmware_store_c(
+/// Called by sysfs only, for one of this module's attributes of a manager's device, with
+/// `count` readable bytes at `buf`.
+unsafe extern "C" fn store_c<S: Store>(
     dev: *mut bindings::device,
     _attr: *mut bindings::device_attribute,
     buf: *const u8,
     count: usize,
 ) -> isize {
-    // SAFETY: sysfs passes a device that lives during the call, and `count` bytes at `buf`.
+    // SAFETY: sysfs calls this for a manager's device whose attribute of this module's is in
+    // sysfs during the call, with `count` bytes at `buf` (this function's requirements).
     let ((dev, parent), buf) = unsafe { (devices(dev), written(buf, count)) };
-    stored(firmware_store(dev, parent, buf), count)
+    stored(S::store(dev, parent, buf), count)
 }
 
 static FLAGS_ATTR: sysfs::DeviceAttr =
-    sysfs::DeviceAttr::new(c"flags", 0o644, Some(flags_show_c), Some(flags_store_c));
+    sysfs::DeviceAttr::new(c"flags", 0o644, Some(flags_show_c), Some(store_c::<Flags>));
 static FIRMWARE_ATTR: sysfs::DeviceAttr =
-    sysfs::DeviceAttr::new(c"firmware", 0o200, None, Some(firmware_store_c));
-static KEY_ATTR: sysfs::DeviceAttr = sysfs::DeviceAttr::new(c"key", 0o200, None, Some(key_store_c));
+    sysfs::DeviceAttr::new(c"firmware", 0o200, None, Some(store_c::<Firmware>));
+static KEY_ATTR: sysfs::DeviceAttr =
+    sysfs::DeviceAttr::new(c"key", 0o200, None, Some(store_c::<Key>));
 static ATTRS: sysfs::AttrList<4> = sysfs::AttrList([
     FLAGS_ATTR.attr(),
     FIRMWARE_ATTR.attr(),
