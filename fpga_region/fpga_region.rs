@@ -70,7 +70,8 @@ static FPGA_REGION_CLASS: class::ClassDesc =
 kernel::sync::global_lock! {
     // SAFETY: Initialised in `init`, before the class (through which anything registers) is.
     unsafe(uninit) static REGIONS: SpinLock<registry::Registry<region::Region>> =
-        // SAFETY: The class's one list, in its one lock.
+        // SAFETY: This is the value of the class's one global lock, which its gets and
+        // unregistrations take.
         unsafe { registry::Registry::new() };
 }
 
