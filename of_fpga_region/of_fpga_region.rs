@@ -110,7 +110,7 @@ impl Drop for OfRegion {
             // is devres memory of the region's device, so it must go before the device is
             // deleted.
             if let Some(state) = &self.state {
-                let info = core::mem::replace(state.applied.as_mut(&mut guard), ptr::null_mut());
+                let info = core::mem::take(state.applied.as_mut(&mut guard));
                 if !info.is_null() {
                     // SAFETY: The region is registered; `info` is written under the lock, and
                     // `applied` is the notifier's info, handed over with
