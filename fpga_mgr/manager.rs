@@ -54,9 +54,20 @@ pub(crate) struct Manager {
     parent_key: KVec<u8>,
     /// Whether the driver declared that `parent_key` names the device stably
     /// (`fpga_mgr_identify_by_name()`).
+    ///
+    /// A lock-free flag, not lock-owned data: the driver sets it once, after registration,
+    /// holding no lock of the core; gets read it under the registry's lock. It publishes no
+    /// other data, so relaxed accesses suffice: a get that misses a concurrent store sees the
+    /// manager as one that ran just before it would.
     by_name: AtomicBool,
     /// The state of the uevent queued and not sent yet, plus one; 0 if there is none
     /// ([`Manager::set_state`]).
+    ///
+    /// A lock-free mark between two parties that share no lock: the load that sets the state
+    /// (the holder of the exclusive `fpga_mgr_lock()`, one at a time) and the uevent worker,
+    /// which clears it. It publishes no data (the event's variables go through the work queue,
+    /// whose queueing also orders the mark's store before the worker's exchange) and is only
+    /// compared, so relaxed accesses suffice.
     uevent_queued: AtomicU32,
     #[pin]
     life: Lifecycle,

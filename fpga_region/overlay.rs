@@ -54,7 +54,9 @@ kernel::sync::global_lock! {
     unsafe(uninit) static APPLY: Mutex<()> = ();
 }
 
-/// The task applying a load's overlay (under [`APPLY`]), and its load.
+/// The task applying a load's overlay (under [`APPLY`]), and its load. Only that task reads
+/// `APPLYING_CTX` (the notifier checks `APPLYING_TASK` first), so its own program order orders
+/// the accesses: relaxed suffices for it.
 static APPLYING_TASK: Atomic<*mut bindings::task_struct> = Atomic::new(ptr::null_mut());
 static APPLYING_CTX: Atomic<*mut core::ffi::c_void> = Atomic::new(ptr::null_mut());
 

@@ -25,7 +25,6 @@
 use crate::{
     failure::{AtStep, Failure, Step},
     ffi::bindings,
-    ffi::c_result::ptr_err,
     ffi::image_flags,
     region::Region,
     trace,
@@ -44,21 +43,15 @@ impl ManagerPin {
     /// Gets the region's manager, or its successor (see `fpga_mgr_get_current()`), and makes a
     /// successor the region's manager from now on.
     fn get(region: &Region) -> Result<Self> {
-        let current = region.current_mgr();
-        // SAFETY: The region holds a device reference to `current`.
-        let got = unsafe { bindings::fpga_mgr_get_current(current) };
-        if let Some(e) = ptr_err(got) {
+        let (got, replaced) = region.get_current_mgr().inspect_err(|_| {
             dev_err!(
                 region.dev(),
                 "FPGA manager is gone (its driver was unloaded or unbound)\n"
-            );
-            return Err(e);
-        }
+            )
+        })?;
         // INVARIANT: `got` is a successful get, owned by `pin` from here on.
         let pin = Self(got);
-        if got != current {
-            // SAFETY: `got` is held by `pin`.
-            unsafe { region.replace_mgr(got) };
+        if replaced {
             dev_info!(
                 region.dev(),
                 "FPGA manager re-registered; programming through the new one\n"

@@ -8,7 +8,7 @@
 use crate::image_owner::ImageOwner;
 use crate::{
     ffi::bindings,
-    ffi::c_result::is_valid,
+    ffi::c_result::{is_valid, ptr_err},
     ffi::class::impl_object,
     ffi::registration,
     lifecycle::owners::Owners,
@@ -34,10 +34,10 @@ use kernel::{
 /// - From [`Region::register`] on, `c.dev` is an initialised device of the `fpga_region` class
 ///   and the allocation is freed only by the class's `dev_release` ([`release`]).
 /// - `c.compat_id` is NULL or points to `compat_id`, the core's own copy.
-/// - `c.mgr` is the manager given at registration: NULL, or a manager whose device this region
-///   holds a reference to until [`release`], so the pointer stays valid for C readers.
-///   `mgr` (the manager the region programs through: the one given at registration, or the one
-///   that replaced it after its driver was reloaded) likewise holds its own device reference.
+/// - `c.mgr` is the manager given at registration: NULL, with `c_mgr` and `mgr` `None`, or a
+///   manager whose device `c_mgr` references until [`release`], so the pointer stays valid for C
+///   readers. `mgr` is the manager the region programs through: the one given at registration,
+///   or the one that replaced it after its driver was reloaded, with its own device reference.
 /// - `life` pins the module of `c.get_bridges` and the module of the parent's driver
 ///   (`lifecycle/owners.rs`) while the region programs, and only while it is registered.
 /// - Each of `claims` is a bridge this region claimed (`fpga_bridge_claim()`) with the region's
@@ -50,8 +50,10 @@ pub(crate) struct Region {
     compat_id: Opaque<bindings::fpga_compat_id>,
     #[pin]
     life: Lifecycle,
+    /// Keeps `c.mgr`, the manager given at registration, allocated for C readers.
+    c_mgr: Option<ARef<Device>>,
     #[pin]
-    mgr: Mutex<*mut bindings::fpga_manager>,
+    mgr: Mutex<Option<MgrRef>>,
     #[pin]
     claims: Mutex<KVec<Claim>>,
     #[pin]
@@ -83,6 +85,33 @@ use claims::Claim;
 fn mgr_dev(mgr: *mut bindings::fpga_manager) -> *mut bindings::device {
     // SAFETY: Only the address of the field is computed.
     unsafe { &raw mut (*mgr).dev }
+}
+
+/// A manager a region programs through: a reference to its device, never a pin of its module.
+///
+/// # Invariants
+///
+/// `_dev` is the device of `*mgr` (`&mgr->dev`), so the core's `struct fpga_manager` stays
+/// allocated while `self` exists.
+struct MgrRef {
+    mgr: *mut bindings::fpga_manager,
+    _dev: ARef<Device>,
+}
+
+impl MgrRef {
+    /// A new reference to `mgr`'s device.
+    ///
+    /// # Safety
+    ///
+    /// `mgr` must be a manager whose device the caller holds a reference to (a get, or the C
+    /// API's contract for `fpga_region_register()`'s `info->mgr`).
+    unsafe fn new(mgr: *mut bindings::fpga_manager) -> Self {
+        // SAFETY: The caller holds a reference to the device, so it is valid and another
+        // reference may be taken.
+        let dev = unsafe { Device::get_device(mgr_dev(mgr)) };
+        // INVARIANT: `dev` is `mgr`'s device.
+        Self { mgr, _dev: dev }
+    }
 }
 
 /// An exclusive programming of a region: its owner modules are pinned, its device referenced,
@@ -128,12 +157,10 @@ impl Region {
     pub(crate) fn manager_name(&self) -> Option<kernel::str::CString> {
         // Under the lock: a programming may replace the manager and drop the old reference.
         let current = self.mgr.lock();
-        if current.is_null() {
-            return None;
-        }
-        // SAFETY: The region holds a device reference to `current` (type invariant), which the
-        // lock keeps.
-        let got = unsafe { bindings::fpga_mgr_get_current(*current) };
+        let mgr = current.as_ref()?.mgr;
+        // SAFETY: `current` references the manager's device (type invariant of `MgrRef`), and
+        // the lock keeps it.
+        let got = unsafe { bindings::fpga_mgr_get_current(mgr) };
         drop(current);
         if !is_valid(got) {
             return None;
@@ -183,28 +210,33 @@ impl Region {
 
     /// Whether the region was registered with a manager.
     pub(crate) fn has_manager(&self) -> bool {
-        // SAFETY: `c.mgr` is set at registration and never written by the core afterwards.
-        !unsafe { (*self.c.get()).mgr }.is_null()
+        // `c_mgr` references `c.mgr`'s device if `c.mgr` is not NULL (type invariant).
+        self.c_mgr.is_some()
     }
 
-    /// The manager the region currently programs through, with the device reference the region
-    /// holds (valid while `self` is).
-    pub(crate) fn current_mgr(&self) -> *mut bindings::fpga_manager {
-        *self.mgr.lock()
-    }
-
-    /// Makes `mgr` the manager the region programs through (after its predecessor's driver was
-    /// reloaded).
-    ///
-    /// # Safety
-    ///
-    /// `mgr` must be a manager the caller holds (a get).
-    pub(crate) unsafe fn replace_mgr(&self, mgr: *mut bindings::fpga_manager) {
-        // SAFETY: The caller holds `mgr`, so taking a device reference is valid.
-        unsafe { bindings::get_device(mgr_dev(mgr)) };
-        let old = core::mem::replace(&mut *self.mgr.lock(), mgr);
-        // SAFETY: The region held a device reference to `old`; this drops it.
-        unsafe { bindings::put_device(mgr_dev(old)) };
+    /// Gets the manager the region programs through if it is still registered, else the one
+    /// registered since for the same device (`fpga_mgr_get_current()`), which becomes the
+    /// region's manager from now on (its predecessor's device reference is dropped). Returns the
+    /// get, for the caller to put, and whether the manager was replaced; `-EINVAL` without a
+    /// manager, `-ENODEV` while there is none registered.
+    pub(crate) fn get_current_mgr(&self) -> Result<(*mut bindings::fpga_manager, bool)> {
+        let mut current = self.mgr.lock();
+        let mgr = current.as_ref().ok_or(EINVAL)?.mgr;
+        // SAFETY: `current` references the manager's device (type invariant of `MgrRef`), and
+        // the lock keeps it.
+        let got = unsafe { bindings::fpga_mgr_get_current(mgr) };
+        if let Some(e) = ptr_err(got) {
+            return Err(e);
+        }
+        let replaced = got != mgr;
+        if replaced {
+            // SAFETY: `got` is a get, which the caller puts after this returns.
+            let old = current.replace(unsafe { MgrRef::new(got) });
+            // The predecessor's reference, maybe its last, is dropped outside the lock.
+            drop(current);
+            drop(old);
+        }
+        Ok((got, replaced))
     }
 
     /// Starts an exclusive programming: refused with `-EBUSY` while another one runs and with
@@ -243,6 +275,20 @@ impl Region {
             );
             return Err(EINVAL);
         }
+        // INVARIANT: One device reference for `c.mgr`, one for `mgr`; they go with the region, in
+        // `release`, or here if it is not created.
+        let (c_mgr, current) = if mgr.is_null() {
+            (None, None)
+        } else {
+            // SAFETY: A non-NULL `info->mgr` is a manager the caller holds (C API contract), so
+            // its device is valid and references to it may be taken.
+            unsafe {
+                (
+                    Some(Device::get_device(mgr_dev(mgr))),
+                    Some(MgrRef::new(mgr)),
+                )
+            }
+        };
         // SAFETY: `info->compat_id` is NULL or valid (C API contract).
         let compat_id = unsafe { registration::compat_id_copy(info.compat_id) };
         let has_compat_id = compat_id.is_some();
@@ -274,19 +320,12 @@ impl Region {
             }),
             compat_id: Opaque::new(compat_id.unwrap_or_default()),
             life <- Lifecycle::new(owners, c"fpga_region programming"),
-            mgr <- new_mutex!(mgr),
+            c_mgr,
+            mgr <- new_mutex!(current),
             claims <- new_mutex!(KVec::new()),
             owner <- new_mutex!(ImageOwner::Free),
             group <- new_mutex!(None),
         }))?;
-        if !mgr.is_null() {
-            // INVARIANT: One reference for `c.mgr`, one for `mgr`; `release` drops both.
-            // SAFETY: The caller holds `mgr` (C API contract), so taking references is valid.
-            unsafe {
-                bindings::get_device(mgr_dev(mgr));
-                bindings::get_device(mgr_dev(mgr));
-            }
-        }
         // SAFETY: `r` is valid; the device is not added yet, so only this function uses it.
         let r = unsafe { &*r };
 
@@ -349,8 +388,8 @@ impl Region {
     }
 }
 
-/// The class's `dev_release`: frees the region when the last device reference goes, and drops
-/// its references to managers.
+/// The class's `dev_release`: frees the region when the last device reference goes, with its
+/// references to managers' devices (`c_mgr`, `mgr`).
 ///
 /// # Safety
 ///
@@ -360,15 +399,6 @@ pub(crate) unsafe extern "C" fn release(dev: *mut bindings::device) {
     let r = unsafe { Region::from_dev(dev) };
     // SAFETY: `dev` is still valid memory inside the region.
     crate::IDA.free(unsafe { (*dev).id });
-    if r.has_manager() {
-        let current = r.current_mgr();
-        // SAFETY: By the type invariant the region holds one device reference for `c.mgr` and
-        // one for `mgr`; both are dropped here, once.
-        unsafe {
-            bindings::put_device(mgr_dev((*r.c.get()).mgr));
-            bindings::put_device(mgr_dev(current));
-        }
-    }
     let r = ptr::from_ref(r).cast_mut();
     // SAFETY: `r` was allocated by `KBox::pin_init` in `register` and released with
     // `KBox::into_raw`; nothing refers to it any more.

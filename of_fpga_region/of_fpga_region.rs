@@ -17,12 +17,7 @@
 //! - `overlay.rs`: the overlay notifier and the image info an overlay describes.
 
 use core::ptr;
-use kernel::{
-    device::Core,
-    of, platform,
-    prelude::*,
-    sync::atomic::{Atomic, AtomicFlag, Relaxed},
-};
+use kernel::{device::Core, of, platform, prelude::*, sync::GlobalLockedBy};
 
 // A user of the C API, not a core: of the FFI layer it needs the bindings and the result
 // conversions only.
@@ -69,14 +64,15 @@ fn raw<Ctx: kernel::device::DeviceContext>(
 /// Its lifetime is explicit: the notifier reads it only under [`INFO_LOCK`], through
 /// `region->priv`; the region core clears `priv` when the region is unregistered, and
 /// `OfRegion::drop` frees the state only after that, under [`INFO_LOCK`]. So a notifier either
-/// sees the live state or no state, whatever else serialises notifiers and device removal.
+/// sees the live state or no state, whatever else serialises notifiers and device removal. Its
+/// fields are [`INFO_LOCK`]'s data: read and written only through its guard.
 pub(crate) struct RegionState {
-    /// The region is being removed: overlays are refused. Written under [`INFO_LOCK`].
-    pub(crate) removing: AtomicFlag,
+    /// The region is being removed: overlays are refused.
+    pub(crate) removing: GlobalLockedBy<bool, INFO_LOCK>,
     /// The image info of the overlay applied to the region (`region->info` from its application
-    /// to its removal), or NULL. Written under [`INFO_LOCK`]. A configfs load sets `region->info`
-    /// to an info of its own while it programs: only this one is the driver's to free.
-    pub(crate) applied: Atomic<*mut bindings::fpga_image_info>,
+    /// to its removal), or NULL. A configfs load sets `region->info` to an info of its own while
+    /// it programs: only this one is the driver's to free.
+    pub(crate) applied: GlobalLockedBy<*mut bindings::fpga_image_info, INFO_LOCK>,
 }
 
 /// The region a bound `fpga-region` platform device registered.
@@ -91,7 +87,8 @@ struct OfRegion {
     state: Option<KBox<RegionState>>,
 }
 
-// SAFETY: The region may be used from any thread (C API).
+// SAFETY: The region may be used from any thread (C API), and the image info pointer in `state`
+// is used only under `INFO_LOCK`, from whichever thread holds it.
 unsafe impl Send for OfRegion {}
 
 impl Drop for OfRegion {
@@ -105,17 +102,16 @@ impl Drop for OfRegion {
         {
             // The overlay notifier programs only under the lock: once we hold it, no overlay
             // programming runs (L2), and after `removing` none starts.
-            let _guard = INFO_LOCK.lock();
+            let mut guard = INFO_LOCK.lock();
             if let Some(state) = &self.state {
-                state.removing.store(true, Relaxed);
+                *state.removing.as_mut(&mut guard) = true;
             }
             // An applied overlay's image info goes with the region (upstream leaks it, L3). It
             // is devres memory of the region's device, so it must go before the device is
             // deleted.
             if let Some(state) = &self.state {
-                let info = state.applied.load(Relaxed);
+                let info = core::mem::take(state.applied.as_mut(&mut guard));
                 if !info.is_null() {
-                    state.applied.store(ptr::null_mut(), Relaxed);
                     // SAFETY: The region is registered; `info` is written under the lock, and
                     // `applied` is the notifier's info, handed over with
                     // `ImageInfo::into_raw`, taken back once, here. `region->info` still points
@@ -159,8 +155,8 @@ impl platform::Driver for OfRegionDriver {
         };
         let state = KBox::new(
             RegionState {
-                removing: AtomicFlag::new(false),
-                applied: Atomic::new(ptr::null_mut()),
+                removing: GlobalLockedBy::new(false),
+                applied: GlobalLockedBy::new(ptr::null_mut()),
             },
             GFP_KERNEL,
         );

@@ -15,7 +15,7 @@ use crate::{
     RegionState, INFO_LOCK,
 };
 use core::ptr;
-use kernel::{prelude::*, str::CString, sync::atomic::Relaxed};
+use kernel::{prelude::*, str::CString};
 
 static NOTIFIER: overlay_notifier::Block = overlay_notifier::Block::new(notify, 0);
 
@@ -221,11 +221,11 @@ unsafe fn pre_apply(
     region: *mut bindings::fpga_region,
     overlay: *mut bindings::device_node,
 ) -> i32 {
-    let _guard = INFO_LOCK.lock();
+    let mut guard = INFO_LOCK.lock();
     // SAFETY: `region` is referenced and we hold `INFO_LOCK`.
     let state = unsafe { state(region) };
     if let Some(state) = state {
-        if state.removing.load(Relaxed) {
+        if *state.removing.as_ref(&guard) {
             return ENODEV.to_errno();
         }
     }
@@ -278,7 +278,7 @@ unsafe fn pre_apply(
         } else {
             // The overlay is applied: the info is the region's until the overlay goes.
             if let Some(state) = state {
-                state.applied.store(info.as_ptr(), Relaxed);
+                *state.applied.as_mut(&mut guard) = info.as_ptr();
             }
             info.into_raw();
         }
@@ -295,7 +295,7 @@ unsafe fn pre_apply(
 ///
 /// `region` must be referenced.
 unsafe fn post_remove(region: *mut bindings::fpga_region, overlay: *mut bindings::device_node) {
-    let _guard = INFO_LOCK.lock();
+    let mut guard = INFO_LOCK.lock();
     // Only the overlay that programmed the region takes its image away: one that was refused
     // (because another is applied, say) is removed too, and its removal notifies every
     // fragment's target. While the overlay owns the region's image, no configfs load touches
@@ -317,7 +317,7 @@ unsafe fn post_remove(region: *mut bindings::fpga_region, overlay: *mut bindings
         unsafe {
             (*region).info = ptr::null_mut();
             if let Some(state) = state(region) {
-                state.applied.store(ptr::null_mut(), Relaxed);
+                *state.applied.as_mut(&mut guard) = ptr::null_mut();
             }
             drop(ImageInfo::from_raw(info));
         }

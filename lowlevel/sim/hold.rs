@@ -2,74 +2,97 @@
 
 //! A programming held mid-way, for the tests that look at it then (module references, sysfs
 //! state, an rmmod that must be refused) without betting on how long it takes: with the
-//! driver's `hold=1`, the first `write()` of each programming waits until a number is written
-//! to the device's debugfs file `release`. It fails with `ETIMEDOUT` after 300 s instead (longer
-//! than a scenario waits for a state, `tools/testing/vm/ktap.sh`), so that a test that never
-//! releases it cannot hang the kernel. A release only counts once the programming started: a
-//! test waits for the manager's state to read `write` before it writes `release`.
+//! driver's `hold=1`, the first `write()` of each programming sleeps until a number is written
+//! to the device's debugfs file `release`, which wakes it (a condition variable, no polling).
+//! It fails with `ETIMEDOUT` after 300 s instead (longer than a scenario waits for a state,
+//! `tools/testing/vm/ktap.sh`), so that a test that never releases it cannot hang the kernel,
+//! and with `EINTR` if its task is signalled. A release only counts once the programming
+//! started: a test waits for the manager's state to read `write` before it writes `release`.
 
 use super::user_number;
 use kernel::{
     debugfs,
     device::Device,
+    new_condvar, new_mutex,
     prelude::*,
-    sync::{
-        atomic::{Atomic, Relaxed},
-        Arc,
-    },
-    time::{delay::fsleep, Delta, Instant, Monotonic},
+    sync::{Arc, CondVar, CondVarTimeoutResult, Mutex},
+    time::msecs_to_jiffies,
     uaccess::UserSliceReader,
 };
 
 /// How long a held `write()` waits for its release, in milliseconds.
-const RELEASE_TIMEOUT_MS: i64 = 300_000;
+const RELEASE_TIMEOUT_MS: u32 = 300_000;
+
+/// What the hold of one simulated FPGA knows, under its lock.
+struct HoldState {
+    /// Whether the programming in progress has not been held yet.
+    armed: bool,
+    /// A release was written to `release` and not yet taken by a held `write()`.
+    released: bool,
+}
 
 /// The hold of one simulated FPGA.
+#[pin_data]
 pub struct Hold {
     /// Whether programmings are held (the driver's `hold` parameter).
     enabled: bool,
-    /// Whether the programming in progress has not been held yet.
-    armed: Atomic<u32>,
-    /// Releases written to `release` and not yet taken by a held `write()`.
-    released: Atomic<u32>,
+    #[pin]
+    state: Mutex<HoldState>,
+    /// Wakes the held `write()` when `released` is set.
+    #[pin]
+    release: CondVar,
 }
 
 impl Hold {
     /// A hold, in effect if `enabled`.
     pub fn new(enabled: bool) -> Result<Arc<Self>> {
-        Ok(Arc::new(
-            Self {
+        Arc::pin_init(
+            pin_init!(Self {
                 enabled,
-                armed: Atomic::new(0),
-                released: Atomic::new(0),
-            },
+                state <- new_mutex!(HoldState {
+                    armed: false,
+                    released: false,
+                }),
+                release <- new_condvar!(),
+            }),
             GFP_KERNEL,
-        )?)
+        )
     }
 
     /// A programming starts (`write_init`): its first `write()` is held.
     pub fn arm(&self) {
-        self.armed.store(u32::from(self.enabled), Relaxed);
+        let mut state = self.state.lock();
+        state.armed = self.enabled;
         // A release left over from an earlier programming does not let this one through.
-        self.released.store(0, Relaxed);
+        state.released = false;
     }
 
-    /// Called at the start of `write()`: the first of a programming waits for a release.
+    /// Called at the start of `write()`: the first of a programming sleeps until a release
+    /// wakes it. A signal ends the wait with `EINTR` (its task is being killed, say): the
+    /// programming fails rather than keep the task for up to [`RELEASE_TIMEOUT_MS`].
     pub fn wait(&self, dev: &Device) -> Result {
-        if self.armed.xchg(0, Relaxed) == 0 {
+        let mut state = self.state.lock();
+        if !core::mem::take(&mut state.armed) {
             return Ok(());
         }
-        let start = Instant::<Monotonic>::now();
-        // The flag publishes no other data: relaxed is enough.
-        while self.released.xchg(0, Relaxed) == 0 {
-            if start.elapsed().as_millis() > RELEASE_TIMEOUT_MS {
-                dev_err!(
-                    dev,
-                    "held write() not released within {RELEASE_TIMEOUT_MS} ms\n"
-                );
-                return Err(ETIMEDOUT);
+        let mut left = msecs_to_jiffies(RELEASE_TIMEOUT_MS);
+        while !core::mem::take(&mut state.released) {
+            match self.release.wait_interruptible_timeout(&mut state, left) {
+                // A release is taken (by the loop) whatever else ended the wait.
+                _ if state.released => {}
+                CondVarTimeoutResult::Woken { jiffies } => left = jiffies,
+                CondVarTimeoutResult::Timeout => {
+                    dev_err!(
+                        dev,
+                        "held write() not released within {RELEASE_TIMEOUT_MS} ms\n"
+                    );
+                    return Err(ETIMEDOUT);
+                }
+                CondVarTimeoutResult::Signal { .. } => {
+                    dev_err!(dev, "held write() interrupted by a signal\n");
+                    return Err(EINTR);
+                }
             }
-            fsleep(Delta::from_millis(10));
         }
         Ok(())
     }
@@ -94,7 +117,8 @@ impl ReleaseFile {
 impl debugfs::Reader for ReleaseFile {
     fn read_from_slice(&self, reader: &mut UserSliceReader) -> Result {
         user_number::read(reader)?;
-        self.0.released.store(1, Relaxed);
+        self.0.state.lock().released = true;
+        self.0.release.notify_all();
         Ok(())
     }
 }
