@@ -52,4 +52,25 @@ int fpga_region_overlay_claim(struct fpga_region *region, struct device_node *ov
 void fpga_region_overlay_release(struct fpga_region *region, struct device_node *overlay);
 bool fpga_region_overlay_owns(struct fpga_region *region, struct device_node *overlay);
 
+/*
+ * The lifecycle guarantees of fpga-rs's cores that the safe Rust API (fpga/)
+ * builds its soundness on, and that the upstream C core does not give
+ * (Documentation/lifecycle.rst):
+ *
+ * - fpga_mgr_unregister() and fpga_bridge_unregister() return only when no op
+ *   of the driver runs any more, and no op starts afterwards, also for users
+ *   that still hold the manager or bridge (rules 3 and 4; upstream hole L1);
+ * - a bridge's info is written only by its holder, after its get succeeded,
+ *   and cleared by the holder's put, which returns only when no op that may
+ *   read it runs (hole L4, defect d).
+ *
+ * What they are for is their symbols, not their calls (they do nothing): every
+ * module built on fpga/ references fpga_mgr_lifecycle_guarantees, and every
+ * one that registers a bridge through it fpga_bridge_lifecycle_guarantees, so
+ * that such a module cannot load on a core without them: on the upstream C
+ * core, insmod fails with "Unknown symbol fpga_mgr_lifecycle_guarantees".
+ */
+void fpga_mgr_lifecycle_guarantees(void);
+void fpga_bridge_lifecycle_guarantees(void);
+
 #endif /* _FPGA_RS_H */

@@ -9,16 +9,30 @@
 //!
 //! This file is compiled into each driver module; it talks to `fpga_bridge.ko` through the C API
 //! of [`include/linux/fpga/fpga-bridge.h`](srctree/include/linux/fpga/fpga-bridge.h), like a C
-//! driver. Dropping the data after unregistration is sound because `fpga_bridge_unregister()`
-//! returns only when no op is running, and no op starts afterwards
-//! (`Documentation/lifecycle.rst`).
+//! driver. The parent of a registration is a [`Device<Bound>`], as for managers
+//! ([`super::manager`]); [`Registration::new_foreign_owned`] hands the registration to devres.
+//!
+//! Two guarantees of fpga-rs's bridge core make this sound (`Documentation/lifecycle.rst`):
+//! `fpga_bridge_unregister()` returns only when no op is running, and no op starts afterwards,
+//! so dropping the data after it is; and a bridge's `info`, which `enable_set` reads, is written
+//! only by the bridge's holder and cleared by its put, which waits for the ops in flight. The
+//! upstream C core gives neither (holes L1, L4, defect d), so a module that registers a bridge
+//! here references `fpga_bridge_lifecycle_guarantees` and does not load on it (the [module doc]
+//! of `fpga`).
+//!
+//! [module doc]: super
 
 use super::{
     bindings,
     registration::{self, op, to_ret, Registered},
 };
 use core::{marker::PhantomData, ptr};
-use kernel::{device::Device, error::VTABLE_DEFAULT_ERROR, prelude::*};
+use kernel::{
+    device::{Bound, Device},
+    devres,
+    error::VTABLE_DEFAULT_ERROR,
+    prelude::*, //
+};
 
 /// The operations of a low-level FPGA bridge driver. All are optional.
 #[vtable]
@@ -56,24 +70,31 @@ impl<T: Ops> Callbacks<T> {
     ///
     /// # Safety
     ///
-    /// `br` must be a bridge registered with `Self::VTABLE`, passed by the core to an op.
+    /// `br` must be a bridge registered with `Self::VTABLE`, passed by the core to an op, and
+    /// `'a` must not outlive the op call.
     unsafe fn data<'a>(br: *mut bindings::fpga_bridge) -> &'a T {
-        // SAFETY: `br` is valid for the op, and its `priv` is the data of the `Registered` of a
-        // `Registration<T>` (the only one to register with `Self::VTABLE`).
+        // SAFETY: The core passes an op a valid bridge; its `priv` is the data of the
+        // `Registered` of a `Registration<T>` (the only one to register with `Self::VTABLE`),
+        // and `'a` ends with the op call (this function's requirements).
         unsafe { registration::data((*br).priv_) }
     }
 
     /// # Safety
     ///
-    /// Called by the core only, for a bridge registered with `Self::VTABLE`.
+    /// Called by `fpga_bridge.ko` only, as the op of a bridge registered with `Self::VTABLE`.
     unsafe extern "C" fn enable_set(br: *mut bindings::fpga_bridge, enable: bool) -> i32 {
-        // SAFETY: Guaranteed by the caller. `info` is NULL or the holder's image info, which the
-        // core lets only the holder set and which lives until the holder's put.
+        // SAFETY: The core calls this op with `br`, registered with `Self::VTABLE`, valid for the
+        // call (this function's requirement); the data is used within the call only. The core
+        // calls ops under the bridge's ops lock, under which `info` is written.
         let (data, info) = unsafe { (Self::data(br), (*br).info) };
         let timeout_us = if info.is_null() {
             None
         } else {
-            // SAFETY: As above.
+            // SAFETY: A non-NULL `info` is the image info of the bridge's holder: `fpga_bridge.ko`
+            // lets only the holder set it, after its get succeeded, and its put clears it under
+            // the ops lock this op runs under, so it stays valid until the op returns
+            // (`Documentation/lifecycle.rst`, defect d). This module loads on that core only
+            // (its reference to `fpga_bridge_lifecycle_guarantees`).
             let info = unsafe { &*info };
             Some(if enable {
                 info.enable_timeout_us
@@ -87,9 +108,10 @@ impl<T: Ops> Callbacks<T> {
 
     /// # Safety
     ///
-    /// As for [`Self::enable_set`].
+    /// Called by `fpga_bridge.ko` only, as the op of a bridge registered with `Self::VTABLE`.
     unsafe extern "C" fn enable_show(br: *mut bindings::fpga_bridge) -> i32 {
-        // SAFETY: Guaranteed by the caller.
+        // SAFETY: The core calls this op with `br`, registered with `Self::VTABLE` (this
+        // function's requirement); the data is used within the call only.
         match unsafe { Self::data(br) }.enable_show() {
             Ok(enabled) => i32::from(enabled),
             Err(e) => e.to_errno(),
@@ -98,9 +120,10 @@ impl<T: Ops> Callbacks<T> {
 
     /// # Safety
     ///
-    /// As for [`Self::enable_set`].
+    /// Called by `fpga_bridge.ko` only, as the op of a bridge registered with `Self::VTABLE`.
     unsafe extern "C" fn remove(br: *mut bindings::fpga_bridge) {
-        // SAFETY: Guaranteed by the caller.
+        // SAFETY: The core calls this op with `br`, registered with `Self::VTABLE` (this
+        // function's requirement); the data is used within the call only.
         unsafe { Self::data(br) }.remove();
     }
 }
@@ -109,7 +132,7 @@ impl<T: Ops> Callbacks<T> {
 ///
 /// # Invariants
 ///
-/// `reg` holds a bridge registered with `Callbacks::<T>::VTABLE`.
+/// `reg` holds a bridge registered with `Callbacks::<T>::VTABLE` by `fpga_bridge.ko`.
 pub struct Registration<T: Ops> {
     reg: Registered<bindings::fpga_bridge, T>,
 }
@@ -117,17 +140,27 @@ pub struct Registration<T: Ops> {
 impl<T: Ops> Registration<T> {
     /// Registers a bridge called `name` for `parent`, whose ops run on `data`, owned by `module`
     /// (the driver's `THIS_MODULE`).
+    ///
+    /// Fails with `ENOMEM`, or the errno of `__fpga_bridge_register()` (`EINVAL` for an empty
+    /// `name`).
     pub fn new(
-        parent: &Device,
+        parent: &Device<Bound>,
         name: &'static CStr,
         data: impl PinInit<T, Error>,
         module: &'static ThisModule,
     ) -> Result<Self> {
+        // The link-time dependency on `fpga_bridge.ko`'s guarantees (module doc), in the code of
+        // every module that registers a bridge.
+        // SAFETY: The function takes nothing and does nothing (`ffi/fpga-rs.h`).
+        unsafe { bindings::fpga_bridge_lifecycle_guarantees() };
         let parent = super::raw_device(parent);
         let register = |priv_| {
-            // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); the name
-            // and the ops table are static; `priv_` is the data, which stays at its address until
-            // after `fpga_bridge_unregister()`.
+            // SAFETY:
+            // - `parent` is a valid device, bound during the call (`Device<Bound>`, a transparent
+            //   wrapper), as `fpga_bridge.ko` requires of a registration, to read its driver;
+            // - `fpga_bridge.ko` copies the name; the ops table is static;
+            // - `priv_`, the data, stays at its address until after `fpga_bridge_unregister()`
+            //   (`Registered`).
             unsafe {
                 bindings::__fpga_bridge_register(
                     parent,
@@ -140,10 +173,27 @@ impl<T: Ops> Registration<T> {
         };
         // SAFETY: `__fpga_bridge_register()` returns a bridge registered with `priv_` as `priv`,
         // or an `ERR_PTR()`; `fpga_bridge_unregister()` returns only when no op runs, and no op
-        // starts afterwards.
+        // starts afterwards: the guarantees of `fpga_bridge.ko`, which this module's reference to
+        // `fpga_bridge_lifecycle_guarantees` (above) makes the only bridge core it loads on.
         let reg = unsafe { Registered::new(data, register, bindings::fpga_bridge_unregister) }?;
         // INVARIANT: `reg` registered the bridge with `Callbacks::<T>::VTABLE`.
         Ok(Self { reg })
+    }
+
+    /// As [`Registration::new`], but the registration is owned by devres on `parent`
+    /// ([`devres::register`]) instead of returned: the bridge is unregistered, and `data`
+    /// dropped, when `parent` unbinds, after the driver's own data is dropped (its `remove`) and
+    /// before what the driver registered with devres before this call is released.
+    pub fn new_foreign_owned(
+        parent: &Device<Bound>,
+        name: &'static CStr,
+        data: impl PinInit<T, Error>,
+        module: &'static ThisModule,
+    ) -> Result
+    where
+        T: 'static,
+    {
+        devres::register(parent, Self::new(parent, name, data, module)?, GFP_KERNEL)
     }
 
     /// The driver data.

@@ -11,9 +11,19 @@
 //! crate); it talks to `fpga_mgr.ko` through the C API of
 //! [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h), like a C driver.
 //!
-//! Dropping the data after unregistration is sound because of the core's lifecycle rules
-//! (`Documentation/lifecycle.rst`): `fpga_mgr_unregister()` returns only when no op is running,
-//! and no op starts afterwards.
+//! The parent of a registration is a [`Device<Bound>`]: a manager is registered while its
+//! parent is bound (in its driver's probe, or for a faux device of the driver's own,
+//! [`super::faux_device`]), as `fpga_mgr.ko` requires to tell the parent's driver module, which
+//! it pins with the owner (`lifecycle/owners.rs`). [`Registration::new_foreign_owned`] hands the
+//! registration to devres, which drops it when the parent unbinds.
+//!
+//! Dropping the data after unregistration is sound because of fpga-rs's lifecycle rules
+//! (`Documentation/lifecycle.rst`, rules 3 and 4): `fpga_mgr_unregister()` returns only when no
+//! op is running, and no op starts afterwards, also for users that still hold the manager. The
+//! upstream C core does not wait, so a module on this API does not load there (the [module doc]
+//! of `fpga`).
+//!
+//! [module doc]: super
 
 use super::{
     bindings,
@@ -21,7 +31,12 @@ use super::{
     sg_image::SgImage,
 };
 use core::{marker::PhantomData, ptr};
-use kernel::{device::Device, error::VTABLE_DEFAULT_ERROR, prelude::*};
+use kernel::{
+    device::{Bound, Device},
+    devres,
+    error::VTABLE_DEFAULT_ERROR,
+    prelude::*, //
+};
 
 /// The state of an FPGA, as `enum fpga_mgr_states` and sysfs `state` name it.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -214,10 +229,12 @@ impl<T: Ops> Callbacks<T> {
     ///
     /// # Safety
     ///
-    /// `mgr` must be a manager registered with `Self::VTABLE`, passed by the core to an op.
+    /// `mgr` must be a manager registered with `Self::VTABLE`, passed by the core to an op, and
+    /// `'a` must not outlive the op call.
     unsafe fn data<'a>(mgr: *mut bindings::fpga_manager) -> &'a T {
-        // SAFETY: `mgr` is valid for the op, and its `priv` is the data of the `Registered` of a
-        // `Registration<T>` (the only one to register with `Self::VTABLE`).
+        // SAFETY: The core passes an op a valid manager; its `priv` is the data of the
+        // `Registered` of a `Registration<T>` (the only one to register with `Self::VTABLE`),
+        // and `'a` ends with the op call (this function's requirements).
         unsafe { registration::data((*mgr).priv_) }
     }
 
@@ -230,37 +247,44 @@ impl<T: Ops> Callbacks<T> {
         if buf.is_null() {
             &[]
         } else {
-            // SAFETY: Guaranteed by the caller.
+            // SAFETY: `buf` is not NULL, so it points to `count` bytes readable for `'a` (this
+            // function's requirement).
             unsafe { core::slice::from_raw_parts(buf, count) }
         }
     }
 
     /// # Safety
     ///
-    /// Called by the core only, for a manager registered with `Self::VTABLE`.
+    /// Called by the core only, as the op of a manager registered with `Self::VTABLE`.
     unsafe extern "C" fn state(mgr: *mut bindings::fpga_manager) -> u32 {
-        // SAFETY: Guaranteed by the caller.
+        // SAFETY: The core calls this op with `mgr`, registered with `Self::VTABLE` (this
+        // function's requirement); the data is used within the call only.
         unsafe { Self::data(mgr) }.state() as u32
     }
 
     /// # Safety
     ///
-    /// As for [`Self::state`].
+    /// Called by the core only, as the op of a manager registered with `Self::VTABLE`.
     unsafe extern "C" fn status(mgr: *mut bindings::fpga_manager) -> u64 {
-        // SAFETY: Guaranteed by the caller.
+        // SAFETY: The core calls this op with `mgr`, registered with `Self::VTABLE` (this
+        // function's requirement); the data is used within the call only.
         unsafe { Self::data(mgr) }.status()
     }
 
     /// # Safety
     ///
-    /// As for [`Self::state`]; `info` and `count` bytes at `buf` are valid for the call.
+    /// Called by the core only, as the op of a manager registered with `Self::VTABLE`, with an
+    /// `info` that only this op uses during the call and `count` bytes at `buf` (or NULL),
+    /// readable for the call (`fpga-mgr.h`).
     unsafe extern "C" fn parse_header(
         mgr: *mut bindings::fpga_manager,
         info: *mut bindings::fpga_image_info,
         buf: *const u8,
         count: usize,
     ) -> i32 {
-        // SAFETY: Guaranteed by the caller; `ImageInfo` is a transparent wrapper.
+        // SAFETY: This function's requirements: `mgr` is registered with `Self::VTABLE`, `info`
+        // is valid and exclusively the op's for the call (`ImageInfo` is a transparent wrapper
+        // of it), and the header's bytes are readable for the call; nothing outlives the call.
         let (data, info, image) = unsafe {
             (
                 Self::data(mgr),
@@ -273,14 +297,17 @@ impl<T: Ops> Callbacks<T> {
 
     /// # Safety
     ///
-    /// As for [`Self::parse_header`].
+    /// Called by the core only, as the op of a manager registered with `Self::VTABLE`, with a
+    /// valid `info` and `count` bytes at `buf` (or NULL), readable for the call (`fpga-mgr.h`).
     unsafe extern "C" fn write_init(
         mgr: *mut bindings::fpga_manager,
         info: *mut bindings::fpga_image_info,
         buf: *const u8,
         count: usize,
     ) -> i32 {
-        // SAFETY: Guaranteed by the caller.
+        // SAFETY: This function's requirements: `mgr` is registered with `Self::VTABLE`, `info`
+        // is valid for the call (`ImageInfo` is a transparent wrapper of it, read only), and the
+        // header's bytes are readable for the call; nothing outlives the call.
         let (data, info, header) = unsafe {
             (
                 Self::data(mgr),
@@ -293,48 +320,55 @@ impl<T: Ops> Callbacks<T> {
 
     /// # Safety
     ///
-    /// As for [`Self::state`]; `count` bytes at `buf` are valid for the call.
+    /// Called by the core only, as the op of a manager registered with `Self::VTABLE`, with
+    /// `count` bytes at `buf` (or NULL), readable for the call (`fpga-mgr.h`).
     unsafe extern "C" fn write(
         mgr: *mut bindings::fpga_manager,
         buf: *const u8,
         count: usize,
     ) -> i32 {
-        // SAFETY: Guaranteed by the caller.
+        // SAFETY: This function's requirements: `mgr` is registered with `Self::VTABLE` and the
+        // chunk's bytes are readable for the call; nothing outlives the call.
         let (data, chunk) = unsafe { (Self::data(mgr), Self::bytes(buf, count)) };
         to_ret(data.write(chunk))
     }
 
     /// # Safety
     ///
-    /// As for [`Self::state`]; `sgt` is a valid table of the image, which the core neither
-    /// changes nor frees during the call.
+    /// Called by the core only, as the op of a manager registered with `Self::VTABLE`, with a
+    /// valid table `sgt` of the image, which the core neither changes nor frees during the call.
     unsafe extern "C" fn write_sg(
         mgr: *mut bindings::fpga_manager,
         sgt: *mut bindings::sg_table,
     ) -> i32 {
-        // SAFETY: Guaranteed by the caller: `sgt` and the pages it describes (the caller's table
-        // or the core's own, over the image it holds) stay valid and unchanged for the call.
+        // SAFETY: This function's requirements: `mgr` is registered with `Self::VTABLE`, and
+        // `sgt` and the pages it describes (the caller's table or the core's own, over the image
+        // it holds) stay valid and unchanged for the call, which nothing outlives.
         let (data, image) = unsafe { (Self::data(mgr), SgImage::from_raw(sgt)) };
         to_ret(data.write_sg(image))
     }
 
     /// # Safety
     ///
-    /// As for [`Self::state`]; `info` is valid for the call.
+    /// Called by the core only, as the op of a manager registered with `Self::VTABLE`, with an
+    /// `info` valid for the call.
     unsafe extern "C" fn write_complete(
         mgr: *mut bindings::fpga_manager,
         info: *mut bindings::fpga_image_info,
     ) -> i32 {
-        // SAFETY: Guaranteed by the caller.
+        // SAFETY: This function's requirements: `mgr` is registered with `Self::VTABLE` and
+        // `info` is valid for the call (read only through the transparent `ImageInfo`), which
+        // nothing outlives.
         let (data, info) = unsafe { (Self::data(mgr), &*info.cast::<ImageInfo>()) };
         to_ret(data.write_complete(info))
     }
 
     /// # Safety
     ///
-    /// As for [`Self::state`].
+    /// Called by the core only, as the op of a manager registered with `Self::VTABLE`.
     unsafe extern "C" fn remove(mgr: *mut bindings::fpga_manager) {
-        // SAFETY: Guaranteed by the caller.
+        // SAFETY: The core calls this op with `mgr`, registered with `Self::VTABLE` (this
+        // function's requirement); the data is used within the call only.
         unsafe { Self::data(mgr) }.remove();
     }
 }
@@ -343,14 +377,9 @@ impl<T: Ops> Callbacks<T> {
 ///
 /// # Invariants
 ///
-/// `reg` holds a manager registered with `Callbacks::<T>::VTABLE` and `compat_id` (if any) as
-/// its compat id.
+/// `reg` holds a manager registered with `Callbacks::<T>::VTABLE` by `fpga_mgr.ko`.
 pub struct Registration<T: Ops> {
     reg: Registered<bindings::fpga_manager, T>,
-    /// The compat id the manager was registered with. The upstream C core keeps the pointer
-    /// (`mgr->compat_id = info->compat_id`), so it lives as long as the registration: it is
-    /// dropped after `reg`, which unregisters the manager.
-    _compat_id: Option<KBox<bindings::fpga_compat_id>>,
 }
 
 impl<T: Ops> Registration<T> {
@@ -360,7 +389,7 @@ impl<T: Ops> Registration<T> {
     /// Fails with `ENOMEM`, or the errno of `__fpga_mgr_register_full()` (`EINVAL` for an
     /// empty `name`).
     pub fn new(
-        parent: &Device,
+        parent: &Device<Bound>,
         name: &'static CStr,
         data: impl PinInit<T, Error>,
         module: &'static ThisModule,
@@ -370,7 +399,7 @@ impl<T: Ops> Registration<T> {
 
     /// As [`Registration::new`], with the compat id `compat_id` (`fpga_manager_info.compat_id`).
     pub fn new_with_compat_id(
-        parent: &Device,
+        parent: &Device<Bound>,
         name: &'static CStr,
         compat_id: CompatId,
         data: impl PinInit<T, Error>,
@@ -379,24 +408,34 @@ impl<T: Ops> Registration<T> {
         Self::register(parent, name, Some(compat_id), data, module)
     }
 
+    /// As [`Registration::new`], but the registration is owned by devres on `parent`
+    /// ([`devres::register`]) instead of returned: the manager is unregistered, and `data`
+    /// dropped, when `parent` unbinds, after the driver's own data is dropped (its `remove`) and
+    /// before what the driver registered with devres before this call is released (devres
+    /// releases in reverse order), as `devm_fpga_mgr_register()` does for C drivers.
+    pub fn new_foreign_owned(
+        parent: &Device<Bound>,
+        name: &'static CStr,
+        data: impl PinInit<T, Error>,
+        module: &'static ThisModule,
+    ) -> Result
+    where
+        T: 'static,
+    {
+        devres::register(parent, Self::new(parent, name, data, module)?, GFP_KERNEL)
+    }
+
     /// Registers with `__fpga_mgr_register_full()`.
     fn register(
-        parent: &Device,
+        parent: &Device<Bound>,
         name: &'static CStr,
         compat_id: Option<CompatId>,
         data: impl PinInit<T, Error>,
         module: &'static ThisModule,
     ) -> Result<Self> {
-        let mut compat_id = match compat_id {
-            Some(CompatId { id_h, id_l }) => Some(KBox::new(
-                bindings::fpga_compat_id { id_h, id_l },
-                GFP_KERNEL,
-            )?),
-            None => None,
-        };
-        let compat_id_ptr = compat_id
-            .as_deref_mut()
-            .map_or(ptr::null_mut(), ptr::from_mut);
+        let mut compat_id =
+            compat_id.map(|CompatId { id_h, id_l }| bindings::fpga_compat_id { id_h, id_l });
+        let compat_id_ptr = compat_id.as_mut().map_or(ptr::null_mut(), ptr::from_mut);
         let parent = super::raw_device(parent);
         let register = |priv_| {
             let info = bindings::fpga_manager_info {
@@ -405,21 +444,22 @@ impl<T: Ops> Registration<T> {
                 mops: &Callbacks::<T>::VTABLE,
                 priv_,
             };
-            // SAFETY: `parent` is a valid device (`Device` is a transparent wrapper); `info` is
-            // valid for the call; what it points to outlives the registration: the name and the
-            // ops table are static, and `priv_` (the data) and `compat_id` stay at their
-            // addresses until after `fpga_mgr_unregister()`.
+            // SAFETY:
+            // - `parent` is a valid device, bound during the call (`Device<Bound>`, a transparent
+            //   wrapper), as `fpga_mgr.ko` requires of a registration, to read its driver;
+            // - `info` is valid for the call, and `fpga_mgr.ko` copies the name and the compat id
+            //   (`Documentation/lifecycle.rst`, rule 5);
+            // - the ops table is static, and `priv_`, the data, stays at its address until after
+            //   `fpga_mgr_unregister()` (`Registered`).
             unsafe { bindings::__fpga_mgr_register_full(parent, &info, module.as_ptr()) }
         };
         // SAFETY: `__fpga_mgr_register_full()` returns a manager registered with `priv_` as
         // `priv`, or an `ERR_PTR()`; `fpga_mgr_unregister()` returns only when no op runs, and
-        // no op starts afterwards (module doc).
+        // no op starts afterwards: the guarantees of `fpga_mgr.ko`, which this module's
+        // reference to `fpga_mgr_lifecycle_guarantees` makes the only core it loads on.
         let reg = unsafe { Registered::new(data, register, bindings::fpga_mgr_unregister) }?;
-        // INVARIANT: `reg` registered the manager with `Callbacks::<T>::VTABLE` and `compat_id`.
-        Ok(Self {
-            reg,
-            _compat_id: compat_id,
-        })
+        // INVARIANT: `reg` registered the manager with `Callbacks::<T>::VTABLE`.
+        Ok(Self { reg })
     }
 
     /// The driver data.
@@ -430,9 +470,9 @@ impl<T: Ops> Registration<T> {
     /// The manager's compat id, as the core holds it (`mgr->compat_id`): the one it was
     /// registered with, if any.
     pub fn compat_id(&self) -> Option<CompatId> {
-        // SAFETY: By the type invariant the manager is registered, so the core keeps its
-        // `compat_id` NULL or pointing to a valid id: its own copy (fpga-rs) or `compat_id`
-        // (upstream), which lives as long as `self`.
+        // SAFETY: By the type invariant `fpga_mgr.ko` registered the manager, which is
+        // registered until `self` drops; the core keeps its `compat_id` NULL or pointing to its
+        // own copy of the id (rule 5) for as long as the manager is allocated.
         unsafe {
             let id = (*self.reg.as_raw()).compat_id;
             (!id.is_null()).then(|| CompatId {
@@ -446,36 +486,15 @@ impl<T: Ops> Registration<T> {
     pub(super) fn as_raw(&self) -> *mut bindings::fpga_manager {
         self.reg.as_raw()
     }
-}
 
-impl<T: Ops> Registration<T> {
     /// Declares that the parent device's `<bus>/<name>` identifies the programmed FPGA stably (a
     /// fixed platform-device id, a PCI address), so that a region whose manager this was finds
     /// the manager registered after a reload of the driver for a parent of that name
     /// (`fpga_mgr_identify_by_name()`, an fpga-rs extension). Without it only the parent's
     /// firmware node identifies the device.
-    ///
-    /// Returns whether the core took it. The extension is looked up when called
-    /// (`symbol_get()`), not linked, so that a driver on this API also loads on the upstream C
-    /// core, which has no such call (nor a successor to find): there it returns false.
-    pub fn identify_by_name(&self) -> bool {
-        const SYMBOL: &CStr = c"fpga_mgr_identify_by_name";
-        // SAFETY: `SYMBOL` is a NUL-terminated name; a non-NULL result is the exported
-        // function's address, its module pinned until `__symbol_put()`.
-        let found = unsafe { bindings::__symbol_get(SYMBOL.as_char_ptr()) };
-        if found.is_null() {
-            return false;
-        }
-        // SAFETY: The symbol `fpga_mgr_identify_by_name` is the function of that name declared in
-        // `ffi/fpga-rs.h`: `void (struct fpga_manager *)`.
-        let identify: unsafe extern "C" fn(*mut bindings::fpga_manager) =
-            unsafe { core::mem::transmute(found) };
-        // SAFETY: By the type invariant the manager is registered; `identify` stays loaded until
-        // the put, which gives back the pin `__symbol_get()` took.
-        unsafe {
-            identify(self.reg.as_raw());
-            bindings::__symbol_put(SYMBOL.as_char_ptr());
-        }
-        true
+    pub fn identify_by_name(&self) {
+        // SAFETY: By the type invariant the manager is registered, and `self` owns the
+        // registration, as `fpga_mgr_identify_by_name()` requires.
+        unsafe { bindings::fpga_mgr_identify_by_name(self.reg.as_raw()) };
     }
 }

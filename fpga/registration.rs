@@ -4,9 +4,14 @@
 //! data the core runs the ops on, and the glue between the C ops table and the driver's
 //! `#[vtable]` trait.
 //!
-//! Dropping the data after unregistration is sound because of the cores' lifecycle rules
-//! (`Documentation/lifecycle.rst`): `fpga_mgr_unregister()` and `fpga_bridge_unregister()`
-//! return only when no op is running, and no op starts afterwards.
+//! Dropping the data after unregistration is sound because of fpga-rs's lifecycle rules
+//! (`Documentation/lifecycle.rst`, rules 3 and 4): `fpga_mgr_unregister()` and
+//! `fpga_bridge_unregister()` return only when no op is running, and no op starts afterwards,
+//! also for users that still hold the object. The upstream C core gives neither, and a module on
+//! this API does not load there: it references the symbols that state the guarantees (the
+//! [module doc] of `fpga`).
+//!
+//! [module doc]: super
 //!
 //! [`manager`]: super::manager
 //! [`bridge`]: super::bridge
@@ -42,7 +47,9 @@ impl<R, T> Registered<R, T> {
     /// - An object `register` returns (not an `ERR_PTR()`) is registered with the `priv` it was
     ///   given;
     /// - `unregister` unregisters it and returns only when no op runs on `priv`, and after it
-    ///   none starts.
+    ///   none starts, whoever holds the object: the guarantee of fpga-rs's cores, which the
+    ///   module's link-time reference to `fpga_mgr_lifecycle_guarantees` (and, for a bridge,
+    ///   `fpga_bridge_lifecycle_guarantees`) ensures are the cores loaded.
     pub(super) unsafe fn new(
         data: impl PinInit<T, Error>,
         register: impl FnOnce(*mut c_void) -> *mut R,
@@ -72,8 +79,9 @@ impl<R, T> Registered<R, T> {
 
 impl<R, T> Drop for Registered<R, T> {
     fn drop(&mut self) {
-        // SAFETY: By the type invariant `raw` is registered; it is unregistered once, here, and
-        // no op runs on `data` after this returns: then `data` is dropped.
+        // SAFETY: By the type invariant `raw` is registered, and it is unregistered once, here;
+        // `unregister` returns only when no op runs on `data`, and none starts afterwards (type
+        // invariant), so `data` may be dropped after it.
         unsafe { (self.unregister)(self.raw) };
     }
 }
@@ -83,10 +91,11 @@ impl<R, T> Drop for Registered<R, T> {
 /// # Safety
 ///
 /// `priv_` must be the `priv` of an object registered by a [`Registered`] with data `T`, passed
-/// by the core to an op: the data outlives the op call.
+/// by the core to an op, and `'a` must not outlive the op call.
 pub(super) unsafe fn data<'a, T>(priv_: *mut c_void) -> &'a T {
-    // SAFETY: `priv_` points to the pinned `T` of the `Registered`, which the core keeps until
-    // no op runs (type invariant of `Registered`).
+    // SAFETY: `priv_` points to the pinned `T` of a `Registered`, which drops it only after its
+    // `unregister` returned, and that waits for the op in flight (type invariant of
+    // `Registered`): the `T` is valid and pinned for the op call, which `'a` does not outlive.
     unsafe { &*priv_.cast::<T>() }
 }
 

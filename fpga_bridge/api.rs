@@ -300,6 +300,16 @@ pub(crate) unsafe extern "C" fn fpga_bridge_unregister(bridge_: *mut bindings::f
 }
 export_symbol_gpl!(fpga_bridge_unregister);
 
+/// fpga-rs extension (`ffi/fpga-rs.h`): the guarantees of this core that the safe Rust API's
+/// bridges rely on, as a symbol. [`fpga_bridge_unregister`] returns only when no op runs, and no
+/// op starts afterwards; a bridge's `info` is written only by its holder and cleared by its put,
+/// which returns only when no op that may read it runs (`Documentation/lifecycle.rst`). A module
+/// that registers a bridge through `fpga/bridge.rs` references this symbol, so it does not load
+/// on the upstream C core, which gives neither. Calling it does nothing.
+#[no_mangle]
+pub(crate) extern "C" fn fpga_bridge_lifecycle_guarantees() {}
+export_symbol_gpl!(fpga_bridge_lifecycle_guarantees);
+
 /// fpga-rs extension (`ffi/fpga-rs.h`): claims a bridge the caller holds for `claimant`, the
 /// region that programs through it, until [`fpga_bridge_unclaim`] or the bridge's
 /// unregistration. A claim does not pin the bridge's module. Return: 0, `-EBUSY` if another

@@ -181,6 +181,16 @@ pub(crate) extern "C" fn fpga_mgr_class() -> *const bindings::class {
 }
 export_symbol_gpl!(fpga_mgr_class);
 
+/// fpga-rs extension (`ffi/fpga-rs.h`): the guarantees of this core that the safe Rust API
+/// relies on, as a symbol. [`fpga_mgr_unregister`] returns only when no op runs, and no op
+/// starts afterwards, also for users that still hold the manager (`Documentation/lifecycle.rst`,
+/// rules 3 and 4). Every module built on `fpga/` references this symbol, so it does not load on
+/// the upstream C core, which does not wait for the ops in flight and calls a held manager's ops
+/// after its unregistration. Calling it does nothing.
+#[no_mangle]
+pub(crate) extern "C" fn fpga_mgr_lifecycle_guarantees() {}
+export_symbol_gpl!(fpga_mgr_lifecycle_guarantees);
+
 /// Releases a manager from a get: unpins its driver's module and drops the device reference.
 ///
 /// # Safety

@@ -13,7 +13,8 @@
 //! `Documentation/lifecycle.rst`).
 //!
 //! - `tree.rs`: the manager and bridges a region's node names.
-//! - `image_info.rs`: the owned image info of an applied overlay.
+//! - `fpga/image.rs` (of the safe API, which `fpga/user.rs` uses too): the owned image info of
+//!   an applied overlay.
 //! - `overlay.rs`: the overlay notifier and the image info an overlay describes.
 
 use core::ptr;
@@ -28,7 +29,9 @@ pub mod c_result;
 #[path = "../ffi/overlay_notifier.rs"]
 pub mod overlay_notifier;
 
-mod image_info;
+// The owned image info, the same type as the safe user API's.
+#[path = "../fpga/image.rs"]
+pub mod image;
 mod overlay;
 mod tree;
 
@@ -113,12 +116,12 @@ impl Drop for OfRegion {
                 let info = core::mem::take(state.applied.as_mut(&mut guard));
                 if !info.is_null() {
                     // SAFETY: The region is registered; `info` is written under the lock, and
-                    // `applied` is the notifier's info, handed over with
-                    // `ImageInfo::into_raw`, taken back once, here. `region->info` still points
-                    // to it: no configfs load runs meanwhile (the overlay owns the image).
+                    // `applied` is the notifier's info, handed over with `Image::into_raw`,
+                    // taken back once, here, after `region->info` no longer points to it. It
+                    // pointed to it: no configfs load runs meanwhile (the overlay owns the image).
                     unsafe {
                         (*region).info = ptr::null_mut();
-                        drop(image_info::ImageInfo::from_raw(info));
+                        drop(image::Image::from_raw(info));
                     }
                 }
             }

@@ -8,7 +8,7 @@
 
 use crate::{
     bindings,
-    image_info::ImageInfo,
+    image::Image,
     overlay_notifier::{
         self, fragment_target, fwnode, is_region, notifier_from_errno, overlay_root, Fragments,
     },
@@ -134,7 +134,7 @@ unsafe fn another_fragment_programs(overlay: *mut bindings::device_node) -> bool
 unsafe fn parse(
     region: *mut bindings::fpga_region,
     overlay: *mut bindings::device_node,
-) -> Result<Option<ImageInfo>> {
+) -> Result<Option<Image<'static>>> {
     // SAFETY: `region` is referenced.
     let dev = unsafe { &raw mut (*region).dev };
     // SAFETY: `dev` is a registered device.
@@ -187,24 +187,15 @@ unsafe fn parse(
         return Err(EINVAL);
     }
     // Freed on every failure below by its drop (upstream leaks it on one, hole L11).
-    // SAFETY: `dev` is a registered device.
-    let info = unsafe { ImageInfo::alloc(dev) }?;
-    let raw = info.as_ptr();
-    // SAFETY: `info` is ours and not handed out; `overlay` stays valid while the region programs
-    // with the info (the overlay core applies it after this notification); the firmware name is
-    // devres memory of `info->dev`, as `fpga_image_info_free()` requires.
-    unsafe {
-        (*raw).overlay = overlay;
-        (*raw).flags = flags;
-        (*raw).enable_timeout_us = timeout_us(c"region-unfreeze-timeout-us");
-        (*raw).disable_timeout_us = timeout_us(c"region-freeze-timeout-us");
-        (*raw).config_complete_timeout_us = timeout_us(c"config-complete-timeout-us");
-        (*raw).firmware_name =
-            bindings::devm_kstrdup(dev, firmware.as_char_ptr(), bindings::GFP_KERNEL);
-        if (*raw).firmware_name.is_null() {
-            return Err(ENOMEM);
-        }
-    }
+    let mut info = Image::new(kdev)?;
+    info.set_flags(flags);
+    info.set_enable_timeout_us(timeout_us(c"region-unfreeze-timeout-us"));
+    info.set_disable_timeout_us(timeout_us(c"region-freeze-timeout-us"));
+    info.set_config_complete_timeout_us(timeout_us(c"config-complete-timeout-us"));
+    info.set_firmware(&firmware)?;
+    // SAFETY: The overlay stays valid while the info is used with it: the region programs with
+    // the info inside this notification, and `post_remove` frees the info when the overlay goes.
+    unsafe { info.set_overlay(overlay) };
     Ok(Some(info))
 }
 
@@ -269,7 +260,7 @@ unsafe fn pre_apply(
     // the owner of the region's image (the claim above); `info` stays valid while the region
     // programs with it.
     unsafe {
-        (*region).info = info.as_ptr();
+        (*region).info = info.as_raw();
         let ret = bindings::fpga_region_program_fpga(region);
         if ret != 0 {
             (*region).info = ptr::null_mut();
@@ -278,7 +269,7 @@ unsafe fn pre_apply(
         } else {
             // The overlay is applied: the info is the region's until the overlay goes.
             if let Some(state) = state {
-                *state.applied.as_mut(&mut guard) = info.as_ptr();
+                *state.applied.as_mut(&mut guard) = info.as_raw();
             }
             info.into_raw();
         }
@@ -313,13 +304,14 @@ unsafe fn post_remove(region: *mut bindings::fpga_region, overlay: *mut bindings
         // the overlay is gone either way, so the image is forgotten.
         unsafe { bindings::fpga_region_freeze_bridges(region) };
         // SAFETY: `region` is referenced and `info` is written under the lock we hold; `info` is
-        // the one `pre_apply` handed to the region with `into_raw`, taken back once, here.
+        // the one `pre_apply` handed to the region with `into_raw`, taken back once, here, after
+        // `region->info` no longer points to it.
         unsafe {
             (*region).info = ptr::null_mut();
             if let Some(state) = state(region) {
                 *state.applied.as_mut(&mut guard) = ptr::null_mut();
             }
-            drop(ImageInfo::from_raw(info));
+            drop(Image::from_raw(info));
         }
     }
     // SAFETY: `region` is referenced; the overlay gives up what it claimed.

@@ -6,9 +6,10 @@
 //! A driver declares its names with [`sim_driver!`](crate::sim_driver), implements
 //! [`SimDevice`] for the state of one bound device and names [`SimModule`] as its module type.
 
+use crate::fpga;
 use core::marker::PhantomData;
 use kernel::{
-    device::{Core, Device},
+    device::{Bound, Core, Device},
     driver, faux, of, platform,
     prelude::*,
 };
@@ -59,8 +60,9 @@ macro_rules! sim_driver {
 /// The state of one bound simulated device: its manager or bridge registration, its debugfs
 /// files. Dropping it unregisters them.
 pub trait SimDevice: SimDriver + Send + Sync + Sized + 'static {
-    /// Binds `dev`, for `module`.
-    fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self>;
+    /// Binds `dev`, for `module`: registers its manager or bridge, which the parent must be
+    /// bound for.
+    fn bind(dev: &Device<Bound>, module: &'static ThisModule) -> Result<Self>;
 }
 
 /// A simulated device on a faux device of the module's own (dropped in this order).
@@ -73,7 +75,7 @@ impl<T: SimDevice> OnFaux<T> {
     fn new(module: &'static ThisModule) -> Result<Self> {
         let dev = faux::Registration::new(T::FAUX_NAME, None)?;
         Ok(Self {
-            _sim: T::bind(dev.as_ref(), module)?,
+            _sim: T::bind(fpga::faux_device(&dev), module)?,
             _dev: dev,
         })
     }
@@ -91,7 +93,8 @@ impl<T: SimDevice> platform::Driver for OfDriver<T> {
         pdev: &'bound platform::Device<Core<'_>>,
         _info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
-        T::bind(pdev.as_ref(), &crate::THIS_MODULE)
+        let dev: &Device<Core<'_>> = pdev.as_ref();
+        T::bind(dev, &crate::THIS_MODULE)
     }
 }
 

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::fpga::manager::{Ops, Registration};
 use kernel::{
-    device::Device,
+    device::{Bound, Device},
     fmt,
     prelude::*,
     sync::{aref::ARef, Arc, Mutex},
@@ -57,7 +57,7 @@ where
     /// The FPGA `fpga` on `dev`, with its manager called `name`, owned by `module`, its `fabric`
     /// file, which `show` writes, and its `release` file; programmings are held if `hold`.
     pub fn new<S>(
-        dev: &Device,
+        dev: &Device<Bound>,
         name: &'static CStr,
         fpga: F,
         show: &'static S,

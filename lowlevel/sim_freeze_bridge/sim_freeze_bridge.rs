@@ -17,7 +17,7 @@
 //! platform device of a device-tree node compatible with `fpga-rs,sim-freeze-bridge`.
 
 use kernel::{
-    device::Device,
+    device::{Bound, Device},
     fmt,
     prelude::*,
     sync::aref::ARef,
@@ -161,7 +161,7 @@ crate::sim_driver!(
 
 impl SimDevice for Instance {
     /// A running (enabled) bridge on `dev`, owned by `module`.
-    fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+    fn bind(dev: &Device<Bound>, module: &'static ThisModule) -> Result<Self> {
         let (ctrl, freeze) = StateFile::new(dev, c"freeze", Controller::new(), &show_freeze)?;
         let traffic = Port::file(freeze.dir(), &ctrl)?;
         let data = FreezeBridge {

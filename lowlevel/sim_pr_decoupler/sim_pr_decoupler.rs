@@ -14,7 +14,7 @@
 //! platform device of a device-tree node compatible with `fpga-rs,sim-pr-decoupler`.
 
 use kernel::{
-    device::Device,
+    device::{Bound, Device},
     fmt,
     prelude::*,
     sync::{Arc, Mutex},
@@ -89,9 +89,10 @@ fn show_decoupler(regs: &Arc<Mutex<Decoupler>>, f: &mut fmt::Formatter<'_>) -> f
     traffic::show_counts(f, regs.passed, regs.blocked)
 }
 
-/// One bridge and its debugfs files (dropped in this order).
+/// The debugfs files of one bridge. The bridge itself is the device's: devres unregisters it
+/// when the device unbinds, after these files are gone (they share the register with the
+/// bridge's data).
 struct Instance {
-    _bridge: Registration<PrDecoupler>,
     _traffic: TrafficFile<Mutex<Decoupler>>,
     _decoupler: StateFile<Decoupler>,
 }
@@ -105,12 +106,12 @@ crate::sim_driver!(
 
 impl SimDevice for Instance {
     /// A coupled (enabled) bridge on `dev`, owned by `module`.
-    fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+    fn bind(dev: &Device<Bound>, module: &'static ThisModule) -> Result<Self> {
         let (regs, decoupler) =
             StateFile::new(dev, c"decoupler", Decoupler::new(), &show_decoupler)?;
         let traffic = Port::file(decoupler.dir(), &regs)?;
+        Registration::new_foreign_owned(dev, NAME, Ok::<_, Error>(PrDecoupler { regs }), module)?;
         Ok(Self {
-            _bridge: Registration::new(dev, NAME, Ok::<_, Error>(PrDecoupler { regs }), module)?,
             _traffic: traffic,
             _decoupler: decoupler,
         })

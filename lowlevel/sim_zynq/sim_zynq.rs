@@ -19,7 +19,7 @@
 //! device of a device-tree node compatible with `fpga-rs,sim-zynq`.
 
 use kernel::{
-    device::Device,
+    device::{Bound, Device},
     fmt,
     prelude::*,
     sync::{Arc, Mutex},
@@ -341,7 +341,7 @@ crate::sim_driver!(
 
 impl SimDevice for Instance {
     /// A fresh FPGA with its manager on `dev`, owned by `module`.
-    fn bind(dev: &Device, module: &'static ThisModule) -> Result<Self> {
+    fn bind(dev: &Device<Bound>, module: &'static ThisModule) -> Result<Self> {
         let fpga = Fpga {
             engine: Engine::new(*module_parameters::idcode.value()),
             design: Name::EMPTY,

@@ -46,8 +46,17 @@ mod fixture {
         manager::{Ops, Registration},
         sg_image::SgImage,
     };
-    use core::ptr;
-    use kernel::{alloc::VVec, faux, new_mutex, prelude::*, sync::Mutex};
+    use core::{
+        ptr,
+        sync::atomic::{AtomicBool, Ordering},
+    };
+    use kernel::{
+        alloc::VVec,
+        faux,
+        new_mutex,
+        prelude::*,
+        sync::{Arc, Mutex}, //
+    };
 
     /// What a test FPGA received.
     #[derive(Default)]
@@ -130,6 +139,21 @@ mod fixture {
         }
     }
 
+    /// A driver without ops whose data reports when it is dropped.
+    pub(crate) struct DropFpga {
+        /// Set when the data is dropped.
+        pub(crate) dropped: Arc<AtomicBool>,
+    }
+
+    impl Drop for DropFpga {
+        fn drop(&mut self) {
+            self.dropped.store(true, Ordering::Release);
+        }
+    }
+
+    #[vtable]
+    impl Ops for DropFpga {}
+
     /// The data of a fresh [`WriteFpga`].
     pub(crate) fn write_fpga() -> impl PinInit<WriteFpga, Error> {
         try_pin_init!(WriteFpga { fpga <- Fpga::new() })
@@ -151,7 +175,12 @@ mod fixture {
         /// Registers a manager with driver data `data` on a new faux device `name`.
         pub(crate) fn new(name: &'static CStr, data: impl PinInit<T, Error>) -> Result<Self> {
             let dev = faux::Registration::new(name, None)?;
-            let reg = Registration::new(dev.as_ref(), name, data, &crate::THIS_MODULE)?;
+            let reg = Registration::new(
+                super::fpga::faux_device(&dev),
+                name,
+                data,
+                &crate::THIS_MODULE,
+            )?;
             Ok(Self { reg, dev })
         }
     }
@@ -177,13 +206,15 @@ mod driver_tests {
     use super::{
         fixture::*,
         fpga::{
+            faux_device,
             manager::{CompatId, Registration},
             sg_image::SgImage,
             user::{Image, Manager},
         },
         page_table::PageTable,
     };
-    use kernel::{faux, page::PAGE_SIZE, prelude::*, scatterlist::SGTable};
+    use core::sync::atomic::{AtomicBool, Ordering};
+    use kernel::{faux, page::PAGE_SIZE, prelude::*, scatterlist::SGTable, sync::Arc};
 
     /// Three pages and a bit: a table of five entries.
     const IMAGE_SIZE: usize = 3 * PAGE_SIZE + 100;
@@ -314,7 +345,7 @@ mod driver_tests {
         };
         let dev = faux::Registration::new(c"fpga-rs-safe-compat", None)?;
         let with = Registration::new_with_compat_id(
-            dev.as_ref(),
+            faux_device(&dev),
             c"fpga-rs-safe-compat",
             id,
             write_fpga(),
@@ -323,7 +354,7 @@ mod driver_tests {
         let registered = with.compat_id();
         drop(with);
         let without = Registration::new(
-            dev.as_ref(),
+            faux_device(&dev),
             c"fpga-rs-safe-compat",
             write_fpga(),
             &crate::THIS_MODULE,
@@ -335,6 +366,37 @@ mod driver_tests {
         assert_eq!(none, None);
         Ok(())
     }
+
+    #[test]
+    fn foreign_owned_manager_is_unregistered_and_dropped_when_its_parent_unbinds() -> Result {
+        let dropped = Arc::new(AtomicBool::new(false), GFP_KERNEL)?;
+        let dev = faux::Registration::new(c"fpga-rs-safe-devres", None)?;
+        let data = DropFpga {
+            dropped: dropped.clone(),
+        };
+        Registration::new_foreign_owned(
+            faux_device(&dev),
+            c"fpga-rs-safe-devres",
+            Ok::<_, Error>(data),
+            &crate::THIS_MODULE,
+        )?;
+        // A user holds the manager across the unbind, as a region may.
+        let held = Manager::get(dev.as_ref());
+        let kept_while_bound = !dropped.load(Ordering::Acquire);
+        // Destroying the faux device unbinds it: devres drops the registration.
+        drop(dev);
+        let dropped_at_unbind = dropped.load(Ordering::Acquire);
+        let lock_after = match &held {
+            Ok(mgr) => Ok(mgr.lock().err()),
+            Err(e) => Err(*e),
+        };
+        drop(held);
+        assert!(kept_while_bound);
+        assert!(dropped_at_unbind);
+        // The holder's handle stays sound; the unregistered manager refuses the lock.
+        assert_eq!(lock_after, Ok(Some(ENODEV)));
+        Ok(())
+    }
 }
 
 #[kunit_tests(fpga_safe_api_user)]
@@ -342,7 +404,7 @@ mod user_tests {
     use super::{
         fixture::*,
         fpga::{
-            bindings,
+            bindings, faux_device,
             manager::{flags, Registration},
             user::{Image, Manager},
         },
@@ -404,7 +466,7 @@ mod user_tests {
     fn get_own_refuses_a_manager_shadowed_on_its_parent() -> Result {
         let first = TestMgr::new(c"fpga-rs-safe-shadow", write_fpga())?;
         let second = Registration::new(
-            first.dev.as_ref(),
+            faux_device(&first.dev),
             c"fpga-rs-safe-shadow-2",
             write_fpga(),
             &crate::THIS_MODULE,
@@ -525,6 +587,46 @@ mod user_tests {
         assert!(released_after_drop);
         // The buffer replaced the (missing) firmware file as the source.
         assert!(received);
+        Ok(())
+    }
+
+    #[test]
+    fn image_handed_to_c_keeps_its_settings_and_is_freed_once_taken_back() -> Result {
+        let (dev, released) = observed_device(c"fpga-rs-safe-raw-dev")?;
+        let ret = (|| -> Result<_> {
+            // SAFETY: `dev` is an initialized device, which the test's reference keeps alive
+            // while this closure runs; `Device` is a transparent wrapper of it.
+            let mut info: Image<'static> = Image::new(unsafe { Device::from_raw(dev) })?;
+            info.set_flags(flags::PARTIAL_RECONFIG);
+            info.set_enable_timeout_us(11);
+            info.set_disable_timeout_us(22);
+            info.set_config_complete_timeout_us(33);
+            info.set_firmware(c"fpga-rs/handed-over.bin")?;
+            // What `of_fpga_region` does with an overlay's info: `region->info` until the
+            // overlay goes.
+            let raw = info.into_raw();
+            // SAFETY: `raw` is the info `into_raw` handed over, valid until taken back below.
+            let seen = unsafe {
+                let i = &*raw;
+                let name = CStr::from_char_ptr(i.firmware_name);
+                (
+                    i.flags,
+                    i.enable_timeout_us,
+                    i.disable_timeout_us,
+                    i.config_complete_timeout_us,
+                    name == c"fpga-rs/handed-over.bin",
+                    i.dev == dev,
+                )
+            };
+            // SAFETY: `raw` comes from `into_raw` and is taken back once.
+            drop(unsafe { Image::from_raw(raw) });
+            Ok(seen)
+        })();
+        // SAFETY: Drops the test's reference, the last one once the image gave its own back.
+        unsafe { bindings::put_device(dev) };
+        let released = is_released(&released);
+        assert_eq!(ret, Ok((flags::PARTIAL_RECONFIG, 11, 22, 33, true, true)));
+        assert!(released);
         Ok(())
     }
 }

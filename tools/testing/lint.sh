@@ -80,6 +80,29 @@ grep -rniE '(//|///) SAFETY[^:]*: *(As (above|before|for|in|with)|See |Same |Lik
 	"${rust_files[@]}" >"$OUT/safety-preconditions.log"
 record safety_comments_state_preconditions $((1 - $?)) "$OUT/safety-preconditions.log"
 
+# The safe Rust API (fpga/) is sound on fpga-rs's cores only, and refused by any
+# other at load (Documentation/driver-api.rst): every module that compiles it
+# references fpga_mgr_lifecycle_guarantees, and every one that registers a
+# bridge through it fpga_bridge_lifecycle_guarantees, as undefined symbols
+# that only fpga-rs's cores export (the objects just built, of this ARCH).
+: >"$OUT/safe-api-refs.log"
+n=0
+for src in $(git grep -l '^#\[path = "\.\./\.\./fpga/mod\.rs"\]' -- '*.rs'); do
+	ko=${src%.rs}.ko
+	[ -f "$ko" ] || continue
+	n=$((n + 1))
+	undef=$(llvm-nm-19 -u "$ko" 2>>"$OUT/safe-api-refs.log")
+	echo "$undef" | grep -qx ' *U fpga_mgr_lifecycle_guarantees' ||
+		echo "$ko: compiles fpga/ without referencing fpga_mgr_lifecycle_guarantees" >>"$OUT/safe-api-refs.log"
+	if echo "$undef" | grep -qx ' *U __fpga_bridge_register'; then
+		echo "$undef" | grep -qx ' *U fpga_bridge_lifecycle_guarantees' ||
+			echo "$ko: registers a bridge without referencing fpga_bridge_lifecycle_guarantees" >>"$OUT/safe-api-refs.log"
+	fi
+done
+[ "$n" -ge 10 ] || echo "only $n modules built on fpga/ found (expected 10 or more)" >>"$OUT/safe-api-refs.log"
+[ -s "$OUT/safe-api-refs.log" ]
+record safe_api_modules_require_fpga_rs_cores $((1 - $?)) "$OUT/safe-api-refs.log"
+
 # Low-level drivers use the safe API only: the word `unsafe` appears nowhere in
 # lowlevel/.
 grep -rnw unsafe lowlevel --include='*.rs' >"$OUT/lowlevel-unsafe.log"

@@ -7,23 +7,28 @@
 # (dfl-fme-region.c; here tests/fixtures/fpga_test_region.rs), as 32 hex digits, id_h
 # then id_l. A manager registered without one gives a region without one
 # (ENOENT). On the Rust cores, then on the upstream C cores, which keep the
-# pointer the driver registered rather than a copy.
+# pointer the driver registered rather than a copy, with the test manager's C
+# twin (tests/fixtures/fpga_test_c_lowlevel.c, registered with
+# fpga_mgr_register_full()): the safe Rust API does not load there.
 
 R=/fpga-rs
 ID="compat_id_h=0x0123456789abcdef compat_id_l=0xfedcba9876543210"
 WANT=0123456789abcdeffedcba9876543210
 
+# The test manager's module: the Rust one, then its C twin on the C cores.
+MGR=fpga_test_mgr
+
 # with_region PARAMS...: loads the test manager with PARAMS and a region over
 # it; the region's sysfs folder is then $G.
 with_region() {
-	insmod $R/fixtures/fpga_test_mgr.ko "$@" &&
+	insmod $R/fixtures/$MGR.ko "$@" &&
 		insmod $R/fixtures/fpga_test_region.ko &&
 		G=$(ls -d /sys/class/fpga_region/region* | head -n 1)
 }
 
 # without_region: unloads the region, then its manager.
 without_region() {
-	rmmod fpga_test_region && rmmod fpga_test_mgr
+	rmmod fpga_test_region && rmmod $MGR
 }
 
 for m in fpga_mgr fpga_bridge fpga_region; do
@@ -50,6 +55,7 @@ fi
 for m in fpga-mgr fpga-bridge fpga-region; do
 	insmod $R/upstream/$m.ko
 done
+MGR=fpga_test_c_lowlevel
 # shellcheck disable=SC2086 # As above.
 check c_core_manager_with_compat_id_and_region with_region $ID
 check_eq c_core_region_shows_manager_compat_id "$WANT" "$(cat $G/compat_id)"

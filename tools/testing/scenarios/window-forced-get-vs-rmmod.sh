@@ -145,12 +145,22 @@ done
 check rmmod_rust_cores rmmod fpga_bridge fpga_mgr
 
 # The upstream C cores, same windows at try_module_get(): the expected
-# use-after-free of the freed struct module.
+# use-after-free of the freed struct module. The low-level drivers are the C
+# twin of the test manager and bridge (tests/fixtures/fpga_test_c_lowlevel.c): those of
+# the safe Rust API do not load on the C core.
+c_region_setup() {
+	insmod $R/fixtures/fpga_test_c_lowlevel.ko
+	insmod $R/fixtures/fpga_test_region.ko
+}
+c_region_teardown() {
+	rmmod fpga_test_region 2>/dev/null
+	rmmod fpga_test_c_lowlevel
+}
 upstream_window() { # NAME KIND DEVICE LOWLEVEL
 	insmod $R/upstream/fpga-mgr.ko
 	insmod $R/upstream/fpga-bridge.ko
 	insmod $R/upstream/fpga-region.ko
-	if [ $2 = region ]; then region_setup; else insmod $R/lowlevel/$4.ko; fi
+	if [ $2 = region ]; then c_region_setup; else insmod $R/fixtures/$4.ko; fi
 	panic_on_oops=$(cat /proc/sys/kernel/panic_on_oops)
 	echo 0 >/proc/sys/kernel/panic_on_oops
 	echo "fpga-rs: expected kasan report begins" >/dev/kmsg
@@ -167,13 +177,13 @@ upstream_window() { # NAME KIND DEVICE LOWLEVEL
 		*) not_ok ${1}_reads_the_freed_module "no KASAN report of try_module_get in the window" ;;
 		esac
 	fi
-	[ $2 != region ] || region_teardown
+	[ $2 != region ] || c_region_teardown
 	rmmod fpga_region fpga_bridge fpga_mgr
 	dmesg -c >/dev/null
 }
 if [ -f $R/upstream/fpga-mgr.ko ]; then
-	upstream_window upstream_mgr mgr sim-socfpga sim_socfpga
-	upstream_window upstream_bridge bridge sim-freeze-bridge sim_freeze_bridge
+	upstream_window upstream_mgr mgr fpga-rs-test-mgr fpga_test_c_lowlevel
+	upstream_window upstream_bridge bridge fpga-rs-test-bridge fpga_test_c_lowlevel
 	upstream_window upstream_region region fpga-rs-test-region fpga_test_region
 else
 	skip upstream_windows "no upstream C core in this kernel"

@@ -96,7 +96,8 @@ check_log() {
 }
 
 # The manager benchmarks of the safe Rust user API (tests/fixtures/fpga_bench.rs) on
-# lowlevel/sim_socfpga.ko: get_put, lock_unlock, load_buf.
+# lowlevel/sim_socfpga.ko: get_put, lock_unlock, load_buf. fpga-rs only: modules on
+# the safe API do not load on the C core (Documentation/driver-api.rst).
 user_api() {
 	insmod $R/lowlevel/sim_socfpga.ko || { fail "insmod sim_socfpga failed"; return; }
 	dmesg -c >/dev/null
@@ -167,6 +168,8 @@ configfs_par() {
 # The time rmmod of an idle low-level manager module takes while a
 # device-tree region refers to its manager (the simulated board, board=2), or
 # "refused" (upstream's of-fpga-region keeps the manager, and so its module).
+# fpga-rs only: the simulated board's drivers are on the safe Rust API, which
+# does not load on the C core.
 idle_unload() {
 	for m in sim_socfpga sim_freeze_bridge sim_zynq sim_pr_decoupler; do
 		insmod $R/lowlevel/$m.ko || fail "insmod $m failed"
@@ -200,7 +203,7 @@ idle_unload() {
 bench_round() {
 	core=$1
 	load_core $core || return
-	want user && user_api
+	[ $core = rust ] && want user && user_api
 	insmod $R/fixtures/fpga_bench_api.ko || { fail "insmod fpga_bench_api failed"; unload_core $core; return; }
 	dmesg -c >/dev/null
 	want hot && cmd hot
@@ -214,7 +217,7 @@ bench_round() {
 		cmd par_teardown
 	fi
 	want mem && memory
-	want unload && idle_unload
+	[ $core = rust ] && want unload && idle_unload
 	check_log
 	rmmod fpga_bench_api
 	unload_core $core
