@@ -94,8 +94,8 @@ impl SgImage {
             // invariant).
             let (offset, length) = unsafe { ((*sg).offset as usize, (*sg).length as usize) };
             f(offset, length)?;
-            // SAFETY: As above; `sg_next()` follows chain links and returns NULL after the last
-            // entry.
+            // SAFETY: `sg` is one of the table's first `orig_nents` entries, valid (type
+            // invariant); `sg_next()` follows chain links and returns NULL after the last entry.
             sg = unsafe { bindings::sg_next(sg) };
         }
         Ok(())

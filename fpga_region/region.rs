@@ -70,7 +70,10 @@ pub(crate) struct Region {
 // changes; `info` is its user's, as upstream. `compat_id` is immutable. The pointers in `mgr` and
 // `claims` are used only under their locks, and only with the device references the region holds.
 unsafe impl Send for Region {}
-// SAFETY: As for `Send`.
+// SAFETY: Every shared access to `c` is a read of a field immutable after publication, a
+// whole volatile read of the pointers unregistration clears after the last programming, or of
+// `bridge_list` by the exclusive programming; `compat_id` is immutable; the pointers in `mgr`
+// and `claims` are used only under their locks, with the device references the region holds.
 unsafe impl Sync for Region {}
 
 // The C struct is the first field (type invariant): a C pointer to it is a pointer to the whole.
