@@ -222,7 +222,8 @@ unsafe fn add_to_list(
 ///
 /// # Safety
 ///
-/// As for [`of_fpga_bridge_get`]; `bridge_list` must be a valid list.
+/// `np` may be any pointer; it is only compared. `info` must be NULL or valid until the put,
+/// and `bridge_list` a valid list.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn of_fpga_bridge_get_to_list(
     np: *mut bindings::device_node,
@@ -244,7 +245,8 @@ export_symbol_gpl!(of_fpga_bridge_get_to_list);
 ///
 /// # Safety
 ///
-/// As for [`fpga_bridge_get`]; `bridge_list` must be a valid list.
+/// `dev` may be any pointer; it is only compared. `info` must be NULL or valid until the put,
+/// and `bridge_list` a valid list.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_bridge_get_to_list(
     dev: *mut bindings::device,

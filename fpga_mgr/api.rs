@@ -250,7 +250,8 @@ fn short_info(
 ///
 /// # Safety
 ///
-/// As for [`__fpga_mgr_register_full`].
+/// `parent` must be a valid device, `name` NULL or a NUL-terminated string, and `mops` NULL or
+/// ops that outlive the registration.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn __fpga_mgr_register(
     parent: *mut bindings::device,
@@ -298,7 +299,8 @@ unsafe extern "C" fn devm_unregister(_dev: *mut bindings::device, res: *mut core
 ///
 /// # Safety
 ///
-/// As for [`__fpga_mgr_register_full`]; `parent` must be bound to a driver.
+/// `parent` must be a valid device bound to a driver, and `info` a valid manager info whose
+/// ops outlive the registration.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn __devm_fpga_mgr_register_full(
     parent: *mut bindings::device,
@@ -339,7 +341,8 @@ export_symbol_gpl!(__devm_fpga_mgr_register_full);
 ///
 /// # Safety
 ///
-/// As for [`__devm_fpga_mgr_register_full`].
+/// `parent` must be a valid device bound to a driver, `name` NULL or a NUL-terminated string,
+/// and `mops` NULL or ops that outlive the registration.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn __devm_fpga_mgr_register(
     parent: *mut bindings::device,

@@ -111,7 +111,7 @@ export_symbol_gpl!(__fpga_region_register_full);
 ///
 /// # Safety
 ///
-/// As for [`__fpga_region_register_full`].
+/// `parent` must be a valid device, and `mgr` NULL or a manager held by the caller.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn __fpga_region_register(
     parent: *mut bindings::device,
@@ -209,7 +209,8 @@ export_symbol_gpl!(fpga_region_overlay_claim);
 ///
 /// # Safety
 ///
-/// As for [`fpga_region_overlay_claim`].
+/// `region` must come from a registration or a lookup whose reference the caller owns;
+/// `overlay` is only compared.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_region_overlay_release(
     region_: *mut bindings::fpga_region,
@@ -228,7 +229,8 @@ export_symbol_gpl!(fpga_region_overlay_release);
 ///
 /// # Safety
 ///
-/// As for [`fpga_region_overlay_claim`].
+/// `region` must come from a registration or a lookup whose reference the caller owns;
+/// `overlay` is only compared.
 #[no_mangle]
 pub(crate) unsafe extern "C" fn fpga_region_overlay_owns(
     region_: *mut bindings::fpga_region,

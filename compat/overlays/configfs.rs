@@ -365,7 +365,7 @@ unsafe extern "C" fn path_store(
 ///
 /// # Safety
 ///
-/// As for [`path_show`].
+/// Called by configfs only, with an overlay item and its `PAGE_SIZE` page.
 unsafe extern "C" fn status_show(item: *mut bindings::config_item, buf: *mut u8) -> isize {
     // SAFETY: configfs holds the item during the call, and passes its page.
     unsafe { shown(buf, |page| overlay(item).show_status(page)) }
