@@ -78,6 +78,9 @@ record unsafe_blocks_have_safety_comments $((1 - $?)) "$OUT/safety.log"
 # ("Guaranteed by the caller"): a reader checks each unsafe block where it is.
 grep -rniE '(//|///) SAFETY[^:]*: *(As (above|before|for|in|with)|See |Same |Likewise|The same|Guaranteed by the caller|Safe because|Trivially)' \
 	"${rust_files[@]}" >"$OUT/safety-preconditions.log"
+# The same for a `# Safety` section, which states its function's requirements.
+grep -A2 -nE '^\s*/// # Safety' "${rust_files[@]}" |
+	grep -iE '/// (As (above|for|in|with)|See |Same )' >>"$OUT/safety-preconditions.log"
 record safety_comments_state_preconditions $((1 - $?)) "$OUT/safety-preconditions.log"
 
 # The safe Rust API (fpga/) is sound on fpga-rs's cores only, and refused by any
