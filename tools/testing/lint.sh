@@ -81,6 +81,7 @@ grep -rniE '(//|///) SAFETY[^:]*: *(As (above|before|for|in|with)|See |Same |Lik
 # The same for a `# Safety` section, which states its function's requirements.
 grep -A2 -nE '^\s*/// # Safety' "${rust_files[@]}" |
 	grep -iE '/// (As (above|for|in|with)|See |Same )' >>"$OUT/safety-preconditions.log"
+[ -s "$OUT/safety-preconditions.log" ]
 record safety_comments_state_preconditions $((1 - $?)) "$OUT/safety-preconditions.log"
 
 # The safe Rust API (fpga/) is sound on fpga-rs's cores only, and refused by any
