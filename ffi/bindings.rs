@@ -31,3 +31,12 @@ use pin_init::MaybeZeroable;
 // Generated into the build's output directory (`Kbuild`), which is the source directory only
 // when building out of tree with `M=`, not for an in-tree `O=` build.
 include!(concat!(env!("FPGA_RS_OBJ"), "/ffi/fpga_generated.rs"));
+
+/// The C `struct device` of a Rust device: `Device` is a transparent wrapper of it, and its
+/// own `as_raw()` is private to the kernel crate. The one copy of this cast in fpga-rs.
+#[inline]
+pub fn raw_device<Ctx: kernel::device::DeviceContext>(
+    dev: &kernel::device::Device<Ctx>,
+) -> *mut device {
+    core::ptr::from_ref(dev).cast::<device>().cast_mut()
+}

@@ -11,12 +11,6 @@ use kernel::{device::Device, prelude::*};
 /// A match function of `class_find_device()`.
 pub type MatchFn = unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32;
 
-/// The C `struct device` of `dev`.
-pub fn raw_device(dev: &Device) -> *mut bindings::device {
-    // `Device` is a `#[repr(transparent)]` wrapper of an `Opaque<bindings::device>`.
-    core::ptr::from_ref(dev).cast_mut().cast()
-}
-
 /// An all-zero C ops table as a `static`: what an unregistered object's ops pointer points to,
 /// so that C code holding the object no longer reaches the driver's code.
 #[repr(transparent)]

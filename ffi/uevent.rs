@@ -79,7 +79,7 @@ fn send(dev: &Device, vars: &[CString]) {
     for (slot, var) in envp.iter_mut().zip(vars.iter().take(MAX_VARS)) {
         *slot = var.as_char_ptr().cast_mut();
     }
-    let raw = super::class::raw_device(dev);
+    let raw = bindings::raw_device(dev);
     // SAFETY: `dev` is referenced, so its kobject is valid memory; only the address of the
     // embedded kobject is taken.
     let kobj = unsafe { &raw mut (*raw).kobj };

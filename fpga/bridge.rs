@@ -153,7 +153,7 @@ impl<T: Ops> Registration<T> {
         // every module that registers a bridge.
         // SAFETY: The function takes nothing and does nothing (`ffi/fpga-rs.h`).
         unsafe { bindings::fpga_bridge_lifecycle_guarantees() };
-        let parent = super::raw_device(parent);
+        let parent = bindings::raw_device(parent);
         let register = |priv_| {
             // SAFETY:
             // - `parent` is a valid device, bound during the call (`Device<Bound>`, a transparent

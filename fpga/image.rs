@@ -46,7 +46,7 @@ impl<'a> Image<'a> {
     ///
     /// Fails with `ENOMEM`.
     pub fn new(dev: &Device) -> Result<Self> {
-        let dev = ptr::from_ref(dev).cast::<bindings::device>().cast_mut();
+        let dev = bindings::raw_device(dev);
         // SAFETY: `dev` is a valid device (`Device` is a transparent wrapper of it), which
         // `fpga_image_info_alloc()` references until the info is freed.
         let info = unsafe { bindings::fpga_image_info_alloc(dev) };

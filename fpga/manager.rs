@@ -436,7 +436,7 @@ impl<T: Ops> Registration<T> {
         let mut compat_id =
             compat_id.map(|CompatId { id_h, id_l }| bindings::fpga_compat_id { id_h, id_l });
         let compat_id_ptr = compat_id.as_mut().map_or(ptr::null_mut(), ptr::from_mut);
-        let parent = super::raw_device(parent);
+        let parent = bindings::raw_device(parent);
         let register = |priv_| {
             let info = bindings::fpga_manager_info {
                 name: name.as_char_ptr(),

@@ -44,13 +44,6 @@ use kernel::{
 static FPGA_MGR_LIFECYCLE_GUARANTEES: unsafe extern "C" fn() =
     bindings::fpga_mgr_lifecycle_guarantees;
 
-/// The C `struct device` of a Rust [`kernel::device::Device`], a transparent wrapper of it.
-fn raw_device(dev: &Device) -> *mut bindings::device {
-    core::ptr::from_ref(dev)
-        .cast::<bindings::device>()
-        .cast_mut()
-}
-
 /// The device of a faux device registration, bound for as long as the registration is borrowed:
 /// what a driver that drives a device on a faux device of its own passes to
 /// [`manager::Registration::new`] or [`bridge::Registration::new`]. The kernel crate's

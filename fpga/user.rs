@@ -68,7 +68,7 @@ impl Manager {
     /// Fails with `ENODEV` if `parent` has no manager, or if its manager is being unregistered
     /// or its driver's module is going away.
     pub fn get(parent: &Device) -> Result<Self> {
-        Self::get_raw(super::raw_device(parent))
+        Self::get_raw(bindings::raw_device(parent))
     }
 
     /// Gets the manager a driver registered itself, to program its own FPGA (a PCIe or

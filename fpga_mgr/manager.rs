@@ -158,7 +158,7 @@ impl Manager {
             // an identical state reached after that gets an event of its own.
             Ok(vars) => crate::ffi::uevent::change_then(self.dev(), vars, move |dev| {
                 // SAFETY: `dev` is this manager's class device, referenced by the event.
-                let m = unsafe { Manager::from_dev(crate::ffi::class::raw_device(dev)) };
+                let m = unsafe { Manager::from_dev(crate::ffi::bindings::raw_device(dev)) };
                 let _ = m.uevent_queued.compare_exchange(
                     queued,
                     0,

@@ -255,7 +255,7 @@ impl RegionShared {
     /// The region.
     pub(crate) fn region(&self) -> &Region {
         // SAFETY: `dev` is a region's device, referenced (type invariant).
-        unsafe { Region::from_dev(crate::ffi::class::raw_device(&self.dev)) }
+        unsafe { Region::from_dev(crate::ffi::bindings::raw_device(&self.dev)) }
     }
 
     /// The region's device, for messages and uevents.

@@ -8,9 +8,7 @@ use kernel::{device::Device, faux, prelude::*, sync::aref::ARef};
 
 /// Finds the device `name` on the bus of `dev` (the faux bus).
 pub(crate) fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<ARef<Device>> {
-    let raw = ptr::from_ref(dev.as_ref())
-        .cast::<bindings::device>()
-        .cast_mut();
+    let raw = bindings::raw_device(dev.as_ref());
     // SAFETY: `raw` is our registered faux device.
     let found = unsafe { find_on_bus_of(raw, name) }?;
     let found = NonNull::new(found.cast::<Device>()).ok_or(ENODEV)?;

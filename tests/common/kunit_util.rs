@@ -3,15 +3,6 @@
 //! Helpers the KUnit modules share: C views of Rust objects and what the tests measure.
 
 use crate::bindings;
-use kernel::device::Device;
-
-/// The C `struct device` of a Rust device.
-pub(crate) fn raw(dev: &Device) -> *mut bindings::device {
-    // `Device` is a transparent wrapper of the C struct.
-    core::ptr::from_ref(dev)
-        .cast::<bindings::device>()
-        .cast_mut()
-}
 
 /// The C errno of an `ERR_PTR()`, or 0 for a real pointer.
 pub(crate) fn ptr_err<T>(p: *mut T) -> i32 {

@@ -32,7 +32,7 @@ pub mod bridge_recorder;
 #[path = "../common/kunit_util.rs"]
 mod kunit_util;
 
-use kunit_util::{module_refs, ptr_err, raw};
+use kunit_util::{module_refs, ptr_err};
 
 /// The name of a device.
 fn dev_name(dev: *mut bindings::device) -> &'static [u8] {

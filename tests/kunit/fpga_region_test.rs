@@ -38,7 +38,7 @@ mod kunit_util;
 
 use core::ptr;
 use kernel::faux;
-use kunit_util::{module_refs, ptr_err, raw};
+use kunit_util::{module_refs, ptr_err};
 
 /// The name of a device.
 fn dev_name(dev: *mut bindings::device) -> &'static [u8] {
@@ -109,7 +109,7 @@ impl TestRegion {
         compat_id: Option<&mut bindings::fpga_compat_id>,
     ) -> Result<Self> {
         let reg = faux::Registration::new(name, None)?;
-        let parent = raw(reg.as_ref());
+        let parent = bindings::raw_device(reg.as_ref());
         let mut ctx = KBox::new(RegionCtx::default(), GFP_KERNEL)?;
         ctx.bridge_parents
             .extend_from_slice(bridge_parents, GFP_KERNEL)?;

@@ -120,7 +120,7 @@ impl TestBridge {
     /// Registers a bridge called `name`, owned by the test module, enabled.
     pub(crate) fn new(name: &'static CStr) -> Result<Self> {
         let reg = faux::Registration::new(name, None)?;
-        let parent = super::raw(reg.as_ref());
+        let parent = bindings::raw_device(reg.as_ref());
         let mut record = KBox::new(
             BridgeRecord {
                 enabled: true,

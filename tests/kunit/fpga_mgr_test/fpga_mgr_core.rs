@@ -40,7 +40,7 @@ mod core_tests {
     #[test]
     fn register_full_keeps_own_compat_id_copy() -> Result {
         let reg = kernel::faux::Registration::new(c"fpga-rs-test-compat", None)?;
-        let parent = crate::raw(reg.as_ref());
+        let parent = crate::bindings::raw_device(reg.as_ref());
         let ops = write_ops();
         let mut record = Record::default();
         let mut id = bindings::fpga_compat_id {
@@ -77,7 +77,7 @@ mod core_tests {
     #[test]
     fn register_without_ops_or_name_is_einval() -> Result {
         let reg = kernel::faux::Registration::new(c"fpga-rs-test-einval", None)?;
-        let parent = crate::raw(reg.as_ref());
+        let parent = crate::bindings::raw_device(reg.as_ref());
         let ops = write_ops();
         let owner = crate::THIS_MODULE.as_ptr();
         // SAFETY: `parent` is registered; invalid arguments are rejected before use.
@@ -229,7 +229,7 @@ mod core_tests {
             unsafe { bindings::of_find_node_opts_by_path(c"/".as_char_ptr(), ptr::null_mut()) };
         assert!(!root.is_null());
         let reg = kernel::faux::Registration::new(c"fpga-rs-test-of", None)?;
-        let parent = crate::raw(reg.as_ref());
+        let parent = crate::bindings::raw_device(reg.as_ref());
         // SAFETY: Gives the parent a node for the registration to copy; we hold `root`.
         unsafe { (*parent).of_node = root };
         let ops = write_ops();

@@ -430,7 +430,7 @@ impl TestMgr {
     /// Registers a manager called `name` with `ops`, owned by the test module.
     pub fn new(name: &'static CStr, ops: bindings::fpga_manager_ops) -> Result<Self> {
         let reg = faux::Registration::new(name, None)?;
-        let parent = super::raw(reg.as_ref());
+        let parent = bindings::raw_device(reg.as_ref());
         let mut record = KBox::new(Record::default(), GFP_KERNEL)?;
         let ops = KBox::new(ops, GFP_KERNEL)?;
         // SAFETY: `parent` is registered; `ops` and `record` outlive the manager (see `Drop`).
