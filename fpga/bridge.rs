@@ -24,7 +24,8 @@
 
 use super::{
     bindings,
-    registration::{self, op, to_ret, Registered},
+    c_result::to_ret,
+    registration::{self, op, Registered},
 };
 use core::{marker::PhantomData, ptr};
 use kernel::{

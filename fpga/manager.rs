@@ -27,7 +27,8 @@
 
 use super::{
     bindings,
-    registration::{self, op, to_ret, Registered},
+    c_result::to_ret,
+    registration::{self, op, Registered},
     sg_image::SgImage,
 };
 use core::{marker::PhantomData, ptr};

@@ -25,6 +25,8 @@
 #[path = "../ffi/bindings.rs"]
 pub mod bindings;
 pub mod bridge;
+#[path = "../ffi/c_result.rs"]
+pub mod c_result;
 pub mod image;
 pub mod manager;
 mod registration;

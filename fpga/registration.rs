@@ -109,11 +109,3 @@ pub(super) const fn op<F: Copy>(has: bool, callback: F) -> Option<F> {
         None
     }
 }
-
-/// Converts an op's result for C: 0 or a negative errno.
-pub(super) fn to_ret(res: Result) -> i32 {
-    match res {
-        Ok(()) => 0,
-        Err(e) => e.to_errno(),
-    }
-}
