@@ -12,7 +12,8 @@
 //! removal releases everything the region took (holes L2, L3; see
 //! `Documentation/lifecycle.rst`).
 //!
-//! - `tree.rs`: the manager and bridges a region's node names.
+//! - `tree.rs`: the device-tree queries: the manager and bridges a region's node names, and the
+//!   checks on the rest of an overlay's tree.
 //! - `image_info.rs`: the owned image info of an applied overlay.
 //! - `overlay.rs`: the overlay notifier and the image info an overlay describes.
 
@@ -24,12 +25,14 @@ use kernel::{
     sync::atomic::{Atomic, AtomicFlag, Relaxed},
 };
 
-// A user of the C API, not a core: of the FFI layer it needs the bindings and the result
-// conversions only.
+// A user of the C API, not a core: of the FFI layer it needs the bindings, the result
+// conversions, device-tree nodes and the overlay notifier only.
 #[path = "../ffi/bindings.rs"]
 pub mod bindings;
 #[path = "../ffi/c_result.rs"]
 pub mod c_result;
+#[path = "../ffi/of_node.rs"]
+pub mod of_node;
 #[path = "../ffi/overlay_notifier.rs"]
 pub mod overlay_notifier;
 
@@ -151,9 +154,15 @@ impl platform::Driver for OfRegionDriver {
         _info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
         let dev = raw(pdev.as_ref());
-        // SAFETY: A bound platform device is valid; an `fpga-region` match has a node.
-        let np = unsafe { (*dev).of_node };
-        // The manager named by the region or an ancestor region: until it is there, wait.
+        // The manager named by the region or an ancestor region: until it is there, wait. (A
+        // device without a node, bound by name, names none either.)
+        let Some(np) = pdev
+            .as_ref()
+            .fwnode()
+            .and_then(of_node::OfNode::from_fwnode)
+        else {
+            return Err(EPROBE_DEFER);
+        };
         let Ok(mgr) = tree::get_mgr(np) else {
             return Err(EPROBE_DEFER);
         };
@@ -190,7 +199,7 @@ impl platform::Driver for OfRegionDriver {
         // SAFETY: `np` is the bound device's node; the region device is registered.
         let ret = unsafe {
             bindings::of_platform_populate(
-                np,
+                np.as_raw(),
                 kernel::device_id::IdTable::as_ptr(&OF_TABLE).cast(),
                 ptr::null(),
                 &raw mut (*region).dev,
