@@ -22,6 +22,8 @@ pub mod ida;
 pub mod image_flags;
 pub mod list;
 #[cfg(CONFIG_OF_OVERLAY)]
+pub mod of_node;
+#[cfg(CONFIG_OF_OVERLAY)]
 pub mod overlay;
 #[cfg(CONFIG_OF_OVERLAY)]
 pub mod overlay_notifier;

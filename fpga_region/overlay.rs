@@ -16,8 +16,9 @@
 use crate::{
     failure::{AtStep, Failure, Step},
     ffi::bindings,
+    ffi::of_node::OfNode,
     ffi::overlay as ffi_overlay,
-    ffi::overlay_notifier::{self, fwnode, is_symbols, notifier_from_errno},
+    ffi::overlay_notifier::{self, is_symbols, notifier_from_errno},
     image::{info_of, program_with, Settings},
     region::Region,
 };
@@ -153,25 +154,15 @@ fn node(region: &Region) -> *mut bindings::device_node {
 
 /// Before a fragment of a load's overlay is applied to `target`: refuses a fragment for another
 /// node, and programs the region with the first fragment for it.
-///
-/// # Safety
-///
-/// `target` and `overlay` must be the valid nodes of the notification.
-unsafe fn pre_apply(
-    ctx: &mut LoadCtx<'_>,
-    target: *mut bindings::device_node,
-    overlay: *mut bindings::device_node,
-) -> Result<(), Failure> {
+fn pre_apply(ctx: &mut LoadCtx<'_>, target: &OfNode, overlay: &OfNode) -> Result<(), Failure> {
     let region = ctx.region;
-    // SAFETY: `target` is valid (this function's requirement).
-    if unsafe { is_symbols(target) } {
+    if is_symbols(target) {
         // The overlay's own labels (a .dtbo built with `dtc -@`): the overlay core adds them to
         // the live tree's `/__symbols__` as a last fragment of its own. No device, no image.
         return Ok(());
     }
-    if target != node(region) {
-        // SAFETY: `target` is a valid node, whose name is a NUL-terminated string it keeps.
-        let target_name = unsafe { CStr::from_char_ptr((*target).full_name) };
+    if target.as_raw() != node(region) {
+        let target_name = target.full_name();
         dev_err!(
             region.dev(),
             "overlay fragment targets node '{}', not the region's node\n",
@@ -182,8 +173,7 @@ unsafe fn pre_apply(
     if ctx.programmed {
         return Ok(());
     }
-    // SAFETY: `overlay` is valid while the notifier runs (this function's requirement).
-    let ov = unsafe { fwnode(overlay) };
+    let ov = overlay.fwnode();
     let settings = ctx.settings;
     let mut info = info_of(settings);
     let overlay_firmware = if ov.property_present(c"firmware-name") {
@@ -246,7 +236,7 @@ unsafe fn pre_apply(
             return Err(Failure::new(Step::Image, EINVAL));
         }
     }
-    info.overlay = overlay;
+    info.overlay = overlay.as_raw();
     ctx.programmed = true;
     let result = program_with(region, &mut info);
     if result.is_err() {
@@ -297,7 +287,8 @@ unsafe extern "C" fn notify(
     // SAFETY: The overlay core passes valid notify data.
     let nd = unsafe { &*arg.cast::<bindings::of_overlay_notify_data>() };
     // SAFETY: The notification's nodes are valid while it runs.
-    match unsafe { pre_apply(ctx, nd.target, nd.overlay) } {
+    let (target, overlay) = unsafe { (OfNode::from_raw(nd.target), OfNode::from_raw(nd.overlay)) };
+    match pre_apply(ctx, target, overlay) {
         Ok(()) => bindings::NOTIFY_OK as i32,
         Err(failure) => {
             ctx.failure = Some(failure);

@@ -12,7 +12,8 @@
 //! removal releases everything the region took (holes L2, L3; see
 //! `Documentation/lifecycle.rst`).
 //!
-//! - `tree.rs`: the manager and bridges a region's node names.
+//! - `tree.rs`: the device-tree queries: the manager and bridges a region's node names, and the
+//!   checks on the rest of an overlay's tree.
 //! - `fpga/image.rs` (of the safe API, which `fpga/user.rs` uses too): the owned image info of
 //!   an applied overlay.
 //! - `overlay.rs`: the overlay notifier and the image info an overlay describes.
@@ -20,12 +21,14 @@
 use core::ptr;
 use kernel::{device::Core, of, platform, prelude::*, sync::GlobalLockedBy};
 
-// A user of the C API, not a core: of the FFI layer it needs the bindings and the result
-// conversions only.
+// A user of the C API, not a core: of the FFI layer it needs the bindings, the result
+// conversions, device-tree nodes and the overlay notifier only.
 #[path = "../ffi/bindings.rs"]
 pub mod bindings;
 #[path = "../ffi/c_result.rs"]
 pub mod c_result;
+#[path = "../ffi/of_node.rs"]
+pub mod of_node;
 #[path = "../ffi/overlay_notifier.rs"]
 pub mod overlay_notifier;
 
@@ -53,13 +56,6 @@ kernel::of_device_table!(
 kernel::sync::global_lock! {
     // SAFETY: Initialised in `init`, before the notifier and the driver are registered.
     unsafe(uninit) static INFO_LOCK: Mutex<()> = ();
-}
-
-/// The C `struct device` of a Rust device.
-fn raw<Ctx: kernel::device::DeviceContext>(
-    dev: &kernel::device::Device<Ctx>,
-) -> *mut bindings::device {
-    ptr::from_ref(dev).cast::<bindings::device>().cast_mut()
 }
 
 /// What the overlay notifier may know about a region of this driver (`region->priv`).
@@ -149,10 +145,16 @@ impl platform::Driver for OfRegionDriver {
         pdev: &'bound platform::Device<Core<'_>>,
         _info: Option<&'bound Self::IdInfo>,
     ) -> impl PinInit<Self::Data<'bound>, Error> + 'bound {
-        let dev = raw(pdev.as_ref());
-        // SAFETY: A bound platform device is valid; an `fpga-region` match has a node.
-        let np = unsafe { (*dev).of_node };
-        // The manager named by the region or an ancestor region: until it is there, wait.
+        let dev = bindings::raw_device(pdev.as_ref());
+        // The manager named by the region or an ancestor region: until it is there, wait. (A
+        // device without a node, bound by name, names none either.)
+        let Some(np) = pdev
+            .as_ref()
+            .fwnode()
+            .and_then(of_node::OfNode::from_fwnode)
+        else {
+            return Err(EPROBE_DEFER);
+        };
         let Ok(mgr) = tree::get_mgr(np) else {
             return Err(EPROBE_DEFER);
         };
@@ -189,7 +191,7 @@ impl platform::Driver for OfRegionDriver {
         // SAFETY: `np` is the bound device's node; the region device is registered.
         let ret = unsafe {
             bindings::of_platform_populate(
-                np,
+                np.as_raw(),
                 kernel::device_id::IdTable::as_ptr(&OF_TABLE).cast(),
                 ptr::null(),
                 &raw mut (*region).dev,

@@ -9,9 +9,9 @@
 use crate::{
     bindings,
     image::Image,
-    overlay_notifier::{
-        self, fragment_target, fwnode, is_region, notifier_from_errno, overlay_root, Fragments,
-    },
+    of_node::OfNode,
+    overlay_notifier::{self, notifier_from_errno},
+    tree::{another_fragment_programs, child_region_with_firmware},
     RegionState, INFO_LOCK,
 };
 use core::ptr;
@@ -34,106 +34,15 @@ impl Notifier {
     }
 }
 
-/// Whether `np` names an image: a `firmware-name` string, read as upstream reads it (7.2 warns
-/// about a boolean read of a property with a value).
-///
-/// # Safety
-///
-/// `np` must be a valid node.
-unsafe fn names_firmware(np: *const bindings::device_node) -> bool {
-    let mut name: *const u8 = ptr::null();
-    // SAFETY: `np` is valid and `name` a place for the string pointer.
-    unsafe { bindings::of_property_read_string(np, c"firmware-name".as_char_ptr(), &mut name) == 0 }
-}
-
-/// The node after `node` in a depth-first walk of the subtree below `root`, or NULL at its end;
-/// consumes the reference to `node` and returns the next node referenced. Iterative, so an
-/// overlay of any depth takes no more stack.
-///
-/// # Safety
-///
-/// `root` must be a valid node and `node` a referenced node below it.
-unsafe fn next_below(
-    root: *mut bindings::device_node,
-    mut node: *mut bindings::device_node,
-) -> *mut bindings::device_node {
-    // SAFETY: `node` is referenced; the first child comes referenced.
-    let child = unsafe { bindings::of_get_next_child(node, ptr::null_mut()) };
-    if !child.is_null() {
-        // SAFETY: Drops the reference the caller handed over.
-        unsafe { bindings::of_node_put(node) };
-        return child;
-    }
-    loop {
-        // SAFETY: `node` is referenced and below `root`, so it has a parent, returned referenced.
-        let parent = unsafe { bindings::of_get_parent(node) };
-        // SAFETY: `parent` is referenced; this drops the reference to `node` and returns its
-        // next sibling referenced.
-        let sibling = unsafe { bindings::of_get_next_child(parent, node) };
-        if !sibling.is_null() || parent == root {
-            // SAFETY: Drops the reference `of_get_parent` took.
-            unsafe { bindings::of_node_put(parent) };
-            return sibling;
-        }
-        node = parent;
-    }
-}
-
-/// Whether a descendant of `np` is an FPGA region with a `firmware-name`: a region the overlay
-/// adds cannot program itself before it exists.
-///
-/// # Safety
-///
-/// `np` must be a valid node.
-unsafe fn child_region_with_firmware(np: *mut bindings::device_node) -> bool {
-    // SAFETY: `np` is valid; its first child comes referenced.
-    let mut node = unsafe { bindings::of_get_next_child(np, ptr::null_mut()) };
-    while !node.is_null() {
-        // SAFETY: `node` is referenced.
-        let bad = unsafe {
-            bindings::of_device_is_compatible(node, c"fpga-region".as_char_ptr()) != 0
-                && names_firmware(node)
-        };
-        if bad {
-            pr_err!("firmware-name not allowed in child FPGA region\n");
-            // SAFETY: Drops the walk's reference.
-            unsafe { bindings::of_node_put(node) };
-            return true;
-        }
-        // SAFETY: `node` is referenced and below `np`; the walk takes its reference.
-        node = unsafe { next_below(np, node) };
-    }
-    false
-}
-
-/// Whether another fragment of the overlay that `overlay` (a fragment's `__overlay__` node) is
-/// part of names an image (`firmware-name`) for an FPGA region too. Programming cannot be undone:
-/// when the second region fails, the first holds the new image behind frozen bridges once the
-/// caller removes the failed overlay, so an overlay is not applied whole or not at all. An
-/// overlay programs at most one region; the others' devices it may add.
-///
-/// # Safety
-///
-/// `overlay` must be a valid node of an overlay being applied.
-unsafe fn another_fragment_programs(overlay: *mut bindings::device_node) -> bool {
-    // SAFETY: `overlay` is a valid node of an overlay being applied, whose nodes stay valid
-    // while its notification runs (this function's caller's).
-    let (ours, fragments) = unsafe { (fwnode(overlay), Fragments::new(overlay_root(overlay))) };
-    fragments.into_iter().any(|(fragment, other)| {
-        !ptr::eq(&*other, ours)
-            && other.property_present(c"firmware-name")
-            && fragment_target(&fragment).is_some_and(|target| is_region(&target))
-    })
-}
-
 /// The image info the overlay describes for `region`: `Ok(None)` if it programs nothing.
 ///
 /// # Safety
 ///
-/// `region` must be referenced and `overlay` a valid node; the caller holds [`INFO_LOCK`].
+/// `region` must be referenced, and `overlay` must stay valid while the region programs with the
+/// info; the caller holds [`INFO_LOCK`].
 unsafe fn parse(
     region: *mut bindings::fpga_region,
-    overlay: *mut bindings::device_node,
+    overlay: &OfNode,
 ) -> Result<Option<Image<'static>>> {
     // SAFETY: `region` is referenced.
     let dev = unsafe { &raw mut (*region).dev };
@@ -144,12 +53,10 @@ unsafe fn parse(
         dev_err!(kdev, "Region already has overlay applied.\n");
         return Err(EINVAL);
     }
-    // SAFETY: `overlay` is valid.
-    if unsafe { child_region_with_firmware(overlay) } {
+    if child_region_with_firmware(overlay) {
         return Err(EINVAL);
     }
-    // SAFETY: `overlay` is valid while the notifier runs (caller's requirement).
-    let node = unsafe { fwnode(overlay) };
+    let node = overlay.fwnode();
     let mut flags = 0;
     for (prop, flag) in [
         (c"partial-fpga-config", bindings::FPGA_MGR_PARTIAL_RECONFIG),
@@ -178,8 +85,7 @@ unsafe fn parse(
         dev_err!(kdev, "error: specified firmware and external-fpga-config\n");
         return Err(EINVAL);
     }
-    // SAFETY: `overlay` is valid.
-    if unsafe { another_fragment_programs(overlay) } {
+    if another_fragment_programs(overlay) {
         dev_err!(
             kdev,
             "overlay programs more than one FPGA region (firmware-name in two fragments)\n"
@@ -195,7 +101,7 @@ unsafe fn parse(
     info.set_firmware(&firmware)?;
     // SAFETY: The overlay stays valid while the info is used with it: the region programs with
     // the info inside this notification, and `post_remove` frees the info when the overlay goes.
-    unsafe { info.set_overlay(overlay) };
+    unsafe { info.set_overlay(overlay.as_raw()) };
     Ok(Some(info))
 }
 
@@ -207,11 +113,9 @@ unsafe fn parse(
 ///
 /// # Safety
 ///
-/// `region` must be referenced and `overlay` a valid node.
-unsafe fn pre_apply(
-    region: *mut bindings::fpga_region,
-    overlay: *mut bindings::device_node,
-) -> i32 {
+/// `region` must be referenced, and `overlay` must be the node of the notification, valid while
+/// it runs.
+unsafe fn pre_apply(region: *mut bindings::fpga_region, overlay: &OfNode) -> i32 {
     let mut guard = INFO_LOCK.lock();
     // SAFETY: `region` is referenced and we hold `INFO_LOCK`.
     let state = unsafe { state(region) };
@@ -223,8 +127,9 @@ unsafe fn pre_apply(
     // SAFETY: `region` is referenced, so its device is valid for messages.
     let kdev: &kernel::device::Device =
         unsafe { kernel::device::Device::from_raw(&raw mut (*region).dev) };
-    // SAFETY: `region` is referenced; `overlay` is only compared.
-    match unsafe { bindings::fpga_region_overlay_claim(region, overlay) } {
+    let overlay_np = overlay.as_raw();
+    // SAFETY: `region` is referenced; `overlay_np` is only compared.
+    match unsafe { bindings::fpga_region_overlay_claim(region, overlay_np) } {
         0 => {}
         1 => return 0,
         err if err == EEXIST.to_errno() => {
@@ -242,7 +147,7 @@ unsafe fn pre_apply(
         }
     }
     // SAFETY: `region` is referenced; the overlay claimed it above and gives it up here.
-    let release = move || unsafe { bindings::fpga_region_overlay_release(region, overlay) };
+    let release = move || unsafe { bindings::fpga_region_overlay_release(region, overlay_np) };
     // SAFETY: `region` is referenced and `overlay` valid (this function's requirements), and we
     // hold `INFO_LOCK`.
     let info = match unsafe { parse(region, overlay) } {
@@ -366,8 +271,9 @@ unsafe extern "C" fn notify(
         return bindings::NOTIFY_OK as i32;
     }
     let ret = if action == bindings::of_overlay_notify_action_OF_OVERLAY_PRE_APPLY {
-        // SAFETY: `class_find` referenced the region; the overlay node is valid.
-        unsafe { pre_apply(region, nd.overlay) }
+        // SAFETY: `class_find` referenced the region; the overlay node is the notification's,
+        // valid while it runs.
+        unsafe { pre_apply(region, OfNode::from_raw(nd.overlay)) }
     } else {
         // SAFETY: `class_find` referenced the region.
         unsafe { post_remove(region, nd.overlay) };

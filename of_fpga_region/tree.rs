@@ -1,64 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The manager and bridges a region's device-tree node names
-//! (`Documentation/devicetree/bindings/fpga/fpga-region.yaml`).
+//! The device-tree queries of the region driver: the manager and bridges a region's node names
+//! (`Documentation/devicetree/bindings/fpga/fpga-region.yaml`), and what an overlay's tree holds
+//! besides the image its fragment describes (a child region that names an image, another
+//! fragment that programs).
 
-use crate::{bindings, c_result::is_valid};
-use core::ptr;
-use kernel::prelude::*;
-
-/// The node of phandle number `index` of property `name` of `np`, with a reference, or NULL.
-///
-/// # Safety
-///
-/// `np` must be a valid node.
-unsafe fn parse_phandle(
-    np: *const bindings::device_node,
-    name: &CStr,
-    index: i32,
-) -> *mut bindings::device_node {
-    let mut args = bindings::of_phandle_args::default();
-    // SAFETY: `np` is valid; no cells are read, so `args.np` is all that is set.
-    let ret = unsafe {
-        bindings::__of_parse_phandle_with_args(
-            np,
-            name.as_char_ptr(),
-            ptr::null(),
-            0,
-            index,
-            &mut args,
-        )
-    };
-    if ret == 0 {
-        args.np
-    } else {
-        ptr::null_mut()
-    }
-}
+use crate::{
+    bindings,
+    c_result::is_valid,
+    of_node::OfNode,
+    overlay_notifier::{fragment_target, fragments, is_region, overlay_root},
+};
+use core::ptr::{self, NonNull};
+use kernel::{prelude::*, sync::aref::ARef};
 
 /// Gets the manager of the region node `np`: that of the first node from `np` up that is an
 /// `fpga-region` with an `fpga-mgr` phandle.
-pub(crate) fn get_mgr(np: *mut bindings::device_node) -> Result<*mut bindings::fpga_manager> {
-    // SAFETY: `np` is a valid node; `of_get_next_parent` drops each reference it moves past.
-    let mut node = unsafe { bindings::of_node_get(np) };
-    while !node.is_null() {
-        // SAFETY: `node` is a referenced node.
-        if unsafe { bindings::of_device_is_compatible(node, c"fpga-region".as_char_ptr()) } != 0 {
-            // SAFETY: `node` is a referenced node.
-            let mgr_node = unsafe { parse_phandle(node, c"fpga-mgr", 0) };
-            if !mgr_node.is_null() {
-                // SAFETY: `mgr_node` and `node` are referenced; both references are dropped.
-                let mgr = unsafe {
-                    let mgr = bindings::of_fpga_mgr_get(mgr_node);
-                    bindings::of_node_put(mgr_node);
-                    bindings::of_node_put(node);
-                    mgr
-                };
+pub(crate) fn get_mgr(np: &OfNode) -> Result<*mut bindings::fpga_manager> {
+    let mut node = Some(ARef::from(np));
+    while let Some(region) = node {
+        if region.is_compatible(c"fpga-region") {
+            if let Some(mgr_node) = region.parse_phandle(c"fpga-mgr", 0) {
+                // SAFETY: `mgr_node` is a valid node, referenced during the call.
+                let mgr = unsafe { bindings::of_fpga_mgr_get(mgr_node.as_raw()) };
                 return if is_valid(mgr) { Ok(mgr) } else { Err(ENODEV) };
             }
         }
-        // SAFETY: `node` is referenced; the reference moves to its parent.
-        node = unsafe { bindings::of_get_next_parent(node) };
+        node = region.parent();
     }
     Err(EINVAL)
 }
@@ -73,63 +41,59 @@ pub(crate) fn get_mgr(np: *mut bindings::device_node) -> Result<*mut bindings::f
 /// by the overlay notifier.
 pub(crate) unsafe extern "C" fn get_bridges(region: *mut bindings::fpga_region) -> i32 {
     // SAFETY: `region` is valid during the callback; the region is being programmed by the
-    // notifier, which keeps `info` (and its overlay node) alive.
-    let (region_np, info, list) = unsafe {
+    // notifier, which keeps `info` (and its overlay node) alive. The region's device is that of
+    // a region this module registered, for a platform device whose node names its manager
+    // (`get_mgr` at probe), so `of_node` is that node, referenced by the device.
+    let (region_np, info, list, kdev) = unsafe {
         (
-            (*region).dev.of_node,
+            OfNode::from_raw((*region).dev.of_node),
             (*region).info,
             &raw mut (*region).bridge_list,
+            kernel::device::Device::from_raw(&raw mut (*region).dev),
         )
     };
-    // SAFETY: `region_np` is the node of a bound region device.
-    let parent = unsafe { (*region_np).parent };
+    let parent = region_np.parent();
+    let parent_raw = parent.as_ref().map_or(ptr::null_mut(), |p| p.as_raw());
 
-    // SAFETY: `parent` is a valid node (or NULL, which finds nothing).
-    let ret = unsafe { bindings::of_fpga_bridge_get_to_list(parent, info, list) };
+    // SAFETY: `parent_raw` is NULL (which finds nothing) or a node `parent` references; `info`
+    // and the list are the region's.
+    let ret = unsafe { bindings::of_fpga_bridge_get_to_list(parent_raw, info, list) };
     // `-EBUSY`: the parent is a bridge someone else holds. Other errors: it is no bridge.
     if ret == EBUSY.to_errno() {
         return ret;
     }
-    let parent_br = if ret == 0 { parent } else { ptr::null_mut() };
+    let parent_br = if ret == 0 {
+        parent_raw
+    } else {
+        ptr::null_mut()
+    };
 
-    // SAFETY: `info` is the notifier's image info; its overlay node is alive meanwhile.
-    let overlay = unsafe { (*info).overlay };
+    // SAFETY: `info` is the notifier's image info; its overlay node, if any, is alive meanwhile.
+    let overlay = NonNull::new(unsafe { (*info).overlay })
+        // SAFETY: A non-NULL overlay node of the image info is valid while it programs.
+        .map(|overlay| unsafe { OfNode::from_raw(overlay.as_ptr()) });
     // The overlay's list if it has the property (even one that names no node: that fails
     // below), else the region node's. Upstream chooses by whether entry 0 resolves.
-    // SAFETY: `overlay` is checked for NULL first; a non-NULL one is a valid node.
-    let overlay_lists = !overlay.is_null()
-        && !unsafe {
-            bindings::of_find_property(overlay, c"fpga-bridges".as_char_ptr(), ptr::null_mut())
-        }
-        .is_null();
-    let np = if overlay_lists { overlay } else { region_np };
+    let np = match overlay {
+        Some(overlay) if overlay.fwnode().property_present(c"fpga-bridges") => overlay,
+        _ => region_np,
+    };
 
     // Every entry must name a registered bridge: upstream stops at the first entry that names
     // no node and programs without the bridges after it, unfrozen.
-    // SAFETY: `np` is a valid node; with no cells name, the entries are only counted.
-    let count = unsafe {
-        bindings::of_count_phandle_with_args(np, c"fpga-bridges".as_char_ptr(), ptr::null())
-    };
-    for i in 0..count.max(0) {
-        // SAFETY: `np` is a valid node.
-        let br = unsafe { parse_phandle(np, c"fpga-bridges", i) };
-        let ret = if br.is_null() {
-            ENODEV.to_errno()
-        } else if br == parent_br {
-            0
-        } else {
-            // SAFETY: `br` is referenced; the list is the region's.
-            unsafe { bindings::of_fpga_bridge_get_to_list(br, info, list) }
+    for i in 0..np.count_phandles(c"fpga-bridges").unwrap_or(0) {
+        let br = np.parse_phandle(c"fpga-bridges", i);
+        let ret = match &br {
+            None => ENODEV.to_errno(),
+            Some(br) if br.as_raw() == parent_br => 0,
+            // SAFETY: `br` is a valid node, referenced during the call; the list is the
+            // region's.
+            Some(br) => unsafe { bindings::of_fpga_bridge_get_to_list(br.as_raw(), info, list) },
         };
         if ret != 0 {
-            // SAFETY: `region` is valid during the callback; `br` is NULL or referenced.
-            unsafe { bridge_error(&raw mut (*region).dev, i, br, ret) };
+            bridge_error(kdev, i, br.as_deref(), ret);
             // SAFETY: The list holds only bridges got above.
             unsafe { bindings::fpga_bridges_put(list) };
-        }
-        // SAFETY: Drops `parse_phandle`'s reference (NULL: nothing).
-        unsafe { bindings::of_node_put(br) };
-        if ret != 0 {
             return ret;
         }
     }
@@ -137,26 +101,13 @@ pub(crate) unsafe extern "C" fn get_bridges(region: *mut bindings::fpga_region) 
 }
 
 /// Logs why entry `i` of a region's `fpga-bridges` cannot be used: it names no node (`br` is
-/// NULL), or getting the bridge of `br` failed with `ret`.
-///
-/// # Safety
-///
-/// `dev` must be a registered device; `br` NULL or a referenced node.
+/// `None`), or getting the bridge of `br` failed with `ret`.
 #[cold]
-unsafe fn bridge_error(
-    dev: *mut bindings::device,
-    i: i32,
-    br: *mut bindings::device_node,
-    ret: i32,
-) {
-    // SAFETY: `dev` is registered (this function's requirement).
-    let dev: &kernel::device::Device = unsafe { kernel::device::Device::from_raw(dev) };
-    if br.is_null() {
+fn bridge_error(dev: &kernel::device::Device, i: u32, br: Option<&OfNode>, ret: i32) {
+    let Some(br) = br else {
         dev_err!(dev, "fpga-bridges entry {} names no device-tree node\n", i);
         return;
-    }
-    // SAFETY: `br` is referenced, and a node's name is a NUL-terminated string.
-    let name = unsafe { CStr::from_char_ptr((*br).full_name) };
+    };
     let why = if ret == EBUSY.to_errno() {
         "the bridge is in use"
     } else if ret == ENODEV.to_errno() {
@@ -168,8 +119,65 @@ unsafe fn bridge_error(
         dev,
         "fpga-bridges entry {} ({}): {} ({})\n",
         i,
-        name,
+        br.full_name(),
         why,
         ret
     );
+}
+
+/// The nodes below `root`, depth first, available (`status`) or not. Iterative, so an overlay of
+/// any depth takes no more stack.
+fn descendants(root: &OfNode) -> impl Iterator<Item = ARef<OfNode>> + '_ {
+    core::iter::successors(root.next_child(None), move |node| {
+        next_below(root, node.clone())
+    })
+}
+
+/// The node after `node` in a depth-first walk of the subtree below `root`, or `None` at its
+/// end.
+fn next_below(root: &OfNode, node: ARef<OfNode>) -> Option<ARef<OfNode>> {
+    if let Some(child) = node.next_child(None) {
+        return Some(child);
+    }
+    let mut node = node;
+    loop {
+        // `node` is below `root`, so it has a parent.
+        let parent = node.parent()?;
+        if let Some(sibling) = parent.next_child(Some(node)) {
+            return Some(sibling);
+        }
+        if ptr::eq(&*parent, root) {
+            return None;
+        }
+        node = parent;
+    }
+}
+
+/// Whether a descendant of `overlay` is an FPGA region with a `firmware-name`: a region the
+/// overlay adds cannot program itself before it exists.
+pub(crate) fn child_region_with_firmware(overlay: &OfNode) -> bool {
+    // A string, read as upstream reads it (7.2 warns about a boolean read of a property with a
+    // value).
+    let bad = descendants(overlay).any(|node| {
+        node.is_compatible(c"fpga-region") && node.property_is_string(c"firmware-name")
+    });
+    if bad {
+        pr_err!("firmware-name not allowed in child FPGA region\n");
+    }
+    bad
+}
+
+/// Whether another fragment of the overlay that `overlay` (a fragment's `__overlay__` node) is
+/// part of names an image (`firmware-name`) for an FPGA region too. Programming cannot be undone:
+/// when the second region fails, the first holds the new image behind frozen bridges once the
+/// caller removes the failed overlay, so an overlay is not applied whole or not at all. An
+/// overlay programs at most one region; the others' devices it may add.
+pub(crate) fn another_fragment_programs(overlay: &OfNode) -> bool {
+    let root = overlay_root(overlay);
+    let mut others = fragments(&root);
+    others.any(|(fragment, other)| {
+        !ptr::eq(&*other, overlay)
+            && other.fwnode().property_present(c"firmware-name")
+            && fragment_target(&fragment).is_some_and(|target| is_region(&target))
+    })
 }

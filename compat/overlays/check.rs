@@ -20,14 +20,14 @@
 use crate::{
     bindings,
     ffi_overlay::{self, Applied},
+    of_node::OfNode,
     orphans,
     overlay_notifier::{
-        self, fragment_target, is_region, notifier_from_errno, of_node, overlay_root, Fragments,
+        self, fragment_target, fragments, is_region, notifier_from_errno, overlay_root,
     },
 };
 use core::ptr;
 use kernel::{
-    device::property::FwNode,
     prelude::*,
     sync::atomic::{Acquire, Atomic, Relaxed, Release},
     task::Task,
@@ -82,12 +82,8 @@ pub(crate) fn apply(name: &CStr, blob: &[u8]) -> Result<Applied> {
 
 /// Whether an FPGA region is registered for the node `node` (by of_fpga_region, whose
 /// notifier programs it): `fpga_region_class_find()`, as `of_fpga_region_find()` does.
-fn region_registered(node: &FwNode) -> bool {
-    if !node.is_of_node() {
-        return false;
-    }
-    // SAFETY: `node` is an OF node.
-    let np = unsafe { of_node(node) };
+fn region_registered(node: &OfNode) -> bool {
+    let np = node.as_raw();
     // SAFETY: `np` is only compared with the regions' nodes; a region found comes with a
     // reference to its device, put at once.
     unsafe {
@@ -111,9 +107,10 @@ fn region_registered(node: &FwNode) -> bool {
 /// `overlay` must be a valid node of an overlay being applied, during its notification.
 unsafe fn check(name: &str, overlay: *mut bindings::device_node) -> Result {
     let mut programs = false;
-    // SAFETY: `overlay` is a node of an overlay being applied, valid during the notification,
-    // and so is its root.
-    for (fragment, ov) in unsafe { Fragments::new(overlay_root(overlay)) } {
+    // SAFETY: `overlay` is a node of an overlay being applied, valid during the notification.
+    let root = overlay_root(unsafe { OfNode::from_raw(overlay) });
+    for (fragment, ov) in fragments(&root) {
+        let ov = ov.fwnode();
         let firmware = ov.property_present(c"firmware-name");
         if !firmware && !ov.property_present(c"external-fpga-config") {
             continue;
@@ -122,7 +119,7 @@ unsafe fn check(name: &str, overlay: *mut bindings::device_node) -> Result {
             pr_err!(
                 "overlay {}: fragment {} has no target\n",
                 name,
-                fragment.display_name()
+                fragment.fwnode().display_name()
             );
             return Err(EINVAL);
         };
@@ -130,8 +127,8 @@ unsafe fn check(name: &str, overlay: *mut bindings::device_node) -> Result {
             pr_err!(
                 "overlay {}: fragment {} programs {}, which is no FPGA region: refused\n",
                 name,
-                fragment.display_name(),
-                target.display_name()
+                fragment.fwnode().display_name(),
+                target.fwnode().display_name()
             );
             return Err(EPERM);
         }
@@ -140,7 +137,7 @@ unsafe fn check(name: &str, overlay: *mut bindings::device_node) -> Result {
                 "overlay {}: no FPGA region is registered for {} (of_fpga_region not loaded, or \
                  its manager missing): nothing would program it\n",
                 name,
-                target.display_name()
+                target.fwnode().display_name()
             );
             return Err(ENODEV);
         }

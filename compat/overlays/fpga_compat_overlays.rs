@@ -39,6 +39,8 @@ pub mod bindings;
 pub mod errno;
 #[path = "../../ffi/overlay.rs"]
 pub mod ffi_overlay;
+#[path = "../../ffi/of_node.rs"]
+pub mod of_node;
 #[path = "../../ffi/overlay_notifier.rs"]
 pub mod overlay_notifier;
 #[path = "../../ffi/page.rs"]
