@@ -3,7 +3,7 @@
 //! What the simulated FPGAs and bridges of `lowlevel/` share: binding to a faux device or a
 //! device-tree node, checksums, failures, programmings held for tests, part names, status
 //! polling, the debugfs view of a device's state, an FPGA under its manager with its `fabric`
-//! file, and the traffic through a bridge.
+//! file and what its configurations came to, and the traffic through a bridge.
 //!
 //! Each driver compiles this once, as a public module of its crate (`pub mod sim`): a driver
 //! uses only part of it.
@@ -15,6 +15,7 @@ pub mod fabric;
 pub mod fault;
 pub mod hold;
 pub mod name;
+pub mod outcome;
 pub mod poll;
 pub mod state_file;
 pub mod traffic;

@@ -31,6 +31,8 @@
 use crate::crc32::Crc32;
 use crate::fault::Fault;
 use crate::manager::status;
+use crate::sim::outcome::Outcome;
+use core::ops::Deref;
 use kernel::prelude::*;
 
 /// Bytes of the header, which `write_init` needs whole (`initial_header_size`).
@@ -178,12 +180,10 @@ pub(crate) struct Engine {
     frame_crc: Crc32,
     crc_bytes: [u8; FRAME_CRC_SIZE],
     frames: u32,
-    /// Configuration data received by the current (or last) configuration.
-    bytes: usize,
-    data_crc: Crc32,
     loaded: Option<Loaded>,
-    programmings: u32,
-    fault: Option<Fault>,
+    /// The configuration data of the current (or last) configuration, the count of those that
+    /// reached user mode, and the last failure.
+    outcome: Outcome,
 }
 
 impl Engine {
@@ -198,11 +198,8 @@ impl Engine {
             frame_crc: Crc32::new(),
             crc_bytes: [0; FRAME_CRC_SIZE],
             frames: 0,
-            bytes: 0,
-            data_crc: Crc32::new(),
             loaded: None,
-            programmings: 0,
-            fault: None,
+            outcome: Outcome::new(),
         }
     }
 
@@ -233,37 +230,15 @@ impl Engine {
         (self.frames, self.header)
     }
 
-    /// The bytes and CRC-32 of the configuration data of the current (or last) configuration.
-    pub(crate) fn received(&self) -> (usize, u32) {
-        (self.bytes, self.data_crc.value())
-    }
-
-    /// How many configurations reached user mode.
-    pub(crate) fn programmings(&self) -> u32 {
-        self.programmings
-    }
-
-    /// The failure of the last configuration.
-    pub(crate) fn fault(&self) -> Option<Fault> {
-        self.fault
-    }
-
-    /// The `FPGA_MGR_STATUS_*` bits of the last configuration.
-    pub(crate) fn status(&self) -> u64 {
-        self.fault.map_or(0, |f| f.status)
-    }
-
     /// Refuses an image with `fault` before it reaches the FPGA, which stays as it is.
     pub(crate) fn reject(&mut self, fault: Fault) -> Fault {
-        self.fault = Some(fault);
-        fault
+        self.outcome.fail(fault)
     }
 
     /// Stops the configuration with `fault` (nSTATUS low) and returns it.
     pub(crate) fn fail(&mut self, fault: Fault) -> Fault {
         self.mode = Mode::Error;
-        self.fault = Some(fault);
-        fault
+        self.outcome.fail(fault)
     }
 
     /// `write_init`: pulses nCONFIG, which clears the FPGA, then checks the image's header
@@ -271,9 +246,10 @@ impl Engine {
     pub(crate) fn write_init(&mut self, image: &[u8]) -> Result<(), Fault> {
         *self = Self {
             mode: Mode::Reset,
-            programmings: self.programmings,
+            outcome: self.outcome,
             ..Self::new(self.idcode)
         };
+        self.outcome.start();
         let header = parse_header(image, self.idcode).map_err(|f| self.fail(f))?;
         self.header = Some(header);
         self.mode = Mode::Config;
@@ -286,7 +262,7 @@ impl Engine {
             (Mode::Config, Some(header)) => header,
             // The padding after the last frame is ignored.
             (Mode::Init | Mode::User, _) => return Ok(()),
-            (Mode::Error, _) => return Err(self.fault.unwrap_or(Fault::new(EIO, 0, "", 0))),
+            (Mode::Error, _) => return Err(self.outcome.failure()),
             _ => {
                 return Err(self.fail(Fault::new(
                     EINVAL,
@@ -304,8 +280,7 @@ impl Engine {
             if self.in_frame < frame_size {
                 let n = (frame_size - self.in_frame).min(chunk.len());
                 self.frame_crc.update(&chunk[..n]);
-                self.data_crc.update(&chunk[..n]);
-                self.bytes += n;
+                self.outcome.receive(&chunk[..n]);
                 self.in_frame += n;
                 chunk = &chunk[n..];
                 continue;
@@ -353,15 +328,25 @@ impl Engine {
             (Mode::Init, Some(header)) => header,
             _ => return Err(self.conf_done_timeout()),
         };
+        let (bytes, crc32) = self.outcome.succeed();
         let loaded = Loaded {
             header,
-            bytes: self.bytes,
-            crc32: self.data_crc.value(),
+            bytes,
+            crc32,
         };
         self.mode = Mode::User;
         self.loaded = Some(loaded);
-        self.programmings += 1;
         Ok(loaded)
+    }
+}
+
+/// An engine reads as the outcome of its configurations: `received()`, `programmings()`
+/// (those that reached user mode), `fault()` and `status()`.
+impl Deref for Engine {
+    type Target = Outcome;
+
+    fn deref(&self) -> &Outcome {
+        &self.outcome
     }
 }
 

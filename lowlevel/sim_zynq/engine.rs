@@ -24,6 +24,8 @@ use crate::crc32::Crc32;
 use crate::fault::Fault;
 use crate::manager::status;
 use crate::name::Name;
+use crate::sim::outcome::Outcome;
+use core::ops::Deref;
 use kernel::prelude::*;
 
 /// The sync word, in configuration (big-endian) byte order.
@@ -135,12 +137,11 @@ pub(crate) struct Engine {
     partial: bool,
     design: Name,
     crc: Crc32,
-    bytes: usize,
-    data_crc: Crc32,
     base: Option<Loaded>,
     partial_loaded: Option<Loaded>,
-    programmings: u32,
-    fault: Option<Fault>,
+    /// The frame data of the current (or last) bitstream, the count of those that raised DONE,
+    /// and the last failure.
+    outcome: Outcome,
 }
 
 impl Engine {
@@ -162,12 +163,9 @@ impl Engine {
             partial: false,
             design: Name::EMPTY,
             crc: Crc32::new(),
-            bytes: 0,
-            data_crc: Crc32::new(),
             base: None,
             partial_loaded: None,
-            programmings: 0,
-            fault: None,
+            outcome: Outcome::new(),
         }
     }
 
@@ -196,44 +194,22 @@ impl Engine {
         (self.base, self.partial_loaded)
     }
 
-    /// The bytes and CRC-32 of the frame data of the current (or last) bitstream.
-    pub(crate) fn received(&self) -> (usize, u32) {
-        (self.bytes, self.data_crc.value())
-    }
-
-    /// How many bitstreams raised DONE.
-    pub(crate) fn programmings(&self) -> u32 {
-        self.programmings
-    }
-
-    /// The failure of the last configuration.
-    pub(crate) fn fault(&self) -> Option<Fault> {
-        self.fault
-    }
-
-    /// The `FPGA_MGR_STATUS_*` bits of the last configuration.
-    pub(crate) fn status(&self) -> u64 {
-        self.fault.map_or(0, |f| f.status)
-    }
-
     /// Stops the configuration with `fault` (INIT_B low) and returns it.
     pub(crate) fn fail(&mut self, fault: Fault) -> Fault {
         self.mode = Mode::Error;
         self.base = None;
         self.partial_loaded = None;
-        self.fault = Some(fault);
-        fault
+        self.outcome.fail(fault)
     }
 
     /// A new programming begins (`parse_header`): the last one's failure is forgotten.
     pub(crate) fn begin(&mut self) {
-        self.fault = None;
+        self.outcome.forget_fault();
     }
 
     /// Refuses a bitstream with `fault` before it reaches the device, which stays as it is.
     pub(crate) fn reject(&mut self, fault: Fault) -> Fault {
-        self.fault = Some(fault);
-        fault
+        self.outcome.fail(fault)
     }
 
     /// `write_init`: a full configuration pulses PROG_B, which clears the device; a partial one
@@ -259,9 +235,10 @@ impl Engine {
             design,
             base,
             partial_loaded,
-            programmings: self.programmings,
+            outcome: self.outcome,
             ..Self::new(self.idcode)
         };
+        self.outcome.start();
         Ok(())
     }
 
@@ -271,7 +248,7 @@ impl Engine {
             Mode::Config => {}
             // Trailing bytes after DESYNC are ignored.
             Mode::Operating => return Ok(()),
-            Mode::Error => return Err(self.fault.unwrap_or(Fault::new(EIO, 0, "", 0))),
+            Mode::Error => return Err(self.outcome.failure()),
             Mode::PowerUp => {
                 return Err(self.fail(Fault::new(
                     EINVAL,
@@ -403,18 +380,18 @@ impl Engine {
                         (self.words - 1) * 4,
                     )));
                 }
-                if self.bytes + 4 > CONFIG_MEMORY_SIZE {
+                let (received, _) = self.outcome.received();
+                if received + 4 > CONFIG_MEMORY_SIZE {
                     return Err(self.fail(Fault::new(
                         EINVAL,
                         status::FIFO_OVERFLOW_ERR,
                         "frame data overflows the configuration memory; bytes",
-                        self.bytes as u64,
+                        received as u64,
                     )));
                 }
                 let bytes = word.to_be_bytes();
                 self.crc.update(&bytes);
-                self.data_crc.update(&bytes);
-                self.bytes += 4;
+                self.outcome.receive(&bytes);
             }
             reg::CRC => {
                 if word != self.crc.value() {
@@ -432,7 +409,7 @@ impl Engine {
                 cmd::START => self.started = true,
                 cmd::DESYNC => {
                     self.stream = Stream::Desynced;
-                    if self.started && self.bytes > 0 {
+                    if self.started && self.outcome.received().0 > 0 {
                         self.configured();
                     }
                 }
@@ -445,11 +422,12 @@ impl Engine {
 
     /// The startup sequence completed: DONE goes high.
     fn configured(&mut self) {
+        let (bytes, crc32) = self.outcome.succeed();
         let loaded = Loaded {
             design: self.design,
             partial: self.partial,
-            bytes: self.bytes,
-            crc32: self.data_crc.value(),
+            bytes,
+            crc32,
         };
         if self.partial {
             self.partial_loaded = Some(loaded);
@@ -457,7 +435,6 @@ impl Engine {
             self.base = Some(loaded);
         }
         self.mode = Mode::Operating;
-        self.programmings += 1;
     }
 
     /// The failure of a configuration whose DONE did not come.
@@ -468,6 +445,16 @@ impl Engine {
             "DONE not asserted: the bitstream ended before START and DESYNC (truncated?); bytes",
             self.words * 4,
         ))
+    }
+}
+
+/// An engine reads as the outcome of its bitstreams: `received()`, `programmings()` (those that
+/// raised DONE), `fault()` and `status()`.
+impl Deref for Engine {
+    type Target = Outcome;
+
+    fn deref(&self) -> &Outcome {
+        &self.outcome
     }
 }
 

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Finding the faux devices of other test modules by name, as a user finds a low-level device.
+//! Finding the faux devices of other test modules by name, as a user finds a low-level device,
+//! and getting the manager of one as a C user does.
+//!
+//! A public module of each fixture that compiles it: a fixture uses only part of it.
 
 use crate::bindings;
 use core::ptr::{self, NonNull};
 use kernel::{device::Device, faux, prelude::*, sync::aref::ARef};
 
 /// Finds the device `name` on the bus of `dev` (the faux bus).
-pub(crate) fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<ARef<Device>> {
+pub fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<ARef<Device>> {
     let raw = bindings::raw_device(dev.as_ref());
     // SAFETY: `raw` is our registered faux device.
     let found = unsafe { find_on_bus_of(raw, name) }?;
@@ -22,7 +25,7 @@ pub(crate) fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<ARef<
 /// # Safety
 ///
 /// `dev` must be a registered device on a bus.
-pub(crate) unsafe fn find_on_bus_of(
+pub unsafe fn find_on_bus_of(
     dev: *mut bindings::device,
     name: &CStr,
 ) -> Result<*mut bindings::device> {
@@ -40,4 +43,24 @@ pub(crate) unsafe fn find_on_bus_of(
         return Err(ENODEV);
     }
     Ok(found)
+}
+
+/// Gets the manager of the device `name` on the bus of `dev` (the faux bus) with
+/// `fpga_mgr_get()`, which pins the manager's module; the caller puts it with `fpga_mgr_put()`.
+pub fn get_mgr_on_bus(
+    dev: &faux::Registration,
+    name: &CStr,
+) -> Result<*mut bindings::fpga_manager> {
+    let parent = find_on_bus(dev, name)?;
+    // SAFETY: `fpga_mgr_get()` only compares the pointer with the managers' parents.
+    let mgr = unsafe {
+        bindings::fpga_mgr_get(
+            ptr::from_ref(&*parent)
+                .cast::<bindings::device>()
+                .cast_mut(),
+        )
+    };
+    // The lookup's reference goes; the get holds the manager.
+    drop(parent);
+    kernel::error::from_err_ptr(mgr)
 }
