@@ -12,12 +12,12 @@
 //! `crate::lifecycle`.
 
 pub mod bindings;
+#[macro_use]
+pub mod c_abi;
 pub mod c_result;
 pub mod class;
 pub mod configfs;
 pub mod errno;
-#[macro_use]
-pub mod export;
 pub mod ida;
 pub mod image_flags;
 pub mod list;

@@ -5,6 +5,9 @@
 //!
 //! Each function converts its C arguments, calls the core in `bridge.rs`, and converts the
 //! result back (`0`/`-errno`, or a pointer/`ERR_PTR()`), as `drivers/fpga/fpga-bridge.c` does.
+//!
+//! `c_abi_checked!` after each function checks it against its C declaration, and
+//! `ffi/exports/fpga_bridge_exports.c` exports it with `EXPORT_SYMBOL_GPL()`.
 
 use crate::{
     bridge::Bridge,
@@ -45,7 +48,7 @@ pub(crate) unsafe extern "C" fn fpga_bridge_enable(bridge_: *mut bindings::fpga_
         None => EINVAL.to_errno(),
     }
 }
-export_symbol_gpl!(fpga_bridge_enable);
+c_abi_checked!(fpga_bridge_enable);
 
 /// Disables transactions on the bridge. Return: as [`fpga_bridge_enable`].
 ///
@@ -60,7 +63,7 @@ pub(crate) unsafe extern "C" fn fpga_bridge_disable(bridge_: *mut bindings::fpga
         None => EINVAL.to_errno(),
     }
 }
-export_symbol_gpl!(fpga_bridge_disable);
+c_abi_checked!(fpga_bridge_disable);
 
 /// Records `info` for a bridge just got.
 fn with_info(
@@ -86,7 +89,7 @@ pub(crate) unsafe extern "C" fn of_fpga_bridge_get(
     let got = crate::BRIDGES.lock().get_by_of_node(np);
     to_ptr(with_info(got, info))
 }
-export_symbol_gpl!(of_fpga_bridge_get);
+c_abi_checked!(of_fpga_bridge_get);
 
 /// Takes an exclusive reference to the bridge registered for the parent device `dev`, as
 /// [`of_fpga_bridge_get`] does.
@@ -102,7 +105,7 @@ pub(crate) unsafe extern "C" fn fpga_bridge_get(
     let got = crate::BRIDGES.lock().get_by_parent(dev);
     to_ptr(with_info(got, info))
 }
-export_symbol_gpl!(fpga_bridge_get);
+c_abi_checked!(fpga_bridge_get);
 
 /// Releases an exclusive reference: forgets the image info, unpins the driver's module and
 /// drops the device reference.
@@ -119,7 +122,7 @@ pub(crate) unsafe extern "C" fn fpga_bridge_put(bridge_: *mut bindings::fpga_bri
         drop(unsafe { Held::<Bridge>::from_c(bridge_) });
     }
 }
-export_symbol_gpl!(fpga_bridge_put);
+c_abi_checked!(fpga_bridge_put);
 
 /// Sets every bridge of `list` in order; stops at the first error, as upstream does.
 ///
@@ -151,7 +154,7 @@ pub(crate) unsafe extern "C" fn fpga_bridges_enable(bridge_list: *mut bindings::
     // SAFETY: `bridge_list` is a valid list of bridges the caller holds (C API contract).
     to_ret(unsafe { set_all(bridge_list, true) })
 }
-export_symbol_gpl!(fpga_bridges_enable);
+c_abi_checked!(fpga_bridges_enable);
 
 /// Disables each bridge of the list, in order. Return: as [`fpga_bridges_enable`].
 ///
@@ -163,7 +166,7 @@ pub(crate) unsafe extern "C" fn fpga_bridges_disable(bridge_list: *mut bindings:
     // SAFETY: `bridge_list` is a valid list of bridges the caller holds (C API contract).
     to_ret(unsafe { set_all(bridge_list, false) })
 }
-export_symbol_gpl!(fpga_bridges_disable);
+c_abi_checked!(fpga_bridges_disable);
 
 /// Puts every bridge of the list and empties it. Each bridge leaves the list before it is put,
 /// since the put may free it (upstream does it the other way round, hole L5).
@@ -193,7 +196,7 @@ pub(crate) unsafe extern "C" fn fpga_bridges_put(bridge_list: *mut bindings::lis
         drop(unsafe { Held::<Bridge>::from_c(Bridge::from_node(node).as_c()) });
     }
 }
-export_symbol_gpl!(fpga_bridges_put);
+c_abi_checked!(fpga_bridges_put);
 
 /// Adds a bridge got by a lookup to `list`.
 ///
@@ -238,7 +241,7 @@ pub(crate) unsafe extern "C" fn of_fpga_bridge_get_to_list(
     // SAFETY: `bridge_list` is valid (caller's requirement).
     unsafe { add_to_list(got, bridge_list) }
 }
-export_symbol_gpl!(of_fpga_bridge_get_to_list);
+c_abi_checked!(of_fpga_bridge_get_to_list);
 
 /// Takes an exclusive reference to the bridge of the parent device `dev` and adds it to the
 /// head of the list. Return: 0 or the error of [`fpga_bridge_get`].
@@ -261,7 +264,7 @@ pub(crate) unsafe extern "C" fn fpga_bridge_get_to_list(
     // SAFETY: `bridge_list` is valid (caller's requirement).
     unsafe { add_to_list(got, bridge_list) }
 }
-export_symbol_gpl!(fpga_bridge_get_to_list);
+c_abi_checked!(fpga_bridge_get_to_list);
 
 /// Creates and registers a bridge (`br%d`) under `parent` with ops from `owner`.
 ///
@@ -282,7 +285,7 @@ pub(crate) unsafe extern "C" fn __fpga_bridge_register(
 ) -> *mut bindings::fpga_bridge {
     to_ptr(Bridge::register(parent, name, br_ops, priv_, owner))
 }
-export_symbol_gpl!(__fpga_bridge_register);
+c_abi_checked!(__fpga_bridge_register);
 
 /// Unregisters a bridge: new gets and ops fail with `-ENODEV`, ops in flight are waited for,
 /// then the driver's `fpga_bridge_remove` runs and the device goes. A holder keeps a valid
@@ -300,7 +303,7 @@ pub(crate) unsafe extern "C" fn fpga_bridge_unregister(bridge_: *mut bindings::f
         unsafe { b.unregister() };
     }
 }
-export_symbol_gpl!(fpga_bridge_unregister);
+c_abi_checked!(fpga_bridge_unregister);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): the guarantees of this core that the safe Rust API's
 /// bridges rely on, as a symbol. [`fpga_bridge_unregister`] returns only when no op runs, and no
@@ -310,7 +313,7 @@ export_symbol_gpl!(fpga_bridge_unregister);
 /// on the upstream C core, which gives neither. Calling it does nothing.
 #[no_mangle]
 pub(crate) extern "C" fn fpga_bridge_lifecycle_guarantees() {}
-export_symbol_gpl!(fpga_bridge_lifecycle_guarantees);
+c_abi_checked!(fpga_bridge_lifecycle_guarantees);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): claims a bridge the caller holds for `claimant`, the
 /// region that programs through it, until [`fpga_bridge_unclaim`] or the bridge's
@@ -331,7 +334,7 @@ pub(crate) unsafe extern "C" fn fpga_bridge_claim(
         _ => EINVAL.to_errno(),
     }
 }
-export_symbol_gpl!(fpga_bridge_claim);
+c_abi_checked!(fpga_bridge_claim);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): gives up `claimant`'s claim on a bridge (nothing if it
 /// has none).
@@ -349,7 +352,7 @@ pub(crate) unsafe extern "C" fn fpga_bridge_unclaim(
         b.unclaim(claimant as usize);
     }
 }
-export_symbol_gpl!(fpga_bridge_unclaim);
+c_abi_checked!(fpga_bridge_unclaim);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): freezes (disables) a bridge `claimant` claimed and gives
 /// the claim up, as a region does when its overlay is removed. The claim stands for upstream's
@@ -377,4 +380,4 @@ pub(crate) unsafe extern "C" fn fpga_bridge_freeze_claimed(
     };
     to_ret(b.freeze_claimed(claimant as usize, info))
 }
-export_symbol_gpl!(fpga_bridge_freeze_claimed);
+c_abi_checked!(fpga_bridge_freeze_claimed);

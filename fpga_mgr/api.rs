@@ -5,6 +5,9 @@
 //!
 //! Each function converts its C arguments, calls the core in `manager.rs`/`load.rs`, and converts
 //! the result back (`0`/`-errno`, or a pointer/`ERR_PTR()`), as `drivers/fpga/fpga-mgr.c` does.
+//!
+//! `c_abi_checked!` after each function checks it against its C declaration, and
+//! `ffi/exports/fpga_mgr_exports.c` exports it with `EXPORT_SYMBOL_GPL()`.
 
 use crate::{
     ffi::bindings,
@@ -63,7 +66,7 @@ pub(crate) unsafe extern "C" fn fpga_mgr_load(
     // SAFETY: `info` is valid (caller's requirement).
     to_ret(unsafe { load::load(m, info) })
 }
-export_symbol_gpl!(fpga_mgr_load);
+c_abi_checked!(fpga_mgr_load);
 
 /// Takes the manager for exclusive use. Return: 0, `-EBUSY` if another user holds it,
 /// `-ENODEV` if it is unregistered.
@@ -79,7 +82,7 @@ pub(crate) unsafe extern "C" fn fpga_mgr_lock(mgr: *mut bindings::fpga_manager) 
         None => EINVAL.to_errno(),
     }
 }
-export_symbol_gpl!(fpga_mgr_lock);
+c_abi_checked!(fpga_mgr_lock);
 
 /// Ends exclusive use of the manager.
 ///
@@ -93,7 +96,7 @@ pub(crate) unsafe extern "C" fn fpga_mgr_unlock(mgr: *mut bindings::fpga_manager
         m.unlock();
     }
 }
-export_symbol_gpl!(fpga_mgr_unlock);
+c_abi_checked!(fpga_mgr_unlock);
 
 /// Gets the manager registered for the parent device `dev`: pins its driver's module and takes
 /// a device reference, until [`fpga_mgr_put`]. Return: the manager, or `ERR_PTR(-ENODEV)` if
@@ -108,7 +111,7 @@ pub(crate) unsafe extern "C" fn fpga_mgr_get(
 ) -> *mut bindings::fpga_manager {
     to_ptr(crate::MANAGERS.lock().get_by_parent(dev).map(Held::into_c))
 }
-export_symbol_gpl!(fpga_mgr_get);
+c_abi_checked!(fpga_mgr_get);
 
 /// Gets the manager of the device-tree node `node` (that of its parent device), as
 /// [`fpga_mgr_get`] does.
@@ -127,7 +130,7 @@ pub(crate) unsafe extern "C" fn of_fpga_mgr_get(
             .map(Held::into_c),
     )
 }
-export_symbol_gpl!(of_fpga_mgr_get);
+c_abi_checked!(of_fpga_mgr_get);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): gets `mgr` if it is still registered, else the manager
 /// registered since for the same device (the same firmware node, or, for drivers that declared
@@ -150,7 +153,7 @@ pub(crate) unsafe extern "C" fn fpga_mgr_get_current(
         None => EINVAL.to_ptr(),
     }
 }
-export_symbol_gpl!(fpga_mgr_get_current);
+c_abi_checked!(fpga_mgr_get_current);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): declares that the `<bus>/<name>` of `mgr`'s parent
 /// identifies the programmed device stably (a fixed platform-device id, a PCI address), so that
@@ -169,7 +172,7 @@ pub(crate) unsafe extern "C" fn fpga_mgr_identify_by_name(mgr: *mut bindings::fp
         m.identify_by_name();
     }
 }
-export_symbol_gpl!(fpga_mgr_identify_by_name);
+c_abi_checked!(fpga_mgr_identify_by_name);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): the `fpga_manager` class, for a class interface
 /// (`class_interface_register()`) that adds to every manager's device without a change to this
@@ -179,7 +182,7 @@ export_symbol_gpl!(fpga_mgr_identify_by_name);
 pub(crate) extern "C" fn fpga_mgr_class() -> *const bindings::class {
     crate::FPGA_MGR_CLASS.as_raw()
 }
-export_symbol_gpl!(fpga_mgr_class);
+c_abi_checked!(fpga_mgr_class);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): the guarantees of this core that the safe Rust API
 /// relies on, as a symbol. [`fpga_mgr_unregister`] returns only when no op runs, and no op
@@ -189,7 +192,7 @@ export_symbol_gpl!(fpga_mgr_class);
 /// after its unregistration. Calling it does nothing.
 #[no_mangle]
 pub(crate) extern "C" fn fpga_mgr_lifecycle_guarantees() {}
-export_symbol_gpl!(fpga_mgr_lifecycle_guarantees);
+c_abi_checked!(fpga_mgr_lifecycle_guarantees);
 
 /// Releases a manager from a get: unpins its driver's module and drops the device reference.
 ///
@@ -205,7 +208,7 @@ pub(crate) unsafe extern "C" fn fpga_mgr_put(mgr: *mut bindings::fpga_manager) {
         drop(unsafe { Held::<Manager>::from_c(mgr) });
     }
 }
-export_symbol_gpl!(fpga_mgr_put);
+c_abi_checked!(fpga_mgr_put);
 
 /// Creates and registers a manager (`fpga%d`) under `parent` with ops from `owner`.
 ///
@@ -230,7 +233,7 @@ pub(crate) unsafe extern "C" fn __fpga_mgr_register_full(
     // SAFETY: `info` is valid (caller's requirement).
     to_ptr(Manager::register(parent, unsafe { &*info }, owner))
 }
-export_symbol_gpl!(__fpga_mgr_register_full);
+c_abi_checked!(__fpga_mgr_register_full);
 
 /// The manager info of the short registration functions.
 fn short_info(
@@ -265,7 +268,7 @@ pub(crate) unsafe extern "C" fn __fpga_mgr_register(
     // requires (this function's requirements are the same); `info` is a valid local.
     unsafe { __fpga_mgr_register_full(parent, &info, owner) }
 }
-export_symbol_gpl!(__fpga_mgr_register);
+c_abi_checked!(__fpga_mgr_register);
 
 /// Unregisters a manager: new gets and loads fail with `-ENODEV`, loads and `status` reads in
 /// flight are waited for, then the driver's `fpga_remove` runs and the device goes. Users that
@@ -283,7 +286,7 @@ pub(crate) unsafe extern "C" fn fpga_mgr_unregister(mgr: *mut bindings::fpga_man
         unsafe { m.unregister() };
     }
 }
-export_symbol_gpl!(fpga_mgr_unregister);
+c_abi_checked!(fpga_mgr_unregister);
 
 /// The devres release of the managed registrations.
 ///
@@ -335,7 +338,7 @@ pub(crate) unsafe extern "C" fn __devm_fpga_mgr_register_full(
     }
     mgr
 }
-export_symbol_gpl!(__devm_fpga_mgr_register_full);
+c_abi_checked!(__devm_fpga_mgr_register_full);
 
 /// [`__fpga_mgr_register`], unregistered automatically when `parent`'s driver detaches.
 ///
@@ -356,4 +359,4 @@ pub(crate) unsafe extern "C" fn __devm_fpga_mgr_register(
     // `__devm_fpga_mgr_register_full` requires (this function's requirements are the same).
     unsafe { __devm_fpga_mgr_register_full(parent, &info, owner) }
 }
-export_symbol_gpl!(__devm_fpga_mgr_register);
+c_abi_checked!(__devm_fpga_mgr_register);

@@ -4,6 +4,7 @@
 //!
 //! C header: [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h);
 //! mirrors `fpga_image_info_alloc()`/`fpga_image_info_free()` of `drivers/fpga/fpga-mgr.c`.
+//! Both are exported by `ffi/exports/fpga_mgr_exports.c`.
 
 use crate::ffi::bindings;
 use core::ptr;
@@ -45,7 +46,7 @@ pub(crate) unsafe extern "C" fn fpga_image_info_alloc(
     unsafe { (*info).dev = dev };
     info
 }
-export_symbol_gpl!(fpga_image_info_alloc);
+c_abi_checked!(fpga_image_info_alloc);
 
 /// Frees an info from [`fpga_image_info_alloc`], with its devres `firmware_name`, and drops its
 /// reference to the device. NULL is a no-op.
@@ -70,4 +71,4 @@ pub(crate) unsafe extern "C" fn fpga_image_info_free(info: *mut bindings::fpga_i
     // SAFETY: Drops the reference `fpga_image_info_alloc` took.
     unsafe { bindings::put_device(dev) };
 }
-export_symbol_gpl!(fpga_image_info_free);
+c_abi_checked!(fpga_image_info_free);

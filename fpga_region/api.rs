@@ -5,6 +5,9 @@
 //!
 //! Each function converts its C arguments, calls the core in `region.rs`/`program.rs`, and
 //! converts the result back, as `drivers/fpga/fpga-region.c` does.
+//!
+//! `c_abi_checked!` after each function checks it against its C declaration, and
+//! `ffi/exports/fpga_region_exports.c` exports it with `EXPORT_SYMBOL_GPL()`.
 
 use crate::{
     ffi::bindings,
@@ -52,7 +55,7 @@ pub(crate) unsafe extern "C" fn fpga_region_class_find(
         None => ptr::null_mut(),
     }
 }
-export_symbol_gpl!(fpga_region_class_find);
+c_abi_checked!(fpga_region_class_find);
 
 /// Programs the FPGA region with `region->info`: pins the region's, the manager's and each
 /// bridge's owner module, locks the manager, disables the bridges, loads, enables the bridges,
@@ -73,7 +76,7 @@ pub(crate) unsafe extern "C" fn fpga_region_program_fpga(
         None => EINVAL.to_errno(),
     }
 }
-export_symbol_gpl!(fpga_region_program_fpga);
+c_abi_checked!(fpga_region_program_fpga);
 
 /// Creates and registers a region (`region%d`) under `parent`, programmed by `info->mgr`
 /// (which may be NULL) and with the bridges `info->get_bridges` (from `owner`) finds.
@@ -105,7 +108,7 @@ pub(crate) unsafe extern "C" fn __fpga_region_register_full(
     // SAFETY: `info` is valid (caller's requirement).
     to_ptr(Region::register(parent, unsafe { &*info }, owner))
 }
-export_symbol_gpl!(__fpga_region_register_full);
+c_abi_checked!(__fpga_region_register_full);
 
 /// [`__fpga_region_register_full`] with a manager and `get_bridges` only.
 ///
@@ -129,7 +132,7 @@ pub(crate) unsafe extern "C" fn __fpga_region_register(
     // (this function's requirements are the same); `info` is a valid local.
     unsafe { __fpga_region_register_full(parent, &info, owner) }
 }
-export_symbol_gpl!(__fpga_region_register);
+c_abi_checked!(__fpga_region_register);
 
 /// Unregisters a region: new programmings fail with `-ENODEV`, the one in flight is waited for,
 /// and the device goes.
@@ -146,7 +149,7 @@ pub(crate) unsafe extern "C" fn fpga_region_unregister(region_: *mut bindings::f
         unsafe { r.unregister() };
     }
 }
-export_symbol_gpl!(fpga_region_unregister);
+c_abi_checked!(fpga_region_unregister);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): freezes (disables) the bridges `region` claimed when
 /// it programmed through them and gives the claims up, as the removal of the region's overlay
@@ -171,7 +174,7 @@ pub(crate) unsafe extern "C" fn fpga_region_freeze_bridges(
         None => EINVAL.to_errno(),
     }
 }
-export_symbol_gpl!(fpga_region_freeze_bridges);
+c_abi_checked!(fpga_region_freeze_bridges);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): an overlay about to program `region` (of_fpga_region's
 /// notifier) takes the region's image for itself, so that one image at a time is loaded, whether
@@ -202,7 +205,7 @@ pub(crate) unsafe extern "C" fn fpga_region_overlay_claim(
         Err(e) => e.to_errno(),
     }
 }
-export_symbol_gpl!(fpga_region_overlay_claim);
+c_abi_checked!(fpga_region_overlay_claim);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): the overlay `overlay` gives `region`'s image up (it was
 /// removed, or failed to program the region); nothing if it does not own it.
@@ -221,7 +224,7 @@ pub(crate) unsafe extern "C" fn fpga_region_overlay_release(
         r.owner().release_overlay(overlay as usize);
     }
 }
-export_symbol_gpl!(fpga_region_overlay_release);
+c_abi_checked!(fpga_region_overlay_release);
 
 /// fpga-rs extension (`ffi/fpga-rs.h`): whether the overlay `overlay` owns `region`'s image
 /// (it claimed it with [`fpga_region_overlay_claim`] and has not given it up). Return: `false`
@@ -242,4 +245,4 @@ pub(crate) unsafe extern "C" fn fpga_region_overlay_owns(
         None => false,
     }
 }
-export_symbol_gpl!(fpga_region_overlay_owns);
+c_abi_checked!(fpga_region_overlay_owns);

@@ -39,24 +39,57 @@ status=$?
 grep -qE '^(warning|error)' "$OUT/clippy.log" && status=1
 record clippy_clean $status "$OUT/clippy.log"
 
-# The C ABI: every symbol upstream's core exports (EXPORT_SYMBOL_GPL in
-# drivers/fpga/fpga-{mgr,bridge,region}.c of this kernel's source) is in the
-# Module.symvers of the modules just built, from the Rust module of the same
-# name, as EXPORT_SYMBOL_GPL: the export records assembled for this ARCH.
+# The C ABI: the Module.symvers of the modules just built has, as
+# EXPORT_SYMBOL_GPL, every symbol upstream's cores export (EXPORT_SYMBOL_GPL in
+# drivers/fpga/fpga-{mgr,bridge,region}.c of this kernel's source) from the
+# Rust module of the same name, the fpga-rs extensions (the functions
+# ffi/fpga-rs.h declares) from the module of their prefix, and nothing else.
 : >"$OUT/exports.log"
-n=0
-for core in fpga-mgr fpga-bridge fpga-region; do
-	for sym in $(sed -n 's/^EXPORT_SYMBOL_GPL(\([a-z_0-9]*\));/\1/p' "$KERNEL_TREE/drivers/fpga/$core.c"); do
-		n=$((n + 1))
-		awk -v s="$sym" -v m="${core//-/_}" '$2 == s && $3 ~ ("(^|/)" m "$") && $4 == "EXPORT_SYMBOL_GPL" { f = 1 } END { exit !f }' \
-			"$FPGA_RS_ROOT/Module.symvers" ||
-			echo "$ARCH: $sym (upstream $core.ko) is not exported GPL by ${core//-/_}.ko" >>"$OUT/exports.log"
+expected_exports() {
+	local core sym
+	for core in fpga-mgr fpga-bridge fpga-region; do
+		for sym in $(sed -n 's/^EXPORT_SYMBOL_GPL(\([a-z_0-9]*\));/\1/p' "$KERNEL_TREE/drivers/fpga/$core.c"); do
+			echo "$sym ${core//-/_}"
+		done
 	done
-done
-[ "$n" -ge 30 ] || echo "only $n exports found in $KERNEL_TREE/drivers/fpga (expected 30)" >>"$OUT/exports.log"
-echo "lint: $ARCH Module.symvers: $((n - $(wc -l <"$OUT/exports.log"))) of $n upstream exports"
+	for sym in $(sed -n 's/^[a-z].*[ *]\([a-z_0-9]*\)(.*/\1/p' ffi/fpga-rs.h); do
+		case $sym in
+		fpga_mgr_*) echo "$sym fpga_mgr" ;;
+		fpga_bridge_*) echo "$sym fpga_bridge" ;;
+		fpga_region_*) echo "$sym fpga_region" ;;
+		*) echo "$sym (ffi/fpga-rs.h: no core of this prefix)" ;;
+		esac
+	done
+}
+expected_exports | sort >"$OUT/exports.expected"
+awk '$4 == "EXPORT_SYMBOL_GPL" { m = $3; sub(".*/", "", m); print $2, m }' "$FPGA_RS_ROOT/Module.symvers" |
+	sort >"$OUT/exports.built"
+n=$(grep -c . "$OUT/exports.expected")
+upstream=$(grep -vwf <(sed -n 's/^[a-z].*[ *]\([a-z_0-9]*\)(.*/\1/p' ffi/fpga-rs.h) "$OUT/exports.expected" | grep -c .)
+comm -23 "$OUT/exports.expected" "$OUT/exports.built" | sed "s/^/$ARCH: not exported GPL by its module: /" >>"$OUT/exports.log"
+comm -13 "$OUT/exports.expected" "$OUT/exports.built" | sed "s/^/$ARCH: exported, but neither upstream's nor in ffi\/fpga-rs.h: /" >>"$OUT/exports.log"
+[ "$upstream" -ge 30 ] || echo "only $upstream exports found in $KERNEL_TREE/drivers/fpga (expected 30)" >>"$OUT/exports.log"
+echo "lint: $ARCH Module.symvers: $(comm -12 "$OUT/exports.expected" "$OUT/exports.built" | grep -c .) of $n exports ($upstream upstream, $((n - upstream)) fpga-rs extensions)"
 [ -s "$OUT/exports.log" ]
-record upstream_exports_in_module_symvers $((1 - $?)) "$OUT/exports.log"
+record exports_in_module_symvers $((1 - $?)) "$OUT/exports.log"
+
+# Each core's C-API functions are one list, written three times: the
+# #[no_mangle] functions of <core>/*.rs, the names c_abi_checked! checks there
+# against their C declarations, and the EXPORT_SYMBOL_GPL() lines of
+# ffi/exports/<core>_exports.c.
+: >"$OUT/c-abi.log"
+for core in fpga_mgr fpga_bridge fpga_region; do
+	awk '/^#\[no_mangle\]/ { getline; if (match($0, /fn [A-Za-z_0-9]+\(/)) print substr($0, RSTART + 3, RLENGTH - 4) }' \
+		"$core"/*.rs | sort >"$OUT/c-abi.defined"
+	sed -n 's/^c_abi_checked!(\([A-Za-z_0-9]*\));$/\1/p' "$core"/*.rs | sort >"$OUT/c-abi.checked"
+	sed -n 's/^EXPORT_SYMBOL_GPL(\([A-Za-z_0-9]*\));$/\1/p' "ffi/exports/${core}_exports.c" | sort >"$OUT/c-abi.exported"
+	comm -23 "$OUT/c-abi.defined" "$OUT/c-abi.checked" | sed "s/^/$core: #[no_mangle], not c_abi_checked!: /"
+	comm -13 "$OUT/c-abi.defined" "$OUT/c-abi.checked" | sed "s/^/$core: c_abi_checked!, not #[no_mangle]: /"
+	comm -23 "$OUT/c-abi.defined" "$OUT/c-abi.exported" | sed "s/^/$core: #[no_mangle], not in ffi\/exports\/${core}_exports.c: /"
+	comm -13 "$OUT/c-abi.defined" "$OUT/c-abi.exported" | sed "s/^/$core: in ffi\/exports\/${core}_exports.c, not #[no_mangle]: /"
+done >"$OUT/c-abi.log"
+[ -s "$OUT/c-abi.log" ]
+record c_api_functions_checked_and_exported $((1 - $?)) "$OUT/c-abi.log"
 
 # Every unsafe block is justified by a SAFETY comment (coding guidelines).
 : >"$OUT/safety.log"
