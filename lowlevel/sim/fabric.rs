@@ -2,13 +2,13 @@
 
 //! A simulated FPGA under its manager, what `sim_socfpga` and `sim_zynq` share: the driver data
 //! the manager's ops run on, the FPGA bound to a device with its manager and its debugfs file
-//! `<device name>/fabric` (and `release`, `hold.rs`), and the lines every `fabric` file ends
+//! `<device name>/fabric` (and `release`, `pause.rs`), and the lines every `fabric` file ends
 //! with. A driver brings the FPGA model `F`, its ops (`impl Ops for FpgaData<F>`) and what its
 //! `fabric` file shows first.
 
 use super::{
     fault::Fault,
-    hold::{Hold, ReleaseEntry, ReleaseFile},
+    pause::{Pause, ReleaseEntry, ReleaseFile},
     state_file::StateFile,
 };
 use crate::fpga::manager::{Ops, Registration};
@@ -26,9 +26,9 @@ pub struct FpgaData<F> {
     pub dev: ARef<Device>,
     /// The FPGA.
     pub fpga: Arc<Mutex<F>>,
-    /// Holds the first `write()` of each programming until released, if the driver's `hold`
+    /// Holds the first `write()` of each programming until released, if the driver's `pause`
     /// parameter says so.
-    pub hold: Arc<Hold>,
+    pub pause: Arc<Pause>,
 }
 
 impl<F> FpgaData<F> {
@@ -55,25 +55,25 @@ where
     FpgaData<F>: Ops,
 {
     /// The FPGA `fpga` on `dev`, with its manager called `name`, owned by `module`, its `fabric`
-    /// file, which `show` writes, and its `release` file; programmings are held if `hold`.
+    /// file, which `show` writes, and its `release` file; programmings are held if `pause`.
     pub fn new<S>(
         dev: &Device<Bound>,
         name: &'static CStr,
         fpga: F,
         show: &'static S,
-        hold: bool,
+        pause: bool,
         module: &'static ThisModule,
     ) -> Result<Self>
     where
         S: Fn(&Arc<Mutex<F>>, &mut fmt::Formatter<'_>) -> fmt::Result + Send + Sync,
     {
         let (fpga, fabric) = StateFile::new(dev, c"fabric", fpga, show)?;
-        let hold = Hold::new(hold)?;
-        let release = ReleaseFile::create(fabric.dir(), &hold)?;
+        let pause = Pause::new(pause)?;
+        let release = ReleaseFile::create(fabric.dir(), &pause)?;
         let data = FpgaData {
             dev: dev.into(),
             fpga,
-            hold,
+            pause,
         };
         Ok(Self {
             _mgr: Registration::new(dev, name, Ok::<_, Error>(data), module)?,

@@ -50,9 +50,9 @@ module! {
             default: 1,
             description: "Manage one FPGA on the faux device sim-socfpga (0: device tree only)",
         },
-        hold: u32 {
+        pause: u32 {
             default: 0,
-            description: "1: hold the first write of each programming until a number is written \
+            description: "1: pause the first write of each programming until a number is written \
                           to debugfs <device>/release (at most 300 s), for tests",
         },
         conf_done_delay_ms: u32 {
@@ -109,7 +109,7 @@ impl Ops for SimSocfpga {
     }
 
     fn write_init(&self, info: &ImageInfo, header: &[u8]) -> Result {
-        self.hold.arm();
+        self.pause.arm();
         let mut fpga = self.fpga.lock();
         if info.partial() {
             let fault = fpga.engine.reject(Fault::new(
@@ -128,7 +128,7 @@ impl Ops for SimSocfpga {
     }
 
     fn write(&self, data: &[u8]) -> Result {
-        self.hold.wait(&self.dev)?;
+        self.pause.wait(&self.dev)?;
         let mut fpga = self.fpga.lock();
         fpga.writes += 1;
         if let Some(fault) = fault::injected(
@@ -241,7 +241,7 @@ impl SimDevice for Instance {
             NAME,
             fpga,
             &show_fabric,
-            *module_parameters::hold.value() != 0,
+            *module_parameters::pause.value() != 0,
             module,
         )
     }

@@ -61,9 +61,9 @@ module! {
             default: 1,
             description: "Manage one FPGA on the faux device sim-zynq (0: device tree only)",
         },
-        hold: u32 {
+        pause: u32 {
             default: 0,
-            description: "1: hold the first write of each programming until a number is written \
+            description: "1: pause the first write of each programming until a number is written \
                           to debugfs <device>/release (at most 300 s), for tests",
         },
         done_timeout_ms: u32 {
@@ -127,7 +127,7 @@ type SimZynq = FpgaData<Fpga>;
 impl SimZynq {
     /// Feeds one chunk of configuration data to the FPGA.
     fn write_chunk(&self, data: &[u8]) -> Result {
-        self.hold.wait(&self.dev)?;
+        self.pause.wait(&self.dev)?;
         let mut fpga = self.fpga.lock();
         fpga.writes += 1;
         if let Some(fault) = fault::injected(
@@ -203,7 +203,7 @@ impl Ops for SimZynq {
     }
 
     fn write_init(&self, info: &ImageInfo, _header: &[u8]) -> Result {
-        self.hold.arm();
+        self.pause.arm();
         let mut fpga = self.fpga.lock();
         fpga.writes = 0;
         fpga.data_offset = info.header_size();
@@ -359,7 +359,7 @@ impl SimDevice for Instance {
             name,
             fpga,
             &show_fabric,
-            *module_parameters::hold.value() != 0,
+            *module_parameters::pause.value() != 0,
             module,
         )
     }

@@ -154,7 +154,7 @@ rmdir $O/full
 # The vendor firmware attribute while a region programs the manager: EBUSY.
 check insmod_compat_sysfs insmod $R/compat/fpga_compat_sysfs.ko
 rmmod sim_zynq
-check insmod_zynq_held insmod $R/lowlevel/sim_zynq.ko faux=0 hold=1
+check insmod_zynq_held insmod $R/lowlevel/sim_zynq.ko faux=0 pause=1
 X=$(class_dev fpga_manager "Xilinx Zynq FPGA Manager (fpga-rs simulation)")
 mkdir $O/held
 (echo -n compat-zynq-pl.dtbo >$O/held/path; echo $? >/tmp/held.rc) &

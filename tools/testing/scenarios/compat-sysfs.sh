@@ -6,7 +6,7 @@
 # simulated FPGAs' faux managers. Checked: the attributes' modes and formats,
 # what reaches the simulated fabric, the errnos a write returns, the manager
 # states a tool reads, the module refcounts during and after a load (held in
-# its first write with hold=1), and that an idle low-level module unloads.
+# its first write with pause=1), and that an idle low-level module unloads.
 
 . $R/boards.sh
 load_cores
@@ -89,7 +89,7 @@ echo 0 >$X/flags
 # A load held in its first write: the owner is pinned only during it, and the
 # manager is locked (EBUSY) as it is for a region programming through it.
 rmmod sim_socfpga
-check insmod_socfpga_held insmod $R/lowlevel/sim_socfpga.ko hold=1
+check insmod_socfpga_held insmod $R/lowlevel/sim_socfpga.ko pause=1
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
 check attributes_on_a_new_manager test -e $A/firmware
 check_eq flags_of_a_new_manager "0" "$(cat $A/flags)"

@@ -14,7 +14,7 @@ C=/sys/kernel/config/fpga_regions
 for m in fpga_mgr fpga_bridge fpga_region; do
 	insmod $R/modules/$m.ko
 done
-check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko hold=1
+check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko pause=1
 check insmod_lowlevel_bridge insmod $R/fixtures/fpga_test_bridge.ko
 check insmod_region insmod $R/fixtures/fpga_test_region.ko
 M=$(class_dev fpga_manager "fpga-rs test manager")

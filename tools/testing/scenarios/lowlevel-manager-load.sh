@@ -158,9 +158,9 @@ check insmod_socfpga_stalled_poller insmod $R/lowlevel/sim_socfpga.ko conf_done_
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
 valid socfpga_stalled_poller_samples_after_deadline 1 socfpga-valid.rbf $A $AF timeout_us=2000
 rmmod sim_socfpga
-# A programming held in its first write() (hold=1) until released: look at
+# A programming held in its first write() (pause=1) until released: look at
 # it mid-way.
-check insmod_socfpga_held insmod $R/lowlevel/sim_socfpga.ko hold=1
+check insmod_socfpga_held insmod $R/lowlevel/sim_socfpga.ko pause=1
 A=$(class_dev fpga_manager "Altera SOCFPGA FPGA Manager (fpga-rs simulation)")
 cp $FW/socfpga-valid.rbf $FW/load.img
 insmod $R/fixtures/fpga_image_loader.ko mgr=1 &

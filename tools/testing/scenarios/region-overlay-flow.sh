@@ -16,7 +16,7 @@ for m in fpga_mgr fpga_bridge fpga_region of_fpga_region; do
 	insmod $R/modules/$m.ko
 done
 
-check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko hold=1
+check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko pause=1
 check insmod_lowlevel_bridge insmod $R/fixtures/fpga_test_bridge.ko
 check insmod_board insmod $R/fixtures/fpga_overlay_board.ko
 M=$(class_dev fpga_manager "fpga-rs test manager (of)")
@@ -42,7 +42,7 @@ refs() {
 # Upstream's of-fpga-region holds the manager (and its module) from probe on.
 check_eq region_pins_no_module_when_idle "0 0 0" "$(refs)"
 
-# Apply the image overlay; the manager holds the write (hold=1) until
+# Apply the image overlay; the manager holds the write (pause=1) until
 # released: look at the programming mid-way.
 insmod $R/fixtures/fpga_overlay_image.ko image=1 2>/tmp/overlay.err &
 applying=$!

@@ -17,7 +17,7 @@ for m in fpga_mgr fpga_bridge fpga_region; do
 	insmod $R/modules/$m.ko
 done
 
-check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko hold=1
+check insmod_lowlevel_manager insmod $R/fixtures/fpga_test_mgr.ko pause=1
 check insmod_lowlevel_bridge insmod $R/fixtures/fpga_test_bridge.ko
 check insmod_region insmod $R/fixtures/fpga_test_region.ko
 M=$(class_dev fpga_manager "fpga-rs test manager")
@@ -35,7 +35,7 @@ refs() {
 before=$(refs)
 check_eq region_pins_no_module_when_idle "0 0 0" "$before"
 
-# A programming whose write the manager holds (hold=1) until released: look
+# A programming whose write the manager holds (pause=1) until released: look
 # at it mid-way.
 insmod $R/fixtures/fpga_region_programmer.ko image=1 2>/tmp/programmer.err &
 programmer=$!

@@ -2,7 +2,7 @@
 
 //! A programming held mid-way, for the tests that look at it then (module references, sysfs
 //! state, an rmmod that must be refused) without betting on how long it takes: with the
-//! driver's `hold=1`, the first `write()` of each programming sleeps until a number is written
+//! driver's `pause=1`, the first `write()` of each programming sleeps until a number is written
 //! to the device's debugfs file `release`, which wakes it (a condition variable, no polling).
 //! It fails with `ETIMEDOUT` after 300 s instead (longer than a scenario waits for a state,
 //! `tools/testing/vm/ktap.sh`), so that a test that never releases it cannot hang the kernel,
@@ -23,33 +23,33 @@ use kernel::{
 /// How long a held `write()` waits for its release, in milliseconds.
 const RELEASE_TIMEOUT_MS: u32 = 300_000;
 
-/// What the hold of one simulated FPGA knows, under its lock.
-struct HoldState {
+/// What the pause of one simulated FPGA knows, under its lock.
+struct PauseState {
     /// Whether the programming in progress has not been held yet.
     armed: bool,
     /// A release was written to `release` and not yet taken by a held `write()`.
     released: bool,
 }
 
-/// The hold of one simulated FPGA.
+/// The pause of one simulated FPGA.
 #[pin_data]
-pub struct Hold {
-    /// Whether programmings are held (the driver's `hold` parameter).
+pub struct Pause {
+    /// Whether programmings are held (the driver's `pause` parameter).
     enabled: bool,
     #[pin]
-    state: Mutex<HoldState>,
+    state: Mutex<PauseState>,
     /// Wakes the held `write()` when `released` is set.
     #[pin]
     release: CondVar,
 }
 
-impl Hold {
-    /// A hold, in effect if `enabled`.
+impl Pause {
+    /// A pause, in effect if `enabled`.
     pub fn new(enabled: bool) -> Result<Arc<Self>> {
         Arc::pin_init(
             pin_init!(Self {
                 enabled,
-                state <- new_mutex!(HoldState {
+                state <- new_mutex!(PauseState {
                     armed: false,
                     released: false,
                 }),
@@ -99,16 +99,16 @@ impl Hold {
 }
 
 /// The debugfs file `release`: writing a number releases the held `write()`.
-pub struct ReleaseFile(Arc<Hold>);
+pub struct ReleaseFile(Arc<Pause>);
 
 /// The `release` file of a device, removed when dropped.
 pub type ReleaseEntry = Pin<KBox<debugfs::File<ReleaseFile>>>;
 
 impl ReleaseFile {
-    /// Creates `release` in `dir`, for `hold`.
-    pub fn create(dir: &debugfs::Dir, hold: &Arc<Hold>) -> Result<ReleaseEntry> {
+    /// Creates `release` in `dir`, for `pause`.
+    pub fn create(dir: &debugfs::Dir, pause: &Arc<Pause>) -> Result<ReleaseEntry> {
         KBox::pin_init(
-            dir.write_only_file(c"release", Ok::<_, Error>(Self(hold.clone()))),
+            dir.write_only_file(c"release", Ok::<_, Error>(Self(pause.clone()))),
             GFP_KERNEL,
         )
     }
