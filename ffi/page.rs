@@ -2,6 +2,8 @@
 
 //! The page a sysfs or configfs `show` callback fills: text written with `core::fmt`, at most
 //! [`MAX`] bytes (sysfs warns at `PAGE_SIZE`, configfs refuses more than 4096).
+//!
+//! C header: [`include/linux/sysfs.h`](srctree/include/linux/sysfs.h) (`sysfs_emit()`)
 
 use core::fmt::Write;
 use kernel::{page::PAGE_SIZE, prelude::*};

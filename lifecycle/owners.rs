@@ -17,6 +17,8 @@
 //! registered. The driver pin is therefore tied to the binding itself: a devres action on the
 //! parent, which runs when the parent unbinds (before the driver's module can be freed), marks
 //! it unbound under the pin's lock, and no get pins the driver after that.
+//!
+//! C header: [`include/linux/module.h`](srctree/include/linux/module.h)
 
 use crate::ffi::bindings;
 use core::ptr;

@@ -17,6 +17,8 @@
 //! - `fpga/image.rs` (of the safe API, which `fpga/user.rs` uses too): the owned image info of
 //!   an applied overlay.
 //! - `overlay.rs`: the overlay notifier and the image info an overlay describes.
+//!
+//! Upstream: [`drivers/fpga/of-fpga-region.c`](srctree/drivers/fpga/of-fpga-region.c)
 
 use core::ptr;
 use kernel::{device::Core, of, platform, prelude::*, sync::GlobalLockedBy};

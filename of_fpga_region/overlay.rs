@@ -5,6 +5,8 @@
 //!
 //! The overlay core serialises notifications; [`crate::INFO_LOCK`] also serialises them with
 //! region removal, the only other writer of `region->info`.
+//!
+//! Upstream: [`drivers/fpga/of-fpga-region.c`](srctree/drivers/fpga/of-fpga-region.c)
 
 use crate::{
     bindings,

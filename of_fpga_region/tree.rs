@@ -4,6 +4,8 @@
 //! (`Documentation/devicetree/bindings/fpga/fpga-region.yaml`), and what an overlay's tree holds
 //! besides the image its fragment describes (a child region that names an image, another
 //! fragment that programs).
+//!
+//! Upstream: [`drivers/fpga/of-fpga-region.c`](srctree/drivers/fpga/of-fpga-region.c)
 
 use crate::{
     bindings,

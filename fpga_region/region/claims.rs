@@ -4,6 +4,8 @@
 //! listed (`fpga_bridge_claim()`, an fpga-rs extension, `ffi/fpga-rs.h`), so that no other
 //! region programs through them until the region's overlay is removed, and the removal freezes
 //! them (`fpga_region_freeze_bridges()`) and gives the claims up.
+//!
+//! Upstream: the exclusive bridge gets of [`drivers/fpga/fpga-bridge.c`](srctree/drivers/fpga/fpga-bridge.c)
 
 use super::Region;
 use crate::ffi::bindings;
