@@ -6,7 +6,10 @@
 //! C header: [`include/linux/device/class.h`](srctree/include/linux/device/class.h)
 
 use super::bindings;
-use kernel::{device::Device, prelude::*};
+use kernel::{
+    device::Device,
+    prelude::*, //
+};
 
 /// A match function of `class_find_device()`.
 pub type MatchFn = unsafe extern "C" fn(*mut bindings::device, *const core::ffi::c_void) -> i32;

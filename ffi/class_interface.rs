@@ -6,9 +6,15 @@
 //!
 //! C header: [`include/linux/device/class.h`](srctree/include/linux/device/class.h)
 
-use super::{bindings, sysfs::AttrGroups};
+use super::{
+    bindings,
+    sysfs::AttrGroups, //
+};
 use core::ptr;
-use kernel::{prelude::*, types::Opaque};
+use kernel::{
+    prelude::*,
+    types::Opaque, //
+};
 
 /// The callbacks of a class interface, for each device of the class: `add_dev` once it is
 /// added (and, at registration, for each device there already is), `remove_dev` as it is

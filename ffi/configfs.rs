@@ -13,9 +13,12 @@
 
 use super::bindings;
 use kernel::{
-    configfs::{self, HasGroup},
+    configfs::{
+        self,
+        HasGroup, //
+    },
     prelude::*,
-    sync::Arc,
+    sync::Arc, //
 };
 
 /// A group registered under a subsystem's root; dropping it unregisters it.

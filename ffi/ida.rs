@@ -6,7 +6,10 @@
 
 use super::bindings;
 use core::pin::Pin;
-use kernel::{prelude::*, types::Opaque};
+use kernel::{
+    prelude::*,
+    types::Opaque, //
+};
 
 /// An IDA in static storage, initialised when its module loads.
 ///

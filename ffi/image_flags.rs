@@ -8,7 +8,10 @@
 //! and a region refuses them before it freezes its bridges.
 
 use super::bindings;
-use kernel::{device::Device, prelude::*};
+use kernel::{
+    device::Device,
+    prelude::*, //
+};
 
 /// Every flag of the target kernel's header.
 pub const KNOWN: u32 = bindings::FPGA_MGR_PARTIAL_RECONFIG

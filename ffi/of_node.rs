@@ -16,12 +16,18 @@
 //! C header: [`include/linux/of.h`](srctree/include/linux/of.h)
 
 use super::bindings;
-use core::ptr::{self, NonNull};
+use core::ptr::{
+    self,
+    NonNull, //
+};
 use kernel::{
     device::property::FwNode,
     prelude::*,
-    sync::aref::{ARef, AlwaysRefCounted},
-    types::Opaque,
+    sync::aref::{
+        ARef,
+        AlwaysRefCounted, //
+    },
+    types::Opaque, //
 };
 
 /// A device-tree node (`struct device_node`), of the live tree or of an overlay's tree.

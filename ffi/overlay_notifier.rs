@@ -6,9 +6,17 @@
 //!
 //! C header: [`include/linux/of.h`](srctree/include/linux/of.h)
 
-use super::{bindings, of_node::OfNode};
+use super::{
+    bindings,
+    of_node::OfNode, //
+};
 use core::ptr;
-use kernel::{prelude::*, str::CString, sync::aref::ARef, types::Opaque};
+use kernel::{
+    prelude::*,
+    str::CString,
+    sync::aref::ARef,
+    types::Opaque, //
+};
 
 /// The callback of a notifier block.
 pub type NotifierFn = unsafe extern "C" fn(

@@ -6,7 +6,10 @@
 //! C header: [`include/linux/sysfs.h`](srctree/include/linux/sysfs.h) (`sysfs_emit()`)
 
 use core::fmt::Write;
-use kernel::{page::PAGE_SIZE, prelude::*};
+use kernel::{
+    page::PAGE_SIZE,
+    prelude::*, //
+};
 
 /// The most bytes a page takes: below `PAGE_SIZE` (sysfs) and 4096 (configfs's
 /// `SIMPLE_ATTR_SIZE`, less than `PAGE_SIZE` with 16 or 64 KiB pages).

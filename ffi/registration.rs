@@ -9,7 +9,10 @@
 
 use super::bindings;
 use core::ptr;
-use kernel::{device::Device, prelude::*};
+use kernel::{
+    device::Device,
+    prelude::*, //
+};
 
 /// The parent device of a registration of an FPGA `what` ("manager", "bridge", "region"):
 /// `EINVAL` for NULL.

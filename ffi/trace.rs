@@ -8,7 +8,10 @@
 //! that core's module (`Documentation/tracing.rst`).
 
 use super::bindings;
-use kernel::{ffi::c_char, prelude::*};
+use kernel::{
+    ffi::c_char,
+    prelude::*, //
+};
 
 /// Declares Rust entry points for trace events defined in C, as the kernel's
 /// [`kernel::tracepoint::declare_trace!`] does, but resolving the C symbols in this crate's own

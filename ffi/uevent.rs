@@ -12,10 +12,18 @@
 
 use super::{
     bindings,
-    workqueue::{OwnedQueue, QueueSlot},
+    workqueue::{
+        OwnedQueue,
+        QueueSlot, //
+    }, //
 };
 use core::ptr;
-use kernel::{device::Device, prelude::*, str::CString, sync::aref::ARef};
+use kernel::{
+    device::Device,
+    prelude::*,
+    str::CString,
+    sync::aref::ARef, //
+};
 
 /// The module's queue of uevents, while it is loaded.
 static QUEUE: QueueSlot = QueueSlot::new();

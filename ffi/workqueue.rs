@@ -20,7 +20,7 @@ use kernel::{
         Atomic,
         Release, //
     },
-    workqueue,
+    workqueue, //
 };
 
 /// Where a module's [`OwnedQueue`] is published: NULL outside the queue's lifetime.

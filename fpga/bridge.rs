@@ -25,11 +25,21 @@
 use super::{
     bindings,
     c_result::to_ret,
-    registration::{self, op, Registered},
+    registration::{
+        self,
+        op,
+        Registered, //
+    }, //
 };
-use core::{marker::PhantomData, ptr};
+use core::{
+    marker::PhantomData,
+    ptr, //
+};
 use kernel::{
-    device::{Bound, Device},
+    device::{
+        Bound,
+        Device, //
+    },
     devres,
     error::VTABLE_DEFAULT_ERROR,
     prelude::*, //

@@ -12,8 +12,17 @@
 //! C header: [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)
 
 use super::bindings;
-use core::{marker::PhantomData, mem::ManuallyDrop, ptr, ptr::NonNull};
-use kernel::{device::Device, prelude::*, scatterlist::SGTable};
+use core::{
+    marker::PhantomData,
+    mem::ManuallyDrop,
+    ptr,
+    ptr::NonNull, //
+};
+use kernel::{
+    device::Device,
+    prelude::*,
+    scatterlist::SGTable, //
+};
 
 /// An FPGA image to program, and how (`struct fpga_image_info`), owned: allocated by
 /// `fpga_image_info_alloc()` and freed by `fpga_image_info_free()` on drop.

@@ -28,12 +28,22 @@
 use super::{
     bindings,
     c_result::to_ret,
-    registration::{self, op, Registered},
-    sg_image::SgImage,
+    registration::{
+        self,
+        op,
+        Registered, //
+    },
+    sg_image::SgImage, //
 };
-use core::{marker::PhantomData, ptr};
+use core::{
+    marker::PhantomData,
+    ptr, //
+};
 use kernel::{
-    device::{Bound, Device},
+    device::{
+        Bound,
+        Device, //
+    },
     devres,
     error::VTABLE_DEFAULT_ERROR,
     prelude::*, //

@@ -34,8 +34,11 @@ pub mod sg_image;
 pub mod user;
 
 use kernel::{
-    device::{Bound, Device},
-    faux,
+    device::{
+        Bound,
+        Device, //
+    },
+    faux, //
 };
 
 /// The link-time dependency on `fpga_mgr.ko`'s guarantees (module doc): every module that

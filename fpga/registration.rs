@@ -16,8 +16,15 @@
 //! [`manager`]: super::manager
 //! [`bridge`]: super::bridge
 
-use core::{ffi::c_void, pin::Pin, ptr};
-use kernel::{error::from_err_ptr, prelude::*};
+use core::{
+    ffi::c_void,
+    pin::Pin,
+    ptr, //
+};
+use kernel::{
+    error::from_err_ptr,
+    prelude::*, //
+};
 
 /// An object of a C core (`R`: `struct fpga_manager`, `struct fpga_bridge`) registered with
 /// driver data `T` as its `priv`; dropping it unregisters the object, then frees the data.

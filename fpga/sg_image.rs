@@ -15,10 +15,16 @@
 use super::bindings;
 use core::{
     marker::PhantomData,
-    ops::{Bound, RangeBounds},
-    ptr,
+    ops::{
+        Bound,
+        RangeBounds, //
+    },
+    ptr, //
 };
-use kernel::{prelude::*, scatterlist::SGTable};
+use kernel::{
+    prelude::*,
+    scatterlist::SGTable, //
+};
 
 /// An image described by a scatter-gather table, borrowed.
 ///

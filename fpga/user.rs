@@ -33,12 +33,18 @@
 pub use super::image::Image;
 use super::{
     bindings,
-    manager::{Ops, Registration},
+    manager::{
+        Ops,
+        Registration, //
+    }, //
 };
 use core::ptr::NonNull;
 use kernel::{
     device::Device,
-    error::{from_err_ptr, to_result},
+    error::{
+        from_err_ptr,
+        to_result, //
+    },
     prelude::*,
     types::NotThreadSafe, //
 };

@@ -11,10 +11,16 @@
 
 use crate::{
     bridge::Bridge,
-    ffi::bindings,
-    ffi::c_result::{is_valid, to_ptr, to_ret},
-    ffi::list,
-    lifecycle::Held,
+    ffi::{
+        bindings,
+        c_result::{
+            is_valid,
+            to_ptr,
+            to_ret, //
+        },
+        list, //
+    },
+    lifecycle::Held, //
 };
 use kernel::prelude::*;
 

@@ -6,16 +6,33 @@
 //! C header: [`include/linux/fpga/fpga-bridge.h`](srctree/include/linux/fpga/fpga-bridge.h)
 
 use crate::{
-    ffi::bindings,
-    ffi::class::impl_object,
-    ffi::registration,
-    lifecycle::owners::Owners,
-    lifecycle::protocol::Hold,
-    lifecycle::registry::{Filing, Registry},
-    lifecycle::{Held, Lifecycle, Op},
+    ffi::{
+        bindings,
+        class::impl_object,
+        registration, //
+    },
+    lifecycle::{
+        owners::Owners,
+        protocol::Hold,
+        registry::{
+            Filing,
+            Registry, //
+        },
+        Held,
+        Lifecycle,
+        Op, //
+    }, //
 };
-use core::{pin::Pin, ptr};
-use kernel::{new_mutex, prelude::*, sync::Mutex, types::Opaque};
+use core::{
+    pin::Pin,
+    ptr, //
+};
+use kernel::{
+    new_mutex,
+    prelude::*,
+    sync::Mutex,
+    types::Opaque, //
+};
 
 /// The core's allocation for one bridge.
 ///

@@ -26,7 +26,11 @@ mod bridge;
 mod sysfs;
 mod trace;
 
-use ffi::{class, ida, sysfs as ffi_sysfs};
+use ffi::{
+    class,
+    ida,
+    sysfs as ffi_sysfs, //
+};
 use lifecycle::registry;
 
 module! {

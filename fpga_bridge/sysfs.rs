@@ -6,7 +6,13 @@
 //!
 //! Upstream: [`drivers/fpga/fpga-bridge.c`](srctree/drivers/fpga/fpga-bridge.c)
 
-use crate::{bridge::Bridge, ffi::bindings, ffi::sysfs::emit_lines};
+use crate::{
+    bridge::Bridge,
+    ffi::{
+        bindings,
+        sysfs::emit_lines, //
+    }, //
+};
 
 /// `name`: the name the driver registered (the core's own copy).
 ///

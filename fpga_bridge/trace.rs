@@ -6,7 +6,13 @@
 //!
 //! `Documentation/tracing.rst` lists the events and their fields.
 
-use crate::{bridge::Bridge, ffi::bindings, ffi::c_result::to_ret};
+use crate::{
+    bridge::Bridge,
+    ffi::{
+        bindings,
+        c_result::to_ret, //
+    }, //
+};
 use kernel::prelude::*;
 
 declare_fpga_trace! {

@@ -10,11 +10,17 @@
 //! `ffi/exports/fpga_mgr_exports.c` exports it with `EXPORT_SYMBOL_GPL()`.
 
 use crate::{
-    ffi::bindings,
-    ffi::c_result::{is_valid, to_ptr, to_ret},
+    ffi::{
+        bindings,
+        c_result::{
+            is_valid,
+            to_ptr,
+            to_ret, //
+        }, //
+    },
     lifecycle::Held,
     load,
-    manager::Manager,
+    manager::Manager, //
 };
 use core::ptr;
 use kernel::prelude::*;

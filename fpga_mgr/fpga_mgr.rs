@@ -31,7 +31,11 @@ mod sg_map;
 mod sysfs;
 mod trace;
 
-use ffi::{class, ida, sysfs as ffi_sysfs};
+use ffi::{
+    class,
+    ida,
+    sysfs as ffi_sysfs, //
+};
 use lifecycle::registry;
 
 module! {

@@ -10,9 +10,20 @@
 //!
 //! Upstream: [`drivers/fpga/fpga-mgr.c`](srctree/drivers/fpga/fpga-mgr.c)
 
-use crate::{ffi::bindings, ffi::image_flags, manager::Manager, sg_map::SgMap, trace};
+use crate::{
+    ffi::{
+        bindings,
+        image_flags, //
+    },
+    manager::Manager,
+    sg_map::SgMap,
+    trace, //
+};
 use core::ptr;
-use kernel::{error::to_result, prelude::*};
+use kernel::{
+    error::to_result,
+    prelude::*, //
+};
 
 use bindings::{
     fpga_image_info as Info,

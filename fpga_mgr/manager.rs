@@ -6,24 +6,43 @@
 //! C header: [`include/linux/fpga/fpga-mgr.h`](srctree/include/linux/fpga/fpga-mgr.h)
 
 use crate::{
-    ffi::bindings,
-    ffi::class::impl_object,
-    ffi::registration,
-    lifecycle::owners::Owners,
-    lifecycle::protocol::{Hold, Refusal},
-    lifecycle::registry::{Filing, Registry},
-    lifecycle::{Held, Lifecycle, Op},
+    ffi::{
+        bindings,
+        class::impl_object,
+        registration, //
+    },
+    lifecycle::{
+        owners::Owners,
+        protocol::{
+            Hold,
+            Refusal, //
+        },
+        registry::{
+            Filing,
+            Registry, //
+        },
+        Held,
+        Lifecycle,
+        Op, //
+    }, //
 };
 use core::{
     pin::Pin,
     ptr,
-    sync::atomic::{AtomicBool, AtomicU32, Ordering},
+    sync::atomic::{
+        AtomicBool,
+        AtomicU32,
+        Ordering, //
+    }, //
 };
 use kernel::{
-    device::{property::FwNode, Device},
+    device::{
+        property::FwNode,
+        Device, //
+    },
     prelude::*,
     sync::aref::ARef,
-    types::Opaque,
+    types::Opaque, //
 };
 
 /// The core's allocation for one manager.

@@ -13,7 +13,10 @@
 //! Upstream: [`drivers/fpga/fpga-mgr.c`](srctree/drivers/fpga/fpga-mgr.c)
 
 use crate::ffi::bindings;
-use kernel::{page::PAGE_SIZE, prelude::*};
+use kernel::{
+    page::PAGE_SIZE,
+    prelude::*, //
+};
 
 /// An sg table describing `count` bytes at `buf`.
 ///

@@ -6,7 +6,13 @@
 //!
 //! Upstream: [`drivers/fpga/fpga-mgr.c`](srctree/drivers/fpga/fpga-mgr.c)
 
-use crate::{ffi::bindings, ffi::sysfs::emit_lines, manager::Manager};
+use crate::{
+    ffi::{
+        bindings,
+        sysfs::emit_lines, //
+    },
+    manager::Manager, //
+};
 
 /// The `state` strings, indexed by `enum fpga_mgr_states`.
 pub(crate) const STATE_STR: [&[u8]; 15] = [

@@ -10,12 +10,18 @@
 //! `ffi/exports/fpga_region_exports.c` exports it with `EXPORT_SYMBOL_GPL()`.
 
 use crate::{
-    ffi::bindings,
-    ffi::c_result::{is_valid, to_ptr, to_ret},
-    ffi::class::MatchFn,
+    ffi::{
+        bindings,
+        c_result::{
+            is_valid,
+            to_ptr,
+            to_ret, //
+        },
+        class::MatchFn, //
+    },
     image_owner::OverlayClaim,
     program,
-    region::Region,
+    region::Region, //
 };
 use core::ptr;
 use kernel::prelude::*;

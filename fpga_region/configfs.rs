@@ -15,19 +15,25 @@
 //! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
 
 use crate::{
-    ffi::bindings,
     ffi::{
+        bindings,
         configfs as cfs,
         page::Page,
-        workqueue::{OwnedQueue, QueueSlot},
+        workqueue::{
+            OwnedQueue,
+            QueueSlot, //
+        }, //
     },
     image::Image,
     region::Region,
-    THIS_MODULE,
+    THIS_MODULE, //
 };
 use core::ptr;
 use kernel::{
-    configfs::{self, configfs_attrs},
+    configfs::{
+        self,
+        configfs_attrs, //
+    },
     device::Device,
     new_mutex,
     page::PAGE_SIZE,
@@ -35,10 +41,20 @@ use kernel::{
     str::CString,
     sync::{
         aref::ARef,
-        atomic::{Acquire, Atomic, Release},
-        Arc, Mutex,
+        atomic::{
+            Acquire,
+            Atomic,
+            Release, //
+        },
+        Arc,
+        Mutex, //
     },
-    workqueue::{impl_has_work, new_work, Work, WorkItem},
+    workqueue::{
+        impl_has_work,
+        new_work,
+        Work,
+        WorkItem, //
+    }, //
 };
 
 /// The subsystem's root group, for regions to register under; NULL when no subsystem is.

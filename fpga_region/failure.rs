@@ -5,7 +5,10 @@
 //!
 //! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
 
-use crate::{ffi::bindings, ffi::errno::ErrnoName};
+use crate::ffi::{
+    bindings,
+    errno::ErrnoName, //
+};
 use kernel::prelude::*;
 
 /// A step of a load, in the order a load runs them. The names are ABI.

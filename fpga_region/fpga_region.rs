@@ -45,7 +45,11 @@ mod region;
 mod sysfs;
 mod trace;
 
-use ffi::{class, ida, sysfs as ffi_sysfs};
+use ffi::{
+    class,
+    ida,
+    sysfs as ffi_sysfs, //
+};
 use lifecycle::registry;
 
 module! {

@@ -17,21 +17,37 @@
 //! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
 
 use crate::{
-    configfs::{show_line, RegionShared},
-    failure::{self, Failure, Step},
-    ffi::bindings,
-    ffi::{errno, page::Page},
+    configfs::{
+        show_line,
+        RegionShared, //
+    },
+    failure::{
+        self,
+        Failure,
+        Step, //
+    },
+    ffi::{
+        bindings,
+        errno,
+        page::Page, //
+    },
     region::Region,
-    THIS_MODULE,
+    THIS_MODULE, //
 };
 use core::ptr;
 use kernel::{
-    configfs::{self, configfs_attrs},
+    configfs::{
+        self,
+        configfs_attrs, //
+    },
     new_mutex,
     page::PAGE_SIZE,
     prelude::*,
     str::CString,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc,
+        Mutex, //
+    }, //
 };
 
 /// The longest image or overlay file name, in bytes (`NAME_MAX`).

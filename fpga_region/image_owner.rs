@@ -7,7 +7,10 @@
 //! The region core keeps this, so that of_fpga_region.ko and the configfs interface of this
 //! module exclude each other (`fpga_region_overlay_claim()` in `ffi/fpga-rs.h`).
 
-use kernel::{prelude::*, task::Task};
+use kernel::{
+    prelude::*,
+    task::Task, //
+};
 
 /// The owner of a region's image. Identities are addresses, only compared.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

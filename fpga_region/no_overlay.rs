@@ -3,9 +3,12 @@
 //! Without `CONFIG_OF_OVERLAY`: no region takes a configfs image's overlay (`-EOPNOTSUPP`).
 
 use crate::{
-    failure::{Failure, Step},
+    failure::{
+        Failure,
+        Step, //
+    },
     image::Settings,
-    region::Region,
+    region::Region, //
 };
 use kernel::prelude::*;
 

@@ -14,21 +14,40 @@
 //! C header: [`include/linux/of.h`](srctree/include/linux/of.h) (`of_overlay_fdt_apply()`).
 
 use crate::{
-    failure::{AtStep, Failure, Step},
-    ffi::bindings,
-    ffi::of_node::OfNode,
-    ffi::overlay as ffi_overlay,
-    ffi::overlay_notifier::{self, is_symbols, notifier_from_errno},
-    image::{info_of, program_with, Settings},
-    region::Region,
+    failure::{
+        AtStep,
+        Failure,
+        Step, //
+    },
+    ffi::{
+        bindings,
+        of_node::OfNode,
+        overlay as ffi_overlay,
+        overlay_notifier::{
+            self,
+            is_symbols,
+            notifier_from_errno, //
+        }, //
+    },
+    image::{
+        info_of,
+        program_with,
+        Settings, //
+    },
+    region::Region, //
 };
 use core::ptr;
 use kernel::{
     firmware::Firmware,
     prelude::*,
     str::CString,
-    sync::atomic::{Acquire, Atomic, Relaxed, Release},
-    task::Task,
+    sync::atomic::{
+        Acquire,
+        Atomic,
+        Relaxed,
+        Release, //
+    },
+    task::Task, //
 };
 
 pub(crate) use crate::ffi::overlay::Applied;

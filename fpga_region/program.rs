@@ -23,13 +23,22 @@
 //! Upstream: [`drivers/fpga/fpga-region.c`](srctree/drivers/fpga/fpga-region.c)
 
 use crate::{
-    failure::{AtStep, Failure, Step},
-    ffi::bindings,
-    ffi::image_flags,
+    failure::{
+        AtStep,
+        Failure,
+        Step, //
+    },
+    ffi::{
+        bindings,
+        image_flags, //
+    },
     region::Region,
-    trace,
+    trace, //
 };
-use kernel::{error::to_result, prelude::*};
+use kernel::{
+    error::to_result,
+    prelude::*, //
+};
 
 /// A get of the manager a region programs through; dropping it puts the manager.
 ///

@@ -7,22 +7,44 @@
 
 use crate::image_owner::ImageOwner;
 use crate::{
-    ffi::bindings,
-    ffi::c_result::{is_valid, ptr_err},
-    ffi::class::impl_object,
-    ffi::registration,
-    lifecycle::owners::Owners,
-    lifecycle::protocol::{Hold, Refusal},
-    lifecycle::registry::{Filing, Registry},
-    lifecycle::{Get, Lifecycle, Op},
+    ffi::{
+        bindings,
+        c_result::{
+            is_valid,
+            ptr_err, //
+        },
+        class::impl_object,
+        registration, //
+    },
+    lifecycle::{
+        owners::Owners,
+        protocol::{
+            Hold,
+            Refusal, //
+        },
+        registry::{
+            Filing,
+            Registry, //
+        },
+        Get,
+        Lifecycle,
+        Op, //
+    }, //
 };
-use core::{pin::Pin, ptr};
+use core::{
+    pin::Pin,
+    ptr, //
+};
 use kernel::{
     device::Device,
     new_mutex,
     prelude::*,
-    sync::{aref::ARef, Mutex, MutexGuard},
-    types::Opaque,
+    sync::{
+        aref::ARef,
+        Mutex,
+        MutexGuard, //
+    },
+    types::Opaque, //
 };
 
 /// The core's allocation for one region.

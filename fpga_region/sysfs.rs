@@ -6,8 +6,17 @@
 //!
 //! Upstream: [`drivers/fpga/fpga-region.c`](srctree/drivers/fpga/fpga-region.c)
 
-use crate::{ffi::bindings, ffi::sysfs::emit_lines, region::Region};
-use kernel::{prelude::*, str::CString};
+use crate::{
+    ffi::{
+        bindings,
+        sysfs::emit_lines, //
+    },
+    region::Region, //
+};
+use kernel::{
+    prelude::*,
+    str::CString, //
+};
 
 /// `compat_id`: the region's compatibility id as 32 hex digits (`id_h` then `id_l`), or
 /// `-ENOENT` if it has none.

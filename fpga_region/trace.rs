@@ -6,8 +6,18 @@
 //!
 //! `Documentation/tracing.rst` lists the events and their fields.
 
-use crate::{ffi::bindings, ffi::c_result::to_ret, ffi::trace::Image, region::Region};
-use kernel::{ffi::c_char, prelude::*};
+use crate::{
+    ffi::{
+        bindings,
+        c_result::to_ret,
+        trace::Image, //
+    },
+    region::Region, //
+};
+use kernel::{
+    ffi::c_char,
+    prelude::*, //
+};
 
 declare_fpga_trace! {
     /// `fpga_region_program_begin`.

@@ -4,7 +4,11 @@
 //! user's [`Held`] handle on one, a get plus a reference to its device, converted to the C
 //! pointer with [`Held::into_c`] and back, when C puts it, with [`Held::from_c`].
 
-use super::{protocol::Hold, Get, Lifecycle};
+use super::{
+    protocol::Hold,
+    Get,
+    Lifecycle, //
+};
 use crate::ffi::bindings;
 use core::ptr::NonNull;
 

@@ -28,17 +28,28 @@ pub mod owners;
 pub mod protocol;
 pub mod registry;
 
-pub use handle::{Held, Object};
+pub use handle::{
+    Held,
+    Object, //
+};
 
 use core::marker::PhantomData;
 use kernel::{
-    new_condvar, new_mutex,
+    new_condvar,
+    new_mutex,
     prelude::*,
-    sync::{CondVar, Mutex},
+    sync::{
+        CondVar,
+        Mutex, //
+    }, //
 };
 use lockdep::OpsDepMap;
 use owners::Owners;
-use protocol::{Hold, Refusal, State};
+use protocol::{
+    Hold,
+    Refusal,
+    State, //
+};
 
 impl From<Refusal> for Error {
     fn from(refusal: Refusal) -> Self {

@@ -25,7 +25,10 @@ use core::ptr;
 use kernel::{
     new_spinlock,
     prelude::*,
-    sync::{Arc, SpinLock},
+    sync::{
+        Arc,
+        SpinLock, //
+    }, //
 };
 
 /// What a get knows about the parent's driver module.

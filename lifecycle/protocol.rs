@@ -41,9 +41,17 @@
 // The host model check (`tools/testing/model/`) builds this file with `--cfg loom`, with loom's
 // atomics, which explore every interleaving the memory model allows.
 #[cfg(not(loom))]
-use core::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use core::sync::atomic::{
+    AtomicBool,
+    AtomicU64,
+    Ordering, //
+};
 #[cfg(loom)]
-use loom::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use loom::sync::atomic::{
+    AtomicBool,
+    AtomicU64,
+    Ordering, //
+};
 
 /// Why a step of the protocol was refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,7 +256,13 @@ pub struct Unbalanced;
 #[cfg(fpga_rs_kunit = "fpga_mgr_protocol")]
 #[kernel::prelude::kunit_tests(fpga_mgr_protocol)]
 mod tests {
-    use super::{Hold, Refusal, Refused, State, Unbalanced};
+    use super::{
+        Hold,
+        Refusal,
+        Refused,
+        State,
+        Unbalanced, //
+    };
 
     #[test]
     fn get_that_found_the_device_before_unregister_is_refused_after_it() {

@@ -22,15 +22,29 @@
 //! Replaces: `class_find_device()` of [`drivers/base/class.c`](srctree/drivers/base/class.c) on the get paths
 
 use super::{
-    protocol::{Hold, Refusal},
-    Get, Held, Object,
+    protocol::{
+        Hold,
+        Refusal, //
+    },
+    Get,
+    Held,
+    Object, //
 };
 use crate::ffi::bindings;
-use core::ptr::{self, NonNull};
+use core::ptr::{
+    self,
+    NonNull, //
+};
 use kernel::{
     prelude::*,
-    rbtree::{RBTree, RBTreeNodeReservation},
-    sync::{GlobalGuard, GlobalLockBackend},
+    rbtree::{
+        RBTree,
+        RBTreeNodeReservation, //
+    },
+    sync::{
+        GlobalGuard,
+        GlobalLockBackend, //
+    }, //
 };
 
 /// The key of an object in an index of gets: what the gets look up (a parent device's or a

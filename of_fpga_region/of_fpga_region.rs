@@ -21,7 +21,13 @@
 //! Upstream: [`drivers/fpga/of-fpga-region.c`](srctree/drivers/fpga/of-fpga-region.c)
 
 use core::ptr;
-use kernel::{device::Core, of, platform, prelude::*, sync::GlobalLockedBy};
+use kernel::{
+    device::Core,
+    of,
+    platform,
+    prelude::*,
+    sync::GlobalLockedBy, //
+};
 
 // A user of the C API, not a core: of the FFI layer it needs the bindings, the result
 // conversions, device-tree nodes and the overlay notifier only.

@@ -12,12 +12,22 @@ use crate::{
     bindings,
     image::Image,
     of_node::OfNode,
-    overlay_notifier::{self, notifier_from_errno},
-    tree::{another_fragment_programs, child_region_with_firmware},
-    RegionState, INFO_LOCK,
+    overlay_notifier::{
+        self,
+        notifier_from_errno, //
+    },
+    tree::{
+        another_fragment_programs,
+        child_region_with_firmware, //
+    },
+    RegionState,
+    INFO_LOCK, //
 };
 use core::ptr;
-use kernel::{prelude::*, str::CString};
+use kernel::{
+    prelude::*,
+    str::CString, //
+};
 
 static NOTIFIER: overlay_notifier::Block = overlay_notifier::Block::new(notify, 0);
 

@@ -11,10 +11,21 @@ use crate::{
     bindings,
     c_result::is_valid,
     of_node::OfNode,
-    overlay_notifier::{fragment_target, fragments, is_region, overlay_root},
+    overlay_notifier::{
+        fragment_target,
+        fragments,
+        is_region,
+        overlay_root, //
+    }, //
 };
-use core::ptr::{self, NonNull};
-use kernel::{prelude::*, sync::aref::ARef};
+use core::ptr::{
+    self,
+    NonNull, //
+};
+use kernel::{
+    prelude::*,
+    sync::aref::ARef, //
+};
 
 /// Gets the manager of the region node `np`: that of the first node from `np` up that is an
 /// `fpga-region` with an `fpga-mgr` phandle.

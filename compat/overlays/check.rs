@@ -19,18 +19,31 @@
 
 use crate::{
     bindings,
-    ffi_overlay::{self, Applied},
+    ffi_overlay::{
+        self,
+        Applied, //
+    },
     of_node::OfNode,
     orphans,
     overlay_notifier::{
-        self, fragment_target, fragments, is_region, notifier_from_errno, overlay_root,
-    },
+        self,
+        fragment_target,
+        fragments,
+        is_region,
+        notifier_from_errno,
+        overlay_root, //
+    }, //
 };
 use core::ptr;
 use kernel::{
     prelude::*,
-    sync::atomic::{Acquire, Atomic, Relaxed, Release},
-    task::Task,
+    sync::atomic::{
+        Acquire,
+        Atomic,
+        Relaxed,
+        Release, //
+    },
+    task::Task, //
 };
 
 /// The overlay the current task applies, and what the notifier found in it.

@@ -17,12 +17,21 @@
 
 use crate::{
     bindings,
-    overlay::{Overlay, DTBO_MAX},
+    overlay::{
+        Overlay,
+        DTBO_MAX, //
+    },
     page::Page,
-    THIS_MODULE,
+    THIS_MODULE, //
 };
 use core::ptr;
-use kernel::{device::Device, prelude::*, str::CString, sync::aref::ARef, types::Opaque};
+use kernel::{
+    device::Device,
+    prelude::*,
+    str::CString,
+    sync::aref::ARef,
+    types::Opaque, //
+};
 
 /// The subsystem `device-tree` and its group `overlays`.
 ///

@@ -31,7 +31,10 @@
 //!
 //! ABI: `Documentation/ABI/testing/configfs-device-tree-overlays`.
 
-use kernel::{faux, prelude::*};
+use kernel::{
+    faux,
+    prelude::*, //
+};
 
 #[path = "../../ffi/bindings.rs"]
 pub mod bindings;

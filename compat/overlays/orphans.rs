@@ -15,12 +15,18 @@ use crate::{
     bindings,
     errno::ErrnoName,
     ffi_overlay::Applied,
-    workqueue::{OwnedQueue, QueueSlot},
-    THIS_MODULE,
+    workqueue::{
+        OwnedQueue,
+        QueueSlot, //
+    },
+    THIS_MODULE, //
 };
 use kernel::{
     prelude::*,
-    sync::atomic::{Atomic, Relaxed},
+    sync::atomic::{
+        Atomic,
+        Relaxed, //
+    }, //
 };
 
 /// The orphans, oldest first.

@@ -3,7 +3,12 @@
 //! One item of `device-tree/overlays`: an overlay applied from a file (`path`) or from a blob
 //! (`dtbo`), once, and removed with the item (`rmdir`).
 
-use crate::{check, errno::ErrnoName, ffi_overlay::Applied, orphans};
+use crate::{
+    check,
+    errno::ErrnoName,
+    ffi_overlay::Applied,
+    orphans, //
+};
 use core::fmt::Write;
 use kernel::{
     device::Device,
@@ -11,7 +16,10 @@ use kernel::{
     new_mutex,
     prelude::*,
     str::CString,
-    sync::{aref::ARef, Mutex},
+    sync::{
+        aref::ARef,
+        Mutex, //
+    }, //
 };
 
 /// The most bytes `dtbo` takes, as the vendor kernels' and dtbocfg's (`SZ_1M`).

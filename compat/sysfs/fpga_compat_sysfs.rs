@@ -24,7 +24,10 @@
 //! ABI: `Documentation/ABI/testing/sysfs-class-fpga-manager-compat`.
 
 use core::ptr;
-use kernel::{device::Device, prelude::*};
+use kernel::{
+    device::Device,
+    prelude::*, //
+};
 
 #[path = "../../ffi/class_interface.rs"]
 pub mod class_interface;
@@ -38,7 +41,10 @@ pub mod page;
 pub mod sysfs;
 
 use errno::ErrnoName;
-use fpga::{bindings, user};
+use fpga::{
+    bindings,
+    user, //
+};
 use page::Page;
 
 module! {

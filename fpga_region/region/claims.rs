@@ -12,7 +12,10 @@ use crate::ffi::bindings;
 use kernel::{
     device::Device,
     prelude::*,
-    sync::{aref::ARef, MutexGuard},
+    sync::{
+        aref::ARef,
+        MutexGuard, //
+    }, //
 };
 
 /// A bridge a region claimed when it programmed through it: the bridge stays the region's (no

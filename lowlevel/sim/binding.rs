@@ -9,9 +9,16 @@
 use crate::fpga;
 use core::marker::PhantomData;
 use kernel::{
-    device::{Bound, Core, Device},
-    driver, faux, of, platform,
-    prelude::*,
+    device::{
+        Bound,
+        Core,
+        Device, //
+    },
+    driver,
+    faux,
+    of,
+    platform,
+    prelude::*, //
 };
 
 /// The driver of a simulated device: its names, the device-tree nodes it binds to, and whether

@@ -70,7 +70,10 @@ pub fn crc32(bytes: &[u8]) -> u32 {
 #[cfg(fpga_rs_kunit = "sim_crc32")]
 #[kernel::prelude::kunit_tests(sim_crc32)]
 mod tests {
-    use super::{crc32, Crc32};
+    use super::{
+        crc32,
+        Crc32, //
+    };
 
     /// A text and its CRC-32, as Python's `zlib.crc32` computes it.
     const FOX: (&[u8], u32) = (b"The quick brown fox jumps over the lazy dog", 0x414f_a339);

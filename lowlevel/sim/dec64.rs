@@ -73,7 +73,10 @@ impl kernel::fmt::Display for Dec64 {
 #[kernel::prelude::kunit_tests(fpga_rs_dec64)]
 mod tests {
     use super::Dec64;
-    use kernel::{prelude::*, str::CString};
+    use kernel::{
+        prelude::*,
+        str::CString, //
+    };
 
     fn text(v: u64) -> Result<CString> {
         CString::try_from_fmt(fmt!("{}", Dec64(v)))

@@ -8,15 +8,29 @@
 
 use super::{
     fault::Fault,
-    pause::{Pause, ReleaseEntry, ReleaseFile},
-    state_file::StateFile,
+    pause::{
+        Pause,
+        ReleaseEntry,
+        ReleaseFile, //
+    },
+    state_file::StateFile, //
 };
-use crate::fpga::manager::{Ops, Registration};
+use crate::fpga::manager::{
+    Ops,
+    Registration, //
+};
 use kernel::{
-    device::{Bound, Device},
+    device::{
+        Bound,
+        Device, //
+    },
     fmt,
     prelude::*,
-    sync::{aref::ARef, Arc, Mutex},
+    sync::{
+        aref::ARef,
+        Arc,
+        Mutex, //
+    }, //
 };
 
 /// The driver data of one simulated FPGA's manager: the FPGA `F`, shared with its `fabric` file,

@@ -6,7 +6,10 @@
 //! receives data, fails or refuses an image, and enters operation; its `fabric` file ends with it
 //! (`fabric::show_outcome`).
 
-use super::{crc32::Crc32, fault::Fault};
+use super::{
+    crc32::Crc32,
+    fault::Fault, //
+};
 use kernel::prelude::*;
 
 /// The outcome of a simulated FPGA's configurations.

@@ -13,11 +13,17 @@ use super::user_number;
 use kernel::{
     debugfs,
     device::Device,
-    new_condvar, new_mutex,
+    new_condvar,
+    new_mutex,
     prelude::*,
-    sync::{Arc, CondVar, CondVarTimeoutResult, Mutex},
+    sync::{
+        Arc,
+        CondVar,
+        CondVarTimeoutResult,
+        Mutex, //
+    },
     time::msecs_to_jiffies,
-    uaccess::UserSliceReader,
+    uaccess::UserSliceReader, //
 };
 
 /// How long a held `write()` waits for its release, in milliseconds.

@@ -13,7 +13,10 @@
 use kernel::{
     io::poll::read_poll_timeout,
     prelude::*,
-    time::{delay::fsleep, Delta},
+    time::{
+        delay::fsleep,
+        Delta, //
+    }, //
 };
 
 /// Samples `op` every `sleep` until `cond` holds, and once more after `timeout` (in µs through

@@ -8,7 +8,10 @@ use kernel::{
     device::Device,
     fmt,
     prelude::*,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc,
+        Mutex, //
+    }, //
 };
 
 /// The debugfs directory of a simulated device and the file that shows its state; both go

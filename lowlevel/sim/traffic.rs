@@ -5,13 +5,19 @@
 //! enabled bridge lets them cross; a disabled one (frozen, decoupled) refuses them, as a
 //! slave error: the write fails with `EIO`. The bridge counts both.
 
-use super::{dec64::Dec64, user_number};
+use super::{
+    dec64::Dec64,
+    user_number, //
+};
 use kernel::{
-    debugfs::{self, Reader},
+    debugfs::{
+        self,
+        Reader, //
+    },
     fmt,
     prelude::*,
     sync::Arc,
-    uaccess::UserSliceReader,
+    uaccess::UserSliceReader, //
 };
 
 /// A bridge that transactions try to cross.

@@ -3,7 +3,10 @@
 //! A decimal number that user space writes to a debugfs file of a simulated device (`traffic`,
 //! `release`), as `echo N > file` writes it: surrounding white space allowed.
 
-use kernel::{prelude::*, uaccess::UserSliceReader};
+use kernel::{
+    prelude::*,
+    uaccess::UserSliceReader, //
+};
 
 /// Reads the whole write as a decimal `u64`: `EINVAL` if it is longer than a `u64` with a sign
 /// and a newline can be, or not a number.

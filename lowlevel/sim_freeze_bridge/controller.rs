@@ -111,7 +111,10 @@ impl Controller {
 #[cfg(fpga_rs_kunit = "sim_freeze_bridge_controller")]
 #[kernel::prelude::kunit_tests(sim_freeze_bridge_controller)]
 mod tests {
-    use super::{Controller, Request};
+    use super::{
+        Controller,
+        Request, //
+    };
 
     #[test]
     fn freeze_takes_effect_when_acknowledged() {

@@ -17,12 +17,22 @@
 //! platform device of a device-tree node compatible with `fpga-rs,sim-freeze-bridge`.
 
 use kernel::{
-    device::{Bound, Device},
+    device::{
+        Bound,
+        Device, //
+    },
     fmt,
     prelude::*,
-    sync::aref::ARef,
-    sync::{Arc, Mutex},
-    time::{Delta, Instant, Monotonic},
+    sync::{
+        aref::ARef,
+        Arc,
+        Mutex, //
+    },
+    time::{
+        Delta,
+        Instant,
+        Monotonic, //
+    }, //
 };
 
 mod controller;
@@ -32,13 +42,31 @@ pub mod fpga;
 pub mod sim;
 
 use fpga::bridge;
-use sim::{binding, poll, state_file, traffic};
+use sim::{
+    binding,
+    poll,
+    state_file,
+    traffic, //
+};
 
-use binding::{SimDevice, SimModule};
-use bridge::{Ops, Registration};
-use controller::{Controller, Request};
+use binding::{
+    SimDevice,
+    SimModule, //
+};
+use bridge::{
+    Ops,
+    Registration, //
+};
+use controller::{
+    Controller,
+    Request, //
+};
 use state_file::StateFile;
-use traffic::{Gate, Port, TrafficFile};
+use traffic::{
+    Gate,
+    Port,
+    TrafficFile, //
+};
 
 module! {
     type: SimModule<Instance>,

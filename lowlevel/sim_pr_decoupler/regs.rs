@@ -58,7 +58,10 @@ impl Decoupler {
 #[cfg(fpga_rs_kunit = "sim_pr_decoupler_regs")]
 #[kernel::prelude::kunit_tests(sim_pr_decoupler_regs)]
 mod tests {
-    use super::{Decoupler, CTRL_DECOUPLE};
+    use super::{
+        Decoupler,
+        CTRL_DECOUPLE, //
+    };
 
     #[test]
     fn disable_sets_the_decouple_bit_and_blocks_traffic() {

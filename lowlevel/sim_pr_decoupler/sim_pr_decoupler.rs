@@ -14,10 +14,16 @@
 //! platform device of a device-tree node compatible with `fpga-rs,sim-pr-decoupler`.
 
 use kernel::{
-    device::{Bound, Device},
+    device::{
+        Bound,
+        Device, //
+    },
     fmt,
     prelude::*,
-    sync::{Arc, Mutex},
+    sync::{
+        Arc,
+        Mutex, //
+    }, //
 };
 
 #[path = "../../fpga/mod.rs"]
@@ -27,13 +33,27 @@ mod regs;
 pub mod sim;
 
 use fpga::bridge;
-use sim::{binding, state_file, traffic};
+use sim::{
+    binding,
+    state_file,
+    traffic, //
+};
 
-use binding::{SimDevice, SimModule};
-use bridge::{Ops, Registration};
+use binding::{
+    SimDevice,
+    SimModule, //
+};
+use bridge::{
+    Ops,
+    Registration, //
+};
 use regs::Decoupler;
 use state_file::StateFile;
-use traffic::{Gate, Port, TrafficFile};
+use traffic::{
+    Gate,
+    Port,
+    TrafficFile, //
+};
 
 module! {
     type: SimModule<Instance>,

@@ -357,11 +357,19 @@ impl Deref for Engine {
 #[cfg(fpga_rs_kunit = "sim_socfpga_engine")]
 #[kunit_tests(sim_socfpga_engine)]
 mod tests {
-    use super::{Engine, Mode, HEADER_SIZE};
+    use super::{
+        Engine,
+        Mode,
+        HEADER_SIZE, //
+    };
     use crate::crc32::crc32;
     use crate::fault::Fault;
     use crate::manager::status;
-    use crate::sim_images::{pattern, rbf, CYCLONE_V};
+    use crate::sim_images::{
+        pattern,
+        rbf,
+        CYCLONE_V, //
+    };
     use kernel::prelude::*;
 
     /// Programs `image` in chunks of `chunk` bytes, as the core does with `write_init`, `write`

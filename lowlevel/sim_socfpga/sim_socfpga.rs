@@ -13,11 +13,21 @@
 //! platform device of a device-tree node compatible with `fpga-rs,sim-socfpga`.
 
 use kernel::{
-    device::{Bound, Device},
+    device::{
+        Bound,
+        Device, //
+    },
     fmt,
     prelude::*,
-    sync::{Arc, Mutex},
-    time::{Delta, Instant, Monotonic},
+    sync::{
+        Arc,
+        Mutex, //
+    },
+    time::{
+        Delta,
+        Instant,
+        Monotonic, //
+    }, //
 };
 
 mod engine;
@@ -27,13 +37,32 @@ pub mod fpga;
 pub mod sim;
 
 use fpga::manager;
-use sim::{binding, crc32, fabric, fault, poll};
+use sim::{
+    binding,
+    crc32,
+    fabric,
+    fault,
+    poll, //
+};
 
-use binding::{SimDevice, SimModule};
-use engine::{Engine, Mode};
-use fabric::{Fabric, FpgaData};
+use binding::{
+    SimDevice,
+    SimModule, //
+};
+use engine::{
+    Engine,
+    Mode, //
+};
+use fabric::{
+    Fabric,
+    FpgaData, //
+};
 use fault::Fault;
-use manager::{ImageInfo, Ops, State};
+use manager::{
+    ImageInfo,
+    Ops,
+    State, //
+};
 
 module! {
     type: SimModule<Instance>,

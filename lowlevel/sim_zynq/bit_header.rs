@@ -97,7 +97,10 @@ pub(crate) fn parse(image: &[u8]) -> Result<Parsed, Fault> {
 #[cfg(fpga_rs_kunit = "sim_zynq_bit_header")]
 #[kunit_tests(sim_zynq_bit_header)]
 mod tests {
-    use super::{parse, Parsed};
+    use super::{
+        parse,
+        Parsed, //
+    };
     use crate::sim_images::bit_header;
     use kernel::prelude::*;
 

@@ -466,12 +466,21 @@ impl Deref for Engine {
 #[cfg(fpga_rs_kunit = "sim_zynq_engine")]
 #[kunit_tests(sim_zynq_engine)]
 mod tests {
-    use super::{ByteOrder, Engine, Mode};
+    use super::{
+        ByteOrder,
+        Engine,
+        Mode, //
+    };
     use crate::crc32::crc32;
     use crate::fault::Fault;
     use crate::manager::status;
     use crate::name::Name;
-    use crate::sim_images::{pattern, Bitstream, XC7Z010, XC7Z020};
+    use crate::sim_images::{
+        pattern,
+        Bitstream,
+        XC7Z010,
+        XC7Z020, //
+    };
     use kernel::prelude::*;
 
     /// Programs `bitstream` in chunks of `chunk` bytes; DONE must be up at the end.

@@ -19,11 +19,17 @@
 //! device of a device-tree node compatible with `fpga-rs,sim-zynq`.
 
 use kernel::{
-    device::{Bound, Device},
+    device::{
+        Bound,
+        Device, //
+    },
     fmt,
     prelude::*,
-    sync::{Arc, Mutex},
-    time::Delta,
+    sync::{
+        Arc,
+        Mutex, //
+    },
+    time::Delta, //
 };
 
 mod bit_header;
@@ -33,15 +39,40 @@ pub mod fpga;
 #[path = "../sim/mod.rs"]
 pub mod sim;
 
-use fpga::{manager, sg_image};
-use sim::{binding, crc32, fabric, fault, name, poll};
+use fpga::{
+    manager,
+    sg_image, //
+};
+use sim::{
+    binding,
+    crc32,
+    fabric,
+    fault,
+    name,
+    poll, //
+};
 
-use binding::{SimDevice, SimModule};
+use binding::{
+    SimDevice,
+    SimModule, //
+};
 use bit_header::Parsed;
-use engine::{ByteOrder, Engine, Mode};
-use fabric::{Fabric, FpgaData};
+use engine::{
+    ByteOrder,
+    Engine,
+    Mode, //
+};
+use fabric::{
+    Fabric,
+    FpgaData, //
+};
 use fault::Fault;
-use manager::{status, ImageInfo, Ops, State};
+use manager::{
+    status,
+    ImageInfo,
+    Ops,
+    State, //
+};
 use name::Name;
 use sg_image::SgImage;
 

@@ -6,8 +6,16 @@
 //! A public module of each fixture that compiles it: a fixture uses only part of it.
 
 use crate::bindings;
-use core::ptr::{self, NonNull};
-use kernel::{device::Device, faux, prelude::*, sync::aref::ARef};
+use core::ptr::{
+    self,
+    NonNull, //
+};
+use kernel::{
+    device::Device,
+    faux,
+    prelude::*,
+    sync::aref::ARef, //
+};
 
 /// Finds the device `name` on the bus of `dev` (the faux bus).
 pub fn find_on_bus(dev: &faux::Registration, name: &CStr) -> Result<ARef<Device>> {

@@ -4,11 +4,17 @@
 //! to its device and gives it back, without reading the device's reference count.
 
 use crate::bindings;
-use core::sync::atomic::{AtomicBool, Ordering};
+use core::sync::atomic::{
+    AtomicBool,
+    Ordering, //
+};
 use kernel::{
     prelude::*,
     sync::Arc,
-    time::{delay::fsleep, Delta}, //
+    time::{
+        delay::fsleep,
+        Delta, //
+    }, //
 };
 
 /// A `struct device` of the test's own, whose release it observes: `release()` frees it

@@ -5,7 +5,11 @@
 
 use crate::bindings;
 use core::ptr;
-use kernel::{device::Device, firmware::Firmware, prelude::*};
+use kernel::{
+    device::Device,
+    firmware::Firmware,
+    prelude::*, //
+};
 
 /// An applied overlay changeset; dropping it removes the overlay.
 pub(crate) struct AppliedOverlay {

@@ -4,7 +4,11 @@
 //! (`sg_alloc_table_from_pages_segment()`), for the KUnit tests of sg loads.
 
 use crate::bindings;
-use kernel::{alloc::VVec, page::PAGE_SIZE, prelude::*};
+use kernel::{
+    alloc::VVec,
+    page::PAGE_SIZE,
+    prelude::*, //
+};
 
 /// An sg table over a vmalloc image, one entry per page. It does not borrow the image: the test
 /// keeps the image alive while the table is used.

@@ -32,7 +32,10 @@ pub mod bridge_recorder;
 #[path = "../common/kunit_util.rs"]
 mod kunit_util;
 
-use kunit_util::{module_refs, ptr_err};
+use kunit_util::{
+    module_refs,
+    ptr_err, //
+};
 
 /// The name of a device.
 fn dev_name(dev: *mut bindings::device) -> &'static [u8] {
@@ -42,7 +45,13 @@ fn dev_name(dev: *mut bindings::device) -> &'static [u8] {
 
 #[kunit_tests(fpga_bridge_core)]
 mod bridge_tests {
-    use super::{bindings, bridge_recorder::*, dev_name, module_refs, ptr_err};
+    use super::{
+        bindings,
+        bridge_recorder::*,
+        dev_name,
+        module_refs,
+        ptr_err, //
+    };
     use core::ptr;
     use kernel::prelude::*;
 
@@ -183,8 +192,13 @@ mod bridge_tests {
     #[test]
     fn an_op_keeps_the_holders_info_until_it_returns_whoever_calls_it() -> Result {
         use kernel::sync::{
-            atomic::{Acquire, AtomicFlag, Release},
-            Arc, Completion,
+            atomic::{
+                Acquire,
+                AtomicFlag,
+                Release, //
+            },
+            Arc,
+            Completion, //
         };
         use kernel::workqueue::system;
 

@@ -37,7 +37,10 @@ mod observed_device;
 #[path = "../common/page_table.rs"]
 mod page_table;
 
-use kunit_util::{module_refs, ptr_err};
+use kunit_util::{
+    module_refs,
+    ptr_err, //
+};
 
 // One file per suite.
 #[path = "fpga_mgr_test/fpga_mgr_core.rs"]

@@ -38,7 +38,10 @@ mod kunit_util;
 
 use core::ptr;
 use kernel::faux;
-use kunit_util::{module_refs, ptr_err};
+use kunit_util::{
+    module_refs,
+    ptr_err, //
+};
 
 /// The name of a device.
 fn dev_name(dev: *mut bindings::device) -> &'static [u8] {
@@ -179,8 +182,13 @@ impl Drop for TestRegion {
 #[kunit_tests(fpga_region_core)]
 mod region_tests {
     use super::{
-        bindings, bridge_recorder::TestBridge, dev_name, image, module_refs, recorder::*,
-        TestRegion,
+        bindings,
+        bridge_recorder::TestBridge,
+        dev_name,
+        image,
+        module_refs,
+        recorder::*,
+        TestRegion, //
     };
     use core::ptr;
     use kernel::prelude::*;
@@ -489,8 +497,13 @@ mod region_tests {
     #[test]
     fn busy_region_is_ebusy_and_unregister_waits_for_the_programming() -> Result {
         use kernel::sync::{
-            atomic::{Acquire, AtomicFlag, Release},
-            Arc, Completion,
+            atomic::{
+                Acquire,
+                AtomicFlag,
+                Release, //
+            },
+            Arc,
+            Completion, //
         };
         use kernel::workqueue::system;
 
@@ -573,9 +586,18 @@ mod region_tests {
 
 #[kunit_tests(fpga_owner_pins)]
 mod owner_tests {
-    use super::{bindings, bridge_recorder::bridge_ops, module_refs, recorder::write_ops};
+    use super::{
+        bindings,
+        bridge_recorder::bridge_ops,
+        module_refs,
+        recorder::write_ops, //
+    };
     use core::ptr;
-    use kernel::{device::Core, platform, prelude::*};
+    use kernel::{
+        device::Core,
+        platform,
+        prelude::*, //
+    };
 
     /// A bus driver of this module that binds the test's platform device by name.
     struct BusDriver;

@@ -43,19 +43,28 @@ impl kernel::Module for FpgaSafeApiTest {
 /// The test drivers and images the suites share.
 mod fixture {
     use super::fpga::{
-        manager::{Ops, Registration},
-        sg_image::SgImage,
+        manager::{
+            Ops,
+            Registration, //
+        },
+        sg_image::SgImage, //
     };
     use core::{
         ptr,
-        sync::atomic::{AtomicBool, Ordering},
+        sync::atomic::{
+            AtomicBool,
+            Ordering, //
+        }, //
     };
     use kernel::{
         alloc::VVec,
         faux,
         new_mutex,
         prelude::*,
-        sync::{Arc, Mutex}, //
+        sync::{
+            Arc,
+            Mutex, //
+        }, //
     };
 
     /// What a test FPGA received.
@@ -207,14 +216,29 @@ mod driver_tests {
         fixture::*,
         fpga::{
             faux_device,
-            manager::{CompatId, Registration},
+            manager::{
+                CompatId,
+                Registration, //
+            },
             sg_image::SgImage,
-            user::{Image, Manager},
+            user::{
+                Image,
+                Manager, //
+            }, //
         },
-        page_table::PageTable,
+        page_table::PageTable, //
     };
-    use core::sync::atomic::{AtomicBool, Ordering};
-    use kernel::{faux, page::PAGE_SIZE, prelude::*, scatterlist::SGTable, sync::Arc};
+    use core::sync::atomic::{
+        AtomicBool,
+        Ordering, //
+    };
+    use kernel::{
+        faux,
+        page::PAGE_SIZE,
+        prelude::*,
+        scatterlist::SGTable,
+        sync::Arc, //
+    };
 
     /// Three pages and a bit: a table of five entries.
     const IMAGE_SIZE: usize = 3 * PAGE_SIZE + 100;
@@ -404,15 +428,32 @@ mod user_tests {
     use super::{
         fixture::*,
         fpga::{
-            bindings, faux_device,
-            manager::{flags, Registration},
-            user::{Image, Manager},
+            bindings,
+            faux_device,
+            manager::{
+                flags,
+                Registration, //
+            },
+            user::{
+                Image,
+                Manager, //
+            }, //
         },
         kunit_util::module_refs,
-        observed_device::{is_released, observed_device},
+        observed_device::{
+            is_released,
+            observed_device, //
+        }, //
     };
-    use core::{ptr, sync::atomic::Ordering};
-    use kernel::{device::Device, page::PAGE_SIZE, prelude::*};
+    use core::{
+        ptr,
+        sync::atomic::Ordering, //
+    };
+    use kernel::{
+        device::Device,
+        page::PAGE_SIZE,
+        prelude::*, //
+    };
 
     #[test]
     fn own_device_is_programmed_through_the_user_api_and_unpinned_after() -> Result {

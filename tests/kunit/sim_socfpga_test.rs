@@ -20,7 +20,10 @@ pub mod sim;
 pub mod sim_images;
 
 use fpga::manager;
-use sim::{crc32, fault};
+use sim::{
+    crc32,
+    fault, //
+};
 
 module! {
     type: SimSocfpgaTest,

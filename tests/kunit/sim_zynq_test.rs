@@ -23,7 +23,11 @@ pub mod sim;
 pub mod sim_images;
 
 use fpga::manager;
-use sim::{crc32, fault, name};
+use sim::{
+    crc32,
+    fault,
+    name, //
+};
 
 module! {
     type: SimZynqTest,

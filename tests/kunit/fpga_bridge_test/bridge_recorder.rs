@@ -9,7 +9,10 @@ use core::ptr;
 use kernel::{
     faux,
     prelude::*,
-    sync::{Arc, Completion},
+    sync::{
+        Arc,
+        Completion, //
+    }, //
 };
 
 /// Holds `enable_set` in a known state: the test learns when it started and decides when it

@@ -6,7 +6,12 @@ use kernel::prelude::*;
 
 #[kunit_tests(fpga_mgr_core)]
 mod core_tests {
-    use crate::{bindings, module_refs, ptr_err, recorder::*};
+    use crate::{
+        bindings,
+        module_refs,
+        ptr_err,
+        recorder::*, //
+    };
     use core::ptr;
     use kernel::prelude::*;
 
@@ -281,8 +286,13 @@ mod core_tests {
     #[test]
     fn unregister_waits_for_the_load_in_flight() -> Result {
         use kernel::sync::{
-            atomic::{Acquire, AtomicFlag, Release},
-            Arc, Completion,
+            atomic::{
+                Acquire,
+                AtomicFlag,
+                Release, //
+            },
+            Arc,
+            Completion, //
         };
         use kernel::workqueue::system;
 

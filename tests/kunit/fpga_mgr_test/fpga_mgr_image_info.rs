@@ -8,9 +8,15 @@ use kernel::prelude::*;
 mod image_info_tests {
     use crate::{
         bindings,
-        observed_device::{is_released, observed_device}, //
+        observed_device::{
+            is_released,
+            observed_device, //
+        }, //
     };
-    use core::{ptr, sync::atomic::Ordering};
+    use core::{
+        ptr,
+        sync::atomic::Ordering, //
+    };
     use kernel::prelude::*;
 
     #[test]

@@ -6,8 +6,16 @@ use kernel::prelude::*;
 
 #[kunit_tests(fpga_mgr_load)]
 mod load_tests {
-    use crate::{bindings, page_table::PageTable, recorder::*};
-    use kernel::{alloc::VVec, page::PAGE_SIZE, prelude::*};
+    use crate::{
+        bindings,
+        page_table::PageTable,
+        recorder::*, //
+    };
+    use kernel::{
+        alloc::VVec,
+        page::PAGE_SIZE,
+        prelude::*, //
+    };
 
     const OPERATING: u32 = bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING;
     const IMAGE_SIZE: usize = HEADER_SIZE + 4 * PAGE_SIZE + 100;

@@ -10,9 +10,14 @@ use kernel::{
     faux,
     prelude::*,
     sync::{
-        atomic::{Acquire, AtomicFlag, Release},
-        Arc, Completion,
-    },
+        atomic::{
+            Acquire,
+            AtomicFlag,
+            Release, //
+        },
+        Arc,
+        Completion, //
+    }, //
 };
 
 /// Header bytes of the test images, as in upstream's `fpga-mgr-test.c`.
