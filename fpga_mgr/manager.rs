@@ -21,7 +21,6 @@ use crate::{
             Filing,
             Registry, //
         },
-        Held,
         Lifecycle,
         Op, //
     }, //
@@ -31,15 +30,11 @@ use core::{
     ptr,
     sync::atomic::{
         AtomicBool,
-        AtomicU32,
-        Ordering, //
+        AtomicU32, //
     }, //
 };
 use kernel::{
-    device::{
-        property::FwNode,
-        Device, //
-    },
+    device::property::FwNode,
     prelude::*,
     sync::aref::ARef,
     types::Opaque, //
@@ -108,6 +103,10 @@ const _: () = assert!(core::mem::offset_of!(Manager, c) == 0);
 
 impl_object!(Manager, fpga_manager, Hold::Shared);
 
+mod state;
+mod successor;
+use successor::parent_key;
+
 /// The ops of an unregistered manager: none.
 static NO_OPS: crate::ffi::class::NoOps<bindings::fpga_manager_ops> =
     // SAFETY: All-zero is a valid `struct fpga_manager_ops`: its fields are integers, booleans,
@@ -129,84 +128,6 @@ impl Manager {
         // module, which is alive while the caller is inside an op (`Op`), a get, the
         // registration or the unregistration (which swaps the pointer after the last op).
         unsafe { &*(*self.c.get()).mops }
-    }
-
-    /// Sets the state shown in sysfs, during a load: reaching `operating` or an error state is
-    /// also told to user space, with a `KOBJ_CHANGE` uevent carrying `FPGA_MGR_STATE=<state>`
-    /// (the `state` attribute's string). Traced: `fpga_mgr_state`.
-    pub(crate) fn set_state(&self, state: bindings::fpga_mgr_states) {
-        let old = self.state();
-        self.store_state(state);
-        crate::trace::state(self, old, state);
-        let final_state = matches!(
-            state,
-            bindings::fpga_mgr_states_FPGA_MGR_STATE_OPERATING
-                | bindings::fpga_mgr_states_FPGA_MGR_STATE_FIRMWARE_REQ_ERR
-                | bindings::fpga_mgr_states_FPGA_MGR_STATE_PARSE_HEADER_ERR
-                | bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_INIT_ERR
-                | bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_ERR
-                | bindings::fpga_mgr_states_FPGA_MGR_STATE_WRITE_COMPLETE_ERR
-        );
-        if final_state {
-            self.raise_state_uevent(state);
-        }
-    }
-
-    /// Queues the `KOBJ_CHANGE` uevent of the final state `state`, unless the event queued
-    /// before is of the same state and not sent yet: that one, sent after this call, tells user
-    /// space the same (the manager's state became `state`). So a burst of loads that all end
-    /// alike (a benchmark, a driver that reloads its image in a loop) raises one event per run
-    /// of the queue's worker rather than one `kobject_uevent_env()` per load, while every change
-    /// to another state is still sent, in order.
-    fn raise_state_uevent(&self, state: bindings::fpga_mgr_states) {
-        // The states are small integers: no state is `u32::MAX`.
-        let queued: u32 = state.wrapping_add(1);
-        if self.uevent_queued.load(Ordering::Relaxed) == queued {
-            return;
-        }
-        self.uevent_queued.store(queued, Ordering::Relaxed);
-        let name = core::str::from_utf8(crate::sysfs::state_str(state)).unwrap_or("unknown");
-        let var = kernel::str::CString::try_from_fmt(fmt!("FPGA_MGR_STATE={}", name));
-        let vars = var.and_then(|var| {
-            let mut vars = KVec::new();
-            vars.push(var, GFP_KERNEL)?;
-            Ok(vars)
-        });
-        let sent_later = match vars {
-            // The worker clears the mark (if no other state was queued since) before it sends:
-            // an identical state reached after that gets an event of its own.
-            Ok(vars) => crate::ffi::uevent::change_then(self.dev(), vars, move |dev| {
-                // SAFETY: `dev` is this manager's class device, referenced by the event.
-                let m = unsafe { Manager::from_dev(crate::ffi::bindings::raw_device(dev)) };
-                let _ = m.uevent_queued.compare_exchange(
-                    queued,
-                    0,
-                    Ordering::Relaxed,
-                    Ordering::Relaxed,
-                );
-            }),
-            Err(e) => {
-                dev_warn!(self.dev(), "uevent not sent: {:?}\n", e);
-                false
-            }
-        };
-        if !sent_later {
-            self.uevent_queued.store(0, Ordering::Relaxed);
-        }
-    }
-
-    /// Stores the state shown in sysfs.
-    fn store_state(&self, state: bindings::fpga_mgr_states) {
-        // SAFETY: `state` is a plain integer field of the C struct; concurrent readers (sysfs)
-        // read it with `state()`, as upstream does without a lock.
-        unsafe { ptr::write_volatile(&raw mut (*self.c.get()).state, state) };
-    }
-
-    /// The state shown in sysfs.
-    pub(crate) fn state(&self) -> bindings::fpga_mgr_states {
-        // SAFETY: `state` is a plain integer field of the C struct, written whole by
-        // `store_state` only; a whole volatile read sees one value or the other.
-        unsafe { ptr::read_volatile(&raw const (*self.c.get()).state) }
     }
 
     /// Starts a call into the driver's ops: refused with `ENODEV` once unregistration began.
@@ -316,42 +237,6 @@ impl Manager {
         self.store_state(state);
     }
 
-    /// Whether `self` programs the same device as `other`: the same firmware node, or, if both
-    /// drivers declared their devices' names stable and neither has a firmware node, the same bus
-    /// and parent device name. A name alone is not enough otherwise: auto-numbered and bus-less
-    /// devices recycle names, and the successor would program another device.
-    fn same_device_as(&self, other: &Manager) -> bool {
-        match (&self.fwnode, &other.fwnode) {
-            (Some(a), Some(b)) => ptr::eq::<FwNode>(&**a, &**b),
-            (None, None) => {
-                self.by_name.load(Ordering::Relaxed)
-                    && other.by_name.load(Ordering::Relaxed)
-                    && self.parent_key == other.parent_key
-            }
-            _ => false,
-        }
-    }
-
-    /// Declares that the parent's `<bus>/<name>` identifies the device stably (a fixed
-    /// platform-device id, a PCI address), so that a manager registered later for a device of
-    /// that name may succeed this one (`fpga_mgr_identify_by_name()`).
-    pub(crate) fn identify_by_name(&self) {
-        self.by_name.store(true, Ordering::Relaxed);
-    }
-
-    /// Gets this manager if it is still registered, else the one registered since for the same
-    /// device (`fpga_mgr_get_current()`, see `api.rs`).
-    ///
-    /// The caller must hold a reference to this manager's device.
-    pub(crate) fn get_current(&self) -> Result<Held<Manager>> {
-        let mut managers = crate::MANAGERS.lock();
-        managers.get(self).or_else(|_| {
-            // Only registered managers are listed: neither the predecessor nor one being
-            // unregistered is a successor.
-            managers.find_get(|m| !ptr::eq(m, self) && m.same_device_as(self))
-        })
-    }
-
     /// Takes the manager for exclusive use (`fpga_mgr_lock()`).
     #[inline]
     pub(crate) fn lock(&self) -> Result {
@@ -458,28 +343,4 @@ pub(crate) unsafe extern "C" fn release(dev: *mut bindings::device) {
     // SAFETY: `m` was allocated by `KBox::pin_init` in `register` and released with
     // `KBox::into_raw`; nothing refers to it any more.
     drop(unsafe { Pin::new_unchecked(KBox::from_raw(m)) });
-}
-
-/// `<bus>/<name>` of `dev`: what identifies a device across driver reloads when it has no
-/// device-tree node.
-///
-/// # Safety
-///
-/// `dev` must be the device `raw` points to.
-unsafe fn parent_key(raw: *mut bindings::device, dev: &Device) -> Result<KVec<u8>> {
-    // SAFETY: `raw` is a valid device; a non-NULL bus is a registered bus type with a name.
-    let bus = unsafe { (*raw).bus };
-    let bus_name = if bus.is_null() {
-        &[][..]
-    } else {
-        // SAFETY: A non-NULL bus of a valid device is a registered bus type, whose name is a
-        // static NUL-terminated string.
-        unsafe { CStr::from_char_ptr((*bus).name) }.to_bytes()
-    };
-    let name = dev.name().to_bytes();
-    let mut key = KVec::with_capacity(bus_name.len() + 1 + name.len(), GFP_KERNEL)?;
-    key.extend_from_slice(bus_name, GFP_KERNEL)?;
-    key.push(b'/', GFP_KERNEL)?;
-    key.extend_from_slice(name, GFP_KERNEL)?;
-    Ok(key)
 }
