@@ -73,9 +73,11 @@ unsafe impl Send for OwnedQueue {}
 unsafe impl Sync for OwnedQueue {}
 
 impl OwnedQueue {
-    /// Allocates the work queue `name` and publishes it in `slot`: ordered (one work item at a
-    /// time, in the order queued: `alloc_ordered_workqueue()`) if `ordered`, otherwise with the
-    /// default concurrency of `alloc_workqueue(name, 0, 0)`.
+    /// Allocates the unbound work queue `name` and publishes it in `slot`: ordered (one work
+    /// item at a time, in the order queued: `alloc_ordered_workqueue()`) if `ordered`, otherwise
+    /// with the default concurrency (`alloc_workqueue(name, WQ_UNBOUND, 0)`). Fails with `EBUSY`
+    /// if the slot holds a queue already (each slot is one module's one queue), `ENOMEM` if the
+    /// queue cannot be allocated.
     pub fn new(slot: &'static QueueSlot, name: &'static CStr, ordered: bool) -> Result<Self> {
         let (flags, max_active) = if ordered {
             (
@@ -83,11 +85,21 @@ impl OwnedQueue {
                 1,
             )
         } else {
-            (0, 0)
+            (bindings::wq_flags_WQ_UNBOUND, 0)
         };
-        // SAFETY: `name` is a NUL-terminated format without conversions, so no variadic
-        // argument is read.
-        let wq = unsafe { bindings::alloc_workqueue_noprof(name.as_char_ptr(), flags, max_active) };
+        if !slot.0.load(Acquire).is_null() {
+            return Err(EBUSY);
+        }
+        // SAFETY: The format is `"%s"`, whose one conversion reads the one variadic argument, a
+        // NUL-terminated string.
+        let wq = unsafe {
+            bindings::alloc_workqueue_noprof(
+                c"%s".as_char_ptr(),
+                flags,
+                max_active,
+                name.as_char_ptr(),
+            )
+        };
         if wq.is_null() {
             return Err(ENOMEM);
         }

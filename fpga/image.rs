@@ -1,7 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! An owned FPGA image info (`struct fpga_image_info`): what to program and how, allocated by
-//! `fpga_image_info_alloc()` and freed by `fpga_image_info_free()` when dropped.
+//! An owned FPGA image info (`struct fpga_image_info`): what to program and how, allocated and
+//! freed by this type, never by devres.
+//!
+//! Upstream's `fpga_image_info_alloc()` allocates the info with devres on a device: when that
+//! device's driver unbinds (a manager's driver, for a user that programs through it), the info
+//! is freed under whoever still owns it. So the info here is a kernel allocation of its own
+//! (`KBox`), its firmware name a `kstrdup()` copy, and it holds a reference to its device, as
+//! `fpga_image_info_alloc()`'s does; nothing but its drop frees them.
 //!
 //! The one type for every Rust user of image infos: a user of a manager fills one and passes it
 //! to `fpga_mgr_load()` ([`super::user::Locked::load`]); `of_fpga_region` fills one from an
@@ -21,11 +27,12 @@ use core::{
 use kernel::{
     device::Device,
     prelude::*,
-    scatterlist::SGTable, //
+    scatterlist::SGTable,
+    sync::aref::ARef, //
 };
 
 /// An FPGA image to program, and how (`struct fpga_image_info`), owned: allocated by
-/// `fpga_image_info_alloc()` and freed by `fpga_image_info_free()` on drop.
+/// [`Image::new`] and freed on drop, whatever becomes of its device's binding.
 ///
 /// Its source is one of a buffer, an sg table (both borrowed for `'a`, so they outlive every
 /// load) or a firmware file; setting one replaces the others. Without one, a load fails with
@@ -33,10 +40,10 @@ use kernel::{
 ///
 /// # Invariants
 ///
-/// - `info` comes from `fpga_image_info_alloc()` and is owned by `self`: freed only by `drop`,
-///   and, between [`Image::into_raw`] and [`Image::from_raw`], by no one;
-/// - its `firmware_name` is NULL or a string allocated with devres on `info->dev`, as
-///   `fpga_image_info_free()` requires;
+/// - `info` comes from [`KBox::into_raw`] in [`Image::new`] and is owned by `self`: freed only
+///   by `drop`, and, between [`Image::into_raw`] and [`Image::from_raw`], by no one;
+/// - its `dev` is a device of which the info holds a reference (`get_device()`), put by `drop`;
+/// - its `firmware_name` is NULL or a string from `kstrdup()`, owned by the info;
 /// - its `buf` (with `count` bytes) and `sgt` are NULL or borrowed for `'a`.
 pub struct Image<'a> {
     info: NonNull<bindings::fpga_image_info>,
@@ -49,23 +56,25 @@ unsafe impl Send for Image<'_> {}
 
 impl<'a> Image<'a> {
     /// An image info without a source, flags or timeouts, for `dev` (a manager's device,
-    /// [`super::user::Manager::device`], or a region's): `fpga_image_info_alloc()` takes a
-    /// reference to `dev` and allocates the info (and any firmware name) with devres on it, until
-    /// the drop.
+    /// [`super::user::Manager::device`], or a region's), of which it holds a reference until the
+    /// drop, as `fpga_image_info_alloc()` does, but not allocated with devres on it: it stays
+    /// valid when the device's driver unbinds.
     ///
     /// Fails with `ENOMEM`.
     pub fn new(dev: &Device) -> Result<Self> {
-        let dev = bindings::raw_device(dev);
-        // SAFETY: `dev` is a valid device (`Device` is a transparent wrapper of it), which
-        // `fpga_image_info_alloc()` references until the info is freed.
-        let info = unsafe { bindings::fpga_image_info_alloc(dev) };
-        // INVARIANT: Allocated by `fpga_image_info_alloc()`, zeroed: no source.
-        NonNull::new(info)
-            .map(|info| Self {
-                info,
-                _source: PhantomData,
-            })
-            .ok_or(ENOMEM)
+        let mut info = KBox::new(bindings::fpga_image_info::default(), GFP_KERNEL)?;
+        // The reference goes with the pointer, to `drop`.
+        let dev = ARef::into_raw(ARef::from(dev));
+        // SAFETY: `dev` is a valid device, referenced until `drop`.
+        info.dev = bindings::raw_device(unsafe { dev.as_ref() });
+        // SAFETY: `KBox::into_raw` never returns NULL.
+        let info = unsafe { NonNull::new_unchecked(KBox::into_raw(info)) };
+        // INVARIANT: A `KBox` of its own, zeroed (no source, no firmware name), with a reference
+        // to `dev`.
+        Ok(Self {
+            info,
+            _source: PhantomData,
+        })
     }
 
     /// The C image info, still owned by `self`: what `fpga_mgr_load()` takes, or a region's
@@ -128,9 +137,9 @@ impl<'a> Image<'a> {
     fn clear_source(&mut self) {
         let info = self.info_mut();
         if !info.firmware_name.is_null() {
-            // SAFETY: The name was allocated with devres on `info->dev` (type invariant) and is
-            // freed once: the pointer is cleared below.
-            unsafe { bindings::devm_kfree(info.dev, info.firmware_name.cast()) };
+            // SAFETY: The name comes from `kstrdup()` and is owned by the info (type invariant);
+            // it is freed once: the pointer is cleared below.
+            unsafe { bindings::kfree(info.firmware_name.cast()) };
         }
         info.firmware_name = ptr::null_mut();
         info.buf = ptr::null();
@@ -167,14 +176,12 @@ impl<'a> Image<'a> {
     pub fn set_firmware(&mut self, name: &CStr) -> Result {
         self.clear_source();
         let info = self.info_mut();
-        // SAFETY: `info->dev` is the valid device the info was allocated for, which the info
-        // references; `name` is a NUL-terminated string, which is copied.
-        let copy =
-            unsafe { bindings::devm_kstrdup(info.dev, name.as_char_ptr(), bindings::GFP_KERNEL) };
+        // SAFETY: `name` is a NUL-terminated string, which is copied.
+        let copy = unsafe { bindings::kstrdup(name.as_char_ptr(), bindings::GFP_KERNEL) };
         if copy.is_null() {
             return Err(ENOMEM);
         }
-        // INVARIANT: A devres string of `info->dev`.
+        // INVARIANT: A `kstrdup()` string, owned by the info from here on.
         info.firmware_name = copy;
         Ok(())
     }
@@ -219,9 +226,11 @@ impl Image<'static> {
 
 impl Drop for Image<'_> {
     fn drop(&mut self) {
-        // SAFETY: By the type invariant `info` comes from `fpga_image_info_alloc()` and is owned
-        // by `self`, its firmware name is NULL or a devres string of its device, and it is freed
-        // once, here.
-        unsafe { bindings::fpga_image_info_free(self.info.as_ptr()) };
+        self.clear_source();
+        // SAFETY: `info` comes from `KBox::into_raw` and is owned by `self` (type invariant);
+        // it is freed once, here.
+        let info = unsafe { KBox::from_raw(self.info.as_ptr()) };
+        // SAFETY: The info holds a reference to `dev` (type invariant), put once, here.
+        unsafe { bindings::put_device(info.dev) };
     }
 }

@@ -57,10 +57,14 @@ pub fn faux_device(reg: &faux::Registration) -> &Device<Bound> {
     let dev: &Device = reg.as_ref();
     // SAFETY: The device stays bound while `reg` is borrowed, which the returned reference is:
     // - `faux_device_create()` returns a device only once the faux bus's driver bound it
-    //   (`drivers/base/faux.c` destroys the device and returns NULL otherwise), and a
-    //   `faux::Registration` exists only for such a device (its type invariant);
+    //   (`drivers/base/faux.c` checks `dev->driver`, destroys the device and returns NULL
+    //   otherwise), and `faux::Registration::new` makes a registration only of a device it
+    //   returned;
     // - the faux driver is built in and never unregistered, and it has `suppress_bind_attrs`
-    //   (no `unbind` in sysfs), so nothing unbinds the device but its destruction;
+    //   (no `unbind` in sysfs), so nothing unbinds the device but its destruction or a
+    //   device link that makes it a consumer of a supplier that unbinds, and no code of
+    //   fpga-rs, nor the driver core for a device without firmware node, links a faux device
+    //   so;
     // - the device is destroyed (`faux_device_destroy()`) only by `faux::Registration::drop`,
     //   which cannot run while `reg` is borrowed.
     unsafe { dev.as_bound() }

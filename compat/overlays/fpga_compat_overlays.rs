@@ -68,8 +68,10 @@ struct CompatOverlays {
     // Dropped first: the items, which need the notifier and the device, are gone by then
     // (configfs pins this module while any exists).
     _configfs: Pin<KBox<configfs::Cfs>>,
-    _retries: orphans::RetryQueue,
+    // Unregistered (waiting for a notification in flight) before the retry queue goes: the
+    // notifier queues retries on it.
     _notifier: overlay_notifier::Registration,
+    _retries: orphans::RetryQueue,
     _dev: faux::Registration,
 }
 
@@ -93,8 +95,8 @@ impl kernel::Module for CompatOverlays {
             })?;
         Ok(Self {
             _configfs: configfs,
-            _retries: retries,
             _notifier: notifier,
+            _retries: retries,
             _dev: dev,
         })
     }

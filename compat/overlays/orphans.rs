@@ -71,8 +71,9 @@ pub(crate) fn retry_soon() {
     if COUNT.load(Relaxed) == 0 {
         return;
     }
-    // SAFETY: The module's exit, which drops the queue, cannot run while an orphan pins the
-    // module (`COUNT` > 0 above).
+    // SAFETY: This runs in the module's overlay notifier (`check.rs`), and the module's exit
+    // unregisters the notifier, which waits for a notification in flight, before it drops the
+    // queue (field order of `CompatOverlays`).
     let Some(queue) = (unsafe { QUEUE.get() }) else {
         return;
     };

@@ -576,6 +576,30 @@ mod user_tests {
     }
 
     #[test]
+    fn image_outlives_the_unregistration_of_its_managers_device() -> Result {
+        // The image is for the manager's device, which its driver unregisters (device_del()
+        // releases the device's devres memory) while the user still owns the image: the image
+        // stays valid, and its settings can change and be freed after.
+        let t = TestMgr::new(c"fpga-rs-safe-outlive", write_fpga())?;
+        let refs = module_refs();
+        let mgr = Manager::get_own(&t.reg)?;
+        let mut info = Image::new(mgr.device())?;
+        info.set_firmware(c"fpga-rs/first.bin")?;
+        let TestMgr { reg, dev } = t;
+        drop(reg);
+        info.set_flags(super::fpga::manager::flags::PARTIAL_RECONFIG);
+        let replaced = info.set_firmware(c"fpga-rs/second.bin");
+        let flags = info.flags();
+        drop(info);
+        drop(mgr);
+        drop(dev);
+        assert_eq!(replaced, Ok(()));
+        assert_eq!(flags, super::fpga::manager::flags::PARTIAL_RECONFIG);
+        assert_eq!(module_refs(), refs);
+        Ok(())
+    }
+
+    #[test]
     fn image_gives_back_its_device_reference_and_replaced_firmware_name() -> Result {
         let img = vimage(100)?;
         let t = TestMgr::new(c"fpga-rs-safe-info", write_fpga())?;
@@ -584,8 +608,8 @@ mod user_tests {
             // SAFETY: `dev` is an initialized device, which the test's reference keeps alive
             // while this closure runs; `Device` is a transparent wrapper of it.
             let mut info = Image::new(unsafe { Device::from_raw(dev) })?;
-            // The devres memory allocated from here on is counted by releasing this group. Its
-            // canary is devres memory of the device that the image does not own.
+            // The devres memory allocated from here on is counted by releasing this group: the
+            // image allocates none on its device (its name is its own), only the canary is.
             // SAFETY: `dev` is an initialized device the test holds a reference to.
             let group =
                 unsafe { bindings::devres_open_group(dev, ptr::null_mut(), bindings::GFP_KERNEL) };
@@ -601,7 +625,7 @@ mod user_tests {
                 canary
             };
             info.set_buffer(&img);
-            // The buffer freed the name it replaced: only the canary is left to release.
+            // Only the canary is devres memory of the device: the image's name is not.
             // SAFETY: `group` is a closed group of `dev`, which is live, released once.
             let left = unsafe { bindings::devres_release_group(dev, group) };
             Manager::get_own(&t.reg)?.lock()?.load(&mut info)?;
