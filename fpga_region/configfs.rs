@@ -24,7 +24,7 @@ use crate::{
             QueueSlot, //
         }, //
     },
-    image::Image,
+    image::ImageItem,
     region::Region,
     THIS_MODULE, //
 };
@@ -129,7 +129,7 @@ impl RegionGroup {
         let item_type = configfs_attrs! {
             container: configfs::Group<RegionDir>,
             data: RegionDir,
-            child: Image,
+            child: ImageItem,
             attributes: [
                 manager: 0,
                 bridges: 1,
@@ -319,15 +319,15 @@ impl RegionShared {
 
 #[vtable]
 impl configfs::GroupOperations for RegionDir {
-    type Child = Image;
+    type Child = ImageItem;
 
-    fn make_group(&self, name: &CStr) -> Result<impl PinInit<configfs::Group<Image>, Error>> {
+    fn make_group(&self, name: &CStr) -> Result<impl PinInit<configfs::Group<ImageItem>, Error>> {
         let image_name = CString::try_from(name)?;
         let dir_name = CString::try_from(name)?;
         Ok(configfs::Group::new(
             dir_name,
             crate::image::item_type(),
-            Image::new(self.shared.clone(), image_name),
+            ImageItem::new(self.shared.clone(), image_name),
         ))
     }
 }

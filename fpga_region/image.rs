@@ -57,10 +57,10 @@ const FLAG_WORDS: [(&str, u32); 5] = [
 ];
 
 /// The item type of images: their attributes, no children.
-pub(crate) fn item_type() -> &'static configfs::ItemType<configfs::Group<Image>, Image> {
+pub(crate) fn item_type() -> &'static configfs::ItemType<configfs::Group<ImageItem>, ImageItem> {
     configfs_attrs! {
-        container: configfs::Group<Image>,
-        data: Image,
+        container: configfs::Group<ImageItem>,
+        data: ImageItem,
         attributes: [
             firmware: 0,
             overlay: 1,
@@ -122,14 +122,14 @@ struct State {
 
 /// A configfs image.
 #[pin_data(PinnedDrop)]
-pub(crate) struct Image {
+pub(crate) struct ImageItem {
     membership: Membership,
     name: CString,
     #[pin]
     state: Mutex<State>,
 }
 
-impl Image {
+impl ImageItem {
     /// A new image `name` of the region `shared`: `-ENODEV` once the region went.
     pub(crate) fn new(shared: Arc<RegionShared>, name: CString) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
@@ -326,7 +326,7 @@ impl Image {
 }
 
 #[pinned_drop]
-impl PinnedDrop for Image {
+impl PinnedDrop for ImageItem {
     fn drop(self: Pin<&mut Self>) {
         // `rmdir`: a loaded image is unloaded. If its overlay cannot be removed (logged), it
         // stays applied and the region stays this image's until it is unbound.

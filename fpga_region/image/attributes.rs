@@ -7,7 +7,7 @@
 //! ABI: `Documentation/ABI/testing/configfs-fpga-region`.
 
 use super::{
-    Image,
+    ImageItem,
     Status,
     StepErrno,
     FLAG_WORDS,
@@ -64,14 +64,14 @@ fn parse_u32(page: &[u8]) -> Result<u32> {
 
 /// `firmware`.
 #[vtable]
-impl configfs::AttributeOperations<0> for Image {
-    type Data = Image;
+impl configfs::AttributeOperations<0> for ImageItem {
+    type Data = ImageItem;
 
-    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+    fn show(image: &ImageItem, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
         show_name(page, &image.state.lock().settings.firmware)
     }
 
-    fn store(image: &Image, page: &[u8]) -> Result {
+    fn store(image: &ImageItem, page: &[u8]) -> Result {
         let name = file_name(page)?;
         image.set(|s| {
             s.firmware = name;
@@ -82,14 +82,14 @@ impl configfs::AttributeOperations<0> for Image {
 
 /// `overlay`: device-tree regions only.
 #[vtable]
-impl configfs::AttributeOperations<1> for Image {
-    type Data = Image;
+impl configfs::AttributeOperations<1> for ImageItem {
+    type Data = ImageItem;
 
-    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+    fn show(image: &ImageItem, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
         show_name(page, &image.state.lock().settings.overlay)
     }
 
-    fn store(image: &Image, page: &[u8]) -> Result {
+    fn store(image: &ImageItem, page: &[u8]) -> Result {
         let name = file_name(page)?;
         if name.is_some() && !crate::overlay::supported(image.shared().region()) {
             dev_err!(
@@ -108,10 +108,10 @@ impl configfs::AttributeOperations<1> for Image {
 
 /// `flags`.
 #[vtable]
-impl configfs::AttributeOperations<2> for Image {
-    type Data = Image;
+impl configfs::AttributeOperations<2> for ImageItem {
+    type Data = ImageItem;
 
-    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+    fn show(image: &ImageItem, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
         let flags = image.state.lock().settings.flags;
         let mut w = Page::new(page);
         for (i, (word, _)) in FLAG_WORDS
@@ -124,7 +124,7 @@ impl configfs::AttributeOperations<2> for Image {
         w.end_line()
     }
 
-    fn store(image: &Image, page: &[u8]) -> Result {
+    fn store(image: &ImageItem, page: &[u8]) -> Result {
         let mut flags = 0;
         for word in text(page)?.split_whitespace() {
             let Some((_, bit)) = FLAG_WORDS.iter().find(|(w, _)| *w == word) else {
@@ -150,14 +150,14 @@ macro_rules! timeout_attr {
     ($id:literal, $field:ident) => {
         #[doc = concat!("`", stringify!($field), "`.")]
         #[vtable]
-        impl configfs::AttributeOperations<$id> for Image {
-            type Data = Image;
+        impl configfs::AttributeOperations<$id> for ImageItem {
+            type Data = ImageItem;
 
-            fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+            fn show(image: &ImageItem, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
                 show_line(page, format_args!("{}", image.state.lock().settings.$field))
             }
 
-            fn store(image: &Image, page: &[u8]) -> Result {
+            fn store(image: &ImageItem, page: &[u8]) -> Result {
                 let us = parse_u32(page)?;
                 image.set(|s| {
                     s.$field = us;
@@ -174,15 +174,15 @@ timeout_attr!(5, config_complete_timeout_us);
 
 /// `config`: 1 loads, 0 unloads; reads 1 while loaded.
 #[vtable]
-impl configfs::AttributeOperations<6> for Image {
-    type Data = Image;
+impl configfs::AttributeOperations<6> for ImageItem {
+    type Data = ImageItem;
 
-    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+    fn show(image: &ImageItem, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
         let loaded = matches!(image.state.lock().status, Status::Loaded(_));
         show_line(page, format_args!("{}", u8::from(loaded)))
     }
 
-    fn store(image: &Image, page: &[u8]) -> Result {
+    fn store(image: &ImageItem, page: &[u8]) -> Result {
         match text(page)?.trim() {
             "1" => image.load(),
             "0" => {
@@ -205,10 +205,10 @@ impl configfs::AttributeOperations<6> for Image {
 
 /// `status`: `unloaded`, `loaded` or `error <step> <ERRNO>`.
 #[vtable]
-impl configfs::AttributeOperations<7> for Image {
-    type Data = Image;
+impl configfs::AttributeOperations<7> for ImageItem {
+    type Data = ImageItem;
 
-    fn show(image: &Image, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
+    fn show(image: &ImageItem, page: &mut [u8; PAGE_SIZE]) -> Result<usize> {
         match &image.state.lock().status {
             Status::Unloaded | Status::Loading => show_line(page, format_args!("unloaded")),
             Status::Loaded(_) => show_line(page, format_args!("loaded")),
