@@ -6,7 +6,7 @@
 //! A user gets the manager ([`Manager::get`] by its parent device, or [`Manager::get_own`] from
 //! the driver's own [`Registration`]), locks it ([`Manager::lock`]), describes the image in an
 //! [`Image`] (`fpga/image.rs`) and loads it ([`Locked::load`]). Each step is a value whose
-//! `Drop` undoes it: `fpga_mgr_unlock()`, `fpga_mgr_put()`, `fpga_image_info_free()`. The lock
+//! `Drop` undoes it: `fpga_mgr_unlock()`, `fpga_mgr_put()`, the image info's free. The lock
 //! borrows the held manager and an image borrows its buffer or table, so the compiler rejects a
 //! put before the unlock and a buffer freed before the load:
 //!

@@ -61,13 +61,7 @@ pub fn get_mgr_on_bus(
 ) -> Result<*mut bindings::fpga_manager> {
     let parent = find_on_bus(dev, name)?;
     // SAFETY: `fpga_mgr_get()` only compares the pointer with the managers' parents.
-    let mgr = unsafe {
-        bindings::fpga_mgr_get(
-            ptr::from_ref(&*parent)
-                .cast::<bindings::device>()
-                .cast_mut(),
-        )
-    };
+    let mgr = unsafe { bindings::fpga_mgr_get(bindings::raw_device(&parent)) };
     // The lookup's reference goes; the get holds the manager.
     drop(parent);
     kernel::error::from_err_ptr(mgr)

@@ -124,7 +124,7 @@ record safety_comments_state_preconditions $((1 - $?)) "$OUT/safety-precondition
 # that only fpga-rs's cores export (the objects just built, of this ARCH).
 : >"$OUT/safe-api-refs.log"
 n=0
-for src in $(git grep -l '^#\[path = "\.\./\.\./fpga/mod\.rs"\]' -- '*.rs'); do
+for src in $(git grep -l '^#\[path = ".*fpga/mod\.rs"\]' -- '*.rs'); do
 	ko=${src%.rs}.ko
 	[ -f "$ko" ] || continue
 	n=$((n + 1))
