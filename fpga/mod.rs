@@ -52,7 +52,8 @@ static FPGA_MGR_LIFECYCLE_GUARANTEES: unsafe extern "C" fn() =
 /// The device of a faux device registration, bound for as long as the registration is borrowed:
 /// what a driver that drives a device on a faux device of its own passes to
 /// [`manager::Registration::new`] or [`bridge::Registration::new`]. The kernel crate's
-/// [`faux::Registration`] gives only a `&Device` (a gap of the kernel crate).
+/// [`faux::Registration`] gives only a `&Device` (a gap of the kernel crate:
+/// `Documentation/upstream/0008-rust-faux-give-a-registration-s-device-as-bound.patch`).
 pub fn faux_device(reg: &faux::Registration) -> &Device<Bound> {
     let dev: &Device = reg.as_ref();
     // SAFETY: The device stays bound while `reg` is borrowed, which the returned reference is:
