@@ -34,9 +34,8 @@ use core::{
     }, //
 };
 use kernel::{
-    device::property::FwNode,
     prelude::*,
-    sync::aref::ARef,
+    str::CString,
     types::Opaque, //
 };
 
@@ -53,10 +52,11 @@ use kernel::{
 ///   copies, which live as long as the manager (upstream borrows the driver's, hole L9).
 /// - `life` pins the module whose ops `c.mops` points to and the module of the parent's driver
 ///   (`lifecycle/owners.rs`), for each get, while the manager is registered (`lifecycle/mod.rs`).
-/// - `fwnode` holds a reference to the parent's firmware node (device tree, ACPI), if it has
+/// - `fwnode_path` is the full path of the parent's firmware node (device tree, ACPI), if it has
 ///   one: it identifies the device the manager programs, even after the manager is unregistered
-///   (see [`Manager::get_current`]). `parent_key` is `<bus>/<name>` of the parent device, which
-///   identifies it only if the driver said so (`by_name`).
+///   (see [`Manager::get_current`]), without holding a reference to the node, which an overlay
+///   that added it must be able to free. `parent_key` is `<bus>/<name>` of the parent device,
+///   which identifies it only if the driver said so (`by_name`).
 #[pin_data]
 #[repr(C)]
 pub(crate) struct Manager {
@@ -64,7 +64,7 @@ pub(crate) struct Manager {
     c: Opaque<bindings::fpga_manager>,
     name: KVec<u8>,
     compat_id: Opaque<bindings::fpga_compat_id>,
-    fwnode: Option<ARef<FwNode>>,
+    fwnode_path: Option<CString>,
     parent_key: KVec<u8>,
     /// Whether the driver declared that `parent_key` names the device stably
     /// (`fpga_mgr_identify_by_name()`).
@@ -87,15 +87,15 @@ pub(crate) struct Manager {
     life: Lifecycle,
 }
 
-// SAFETY: `Manager` is `!Send` and `!Sync` for `c` and `compat_id` (`Opaque`s) and `fwnode`.
+// SAFETY: `Manager` is `!Send` and `!Sync` for `c` and `compat_id` (`Opaque`s).
 // The core writes `c`'s fields before the device is added (published), except `state`, a whole
 // integer written only by the exclusive lock's holder and read whole (`set_state`), and
 // unregistration's whole volatile stores of `mops`, `mops_owner` and `priv` after the last op.
-// `dev` is the driver core's. `compat_id` and `fwnode` are immutable after registration.
+// `dev` is the driver core's. `compat_id` is immutable after registration.
 unsafe impl Send for Manager {}
 // SAFETY: Every shared access to `c` is a read of a field immutable after publication, a whole
 // read of `state` (written whole by the lock's holder), or a whole volatile read of the three
-// pointers unregistration clears after the last op; `compat_id` and `fwnode` are immutable.
+// pointers unregistration clears after the last op; `compat_id` is immutable.
 unsafe impl Sync for Manager {}
 
 // The C struct is the first field (type invariant): a C pointer to it is a pointer to the whole.
@@ -167,7 +167,10 @@ impl Manager {
             c <- Self::c_init(&name, info, owner, compat_id.is_some()),
             name,
             compat_id: Opaque::new(compat_id.unwrap_or_default()),
-            fwnode: parent_dev.fwnode().map(ARef::from),
+            fwnode_path: match parent_dev.fwnode() {
+                Some(node) => Some(CString::try_from_fmt(fmt!("{}", node))?),
+                None => None,
+            },
             parent_key,
             by_name: AtomicBool::new(false),
             uevent_queued: AtomicU32::new(0),

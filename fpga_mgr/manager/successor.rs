@@ -14,21 +14,19 @@ use core::{
     sync::atomic::Ordering, //
 };
 use kernel::{
-    device::{
-        property::FwNode,
-        Device, //
-    },
+    device::Device,
     prelude::*, //
 };
 
 impl Manager {
-    /// Whether `self` programs the same device as `other`: the same firmware node, or, if both
+    /// Whether `self` programs the same device as `other`: the same firmware node (by its full
+    /// path: a node an overlay re-adds is the same device's), or, if both
     /// drivers declared their devices' names stable and neither has a firmware node, the same bus
     /// and parent device name. A name alone is not enough otherwise: auto-numbered and bus-less
     /// devices recycle names, and the successor would program another device.
     fn same_device_as(&self, other: &Manager) -> bool {
-        match (&self.fwnode, &other.fwnode) {
-            (Some(a), Some(b)) => ptr::eq::<FwNode>(&**a, &**b),
+        match (&self.fwnode_path, &other.fwnode_path) {
+            (Some(a), Some(b)) => a.to_bytes() == b.to_bytes(),
             (None, None) => {
                 self.by_name.load(Ordering::Relaxed)
                     && other.by_name.load(Ordering::Relaxed)

@@ -26,7 +26,10 @@ TOP_RESULT = re.compile(r"^(not ok|ok) \d+ (.*)$")
 CRASH = re.compile(
     r"BUG:|Oops|WARNING:|general protection fault|Kernel panic|kernel BUG at|"
     r"KASAN:|UBSAN:|Call Trace:|possible circular locking|possible recursive locking|"
-    r"unreferenced object|INFO: task .* blocked|refcount_t:|list_(add|del) corruption"
+    r"unreferenced object|INFO: task .* blocked|refcount_t:|list_(add|del) corruption|"
+    # An overlay's node still referenced when the overlay goes (of_node_get()/of_node_put()
+    # unbalanced): a node reference leaked by whoever holds it.
+    r"OF: ERROR: memory leak"
 )
 
 
