@@ -8,6 +8,7 @@
 
 use super::{
     fault::Fault,
+    outcome::Outcome,
     pause::{
         Pause,
         ReleaseEntry,
@@ -97,20 +98,15 @@ where
     }
 }
 
-/// Writes the lines that end a `fabric` file: the bytes and CRC-32 of the configuration data the
-/// current (or last) configuration received (`received`), how many configurations succeeded
-/// (`programmings`), and the failure of the last one (`fault`).
-pub fn show_outcome(
-    f: &mut fmt::Formatter<'_>,
-    received: (usize, u32),
-    programmings: u32,
-    fault: Option<Fault>,
-) -> fmt::Result {
-    let (bytes, crc) = received;
+/// Writes the lines that end a `fabric` file, from `outcome`: the bytes and CRC-32 of the
+/// configuration data the current (or last) configuration received, how many configurations
+/// succeeded, and the failure of the last one.
+pub fn show_outcome(f: &mut fmt::Formatter<'_>, outcome: &Outcome) -> fmt::Result {
+    let (bytes, crc) = outcome.received();
     writeln!(f, "bytes: {bytes}")?;
     writeln!(f, "crc32: {crc:#010x}")?;
-    writeln!(f, "programmings: {programmings}")?;
-    match fault {
+    writeln!(f, "programmings: {}", outcome.programmings())?;
+    match outcome.fault() {
         Some(fault) => writeln!(f, "last error: {fault}"),
         None => writeln!(f, "last error: none"),
     }

@@ -32,7 +32,6 @@ use crate::crc32::Crc32;
 use crate::fault::Fault;
 use crate::manager::status;
 use crate::sim::outcome::Outcome;
-use core::ops::Deref;
 use kernel::prelude::*;
 
 /// Bytes of the header, which `write_init` needs whole (`initial_header_size`).
@@ -187,6 +186,12 @@ pub(crate) struct Engine {
 }
 
 impl Engine {
+    /// The outcome of the configurations so far: `received()`, `programmings()`, `fault()` and
+    /// `status()`.
+    pub(crate) fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
+
     /// A powered, unconfigured FPGA whose JTAG IDCODE is `idcode`.
     pub(crate) const fn new(idcode: u32) -> Self {
         Self {
@@ -340,16 +345,6 @@ impl Engine {
     }
 }
 
-/// An engine reads as the outcome of its configurations: `received()`, `programmings()`
-/// (those that reached user mode), `fault()` and `status()`.
-impl Deref for Engine {
-    type Target = Outcome;
-
-    fn deref(&self) -> &Outcome {
-        &self.outcome
-    }
-}
-
 /// The image checks and the configuration state machine, on images built as
 /// `tools/testing/gen-images.py` builds them. Compiled only into the KUnit module
 /// `sim_socfpga_test`, which provides `crate::sim_images` (`tests/common/sim_images.rs`): the
@@ -396,8 +391,8 @@ mod tests {
         assert_eq!(loaded.bytes, data.len());
         assert_eq!(loaded.crc32, crc32(&data));
         assert_eq!(loaded.header.design_id, 0xc0ff_ee01);
-        assert_eq!(fpga.status(), 0);
-        assert_eq!(fpga.programmings(), 1);
+        assert_eq!(fpga.outcome().status(), 0);
+        assert_eq!(fpga.outcome().programmings(), 1);
         Ok(())
     }
 
@@ -423,8 +418,8 @@ mod tests {
         assert_eq!(program(&mut fpga, &image, 100), Err(EIO));
         assert_eq!(fpga.mode(), Mode::Error);
         assert_eq!(fpga.pins(), (false, false, false));
-        assert_eq!(fpga.status(), status::CRC_ERR);
-        assert_eq!(fpga.fault().map(|f| f.detail), Some(5));
+        assert_eq!(fpga.outcome().status(), status::CRC_ERR);
+        assert_eq!(fpga.outcome().fault().map(|f| f.detail), Some(5));
         assert_eq!(fpga.progress().0, 5);
         assert!(fpga.loaded().is_none());
         Ok(())
@@ -438,8 +433,8 @@ mod tests {
         let mut fpga = Engine::new(CYCLONE_V);
         assert_eq!(program(&mut fpga, cut, 64), Err(ETIMEDOUT));
         assert!(!fpga.conf_done());
-        assert_eq!(fpga.status(), status::OPERATION_ERR);
-        assert_eq!(fpga.fault().map(|f| f.detail), Some(3));
+        assert_eq!(fpga.outcome().status(), status::OPERATION_ERR);
+        assert_eq!(fpga.outcome().fault().map(|f| f.detail), Some(3));
         assert!(fpga.loaded().is_none());
         Ok(())
     }
@@ -451,7 +446,7 @@ mod tests {
         let fault = fpga.write_init(&image[..HEADER_SIZE]).err().ok_or(EINVAL)?;
         assert_eq!(fault.errno, EINVAL);
         assert_eq!(fault.detail, 0x02e6_60dd);
-        assert_eq!(fpga.status(), status::INCOMPATIBLE_IMAGE_ERR);
+        assert_eq!(fpga.outcome().status(), status::INCOMPATIBLE_IMAGE_ERR);
         // Data after a refused header is refused too.
         assert_eq!(fpga.write(&image).map_err(|f| f.errno), Err(EINVAL));
         Ok(())
@@ -501,10 +496,10 @@ mod tests {
         let wrong = rbf(&data, 64, 0x1234_5678)?;
         assert_eq!(program(&mut fpga, &wrong, 64), Err(EINVAL));
         assert!(fpga.loaded().is_none());
-        assert_ne!(fpga.status(), 0);
+        assert_ne!(fpga.outcome().status(), 0);
         program(&mut fpga, &image, 64)?;
-        assert_eq!(fpga.status(), 0);
-        assert_eq!(fpga.programmings(), 2);
+        assert_eq!(fpga.outcome().status(), 0);
+        assert_eq!(fpga.outcome().programmings(), 2);
         Ok(())
     }
 
@@ -516,9 +511,12 @@ mod tests {
         // Three frames and 20 data bytes of the fourth.
         let cut = &image[..HEADER_SIZE + 3 * 68 + 20];
         assert_eq!(program(&mut fpga, cut, 64), Err(ETIMEDOUT));
-        assert_eq!(fpga.received(), (3 * 64 + 20, crc32(&data[..3 * 64 + 20])));
+        assert_eq!(
+            fpga.outcome().received(),
+            (3 * 64 + 20, crc32(&data[..3 * 64 + 20]))
+        );
         program(&mut fpga, &image, 64)?;
-        assert_eq!(fpga.received(), (data.len(), crc32(&data)));
+        assert_eq!(fpga.outcome().received(), (data.len(), crc32(&data)));
         Ok(())
     }
 
@@ -534,7 +532,7 @@ mod tests {
         assert_eq!(fpga.mode(), Mode::User);
         assert_eq!(fpga.pins(), (true, true, true));
         assert_eq!(fpga.loaded().map(|l| l.crc32), Some(crc32(&data)));
-        assert_eq!(fpga.fault().map(|f| f.detail), Some(1));
+        assert_eq!(fpga.outcome().fault().map(|f| f.detail), Some(1));
         Ok(())
     }
 

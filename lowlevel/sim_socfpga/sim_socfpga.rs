@@ -134,7 +134,7 @@ impl Ops for SimSocfpga {
     }
 
     fn status(&self) -> u64 {
-        self.fpga.lock().engine.status()
+        self.fpga.lock().engine.outcome().status()
     }
 
     fn write_init(&self, info: &ImageInfo, header: &[u8]) -> Result {
@@ -244,7 +244,7 @@ fn show_fabric(fpga: &Arc<Mutex<Fpga>>, f: &mut fmt::Formatter<'_>) -> fmt::Resu
         frames,
         header.map_or(0, |h| h.frame_count)
     )?;
-    fabric::show_outcome(f, engine.received(), engine.programmings(), engine.fault())
+    fabric::show_outcome(f, engine.outcome())
 }
 
 /// One simulated FPGA: its manager and its debugfs file.

@@ -25,7 +25,6 @@ use crate::fault::Fault;
 use crate::manager::status;
 use crate::name::Name;
 use crate::sim::outcome::Outcome;
-use core::ops::Deref;
 use kernel::prelude::*;
 
 /// The sync word, in configuration (big-endian) byte order.
@@ -145,6 +144,12 @@ pub(crate) struct Engine {
 }
 
 impl Engine {
+    /// The outcome of the bitstreams so far: `received()`, `programmings()`, `fault()` and
+    /// `status()`.
+    pub(crate) fn outcome(&self) -> &Outcome {
+        &self.outcome
+    }
+
     /// A powered, unconfigured device whose IDCODE is `idcode`.
     pub(crate) const fn new(idcode: u32) -> Self {
         Self {
@@ -448,16 +453,6 @@ impl Engine {
     }
 }
 
-/// An engine reads as the outcome of its bitstreams: `received()`, `programmings()` (those that
-/// raised DONE), `fault()` and `status()`.
-impl Deref for Engine {
-    type Target = Outcome;
-
-    fn deref(&self) -> &Outcome {
-        &self.outcome
-    }
-}
-
 /// The sync-word search in both byte orders, the packet checks, DONE and partial
 /// reconfiguration, on bitstreams built as `tools/testing/gen-images.py` builds them.
 /// Compiled only into the KUnit module `sim_zynq_test`, which provides `crate::sim_images`
@@ -528,7 +523,7 @@ mod tests {
         .build(&pattern(512, 2)?)?;
         let mut fpga = Engine::new(XC7Z020);
         assert_eq!(program(&mut fpga, &bits, 64, false), Err(EIO));
-        assert_eq!(fpga.status(), status::CRC_ERR);
+        assert_eq!(fpga.outcome().status(), status::CRC_ERR);
         assert!(!fpga.init_b());
         assert_eq!(fpga.loaded().0, None);
         Ok(())
@@ -543,8 +538,11 @@ mod tests {
         .build(&pattern(512, 3)?)?;
         let mut fpga = Engine::new(XC7Z020);
         assert_eq!(program(&mut fpga, &bits, 64, false), Err(EINVAL));
-        assert_eq!(fpga.status(), status::INCOMPATIBLE_IMAGE_ERR);
-        assert_eq!(fpga.fault().map(|f| f.detail), Some(XC7Z010.into()));
+        assert_eq!(fpga.outcome().status(), status::INCOMPATIBLE_IMAGE_ERR);
+        assert_eq!(
+            fpga.outcome().fault().map(|f| f.detail),
+            Some(XC7Z010.into())
+        );
         Ok(())
     }
 
@@ -557,7 +555,7 @@ mod tests {
         .build(&pattern(512, 4)?)?;
         let mut fpga = Engine::new(XC7Z020);
         assert_eq!(program(&mut fpga, &bits, 64, false), Err(EINVAL));
-        assert_eq!(fpga.status(), status::IP_PROTOCOL_ERR);
+        assert_eq!(fpga.outcome().status(), status::IP_PROTOCOL_ERR);
         Ok(())
     }
 
@@ -568,7 +566,7 @@ mod tests {
             program(&mut fpga, &pattern(4096, 5)?, 4096, false),
             Err(EINVAL)
         );
-        assert_eq!(fpga.status(), status::INCOMPATIBLE_IMAGE_ERR);
+        assert_eq!(fpga.outcome().status(), status::INCOMPATIBLE_IMAGE_ERR);
         assert_eq!(fpga.byte_order(), None);
         Ok(())
     }
@@ -581,7 +579,7 @@ mod tests {
             program(&mut fpga, &bits[..bits.len() / 2], 64, false),
             Err(ETIMEDOUT)
         );
-        assert_eq!(fpga.status(), status::OPERATION_ERR);
+        assert_eq!(fpga.outcome().status(), status::OPERATION_ERR);
         // Without START and DESYNC there is no DONE either.
         let unended = Bitstream {
             end: false,
@@ -610,7 +608,7 @@ mod tests {
         let (b, p) = fpga.loaded();
         assert_eq!(b.map(|l| l.crc32), Some(crc32(&base)));
         assert_eq!(p.map(|l| (l.partial, l.crc32)), Some((true, crc32(&part))));
-        assert_eq!(fpga.programmings(), 2);
+        assert_eq!(fpga.outcome().programmings(), 2);
         // A full configuration (PROG_B) clears both.
         program(&mut fpga, &Bitstream::VALID.build(&base)?, 256, false)?;
         assert!(fpga.loaded().1.is_none());
@@ -622,14 +620,14 @@ mod tests {
         let data = pattern(1024, 9)?;
         let mut fpga = Engine::new(XC7Z020);
         program(&mut fpga, &Bitstream::VALID.build(&data)?, 100, false)?;
-        assert_eq!(fpga.received(), (1024, crc32(&data)));
+        assert_eq!(fpga.outcome().received(), (1024, crc32(&data)));
         let bits = Bitstream {
             crc_xor: 1,
             ..Bitstream::VALID
         }
         .build(&data[..512])?;
         assert_eq!(program(&mut fpga, &bits, 100, false), Err(EIO));
-        assert_eq!(fpga.received(), (512, crc32(&data[..512])));
+        assert_eq!(fpga.outcome().received(), (512, crc32(&data[..512])));
         Ok(())
     }
 
@@ -642,10 +640,10 @@ mod tests {
         .build(&pattern(512, 10)?)?;
         let mut fpga = Engine::new(XC7Z020);
         assert_eq!(program(&mut fpga, &bits, 64, false), Err(EIO));
-        assert_eq!(fpga.status(), status::CRC_ERR);
+        assert_eq!(fpga.outcome().status(), status::CRC_ERR);
         fpga.begin();
-        assert_eq!(fpga.status(), 0);
-        assert!(fpga.fault().is_none());
+        assert_eq!(fpga.outcome().status(), 0);
+        assert!(fpga.outcome().fault().is_none());
         Ok(())
     }
 
@@ -666,7 +664,7 @@ mod tests {
         assert_eq!(fpga.mode(), Mode::Operating);
         assert!(fpga.done());
         assert_eq!(fpga.loaded().0.map(|l| l.crc32), Some(crc32(&data)));
-        assert_eq!(fpga.status(), status::INCOMPATIBLE_IMAGE_ERR);
+        assert_eq!(fpga.outcome().status(), status::INCOMPATIBLE_IMAGE_ERR);
         Ok(())
     }
 

@@ -188,7 +188,7 @@ impl Ops for SimZynq {
     }
 
     fn status(&self) -> u64 {
-        self.fpga.lock().engine.status()
+        self.fpga.lock().engine.outcome().status()
     }
 
     fn parse_header(&self, info: &mut ImageInfo, image: &[u8]) -> Result {
@@ -303,7 +303,7 @@ impl Ops for SimZynq {
             let fault = fpga.engine.done_timeout();
             return Err(self.report("write_complete", fault));
         }
-        let (bytes, crc) = fpga.engine.received();
+        let (bytes, crc) = fpga.engine.outcome().received();
         dev_info!(
             self.dev,
             "DONE: {}configuration {:?}, {} bytes of frame data, crc32 {:#010x}\n",
@@ -357,7 +357,7 @@ fn show_fabric(fpga: &Arc<Mutex<Fpga>>, f: &mut fmt::Formatter<'_>) -> fmt::Resu
     let (base, partial) = engine.loaded();
     show_loaded(f, "image", base)?;
     show_loaded(f, "partial", partial)?;
-    fabric::show_outcome(f, engine.received(), engine.programmings(), engine.fault())
+    fabric::show_outcome(f, engine.outcome())
 }
 
 /// One simulated FPGA: its manager and its debugfs file.
